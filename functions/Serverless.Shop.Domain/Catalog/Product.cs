@@ -1,0 +1,64 @@
+using Serverless.Shop.Domain.Common;
+
+namespace Serverless.Shop.Domain.Catalog;
+
+public enum ProductStatus { Draft, Active, Archived }
+
+/// <summary>A product as the shop stores and serves it. Shoppers see it only while it is <see cref="ProductStatus.Active"/>.</summary>
+public sealed record Product
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string Slug { get; init; }
+    public required ProductStatus Status { get; init; }
+    public required RichText Description { get; init; }
+    public required IReadOnlyList<ProductAttribute> Attributes { get; init; }
+    public required IReadOnlyList<ProductVariant> Variants { get; init; }
+    public required SeoFields Seo { get; init; }
+    public required IReadOnlyList<string> CategoryIds { get; init; }
+
+    /// <summary>The categories and all their ancestors, so listing a parent category also lists its children's products.</summary>
+    public required IReadOnlyList<string> CategoryPath { get; init; }
+
+    public required IReadOnlyList<string> Tags { get; init; }
+
+    /// <summary>Hand-picked collections this product belongs to. Rule-based collections are computed when listed.</summary>
+    public required IReadOnlyList<string> CollectionIds { get; init; }
+
+    public required IReadOnlyList<ProductImage> Images { get; init; }
+
+    /// <summary>Lowest and highest price a shopper pays (sale price where there is one), for filtering and sorting.</summary>
+    public required PriceRange PriceRange { get; init; }
+
+    /// <summary>"name:value" pairs of every attribute and variant option, lower-case, for filtering by attribute.</summary>
+    public required IReadOnlyList<string> Facets { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    public bool IsVisibleToShoppers => Status == ProductStatus.Active;
+}
+
+public sealed record PriceRange(decimal Min, decimal Max, string Currency);
+
+public sealed record ProductVariant(string Sku, string? Name, IReadOnlyDictionary<string, string> Options, Money Price, Money? SalePrice)
+{
+    /// <summary>What a shopper pays before promotions.</summary>
+    public Money EffectivePrice => SalePrice ?? Price;
+}
+
+public enum AttributeType { Text, Number, Boolean, Colour, Size }
+
+/// <summary>A typed fact about a product. <see cref="Value"/> is kept as text and checked against <see cref="Type"/>.</summary>
+public sealed record ProductAttribute(string Name, AttributeType Type, string Value, string? Unit);
+
+public sealed record SeoFields(string? Title, string? MetaDescription);
+
+public enum ImageStatus { Processing, Ready, Failed }
+
+/// <summary>An image of a product. Renditions are filled in by the image-processing queue function.</summary>
+public sealed record ProductImage(
+    string Id, string ContentType, string? AltText, ImageStatus Status, string? OriginalUrl,
+    IReadOnlyList<ImageRendition> Renditions, string? FailureReason = null);
+
+public sealed record ImageRendition(string Name, int Width, int Height, string ContentType, string Url);

@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Serverless.Shop.Domain.Common;
+
+namespace Serverless.Shop.Domain.Catalog;
+
+/// <summary>What a merchandiser sends to create a product or replace its editable fields. Every field is checked by <see cref="ProductRules"/>.</summary>
+public sealed record ProductInput
+{
+    public string? Name { get; init; }
+    public string? Slug { get; init; }
+    public ProductStatus? Status { get; init; }
+    public DescriptionInput? Description { get; init; }
+    public IReadOnlyList<AttributeInput>? Attributes { get; init; }
+    public IReadOnlyList<VariantInput>? Variants { get; init; }
+    public SeoFields? Seo { get; init; }
+    public IReadOnlyList<string>? CategoryIds { get; init; }
+    public IReadOnlyList<string>? Tags { get; init; }
+    public IReadOnlyList<string>? CollectionIds { get; init; }
+}
+
+public sealed record DescriptionInput(RichTextFormat? Format, string? Content);
+
+public sealed record AttributeInput(string? Name, AttributeType? Type, string? Value, string? Unit);
+
+public sealed record VariantInput(string? Sku, string? Name, IReadOnlyDictionary<string, string>? Options, Money? Price, Money? SalePrice);
+
+/// <summary>The rules a product must satisfy, and the derived fields (price range, facets, category path) computed from it.</summary>
+public static partial class ProductRules
+{
+    public const int MaximumNameLength = 200;
+    public const int MaximumVariants = 100;
+    public const int MaximumAttributes = 50;
+    public const int MaximumTags = 50;
+    public const int MaximumTagLength = 50;
+    public const int MaximumSeoTitleLength = 70;
+    public const int MaximumMetaDescriptionLength = 160;
+
+    /// <summary>SKUs are upper-case letters, digits, dot, underscore and hyphen, as most ERPs and carriers accept.</summary>
+    public static bool IsValidSku(string? sku) => sku is { Length: > 0 and <= 64 } && SkuPattern().IsMatch(sku);
+
+    public static string NormaliseTag(string tag) => tag.Trim().ToLowerInvariant();
+
+    /// <summary>Checks the input and builds the product. <paramref name="categories"/> are all categories, to check ids and compute paths.</summary>
+    public static Product Build(
+        ProductInput input, string id, Product? existing, IReadOnlyDictionary<string, Category> categories,
+        IReadOnlySet<string> manualCollectionIds, string shopCurrency, DateTimeOffset now)
+    {
+        var v = new Validator();
+        if (v.Required(input.Name, "name")) v.MaxLength(input.Name, MaximumNameLength, "name");
+
+        var slug = string.IsNullOrWhiteSpace(input.Slug) ? Catalog.Slug.FromName(input.Name ?? "") : input.Slug;
+        v.Check(Catalog.Slug.IsValid(slug), "slug", "must be lower-case letters and digits joined by single hyphens, at most 100 characters.");
+
+        var description = BuildDescription(input.Description, v);
+        var attributes = BuildAttributes(input.Attributes ?? [], v);
+        var variants = BuildVariants(input.Variants, v, shopCurrency);
+
+        var seo = input.Seo ?? new SeoFields(null, null);
+        v.MaxLength(seo.Title, MaximumSeoTitleLength, "seo.title");
+        v.MaxLength(seo.MetaDescription, MaximumMetaDescriptionLength, "seo.metaDescription");
+
+        var categoryIds = (input.CategoryIds ?? []).Distinct(StringComparer.Ordinal).ToList();
+        for (var i = 0; i < categoryIds.Count; i++)
+            v.Check(categories.ContainsKey(categoryIds[i]), $"categoryIds[{i}]", $"there is no category '{categoryIds[i]}'.");
+
+        var collectionIds = (input.CollectionIds ?? []).Distinct(StringComparer.Ordinal).ToList();
+        for (var i = 0; i < collectionIds.Count; i++)
+            v.Check(manualCollectionIds.Contains(collectionIds[i]), $"collectionIds[{i}]", $"there is no hand-picked collection '{collectionIds[i]}'.");
+
+        var tags = (input.Tags ?? []).Select(NormaliseTag).Distinct(StringComparer.Ordinal).ToList();
+        v.Check(tags.Count <= MaximumTags, "tags", $"must have at most {MaximumTags} tags.");
+        for (var i = 0; i < tags.Count; i++)
+            v.Check(tags[i].Length is > 0 and <= MaximumTagLength, $"tags[{i}]", $"must be 1 to {MaximumTagLength} characters.");
+
+        v.ThrowIfInvalid();
+
+        var prices = variants.Select(x => x.EffectivePrice.Amount).ToList();
+        return new Product
+        {
+            Id = id,
+            Name = input.Name!.Trim(),
+            Slug = slug!,
+            Status = input.Status ?? existing?.Status ?? ProductStatus.Draft,
+            Description = description,
+            Attributes = attributes,
+            Variants = variants,
+            Seo = seo,
+            CategoryIds = categoryIds,
+            CategoryPath = categoryIds.SelectMany(c => categories[c].Path).Distinct(StringComparer.Ordinal).ToList(),
+            Tags = tags,
+            CollectionIds = collectionIds,
+            Images = existing?.Images ?? [],
+            PriceRange = new PriceRange(prices.Min(), prices.Max(), shopCurrency),
+            Facets = Facets(attributes, variants),
+            CreatedAt = existing?.CreatedAt ?? now,
+            UpdatedAt = now,
+        };
+    }
+
+    public static string Facet(string name, string value) => $"{name.Trim().ToLowerInvariant()}:{value.Trim().ToLowerInvariant()}";
+
+    private static List<string> Facets(IEnumerable<ProductAttribute> attributes, IEnumerable<ProductVariant> variants) =>
+        attributes.Select(a => Facet(a.Name, a.Value))
+            .Concat(variants.SelectMany(x => x.Options.Select(o => Facet(o.Key, o.Value))))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
+    private static RichText BuildDescription(DescriptionInput? input, Validator v)
+    {
+        if (input is null || string.IsNullOrEmpty(input.Content)) return RichText.Empty;
+        if (!v.MaxLength(input.Content, RichText.MaximumLength, "description.content")) return RichText.Empty;
+        return RichText.From(input.Format ?? RichTextFormat.Markdown, input.Content);
+    }
+
+    private static List<ProductAttribute> BuildAttributes(IReadOnlyList<AttributeInput> inputs, Validator v)
+    {
+        v.Check(inputs.Count <= MaximumAttributes, "attributes", $"must have at most {MaximumAttributes} attributes.");
+        var result = new List<ProductAttribute>();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var a = inputs[i];
+            var field = $"attributes[{i}]";
+            if (a is null) { v.Add(field, "must not be null."); continue; }
+            var ok = v.Required(a.Name, field + ".name") && v.MaxLength(a.Name, 50, field + ".name");
+            ok &= v.Required(a.Type, field + ".type");
+            ok &= v.Required(a.Value, field + ".value") && v.MaxLength(a.Value, 200, field + ".value");
+            if (!ok) continue;
+            if (!v.Check(names.Add(a.Name!.Trim()), field + ".name", $"'{a.Name}' is given twice.")) continue;
+            if (!v.Check(IsValidValue(a.Type!.Value, a.Value!), field + ".value", ExpectedValue(a.Type!.Value))) continue;
+            result.Add(new ProductAttribute(a.Name.Trim(), a.Type.Value, a.Value!.Trim(), string.IsNullOrWhiteSpace(a.Unit) ? null : a.Unit.Trim()));
+        }
+        return result;
+    }
+
+    private static List<ProductVariant> BuildVariants(IReadOnlyList<VariantInput>? inputs, Validator v, string shopCurrency)
+    {
+        var result = new List<ProductVariant>();
+        if (!v.Check(inputs is { Count: > 0 }, "variants", "must have at least one variant (a product with no options has one).")) return result;
+        if (!v.Check(inputs!.Count <= MaximumVariants, "variants", $"must have at most {MaximumVariants} variants.")) return result;
+        var skus = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var x = inputs[i];
+            var field = $"variants[{i}]";
+            if (x is null) { v.Add(field, "must not be null."); continue; }
+            var sku = x.Sku?.Trim().ToUpperInvariant();
+            if (v.Check(IsValidSku(sku), field + ".sku", "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit."))
+                v.Check(skus.Add(sku!), field + ".sku", $"'{sku}' is used by another variant of this product.");
+            Money.Validate(x.Price, field + ".price", v, shopCurrency);
+            if (x.SalePrice is not null)
+            {
+                Money.Validate(x.SalePrice, field + ".salePrice", v, shopCurrency);
+                if (x.Price is not null)
+                    v.Check(x.SalePrice.Amount < x.Price.Amount, field + ".salePrice.amount", "must be lower than the list price.");
+            }
+            var options = x.Options ?? new Dictionary<string, string>();
+            v.Check(options.Count <= 10, field + ".options", "must have at most 10 options.");
+            foreach (var (name, value) in options)
+                v.Check(!string.IsNullOrWhiteSpace(name) && name.Length <= 50 && !string.IsNullOrWhiteSpace(value) && value.Length <= 100,
+                    $"{field}.options.{name}", "option names (1-50 characters) and values (1-100 characters) must not be blank.");
+            v.MaxLength(x.Name, 200, field + ".name");
+            if (sku is not null && x.Price is not null)
+                result.Add(new ProductVariant(sku, x.Name?.Trim(), options.ToDictionary(o => o.Key.Trim(), o => o.Value.Trim()), x.Price, x.SalePrice));
+        }
+        if (v.IsValid)
+        {
+            var combinations = result.Select(x => string.Join("|", x.Options.OrderBy(o => o.Key, StringComparer.OrdinalIgnoreCase).Select(o => Facet(o.Key, o.Value)))).ToList();
+            v.Check(combinations.Distinct(StringComparer.Ordinal).Count() == combinations.Count, "variants", "two variants have the same options.");
+        }
+        return result;
+    }
+
+    private static bool IsValidValue(AttributeType type, string value) => type switch
+    {
+        AttributeType.Number => decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out _),
+        AttributeType.Boolean => value is "true" or "false",
+        AttributeType.Colour => ColourPattern().IsMatch(value),
+        _ => !string.IsNullOrWhiteSpace(value),
+    };
+
+    private static string ExpectedValue(AttributeType type) => type switch
+    {
+        AttributeType.Number => "must be a number such as 12.5.",
+        AttributeType.Boolean => "must be true or false.",
+        AttributeType.Colour => "must be a colour name or a hex code such as #1a2b3c.",
+        _ => "must not be blank.",
+    };
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    private static partial Regex SkuPattern();
+
+    [GeneratedRegex("^(#[0-9a-fA-F]{6}|[A-Za-z][A-Za-z ]{0,29})$")]
+    private static partial Regex ColourPattern();
+}

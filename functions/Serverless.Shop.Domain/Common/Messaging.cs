@@ -1,0 +1,30 @@
+namespace Serverless.Shop.Domain.Common;
+
+/// <summary>The shop's own background work, handed to queue-triggered functions. Delivery is at least once: handlers are idempotent.</summary>
+public interface IWorkQueue
+{
+    Task EnqueueAsync<T>(string queueName, T message, CancellationToken ct);
+}
+
+/// <summary>Names of the storage queues; each has a queue-triggered function and a poison queue "&lt;name&gt;-poison".</summary>
+public static class WorkQueues
+{
+    public const string ImageProcessing = "image-processing";
+    public const string LowStockAlerts = "low-stock-alerts";
+}
+
+/// <summary>Facts other systems may react to (ERP, marketing apps, analytics), published to the Service Bus topic.</summary>
+public sealed record IntegrationEvent(string Type, string Subject, object Data, DateTimeOffset OccurredAt, string Id);
+
+public interface IIntegrationEvents
+{
+    Task PublishAsync(IntegrationEvent integrationEvent, CancellationToken ct);
+}
+
+public sealed record EmailMessage(IReadOnlyList<string> To, string Subject, string TextBody, string? HtmlBody = null);
+
+/// <summary>Sends email to people: merchandisers now, customers later.</summary>
+public interface IEmailSender
+{
+    Task SendAsync(EmailMessage message, CancellationToken ct);
+}

@@ -1,0 +1,21 @@
+namespace Serverless.Shop.Domain.Common;
+
+/// <summary>One page of a listing. <see cref="ContinuationToken"/> is opaque; pass it back to get the next page.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? ContinuationToken);
+
+public sealed record PageRequest(int Size, string? ContinuationToken)
+{
+    public const int DefaultSize = 24;
+    public const int MaximumSize = 100;
+    public const int MaximumTokenLength = 4096;
+
+    public static PageRequest From(int? size, string? token, Validator v)
+    {
+        v.Check(size is null or (>= 1 and <= MaximumSize), "pageSize", $"must be between 1 and {MaximumSize}.");
+        v.Check(token is null || (token.Length > 0 && token.Length <= MaximumTokenLength), "continuationToken", "is not a token this API issued.");
+        return new PageRequest(size ?? DefaultSize, string.IsNullOrEmpty(token) ? null : token);
+    }
+}
+
+/// <summary>A stored value with the version it was read at (the Cosmos DB ETag), for optimistic concurrency.</summary>
+public sealed record Versioned<T>(T Value, string Version);
