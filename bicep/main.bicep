@@ -1,0 +1,300 @@
+// Serverless.Shop on Azure: the whole environment that `azd up` provisions.
+// Subscription scope so that azd can create the environment's resource group itself; every module deploys into it.
+// This file is the composition root: it names things, passes the names the app expects (docs/configuration.md) to
+// the modules, and builds the app settings from their outputs. The modules hold one concern each.
+
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name: names the resource group and seeds every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Primary region of every resource (and the first Cosmos DB write region). Must offer Flex Consumption.')
+param location string
+
+@minLength(1)
+@description('Second Cosmos DB write region. Must differ from location.')
+param cosmosSecondaryLocation string
+
+@description('Object id of the person (or pipeline) running azd; given the same data roles as the app. Empty: none.')
+param principalId string = ''
+
+@description('Kind of principal principalId names.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+])
+param principalType string = 'User'
+
+@minLength(1)
+@description('Entra ID authority the API accepts tokens from, such as https://login.microsoftonline.com/<tenant id>/v2.0.')
+param authAuthority string
+
+@minLength(1)
+@description('Audience the API accepts in tokens: its application id URI or client id.')
+param authAudience string
+
+@minLength(3)
+@description('Sender address of the shop\'s emails (a sender verified in SendGrid).')
+param emailFrom string
+
+@minLength(3)
+@description('Merchandisers who receive low-stock alerts (Email:Merchandisers).')
+param emailMerchandisers string
+
+@description('Origins allowed to upload product images straight to blob storage from a browser.')
+param uploadCorsAllowedOrigins string[] = [
+  '*'
+]
+
+@description('Autoscale maximum of the shared Cosmos DB database throughput, RU/s per region.')
+@minValue(1000)
+param cosmosMaxThroughput int = 1000
+
+// ---------- Names ----------
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+
+// Names the app relies on; they match docs/configuration.md.
+var databaseName = 'shop'
+var cosmosContainers = [
+  {
+    name: 'products'
+    partitionKeyPath: '/id'
+  }
+  {
+    name: 'taxonomy'
+    partitionKeyPath: '/kind'
+  }
+  {
+    name: 'inventory'
+    partitionKeyPath: '/sku'
+  }
+  {
+    name: 'idempotency'
+    partitionKeyPath: '/id'
+    // Stored responses of creating POSTs expire after 24 hours.
+    defaultTtl: 86400
+  }
+]
+var appQueues = [
+  'image-processing'
+  'low-stock-alerts'
+]
+var productImagesContainer = 'product-images'
+var productUploadsContainer = 'product-uploads'
+var eventsTopic = 'shop-events'
+var sendGridSecretName = 'sendgrid-api-key'
+
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+// ---------- Resources ----------
+
+module identity 'modules/identity.bicep' = {
+  scope: rg
+  name: 'identity'
+  params: {
+    name: 'id-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  scope: rg
+  name: 'monitoring'
+  params: {
+    logAnalyticsName: 'log-${resourceToken}'
+    applicationInsightsName: 'appi-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  scope: rg
+  name: 'storage'
+  params: {
+    hostAccountName: 'st${resourceToken}'
+    mediaAccountName: 'stmedia${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: 'app-package'
+    // The -poison queues are where the host moves messages that failed maxDequeueCount times.
+    queueNames: flatten(map(appQueues, queue => [queue, '${queue}-poison']))
+    publicImagesContainerName: productImagesContainer
+    uploadsContainerName: productUploadsContainer
+    uploadCorsAllowedOrigins: uploadCorsAllowedOrigins
+  }
+}
+
+module cdn 'modules/cdn.bicep' = {
+  scope: rg
+  name: 'cdn'
+  params: {
+    profileName: 'afd-${resourceToken}'
+    endpointName: 'media-${resourceToken}'
+    originHostName: storage.outputs.mediaBlobHostName
+    publicContainerName: productImagesContainer
+    tags: tags
+  }
+}
+
+module cosmos 'modules/cosmos.bicep' = {
+  scope: rg
+  name: 'cosmos'
+  params: {
+    accountName: 'cosmos-${resourceToken}'
+    location: location
+    secondaryLocation: cosmosSecondaryLocation
+    databaseName: databaseName
+    containers: cosmosContainers
+    maxThroughput: cosmosMaxThroughput
+    tags: tags
+  }
+}
+
+module serviceBus 'modules/servicebus.bicep' = {
+  scope: rg
+  name: 'servicebus'
+  params: {
+    namespaceName: 'sb-${resourceToken}'
+    location: location
+    topicNames: [
+      eventsTopic
+    ]
+    tags: tags
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  scope: rg
+  name: 'keyvault'
+  params: {
+    name: 'kv-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+// ---------- Access ----------
+
+var dataResources = {
+  hostStorageAccountName: storage.outputs.hostAccountName
+  mediaStorageAccountName: storage.outputs.mediaAccountName
+  cosmosAccountName: cosmos.outputs.accountName
+  cosmosDatabaseName: cosmos.outputs.databaseName
+  serviceBusNamespaceName: serviceBus.outputs.namespaceName
+  keyVaultName: keyVault.outputs.name
+  applicationInsightsName: monitoring.outputs.applicationInsightsName
+}
+
+module appAccess 'modules/rbac.bicep' = {
+  scope: rg
+  name: 'rbac-app'
+  params: {
+    resources: dataResources
+    principal: {
+      principalId: identity.outputs.principalId
+      principalType: 'ServicePrincipal'
+      canWriteSecrets: false
+    }
+  }
+}
+
+module developerAccess 'modules/rbac.bicep' = if (!empty(principalId)) {
+  scope: rg
+  name: 'rbac-developer'
+  params: {
+    resources: dataResources
+    principal: {
+      principalId: principalId
+      principalType: principalType
+      canWriteSecrets: true
+    }
+  }
+}
+
+// ---------- The function app ----------
+
+// Identity forms only (docs/configuration.md, column "Azure"): no key, SAS or connection string with a secret.
+var appSettings = {
+  // Functions host storage, by managed identity.
+  AzureWebJobsStorage__accountName: storage.outputs.hostAccountName
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identity.outputs.clientId
+  // DefaultAzureCredential in the app picks the user-assigned identity by this.
+  AZURE_CLIENT_ID: identity.outputs.clientId
+  // Telemetry: local auth is off, so the host authenticates with the identity named here.
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.applicationInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
+
+  Cosmos__AccountEndpoint: cosmos.outputs.endpoint
+  Cosmos__DatabaseName: databaseName
+
+  Media__BlobServiceUri: storage.outputs.mediaBlobServiceUri
+  Media__PublicBaseUrl: '${cdn.outputs.baseUrl}/${productImagesContainer}'
+
+  ServiceBus__FullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+  ServiceBus__TopicName: eventsTopic
+
+  Email__Provider: 'SendGrid'
+  // Resolved by the platform with keyVaultReferenceIdentity. No version: the latest secret version is used, so a
+  // rotated key is picked up without a redeployment.
+  Email__SendGridApiKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${sendGridSecretName})'
+  Email__From: emailFrom
+  Email__Merchandisers: emailMerchandisers
+
+  Auth__Authority: authAuthority
+  Auth__Audience: authAudience
+  // App Service authentication is not configured: the app validates bearer tokens itself.
+  Auth__TrustPlatformPrincipal: 'false'
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  scope: rg
+  name: 'functionapp'
+  params: {
+    name: 'func-${resourceToken}'
+    planName: 'plan-${resourceToken}'
+    location: location
+    tags: tags
+    azdServiceName: 'api'
+    identityId: identity.outputs.id
+    deploymentBlobEndpoint: storage.outputs.hostBlobEndpoint
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    appSettings: appSettings
+  }
+  // The host starts as soon as the site exists: let it find its storage, vault and telemetry roles already granted.
+  dependsOn: [
+    appAccess
+  ]
+}
+
+// ---------- Outputs (azd stores them in .azure/<env>/.env) ----------
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output API_BASE_URL string = 'https://${functionApp.outputs.defaultHostName}/api'
+output CDN_BASE_URL string = cdn.outputs.baseUrl
+output MEDIA_PUBLIC_BASE_URL string = '${cdn.outputs.baseUrl}/${productImagesContainer}'
+output AZURE_COSMOS_ENDPOINT string = cosmos.outputs.endpoint
+output AZURE_COSMOS_DATABASE_NAME string = databaseName
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.hostAccountName
+output AZURE_MEDIA_STORAGE_ACCOUNT_NAME string = storage.outputs.mediaAccountName
+output AZURE_MEDIA_BLOB_SERVICE_URI string = storage.outputs.mediaBlobServiceUri
+output AZURE_SERVICEBUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
+output AZURE_APPLICATION_INSIGHTS_NAME string = monitoring.outputs.applicationInsightsName

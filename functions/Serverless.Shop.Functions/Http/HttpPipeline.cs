@@ -1,0 +1,153 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using Serverless.Shop.Domain.Administration;
+using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Infrastructure.Common;
+
+namespace Serverless.Shop.Functions.Http;
+
+/// <summary>
+/// What happens around every HTTP function, in one place: authentication and roles, Idempotency-Key on POSTs,
+/// conditional GETs, and turning every failure into a problem response. The Functions worker runs it from
+/// <see cref="HttpPipelineMiddleware"/>; the local host runs the very same object around its invocation.
+/// </summary>
+public sealed class HttpPipeline(RequestAuthenticator authenticator, IIdempotencyStore idempotency, ILogger<HttpPipeline> logger, bool countCosmosCalls = false)
+{
+    private const int MaximumIdempotencyKeyLength = 255;
+
+    public async Task<IActionResult> RunAsync(HttpContext http, MethodInfo function, Func<Task<IActionResult?>> invoke)
+    {
+        var cosmosCalls = CosmosCallCounter.BeginScope();
+        var result = await RunGuardedAsync(http, function, invoke);
+        if (countCosmosCalls && result is ApiResult api) api.Headers["X-Cosmos-Calls"] = cosmosCalls.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return result;
+    }
+
+    private async Task<IActionResult> RunGuardedAsync(HttpContext http, MethodInfo function, Func<Task<IActionResult?>> invoke)
+    {
+        try
+        {
+            var access = function.GetCustomAttributes().OfType<IEndpointAccess>().ToList();
+            if (access.Count != 1)
+                throw new InvalidOperationException($"{function.DeclaringType?.Name}.{function.Name} must declare exactly one access rule ([PublicEndpoint] or [RequiresRole]).");
+
+            var authentication = await authenticator.AuthenticateAsync(http.Request);
+            if (authentication is Authentication.Failed failed) return Problems.Unauthorized(http, failed.Reason);
+            var actor = Actor.Anonymous;
+            if (authentication is Authentication.Succeeded ok)
+            {
+                http.User = ok.Principal;
+                actor = ok.Actor;
+            }
+            http.Items[typeof(Actor)] = actor;
+
+            var roles = access[0].Roles;
+            if (roles.Count > 0 && authentication is not Authentication.Succeeded) return Problems.Unauthorized(http, "Send a bearer token.");
+            if (roles.Count > 0 && !actor.IsInAnyRole(roles)) return Problems.Forbidden(http, roles);
+
+            if (HttpMethods.IsPost(http.Request.Method) && http.Request.Headers.TryGetValue("Idempotency-Key", out var key))
+                return await RunOnceAsync(http, actor, key.ToString(), invoke);
+
+            var result = await invoke() ?? throw new InvalidOperationException($"{function.Name} returned no result.");
+            return NotModifiedIfUnchanged(http, result);
+        }
+        catch (Exception e)
+        {
+            return Fail(http, e);
+        }
+    }
+
+    /// <summary>
+    /// Runs a POST once per key and caller: a retry gets the stored response of the first run (Stripe's semantics).
+    /// The key is scoped to the caller and the route, so two clients cannot collide and one key cannot be replayed elsewhere.
+    /// </summary>
+    private async Task<IActionResult> RunOnceAsync(HttpContext http, Actor actor, string key, Func<Task<IActionResult?>> invoke)
+    {
+        if (key.Length is 0 or > MaximumIdempotencyKeyLength)
+            throw ValidationFailedException.For("Idempotency-Key", $"must be 1 to {MaximumIdempotencyKeyLength} characters.");
+
+        var scope = Hash($"{actor.Id}\n{http.Request.Method}\n{http.Request.Path}\n{key}");
+        var fingerprint = await FingerprintAsync(http.Request);
+        var claim = await idempotency.ClaimAsync(scope, fingerprint, http.RequestAborted);
+        switch (claim)
+        {
+            case IdempotencyClaim.Replay replay:
+                var replayed = new ApiResult(replay.Response.StatusCode, replay.Response.Body is null ? null : new RawJson(replay.Response.Body),
+                    replay.Response.Headers.TryGetValue("Content-Type", out var type) ? type : "application/json");
+                foreach (var (name, value) in replay.Response.Headers.Where(h => h.Key != "Content-Type")) replayed.Headers[name] = value;
+                replayed.Headers["Idempotent-Replayed"] = "true";
+                return replayed;
+            case IdempotencyClaim.InProgress:
+                throw new RequestInProgressException();
+            case IdempotencyClaim.Mismatch:
+                return Problems.IdempotencyKeyMismatch(http);
+        }
+
+        IActionResult result;
+        try
+        {
+            result = await invoke() ?? throw new InvalidOperationException("The function returned no result.");
+        }
+        catch (Exception e)
+        {
+            result = Fail(http, e);
+        }
+
+        // Answers that depend only on the request are kept and replayed; server errors are forgotten so a retry runs again.
+        if (result is ApiResult api && api.StatusCode < 500)
+        {
+            var headers = new Dictionary<string, string>(api.Headers) { ["Content-Type"] = api.ContentType };
+            await idempotency.CompleteAsync(scope, new StoredResponse(api.StatusCode, api.SerializedBody, headers), CancellationToken.None);
+        }
+        else
+        {
+            await idempotency.ReleaseAsync(scope, CancellationToken.None);
+        }
+        return result;
+    }
+
+    private ApiResult Fail(HttpContext http, Exception e)
+    {
+        var problem = Problems.From(e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerException! : e, http);
+        if (problem.StatusCode >= 500) logger.LogError(e, "Unhandled failure in {Method} {Path}", http.Request.Method, http.Request.Path);
+        else logger.LogInformation("Request {Method} {Path} refused with {Status}: {Reason}", http.Request.Method, http.Request.Path, problem.StatusCode, e.Message);
+        return problem;
+    }
+
+    private static IActionResult NotModifiedIfUnchanged(HttpContext http, IActionResult result)
+    {
+        if (!HttpMethods.IsGet(http.Request.Method) || result is not ApiResult { StatusCode: 200 } ok) return result;
+        if (!ok.Headers.TryGetValue("ETag", out var etag) || http.Request.Headers.IfNoneMatch.ToString() != etag) return result;
+        var notModified = new ApiResult(StatusCodes.Status304NotModified, null);
+        notModified.Headers["ETag"] = etag;
+        return notModified;
+    }
+
+    private static async Task<string> FingerprintAsync(HttpRequest request)
+    {
+        request.EnableBuffering();
+        using var sha = SHA256.Create();
+        var hash = await sha.ComputeHashAsync(request.Body);
+        request.Body.Position = 0;
+        return Convert.ToHexString(hash) + ":" + request.QueryString.Value;
+    }
+
+    private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}
+
+/// <summary>A JSON text stored earlier, written out as is.</summary>
+internal sealed class RawJson(string json)
+{
+    public string Json { get; } = json;
+}
+
+public static class HttpContextActor
+{
+    /// <summary>The caller, as the pipeline authenticated it.</summary>
+    public static Actor Actor(this HttpRequest request) =>
+        request.HttpContext.Items.TryGetValue(typeof(Actor), out var actor) && actor is Actor a ? a : Domain.Administration.Actor.Anonymous;
+}

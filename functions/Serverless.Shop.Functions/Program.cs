@@ -1,0 +1,26 @@
+using Azure.Identity;
+using Azure.Monitor.OpenTelemetry.Exporter;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Trace;
+using Serverless.Shop.Functions;
+using Serverless.Shop.Functions.Http;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<HttpPipelineMiddleware>();
+builder.Services.AddShop(builder.Configuration);
+
+// Traces and logs through OpenTelemetry; to Application Insights when the app has its connection string (in Azure).
+var telemetry = builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource("Azure.*"));
+telemetry.UseFunctionsWorkerDefaults();
+// Application Insights has local auth off (Bicep): the exporter signs in with the app's managed identity.
+if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
+    telemetry.UseAzureMonitorExporter(o => o.Credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
+    {
+        ManagedIdentityClientId = builder.Configuration["AZURE_CLIENT_ID"],
+    }));
+
+builder.Build().Run();

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Serverless.Shop.Domain.Catalog;
+using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Inventory;
+using Serverless.Shop.Functions.Http;
+using Serverless.Shop.Infrastructure.Common;
+
+namespace Serverless.Shop.Functions;
+
+/// <summary>
+/// Everything the functions need, registered once. The Functions worker (Program.cs) and the local host both call
+/// <see cref="AddShop"/>, so the app runs with the same services everywhere.
+/// </summary>
+public static class ShopServices
+{
+    public static IServiceCollection AddShop(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddShopInfrastructure(configuration);
+
+        services.AddSingleton(new ShopSettings(configuration["Shop:Currency"] ?? "EUR"));
+        services.AddSingleton(new MerchandisingContacts(MerchandiserAddresses(configuration)));
+
+        services.AddSingleton<BrowseCatalog>();
+        services.AddSingleton<ManageProducts>();
+        services.AddSingleton<ManageTaxonomy>();
+        services.AddSingleton<ManageProductImages>();
+        services.AddSingleton<ManageStock>();
+        services.AddSingleton<NotifyLowStock>();
+
+        services.AddSingleton(AuthOptions.From(configuration));
+        services.AddSingleton<RequestAuthenticator>();
+        services.AddSingleton(sp => new HttpPipeline(
+            sp.GetRequiredService<RequestAuthenticator>(), sp.GetRequiredService<IIdempotencyStore>(),
+            sp.GetRequiredService<ILogger<HttpPipeline>>(), sp.GetRequiredService<CosmosOptions>().CountCalls));
+        return services;
+    }
+
+    // Either a list (Email:Merchandisers:0, :1 ...) or one comma-separated value, as an app setting holds it in Azure.
+    private static string[] MerchandiserAddresses(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Email:Merchandisers");
+        var addresses = section.Value is { Length: > 0 } single
+            ? single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : section.GetChildren().Select(c => c.Value).OfType<string>().ToArray();
+        return addresses.Length > 0 ? addresses : throw new InvalidOperationException("Set Email:Merchandisers: who receives low-stock alerts.");
+    }
+}

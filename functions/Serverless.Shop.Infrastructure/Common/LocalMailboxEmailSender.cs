@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Serverless.Shop.Domain.Common;
+
+namespace Serverless.Shop.Infrastructure.Common;
+
+/// <summary>
+/// The local stand-in for SendGrid: each email becomes an .eml file (RFC 5322 headers and a MIME body) in a folder,
+/// which any mail client or text editor opens. Nothing leaves the machine.
+/// </summary>
+public sealed class LocalMailboxEmailSender(string folder, string from, TimeProvider clock, ILogger<LocalMailboxEmailSender> logger) : IEmailSender
+{
+    public const string DefaultFolder = ".local/mailbox";
+
+    public string Folder { get; } = Path.GetFullPath(folder);
+
+    public async Task SendAsync(EmailMessage message, CancellationToken ct)
+    {
+        if (message.To.Count == 0) throw new ArgumentException("An email needs at least one recipient.", nameof(message));
+        Directory.CreateDirectory(Folder);
+        var now = clock.GetUtcNow();
+        var id = Guid.NewGuid().ToString("N");
+        // Sortable by time, recognisable by subject, unique by id.
+        var path = Path.Combine(Folder, $"{now:yyyyMMdd-HHmmss-fff}-{Slug(message.Subject)}-{id[..8]}.eml");
+
+        await File.WriteAllTextAsync(path, Compose(message, now, id), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), ct);
+        logger.LogInformation("Email \"{Subject}\" to {Recipients} written to {Path}.", message.Subject, string.Join(", ", message.To), path);
+    }
+
+    // 8bit UTF-8 bodies rather than quoted-printable or base64: the file stays readable in an editor, and mail clients
+    // open 8bit without complaint. Lines are CRLF, as RFC 5322 requires.
+    private string Compose(EmailMessage message, DateTimeOffset now, string id)
+    {
+        var eml = new StringBuilder();
+        void Header(string name, string value) => eml.Append(name).Append(": ").Append(value).Append("\r\n");
+
+        Header("From", OneLine(from));
+        Header("To", string.Join(", ", message.To.Select(OneLine)));
+        Header("Subject", EncodeWord(OneLine(message.Subject)));
+        Header("Date", now.ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture));
+        Header("Message-ID", $"<{id}@local-mailbox.serverless.shop>");
+        Header("MIME-Version", "1.0");
+        Header("X-Shop-Mailbox", "local (not sent)");
+
+        if (message.HtmlBody is null)
+        {
+            Header("Content-Type", "text/plain; charset=utf-8");
+            Header("Content-Transfer-Encoding", "8bit");
+            eml.Append("\r\n").Append(Crlf(message.TextBody)).Append("\r\n");
+            return eml.ToString();
+        }
+
+        var boundary = $"=_alt_{id}";
+        Header("Content-Type", $"multipart/alternative; boundary=\"{boundary}\"");
+        eml.Append("\r\n");
+        Part("text/plain", message.TextBody);
+        Part("text/html", message.HtmlBody);
+        eml.Append("--").Append(boundary).Append("--\r\n");
+        return eml.ToString();
+
+        void Part(string type, string body)
+        {
+            eml.Append("--").Append(boundary).Append("\r\n");
+            Header("Content-Type", $"{type}; charset=utf-8");
+            Header("Content-Transfer-Encoding", "8bit");
+            eml.Append("\r\n").Append(Crlf(body)).Append("\r\n");
+        }
+    }
+
+    // A line break in a header value would start a new header (header injection): values are kept on one line.
+    private static string OneLine(string value) => value.Replace("\r", " ").Replace("\n", " ");
+
+    // Headers are ASCII; anything else goes in an RFC 2047 encoded word.
+    private static string EncodeWord(string value) =>
+        value.All(char.IsAscii) ? value : $"=?utf-8?B?{Convert.ToBase64String(Encoding.UTF8.GetBytes(value))}?=";
+
+    private static string Crlf(string text) => text.Replace("\r\n", "\n").Replace("\r", "\n").Replace("\n", "\r\n");
+
+    private static string Slug(string subject)
+    {
+        var slug = new string(subject.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
+        while (slug.Contains("--", StringComparison.Ordinal)) slug = slug.Replace("--", "-", StringComparison.Ordinal);
+        slug = slug.Trim('-');
+        return slug.Length == 0 ? "email" : slug[..Math.Min(slug.Length, 50)].TrimEnd('-');
+    }
+}

@@ -1,0 +1,54 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Serverless.Shop.LocalHost.Hosting;
+
+public enum TriggerKind { Http, Queue, Timer }
+
+/// <summary>One function of the app as the local host runs it. The same facts the Functions SDK writes to functions.metadata.</summary>
+public sealed record LocalFunction(string Name, string EntryPoint, TriggerKind Trigger, MethodInfo Method)
+{
+    public string? Route { get; init; }
+    public IReadOnlyList<string> HttpMethods { get; init; } = [];
+    public string? QueueName { get; init; }
+    public string? QueueConnection { get; init; }
+    public string? Schedule { get; init; }
+    public bool RunOnStartup { get; init; }
+}
+
+/// <summary>
+/// Finds every [Function] in the function app's assembly by the attributes the Functions SDK reads. A parameter the
+/// local host cannot bind stops it at start-up, so a function is never silently left out.
+/// </summary>
+public static class FunctionCatalog
+{
+    public static IReadOnlyList<LocalFunction> Discover(Assembly functionApp)
+    {
+        var functions = new List<LocalFunction>();
+        foreach (var method in functionApp.GetTypes().SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)))
+        {
+            var function = method.GetCustomAttribute<FunctionAttribute>();
+            if (function is null) continue;
+            var entryPoint = $"{method.DeclaringType!.FullName}.{method.Name}";
+            var parameters = method.GetParameters();
+            if (parameters.Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(a => a is not null) is { } http)
+                functions.Add(new LocalFunction(function.Name, entryPoint, TriggerKind.Http, method)
+                {
+                    Route = http.Route ?? function.Name,
+                    HttpMethods = (http.Methods ?? ["get", "post"]).Select(m => m.ToUpperInvariant()).ToList(),
+                });
+            else if (parameters.Select(p => p.GetCustomAttribute<QueueTriggerAttribute>()).FirstOrDefault(a => a is not null) is { } queue)
+                functions.Add(new LocalFunction(function.Name, entryPoint, TriggerKind.Queue, method) { QueueName = queue.QueueName, QueueConnection = queue.Connection });
+            else if (parameters.Select(p => p.GetCustomAttribute<TimerTriggerAttribute>()).FirstOrDefault(a => a is not null) is { } timer)
+                functions.Add(new LocalFunction(function.Name, entryPoint, TriggerKind.Timer, method) { Schedule = timer.Schedule, RunOnStartup = timer.RunOnStartup });
+            else
+                throw new NotSupportedException($"{entryPoint}: the local host runs HTTP, queue and timer functions; this one has another trigger.");
+
+            foreach (var p in parameters)
+                if (!FunctionInvoker.CanBind(p, functions[^1]))
+                    throw new NotSupportedException($"{entryPoint}: the local host cannot bind parameter '{p.Name}' of type {p.ParameterType.Name}.");
+        }
+        return functions.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+    }
+}

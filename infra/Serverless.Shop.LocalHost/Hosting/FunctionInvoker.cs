@@ -1,0 +1,69 @@
+using System.ComponentModel;
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Azure.Functions.Worker;
+using Serverless.Shop.Infrastructure.Common;
+
+namespace Serverless.Shop.LocalHost.Hosting;
+
+/// <summary>
+/// Calls a function method as the Functions worker would: a new instance from the app's services for each invocation,
+/// its parameters bound from the trigger (the request and its route values, the queue message, the timer).
+/// </summary>
+public sealed class FunctionInvoker(IServiceProvider services)
+{
+    public static bool CanBind(ParameterInfo p, LocalFunction f) =>
+        p.ParameterType == typeof(CancellationToken)
+        || (f.Trigger == TriggerKind.Http && (p.ParameterType == typeof(HttpRequest) || IsRouteValue(p, f)))
+        || (f.Trigger == TriggerKind.Queue && p.GetCustomAttribute<QueueTriggerAttribute>() is not null)
+        || (f.Trigger == TriggerKind.Timer && p.ParameterType == typeof(TimerInfo));
+
+    public Task<object?> InvokeHttpAsync(LocalFunction f, HttpContext http) =>
+        InvokeAsync(f, p =>
+            p.ParameterType == typeof(HttpRequest) ? http.Request
+            : p.ParameterType == typeof(CancellationToken) ? http.RequestAborted
+            : Convert(http.GetRouteValue(p.Name!)?.ToString(), p.ParameterType));
+
+    public Task<object?> InvokeQueueAsync(LocalFunction f, string message, CancellationToken ct) =>
+        InvokeAsync(f, p =>
+            p.ParameterType == typeof(CancellationToken) ? ct
+            : p.ParameterType == typeof(string) ? message
+            : p.ParameterType == typeof(BinaryData) ? BinaryData.FromString(message)
+            : JsonSerializer.Deserialize(message, p.ParameterType, ShopJson.Options));
+
+    public Task<object?> InvokeTimerAsync(LocalFunction f, TimerInfo timer, CancellationToken ct) =>
+        InvokeAsync(f, p => p.ParameterType == typeof(CancellationToken) ? ct : timer);
+
+    private async Task<object?> InvokeAsync(LocalFunction f, Func<ParameterInfo, object?> bind)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var target = f.Method.IsStatic ? null : ActivatorUtilities.CreateInstance(scope.ServiceProvider, f.Method.DeclaringType!);
+        object? returned;
+        try
+        {
+            returned = f.Method.Invoke(target, f.Method.GetParameters().Select(bind).ToArray());
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
+        }
+        if (returned is Task task)
+        {
+            await task;
+            var resultProperty = task.GetType().GetProperty("Result");
+            return resultProperty?.PropertyType.Name == "VoidTaskResult" ? null : resultProperty?.GetValue(task);
+        }
+        return returned;
+    }
+
+    private static bool IsRouteValue(ParameterInfo p, LocalFunction f) =>
+        f.Route is not null && f.Route.Contains("{" + p.Name, StringComparison.Ordinal) && TypeDescriptor.GetConverter(p.ParameterType).CanConvertFrom(typeof(string));
+
+    private static object? Convert(string? value, Type type) =>
+        value is null ? null : type == typeof(string) ? value : TypeDescriptor.GetConverter(type).ConvertFromInvariantString(value);
+}

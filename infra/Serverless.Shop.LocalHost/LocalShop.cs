@@ -1,0 +1,155 @@
+using System.Reflection;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Azure.Cosmos;
+using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Functions;
+using Serverless.Shop.Functions.Http;
+using Serverless.Shop.Infrastructure.Common;
+using Serverless.Shop.LocalHost.Hosting;
+using Serverless.Shop.LocalHost.LocalStack;
+using Serverless.Shop.LocalHost.Seeding;
+
+namespace Serverless.Shop.LocalHost;
+
+public sealed record LocalShopOptions(string RepositoryRoot)
+{
+    /// <summary>7071 as `func start`; 0 for any free port (tests).</summary>
+    public int Port { get; init; } = 7071;
+
+    /// <summary>Where data, tokens and the mailbox live between runs; null keeps everything in memory (tests).</summary>
+    public string? DataDirectory { get; init; }
+
+    public bool SeedDemoCatalog { get; init; } = true;
+
+    /// <summary>Overrides host.json's maxPollingInterval, so tests see queue work within a fraction of a second.</summary>
+    public TimeSpan? MaxQueuePollingInterval { get; init; }
+
+    public Action<WebApplicationBuilder>? Configure { get; init; }
+}
+
+/// <summary>
+/// The shop running locally: the local stack, the function app's services and every one of its functions, as
+/// `func start` would run them. `dotnet run` starts one for a developer; the integration tests start their own.
+/// </summary>
+public sealed class LocalShop : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private LocalShop(WebApplication app, RunningLocalStack stack, DevTokens tokens, IReadOnlyList<LocalFunction> functions, Uri baseAddress, string mailbox)
+    {
+        _app = app;
+        Stack = stack;
+        Tokens = tokens;
+        Functions = functions;
+        BaseAddress = baseAddress;
+        MailboxDirectory = mailbox;
+    }
+
+    public RunningLocalStack Stack { get; }
+    public DevTokens Tokens { get; }
+    public IReadOnlyList<LocalFunction> Functions { get; }
+
+    /// <summary>The host's root, e.g. http://localhost:7071/ (the API is under /api).</summary>
+    public Uri BaseAddress { get; }
+    public string MailboxDirectory { get; }
+    public IServiceProvider Services => _app.Services;
+
+    public static Assembly FunctionApp => typeof(ShopServices).Assembly;
+
+    public static async Task<LocalShop> StartAsync(LocalShopOptions options, ILogger logger, CancellationToken ct)
+    {
+        var functions = FunctionCatalog.Discover(FunctionApp);
+        var hostJson = HostJson.Load(Path.Combine(options.RepositoryRoot, "host.json"));
+        var queueSettings = options.MaxQueuePollingInterval is { } cap ? hostJson.Queues with { MaxPollingInterval = cap } : hostJson.Queues;
+
+        var stack = await RunningLocalStack.StartAsync(new LocalStackOptions(options.RepositoryRoot, options.DataDirectory is null ? null : Path.Combine(options.DataDirectory, "data")), logger, ct);
+        try
+        {
+            var tokens = DevTokens.LoadOrCreate(options.DataDirectory, TimeProvider.System);
+            var mailbox = options.DataDirectory is null ? Path.Combine(Path.GetTempPath(), "serverless-shop-mailbox-" + Guid.NewGuid().ToString("N")) : Path.Combine(options.DataDirectory, "mailbox");
+
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Cosmos:ConnectionString"] = stack.CosmosConnectionString,
+                ["Cosmos:DatabaseName"] = "shop",
+                ["Cosmos:CreateIfNotExists"] = "true",
+                ["Cosmos:CountCalls"] = "true",
+                ["AzureWebJobsStorage"] = stack.StorageConnectionString,
+                ["Media:ConnectionString"] = stack.StorageConnectionString,
+                ["Media:PublicBaseUrl"] = $"{stack.BlobEndpoint.ToString().TrimEnd('/')}/product-images",
+                ["Email:Provider"] = "LocalMailbox",
+                ["Email:LocalMailboxPath"] = mailbox,
+                ["Email:From"] = "shop@serverless-shop.example",
+                ["Email:Merchandisers:0"] = "merchandising@serverless-shop.example",
+                ["Auth:LocalSigningKey"] = tokens.SigningKey,
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:Serverless.Shop"] = "Information",
+            });
+            builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
+            builder.Services.AddShop(builder.Configuration);
+            builder.Services.AddSingleton(sp => new FunctionInvoker(sp));
+            var queues = new QueueServiceClient(stack.StorageConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+            foreach (var f in functions.Where(f => f.Trigger == TriggerKind.Queue))
+                builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueTriggerListener>(sp, f, queues, queueSettings));
+            foreach (var f in functions.Where(f => f.Trigger == TriggerKind.Timer))
+                builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TimerTriggerScheduler>(sp, f));
+            options.Configure?.Invoke(builder);
+
+            var app = builder.Build();
+            await ProvisionAsync(app.Services, stack, functions, ct);
+            app.MapGet("/", () => Results.Redirect($"/{hostJson.RoutePrefix}/swagger/ui")).ExcludeFromDescription();
+            app.MapHttpFunctions(functions, hostJson.RoutePrefix);
+            await app.StartAsync(ct);
+
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var shop = new LocalShop(app, stack, tokens, functions, new Uri(address.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/"), mailbox);
+            if (options.SeedDemoCatalog) await DemoCatalog.SeedIfEmptyAsync(app.Services, logger, ct);
+            return shop;
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>What Bicep creates in Azure, created here on the emulators: the database and containers, blob containers, queues.</summary>
+    private static async Task ProvisionAsync(IServiceProvider services, RunningLocalStack stack, IReadOnlyList<LocalFunction> functions, CancellationToken ct)
+    {
+        await ShopContainers.CreateIfNotExistsAsync(services.GetRequiredService<CosmosClient>(), services.GetRequiredService<CosmosOptions>().DatabaseName, ct);
+        var blobs = new BlobServiceClient(stack.StorageConnectionString);
+        await blobs.GetBlobContainerClient("product-images").CreateIfNotExistsAsync(PublicAccessType.Blob, cancellationToken: ct);
+        await blobs.GetBlobContainerClient("product-uploads").CreateIfNotExistsAsync(cancellationToken: ct);
+        // Browsers PUT straight to storage with the upload URL, so the local blob service allows it as the Azure one does (Bicep).
+        var properties = (await blobs.GetPropertiesAsync(ct)).Value;
+        properties.Cors = [new BlobCorsRule { AllowedOrigins = "*", AllowedMethods = "PUT,GET,HEAD,OPTIONS", AllowedHeaders = "*", ExposedHeaders = "*", MaxAgeInSeconds = 3600 }];
+        await blobs.SetPropertiesAsync(properties, ct);
+        var queues = new QueueServiceClient(stack.StorageConnectionString);
+        foreach (var name in functions.Where(f => f.QueueName is not null).Select(f => f.QueueName!).Append("integration-events"))
+        {
+            await queues.GetQueueClient(name).CreateIfNotExistsAsync(cancellationToken: ct);
+            await queues.GetQueueClient(name + "-poison").CreateIfNotExistsAsync(cancellationToken: ct);
+        }
+    }
+
+    public HttpClient CreateClient(string? role = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (role is not null) client.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.For(role));
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await Stack.DisposeAsync();
+    }
+}

@@ -1,0 +1,21 @@
+using System.Collections.Concurrent;
+using Serverless.Shop.Domain.Common;
+
+namespace Serverless.Shop.Domain.UnitTests.Common;
+
+/// <summary>Keeps every message handed to the shop's background work, in order, so tests can see what was queued.</summary>
+internal sealed class RecordingWorkQueue : IWorkQueue
+{
+    private readonly ConcurrentQueue<(string Queue, object? Message)> _sent = new();
+
+    public IReadOnlyList<(string Queue, object? Message)> Sent => _sent.ToList();
+
+    public IReadOnlyList<T> MessagesOn<T>(string queueName) =>
+        _sent.Where(m => m.Queue == queueName).Select(m => m.Message).OfType<T>().ToList();
+
+    public Task EnqueueAsync<T>(string queueName, T message, CancellationToken ct)
+    {
+        _sent.Enqueue((queueName, message));
+        return Task.CompletedTask;
+    }
+}

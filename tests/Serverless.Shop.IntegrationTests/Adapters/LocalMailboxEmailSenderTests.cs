@@ -1,0 +1,74 @@
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Infrastructure.Common;
+
+namespace Serverless.Shop.IntegrationTests.Adapters;
+
+public sealed class LocalMailboxEmailSenderTests : IDisposable
+{
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "shop-mailbox-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Writes_a_readable_eml_with_the_subject_recipients_and_body()
+    {
+        await Sender().SendAsync(new EmailMessage(["merch@example.com", "lead@example.com"], "Low stock: Blue mug", "Only 3 left.\nReorder soon."), CancellationToken.None);
+
+        var file = Directory.GetFiles(folder, "*.eml").ShouldHaveSingleItem();
+        Path.GetFileName(file).ShouldContain("low-stock-blue-mug");
+        var (headers, body) = Parse(await File.ReadAllTextAsync(file));
+        headers["From"].ShouldBe("Serverless Shop <shop@example.com>");
+        headers["To"].ShouldBe("merch@example.com, lead@example.com");
+        headers["Subject"].ShouldBe("Low stock: Blue mug");
+        headers["Date"].ShouldBe("Tue, 03 Mar 2026 09:15:00 +0000");
+        headers["Content-Type"].ShouldBe("text/plain; charset=utf-8");
+        headers.ShouldContainKey("Message-ID");
+        body.ShouldBe("Only 3 left.\r\nReorder soon.\r\n");
+    }
+
+    [Fact]
+    public async Task Writes_text_and_html_as_alternatives()
+    {
+        await Sender().SendAsync(new EmailMessage(["a@example.com"], "Hello", "Hi there", "<p>Hi there</p>"), CancellationToken.None);
+
+        var eml = await File.ReadAllTextAsync(Directory.GetFiles(folder, "*.eml").ShouldHaveSingleItem());
+        var (headers, body) = Parse(eml);
+        headers["Content-Type"].ShouldStartWith("multipart/alternative; boundary=");
+        body.ShouldContain("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nHi there\r\n");
+        body.ShouldContain("Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n<p>Hi there</p>\r\n");
+        body.TrimEnd().ShouldEndWith("--");
+    }
+
+    [Fact]
+    public async Task Encodes_a_non_ascii_subject_and_keeps_line_breaks_out_of_headers()
+    {
+        await Sender().SendAsync(new EmailMessage(["a@example.com"], "Café crème\r\nBcc: victim@example.com", "x"), CancellationToken.None);
+
+        var (headers, _) = Parse(await File.ReadAllTextAsync(Directory.GetFiles(folder, "*.eml").ShouldHaveSingleItem()));
+        headers.ShouldNotContainKey("Bcc");
+        var subject = headers["Subject"];
+        subject.ShouldStartWith("=?utf-8?B?");
+        Encoding.UTF8.GetString(Convert.FromBase64String(subject["=?utf-8?B?".Length..^2])).ShouldBe("Café crème  Bcc: victim@example.com");
+    }
+
+    private LocalMailboxEmailSender Sender() => new(
+        folder, "Serverless Shop <shop@example.com>", new FixedClock(new DateTimeOffset(2026, 3, 3, 9, 15, 0, TimeSpan.Zero)), NullLogger<LocalMailboxEmailSender>.Instance);
+
+    private static (Dictionary<string, string> Headers, string Body) Parse(string eml)
+    {
+        var split = eml.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        split.ShouldBeGreaterThan(0, "an .eml separates headers from the body with an empty line");
+        var headers = eml[..split].Split("\r\n").Select(line => line.Split(": ", 2)).ToDictionary(p => p[0], p => p[1]);
+        return (headers, eml[(split + 4)..]);
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}

@@ -1,0 +1,164 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly.CircuitBreaker;
+using SendGrid.Helpers.Mail;
+using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Infrastructure.Common;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace Serverless.Shop.IntegrationTests.Adapters;
+
+/// <summary>The SendGrid adapter against a WireMock double of SendGrid's Mail Send API.</summary>
+public sealed class SendGridEmailSenderTests : IDisposable
+{
+    private const string ApiKey = "SG.test-key.never-shown-anywhere";
+    private const string MailSendPath = "/v3/mail/send";
+
+    // Fast waits so a test of three attempts takes milliseconds; the budget (1 try + 2 retries) is what is checked.
+    private static readonly ThirdPartyResilienceOptions FastRetries = new()
+    {
+        MaxRetryAttempts = 2,
+        RetryBaseDelay = TimeSpan.FromMilliseconds(10),
+        MaxRetryDelay = TimeSpan.FromMilliseconds(50),
+        AttemptTimeout = TimeSpan.FromSeconds(5),
+        TotalTimeout = TimeSpan.FromSeconds(20),
+    };
+
+    private readonly WireMockServer sendGrid = WireMockServer.Start();
+
+    public void Dispose() => sendGrid.Stop();
+
+    [Fact]
+    public async Task Posts_the_sender_recipient_subject_and_text_with_the_api_key_as_bearer_token()
+    {
+        Answer(202);
+
+        await Sender().SendAsync(new EmailMessage(["merch@example.com"], "Low stock: Blue mug", "Only 3 left."), CancellationToken.None);
+
+        var request = sendGrid.LogEntries.ShouldHaveSingleItem().RequestMessage;
+        request.Path.ShouldBe(MailSendPath);
+        request.Headers!["Authorization"].ToString().ShouldBe($"Bearer {ApiKey}");
+        using var body = JsonDocument.Parse(request.Body!);
+        var mail = body.RootElement;
+        mail.GetProperty("from").GetProperty("email").GetString().ShouldBe("shop@example.com");
+        mail.GetProperty("from").GetProperty("name").GetString().ShouldBe("Serverless Shop");
+        mail.GetProperty("personalizations")[0].GetProperty("to")[0].GetProperty("email").GetString().ShouldBe("merch@example.com");
+        mail.GetProperty("subject").GetString().ShouldBe("Low stock: Blue mug");
+        var content = mail.GetProperty("content").ShouldHaveSingleItemOf();
+        content.GetProperty("type").GetString().ShouldBe("text/plain");
+        content.GetProperty("value").GetString().ShouldBe("Only 3 left.");
+    }
+
+    [Fact]
+    public async Task Sends_the_html_body_beside_the_text_and_a_separate_copy_to_each_recipient()
+    {
+        Answer(202);
+
+        await Sender().SendAsync(new EmailMessage(["a@example.com", "b@example.com"], "Hello", "Hi", "<p>Hi</p>"), CancellationToken.None);
+
+        using var body = JsonDocument.Parse(sendGrid.LogEntries.ShouldHaveSingleItem().RequestMessage.Body!);
+        var personalizations = body.RootElement.GetProperty("personalizations").EnumerateArray()
+            .Select(p => p.GetProperty("to").EnumerateArray().Select(t => t.GetProperty("email").GetString()).ToList()).ToList();
+        personalizations.ShouldBe([["a@example.com"], ["b@example.com"]]);
+        body.RootElement.GetProperty("content").EnumerateArray().Select(c => c.GetProperty("type").GetString())
+            .ShouldBe(["text/plain", "text/html"]);
+    }
+
+    [Fact]
+    public async Task Completes_when_sendgrid_accepts_the_message()
+    {
+        Answer(202);
+
+        await Should.NotThrowAsync(() => Sender().SendAsync(Message(), CancellationToken.None));
+        sendGrid.LogEntries.Count().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Throws_with_sendgrid_error_text_on_a_bad_request_without_retrying()
+    {
+        Answer(400, """{"errors":[{"message":"The from address does not match a verified Sender Identity.","field":"from","help":null}]}""");
+
+        var error = await Should.ThrowAsync<ThirdPartyCallFailedException>(() => Sender().SendAsync(Message(), CancellationToken.None));
+
+        error.StatusCode.ShouldBe(System.Net.HttpStatusCode.BadRequest);
+        error.Message.ShouldContain("400");
+        error.Message.ShouldContain("The from address does not match a verified Sender Identity.");
+        error.Message.ShouldContain("from");
+        sendGrid.LogEntries.Count().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Retries_once_after_being_throttled_and_succeeds()
+    {
+        sendGrid.Given(Request.Create().WithPath(MailSendPath).UsingPost()).InScenario("throttled").WillSetStateTo("throttled once")
+            .RespondWith(Response.Create().WithStatusCode(429).WithBody("""{"errors":[{"message":"too many requests"}]}"""));
+        sendGrid.Given(Request.Create().WithPath(MailSendPath).UsingPost()).InScenario("throttled").WhenStateIs("throttled once")
+            .RespondWith(Response.Create().WithStatusCode(202));
+
+        await Should.NotThrowAsync(() => Sender().SendAsync(Message(), CancellationToken.None));
+
+        sendGrid.LogEntries.Select(e => e.ResponseMessage.StatusCode).ShouldBe([429, 202]);
+    }
+
+    [Fact]
+    public async Task Gives_up_after_the_retry_budget_when_sendgrid_keeps_failing()
+    {
+        Answer(500, "upstream exploded");
+
+        var error = await Should.ThrowAsync<ThirdPartyCallFailedException>(() => Sender().SendAsync(Message(), CancellationToken.None));
+
+        error.StatusCode.ShouldBe(System.Net.HttpStatusCode.InternalServerError);
+        error.Message.ShouldContain("upstream exploded");
+        sendGrid.LogEntries.Count().ShouldBe(1 + FastRetries.MaxRetryAttempts);
+    }
+
+    [Fact]
+    public async Task Never_puts_the_api_key_in_the_exception()
+    {
+        Answer(401, """{"errors":[{"message":"The provided authorization grant is invalid, expired, or revoked","field":null,"help":null}]}""");
+
+        var error = await Should.ThrowAsync<ThirdPartyCallFailedException>(() => Sender().SendAsync(Message(), CancellationToken.None));
+
+        error.Message.ShouldContain("authorization grant is invalid");
+        error.ToString().ShouldNotContain(ApiKey);
+        error.ToString().ShouldNotContain("test-key");
+    }
+
+    [Fact]
+    public async Task Stops_calling_sendgrid_while_the_circuit_is_open()
+    {
+        Answer(503);
+        var sender = Sender(FastRetries with { MaxRetryAttempts = 1, BreakerMinimumThroughput = 2, BreakerFailureRatio = 0.5 });
+        await Should.ThrowAsync<ThirdPartyCallFailedException>(() => sender.SendAsync(Message(), CancellationToken.None));
+
+        await Should.ThrowAsync<BrokenCircuitException>(() => sender.SendAsync(Message(), CancellationToken.None));
+
+        sendGrid.LogEntries.Count().ShouldBe(2);
+    }
+
+    private void Answer(int status, string? body = null)
+    {
+        var response = Response.Create().WithStatusCode(status);
+        if (body is not null) response = response.WithHeader("Content-Type", "application/json").WithBody(body);
+        sendGrid.Given(Request.Create().WithPath(MailSendPath).UsingPost()).RespondWith(response);
+    }
+
+    private SendGridEmailSender Sender(ThirdPartyResilienceOptions? resilience = null) => new(
+        SendGridEmailSender.CreateClient(ApiKey, sendGrid.Url),
+        new EmailAddress("shop@example.com", "Serverless Shop"),
+        ThirdPartyResilience.Create(SendGridEmailSender.ServiceName, resilience ?? FastRetries, NullLogger.Instance),
+        NullLogger<SendGridEmailSender>.Instance);
+
+    private static EmailMessage Message() => new(["merch@example.com"], "Subject", "Body");
+}
+
+internal static class JsonElementAssertions
+{
+    public static JsonElement ShouldHaveSingleItemOf(this JsonElement array)
+    {
+        array.GetArrayLength().ShouldBe(1);
+        return array[0];
+    }
+}

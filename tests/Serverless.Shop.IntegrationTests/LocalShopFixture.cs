@@ -1,0 +1,82 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Shop.Infrastructure.Common;
+using Serverless.Shop.LocalHost;
+using Serverless.Shop.LocalHost.LocalStack;
+
+namespace Serverless.Shop.IntegrationTests;
+
+/// <summary>One local shop (emulators, every function, real HTTP on a free port) shared by the tests of the collection.</summary>
+public sealed class LocalShopFixture : IAsyncLifetime
+{
+    public LocalShop Shop { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var root = RunningLocalStack.FindRepositoryRoot(AppContext.BaseDirectory);
+        Shop = await LocalShop.StartAsync(new LocalShopOptions(root)
+        {
+            Port = 0,
+            DataDirectory = null,
+            SeedDemoCatalog = false,
+            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(200),
+        }, NullLogger.Instance, CancellationToken.None);
+    }
+
+    public async Task DisposeAsync() => await Shop.DisposeAsync();
+
+    public HttpClient Client(string? role = null) => Shop.CreateClient(role);
+}
+
+[CollectionDefinition(Name)]
+public sealed class LocalShopCollection : ICollectionFixture<LocalShopFixture>
+{
+    public const string Name = "local shop";
+}
+
+public static class HttpTestExtensions
+{
+    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonDocument.Parse(text.Length == 0 ? "null" : text).RootElement.Clone();
+    }
+
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object body, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body, options: ShopJson.Options) };
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return client.SendAsync(request);
+    }
+
+    public static Task<HttpResponseMessage> PutJsonAsync(this HttpClient client, string url, object body, string? ifMatch)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = JsonContent.Create(body, options: ShopJson.Options) };
+        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return client.SendAsync(request);
+    }
+
+    public static Task<HttpResponseMessage> SendRawAsync(this HttpClient client, HttpMethod method, string url, string body, string contentType = "application/json")
+    {
+        var request = new HttpRequestMessage(method, url) { Content = new StringContent(body) };
+        request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+        return client.SendAsync(request);
+    }
+
+    public static int CosmosCalls(this HttpResponseMessage response) =>
+        int.Parse(response.Headers.GetValues("X-Cosmos-Calls").Single(), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Waits for background work (a queue function) to reach a state; fails with the last value seen.</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        T last;
+        while (true)
+        {
+            last = await read();
+            if (done(last) || DateTime.UtcNow > deadline) return last;
+            await Task.Delay(200);
+        }
+    }
+}
