@@ -37,8 +37,15 @@ internal static class ListingParser
         ProductStatus? status = ProductStatus.Active;
         if (actor.CanSeeUnpublishedCatalog)
         {
-            status = q.Status is null or "" or "all" ? null : Enum.TryParse<ProductStatus>(q.Status, true, out var s) ? s : null;
-            v.Check(q.Status is null or "" or "all" || status is not null, "status", "must be draft, active, archived or all.");
+            status = q.Status?.ToLowerInvariant() switch
+            {
+                null or "" or "all" => null,
+                "draft" => ProductStatus.Draft,
+                "active" => ProductStatus.Active,
+                "archived" => ProductStatus.Archived,
+                _ => (ProductStatus?)null,
+            };
+            v.Check(q.Status?.ToLowerInvariant() is null or "" or "all" || status is not null, "status", "must be draft, active, archived or all.");
         }
 
         int? size = null;
@@ -80,7 +87,7 @@ internal static class ListingParser
     private static decimal? ParsePrice(string? text, string field, Validator v)
     {
         if (string.IsNullOrEmpty(text)) return null;
-        var ok = decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value) && value is >= 0 and <= Money.MaximumAmount;
+        var ok = decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value is >= 0 and <= Money.MaximumAmount;
         v.Check(ok, field, $"must be a number from 0 to {Money.MaximumAmount.ToString(CultureInfo.InvariantCulture)}.");
         return ok ? value : null;
     }

@@ -24,7 +24,7 @@ public sealed class ManageProductImages(IProductStore products, IProductImageSto
 
         using var buffer = await ReadBoundedAsync(content, ct);
         await CheckIsRealImageAsync(buffer, contentType!, ct);
-        return await AddAsync(productId, Ids.New("img"), buffer, contentType!, altText, ct);
+        return await AddAsync(productId, Ids.New("img"), buffer, contentType!.ToLowerInvariant(), altText, ct);
     }
 
     /// <summary>Gives a short-lived URL for uploading straight to storage; <see cref="CompleteUploadAsync"/> then checks and adds the file.</summary>

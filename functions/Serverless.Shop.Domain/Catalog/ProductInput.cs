@@ -60,18 +60,22 @@ public static partial class ProductRules
         v.MaxLength(seo.Title, MaximumSeoTitleLength, "seo.title");
         v.MaxLength(seo.MetaDescription, MaximumMetaDescriptionLength, "seo.metaDescription");
 
-        var categoryIds = (input.CategoryIds ?? []).Distinct(StringComparer.Ordinal).ToList();
-        for (var i = 0; i < categoryIds.Count; i++)
-            v.Check(categories.ContainsKey(categoryIds[i]), $"categoryIds[{i}]", $"there is no category '{categoryIds[i]}'.");
+        // Checked as sent, so an error names the position the client used; duplicates are dropped afterwards.
+        var sentCategories = input.CategoryIds ?? [];
+        for (var i = 0; i < sentCategories.Count; i++)
+            v.Check(sentCategories[i] is not null && categories.ContainsKey(sentCategories[i]), $"categoryIds[{i}]", $"there is no category '{sentCategories[i]}'.");
+        var categoryIds = sentCategories.Distinct(StringComparer.Ordinal).ToList();
 
-        var collectionIds = (input.CollectionIds ?? []).Distinct(StringComparer.Ordinal).ToList();
-        for (var i = 0; i < collectionIds.Count; i++)
-            v.Check(manualCollectionIds.Contains(collectionIds[i]), $"collectionIds[{i}]", $"there is no hand-picked collection '{collectionIds[i]}'.");
+        var sentCollections = input.CollectionIds ?? [];
+        for (var i = 0; i < sentCollections.Count; i++)
+            v.Check(sentCollections[i] is not null && manualCollectionIds.Contains(sentCollections[i]), $"collectionIds[{i}]", $"there is no hand-picked collection '{sentCollections[i]}'.");
+        var collectionIds = sentCollections.Distinct(StringComparer.Ordinal).ToList();
 
-        var tags = (input.Tags ?? []).Select(NormaliseTag).Distinct(StringComparer.Ordinal).ToList();
+        var sentTags = input.Tags ?? [];
+        for (var i = 0; i < sentTags.Count; i++)
+            v.Check(sentTags[i] is not null && NormaliseTag(sentTags[i]).Length is > 0 and <= MaximumTagLength, $"tags[{i}]", $"must be 1 to {MaximumTagLength} characters.");
+        var tags = sentTags.Where(t => t is not null).Select(NormaliseTag).Distinct(StringComparer.Ordinal).ToList();
         v.Check(tags.Count <= MaximumTags, "tags", $"must have at most {MaximumTags} tags.");
-        for (var i = 0; i < tags.Count; i++)
-            v.Check(tags[i].Length is > 0 and <= MaximumTagLength, $"tags[{i}]", $"must be 1 to {MaximumTagLength} characters.");
 
         v.ThrowIfInvalid();
 
@@ -157,14 +161,18 @@ public static partial class ProductRules
             }
             var options = x.Options ?? new Dictionary<string, string>();
             v.Check(options.Count <= 10, field + ".options", "must have at most 10 options.");
+            var optionNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var (name, value) in options)
-                v.Check(!string.IsNullOrWhiteSpace(name) && name.Length <= 50 && !string.IsNullOrWhiteSpace(value) && value.Length <= 100,
-                    $"{field}.options.{name}", "option names (1-50 characters) and values (1-100 characters) must not be blank.");
+            {
+                if (v.Check(!string.IsNullOrWhiteSpace(name) && name.Length <= 50 && !string.IsNullOrWhiteSpace(value) && value.Length <= 100,
+                        $"{field}.options.{name}", "option names (1-50 characters) and values (1-100 characters) must not be blank."))
+                    v.Check(optionNames.Add(name.Trim()), $"{field}.options.{name}", $"the option '{name.Trim()}' is given twice.");
+            }
             v.MaxLength(x.Name, 200, field + ".name");
-            if (sku is not null && x.Price is not null)
+            if (sku is not null && x.Price is not null && !v.HasErrorsUnder(field + ".options"))
                 result.Add(new ProductVariant(sku, x.Name?.Trim(), options.ToDictionary(o => o.Key.Trim(), o => o.Value.Trim()), x.Price, x.SalePrice));
         }
-        if (v.IsValid)
+        if (!v.HasErrorsUnder("variants"))
         {
             var combinations = result.Select(x => string.Join("|", x.Options.OrderBy(o => o.Key, StringComparer.OrdinalIgnoreCase).Select(o => Facet(o.Key, o.Value)))).ToList();
             v.Check(combinations.Distinct(StringComparer.Ordinal).Count() == combinations.Count, "variants", "two variants have the same options.");
@@ -174,7 +182,7 @@ public static partial class ProductRules
 
     private static bool IsValidValue(AttributeType type, string value) => type switch
     {
-        AttributeType.Number => decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out _),
+        AttributeType.Number => decimal.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out _),
         AttributeType.Boolean => value is "true" or "false",
         AttributeType.Colour => ColourPattern().IsMatch(value),
         _ => !string.IsNullOrWhiteSpace(value),

@@ -12,7 +12,7 @@ public sealed record PageRequest(int Size, string? ContinuationToken)
     public static PageRequest From(int? size, string? token, Validator v)
     {
         v.Check(size is null or (>= 1 and <= MaximumSize), "pageSize", $"must be between 1 and {MaximumSize}.");
-        v.Check(token is null || (token.Length > 0 && token.Length <= MaximumTokenLength), "continuationToken", "is not a token this API issued.");
+        v.Check(token is null || token.Length <= MaximumTokenLength, "continuationToken", "is not a token this API issued.");
         return new PageRequest(size ?? DefaultSize, string.IsNullOrEmpty(token) ? null : token);
     }
 }

@@ -62,7 +62,7 @@ public static class Api
     public static ApiResult Text(string contentType, string text) => new(StatusCodes.Status200OK, text, contentType);
 
     private static ApiResult WithETag(this ApiResult result, string version) =>
-        string.IsNullOrEmpty(version) ? result : result.WithHeader("ETag", version);
+        string.IsNullOrEmpty(version) ? result : result.WithHeader("ETag", EntityTags.FromVersion(version));
 }
 
 public sealed record PageBody<T>(IReadOnlyList<T> Items, string? ContinuationToken);

@@ -36,7 +36,7 @@ public static class HttpRequestReading
     public static string? IfMatch(this HttpRequest request)
     {
         var value = request.Headers.IfMatch.ToString();
-        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        return string.IsNullOrWhiteSpace(value) ? null : EntityTags.ToVersion(value);
     }
 
     public static string? Query(this HttpRequest request, string name)

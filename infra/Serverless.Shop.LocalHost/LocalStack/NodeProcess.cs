@@ -13,8 +13,9 @@ internal sealed class NodeProcess
     /// <summary>
     /// Preloaded into every emulator (node --import): when standard input ends - we closed it to stop the emulator, or
     /// this process died, however abruptly (a killed test run, a crash, SIGKILL) and the OS closed the pipe - it runs
-    /// the emulator's own SIGTERM handling (Azurite closes its stores, the Cosmos emulator saves its data file) and exits
-    /// at the latest 2 s later. Nothing is left running, and no PID files are needed.
+    /// the emulator's own SIGTERM handling (Azurite closes its stores, the Cosmos emulator saves its data file and exits)
+    /// and the process ends when nothing is left to do, at the latest 2 s later. Nothing is left running, and no PID
+    /// files are needed.
     /// </summary>
     private const string ExitWithParentScript =
         """
@@ -22,7 +23,7 @@ internal sealed class NodeProcess
         process.stdin.on("error", () => {});
         process.stdin.once("end", () => {
           process.stdin.destroy();
-          setTimeout(() => process.exit(0), 2000);
+          setTimeout(() => process.exit(0), 2000).unref();
           if (process.listenerCount("SIGTERM") > 0) process.emit("SIGTERM", "SIGTERM"); else process.exit(0);
         });
         """;
@@ -45,6 +46,16 @@ internal sealed class NodeProcess
     public int Id => _process.Id;
     public bool HasExited => _exited.Task.IsCompleted;
     public Task<int> Exited => _exited.Task;
+
+    /// <summary>CPU time the process has used so far (zero once it has exited).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            try { return _process.TotalProcessorTime; }
+            catch (Exception e) when (e is InvalidOperationException or NotSupportedException or System.ComponentModel.Win32Exception) { return TimeSpan.Zero; }
+        }
+    }
 
     /// <summary>The last lines the process wrote (stdout and stderr, interleaved as they arrived).</summary>
     public string Tail

@@ -14,13 +14,13 @@ internal static class Ports
     /// One free port for each preferred port, reserved machine-wide for a minute. A port is free between our check and
     /// the emulator's bind; a launcher in another process (tests run in parallel) would see the same preferred port free
     /// in that time. So launchers record their choices (port, pid, until) in a file in the temp folder, under a lock held
-    /// only while choosing, and skip ports that a live launcher reserved; by the time a reservation lapses, the
-    /// emulator listens on the port and the port is no longer free anyway.
+    /// only while choosing, and skip ports that a live launcher reserved. The launcher releases its reservations once
+    /// the emulators listen (or failed to); they lapse after a minute anyway.
     /// </summary>
     public static async Task<int[]> ReserveAsync(IReadOnlyList<int> preferred, CancellationToken ct)
     {
-        using var fileLock = await CrossProcessLock.AcquireAsync(CrossProcessLock.PathFor("localstack-ports"), TimeSpan.FromSeconds(30), null, ct);
-        var file = Path.Combine(Path.GetTempPath(), "serverless-shop-localstack-ports.json");
+        using var fileLock = await CrossProcessLock.AcquireAsync(LockPath, TimeSpan.FromSeconds(30), null, ct);
+        var file = ReservationsFile;
         var now = DateTimeOffset.UtcNow;
         var reservations = Read(file).Where(r => r.Until > now && IsAlive(r.Pid)).ToList();
         var taken = reservations.Select(r => r.Port).ToHashSet();
@@ -36,6 +36,24 @@ internal static class Ports
         }
         return ports;
     }
+
+    public static async Task ReleaseAsync(IReadOnlyCollection<int> ports)
+    {
+        try
+        {
+            using var fileLock = await CrossProcessLock.AcquireAsync(LockPath, TimeSpan.FromSeconds(30), null, CancellationToken.None);
+            var now = DateTimeOffset.UtcNow;
+            var kept = Read(ReservationsFile).Where(r => r.Until > now && !(r.Pid == Environment.ProcessId && ports.Contains(r.Port))).ToList();
+            File.WriteAllText(ReservationsFile, JsonSerializer.Serialize(kept));
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or UnauthorizedAccessException)
+        {
+            // They lapse by themselves.
+        }
+    }
+
+    private static string LockPath => CrossProcessLock.PathFor("localstack-ports");
+    private static string ReservationsFile => Path.Combine(Path.GetTempPath(), "serverless-shop-localstack-ports.json");
 
     private sealed record Reservation(int Port, int Pid, DateTimeOffset Until);
 

@@ -26,18 +26,29 @@ public sealed class RunningLocalStack : IAsyncDisposable
     private const string AzuriteScript = "node_modules/azurite/dist/src/azurite.js";
     private const string CosmosScript = "node_modules/@vercel/cosmosdb-server/lib/cli.js";
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// On a machine too busy to run the emulator (parallel test processes on few cores), waiting goes on past
+    /// <see cref="ReadyTimeout"/> while the emulator has had less CPU time than it needs to start (Azurite about 2 s),
+    /// up to this limit. An emulator that is stuck after a fair share of CPU still fails after 30 s.
+    /// </summary>
+    private static readonly TimeSpan StarvedReadyTimeout = TimeSpan.FromSeconds(120);
+
+    private static readonly TimeSpan StartupCpuBudget = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 
     private readonly NodeProcess _azurite;
     private readonly NodeProcess _cosmos;
     private readonly ILogger _logger;
+    private readonly CrossProcessLock? _dataLock;
     private readonly EventHandler _onProcessExit;
     private int _disposed;
 
-    private RunningLocalStack(NodeProcess azurite, NodeProcess cosmos, int blobPort, int queuePort, int tablePort, int cosmosPort, ILogger logger)
+    private RunningLocalStack(NodeProcess azurite, NodeProcess cosmos, CrossProcessLock? dataLock, int blobPort, int queuePort, int tablePort, int cosmosPort, ILogger logger)
     {
         _azurite = azurite;
         _cosmos = cosmos;
+        _dataLock = dataLock;
         _logger = logger;
         BlobEndpoint = new Uri($"http://{Host}:{blobPort}/{AzuriteAccountName}");
         QueueEndpoint = new Uri($"http://{Host}:{queuePort}/{AzuriteAccountName}");
@@ -87,31 +98,52 @@ public sealed class RunningLocalStack : IAsyncDisposable
         await NpmPackages.EnsureInstalledAsync(localStack, logger, ct);
 
         string? azuriteLocation = null, cosmosDataFile = null;
+        CrossProcessLock? dataLock = null;
         if (options.DataDirectory is not null)
         {
-            azuriteLocation = Path.Combine(Path.GetFullPath(options.DataDirectory), "azurite");
-            cosmosDataFile = Path.Combine(Path.GetFullPath(options.DataDirectory), "cosmos.json");
+            var dataDirectory = Path.GetFullPath(options.DataDirectory);
+            azuriteLocation = Path.Combine(dataDirectory, "azurite");
+            cosmosDataFile = Path.Combine(dataDirectory, "cosmos.json");
             Directory.CreateDirectory(azuriteLocation);
-        }
-
-        var stopwatch = Stopwatch.StartNew();
-        logger.LogDebug("Starting the local stack from {Directory}", localStack);
-        for (var attempt = 1; ; attempt++)
-        {
+            // Two stacks on one data directory would overwrite each other's files: one at a time (the lock goes with
+            // the stack, or with its process). A stack that is just stopping gets a few seconds to let go.
             try
             {
-                return await StartOnceAsync(options, localStack, azuriteLocation, cosmosDataFile, preferPorts: attempt == 1, stopwatch, logger, ct);
+                dataLock = await CrossProcessLock.AcquireAsync(Path.Combine(dataDirectory, "local-stack.lock"), TimeSpan.FromSeconds(10), null, ct);
             }
-            catch (PortTakenException e) when (attempt < 3)
+            catch (TimeoutException)
             {
-                // Another program took a port between our check and the emulator's bind: take other ports.
-                logger.LogInformation("{Emulator} could not listen on its port ({Reason}); retrying on other ports", e.Emulator, e.Message);
+                throw new InvalidOperationException(
+                    $"Another local stack is using the data directory {dataDirectory} (is the local host already running?). Stop it, or use another data directory.");
             }
+        }
+
+        try
+        {
+            var stopwatch = Stopwatch.StartNew();
+            logger.LogDebug("Starting the local stack from {Directory}", localStack);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await StartOnceAsync(options, localStack, azuriteLocation, cosmosDataFile, dataLock, preferPorts: attempt == 1, stopwatch, logger, ct);
+                }
+                catch (PortTakenException e) when (attempt < 3)
+                {
+                    // Another program took a port between our check and the emulator's bind: take other ports.
+                    logger.LogInformation("{Emulator} could not listen on its port ({Reason}); retrying on other ports", e.Emulator, e.Message);
+                }
+            }
+        }
+        catch
+        {
+            dataLock?.Dispose();
+            throw;
         }
     }
 
     private static async Task<RunningLocalStack> StartOnceAsync(
-        LocalStackOptions options, string localStack, string? azuriteLocation, string? cosmosDataFile, bool preferPorts,
+        LocalStackOptions options, string localStack, string? azuriteLocation, string? cosmosDataFile, CrossProcessLock? dataLock, bool preferPorts,
         Stopwatch stopwatch, ILogger logger, CancellationToken ct)
     {
         var ports = await Ports.ReserveAsync(
@@ -130,8 +162,16 @@ public sealed class RunningLocalStack : IAsyncDisposable
         List<string> cosmosArgs = ["--host", Host, "-p", $"{cosmosPort}", "--no-ssl"];
         if (cosmosDataFile is not null) cosmosArgs.AddRange(["--data-file", cosmosDataFile]);
 
-        var azurite = NodeProcess.Start("azurite", AzuriteScript, azuriteArgs, localStack, logger);
-        NodeProcess cosmos;
+        NodeProcess azurite, cosmos;
+        try
+        {
+            azurite = NodeProcess.Start("azurite", AzuriteScript, azuriteArgs, localStack, logger);
+        }
+        catch
+        {
+            await Ports.ReleaseAsync(ports);
+            throw;
+        }
         try
         {
             cosmos = NodeProcess.Start("cosmos", CosmosScript, cosmosArgs, localStack, logger);
@@ -139,6 +179,7 @@ public sealed class RunningLocalStack : IAsyncDisposable
         catch
         {
             await azurite.StopAsync(StopGrace);
+            await Ports.ReleaseAsync(ports);
             throw;
         }
 
@@ -161,8 +202,13 @@ public sealed class RunningLocalStack : IAsyncDisposable
             await Task.WhenAll(azurite.StopAsync(StopGrace), cosmos.StopAsync(StopGrace));
             throw;
         }
+        finally
+        {
+            // Listening now (or gone): the ports need no reservation any more.
+            await Ports.ReleaseAsync(ports);
+        }
 
-        var stack = new RunningLocalStack(azurite, cosmos, blobPort, queuePort, tablePort, cosmosPort, logger);
+        var stack = new RunningLocalStack(azurite, cosmos, dataLock, blobPort, queuePort, tablePort, cosmosPort, logger);
         logger.LogInformation(
             "Local stack ready in {Seconds:0.0} s: Azurite blobs {BlobEndpoint}, queues {QueueEndpoint}; Cosmos DB emulator {CosmosEndpoint}; data {Data}",
             stopwatch.Elapsed.TotalSeconds, stack.BlobEndpoint, stack.QueueEndpoint, stack.CosmosEndpoint,
@@ -187,10 +233,11 @@ public sealed class RunningLocalStack : IAsyncDisposable
                     throw new PortTakenException(process.Name, $"{process.Name} exited (code {code}): address in use");
                 throw new InvalidOperationException($"The {process.Name} emulator exited with code {code} before it was ready. Its output:{Environment.NewLine}{output}");
             }
-            if (deadline.Elapsed > ReadyTimeout)
+            if (deadline.Elapsed > ReadyTimeout && (deadline.Elapsed > StarvedReadyTimeout || process.CpuTime >= StartupCpuBudget))
             {
                 throw new TimeoutException(
-                    $"The {process.Name} emulator (pid {process.Id}) did not answer {pending[0]} within {ReadyTimeout.TotalSeconds:0} s ({lastError}). Its output:{Environment.NewLine}{process.Tail}");
+                    $"The {process.Name} emulator (pid {process.Id}) did not answer {pending[0]} within {deadline.Elapsed.TotalSeconds:0} s " +
+                    $"({lastError}; it used {process.CpuTime.TotalSeconds:0.0} s of CPU). Its output:{Environment.NewLine}{process.Tail}");
             }
             var probe = pending[0];
             try
@@ -214,6 +261,7 @@ public sealed class RunningLocalStack : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         AppDomain.CurrentDomain.ProcessExit -= _onProcessExit;
         await Task.WhenAll(_azurite.StopAsync(StopGrace), _cosmos.StopAsync(StopGrace));
+        _dataLock?.Dispose();
         _logger.LogDebug("Local stack stopped");
     }
 
@@ -223,6 +271,7 @@ public sealed class RunningLocalStack : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         var grace = TimeSpan.FromSeconds(3);
         Task.WaitAll(Task.Run(() => _azurite.StopNow(grace)), Task.Run(() => _cosmos.StopNow(grace)));
+        _dataLock?.Dispose();
     }
 
     private sealed class PortTakenException(string emulator, string message) : Exception(message)
