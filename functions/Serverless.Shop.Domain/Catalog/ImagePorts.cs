@@ -13,6 +13,9 @@ public interface IProductImageStorage
     Task<UploadedFile?> OpenUploadAsync(string productId, string imageId, CancellationToken ct);
     Task DeleteUploadAsync(string productId, string imageId, CancellationToken ct);
 
+    /// <summary>Removes uploads nobody completed (last written before <paramref name="cutoff"/>). Returns how many.</summary>
+    Task<int> DeleteUploadsOlderThanAsync(DateTimeOffset cutoff, CancellationToken ct);
+
     Task<Stream> OpenOriginalAsync(string productId, string imageId, CancellationToken ct);
 
     /// <returns>The public URL of the rendition.</returns>

@@ -81,6 +81,13 @@ public sealed class ManageProductImages(IProductStore products, IProductImageSto
         await ChangeImageAsync(message.ProductId, message.ImageId, i => i with { Status = ImageStatus.Ready, Renditions = renditions }, ct);
     }
 
+    /// <summary>
+    /// Removes files uploaded through an upload URL but never completed (the browser went away). An upload URL lives
+    /// <see cref="UploadUrlLifetime"/>; anything older than twice that can no longer be completed honestly.
+    /// </summary>
+    public Task<int> DeleteAbandonedUploadsAsync(CancellationToken ct) =>
+        storage.DeleteUploadsOlderThanAsync(clock.GetUtcNow() - 2 * UploadUrlLifetime, ct);
+
     public async Task DeleteAsync(string productId, string imageId, CancellationToken ct)
     {
         var found = false;

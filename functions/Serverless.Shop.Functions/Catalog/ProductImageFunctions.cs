@@ -56,6 +56,11 @@ public sealed class ProductImageFunctions(ManageProductImages images)
         return Api.NoContent();
     }
 
+    /// <summary>Every hour, removes uploads that were never completed, so storage holds only images that belong to products.</summary>
+    [Function("DeleteAbandonedImageUploads")]
+    public async Task DeleteAbandonedUploads([TimerTrigger("0 15 * * * *")] TimerInfo timer, CancellationToken ct) =>
+        await images.DeleteAbandonedUploadsAsync(ct);
+
     /// <summary>Renders the web-ready versions of a new image. A failing message is retried, then parked in image-processing-poison.</summary>
     [Function("ProcessProductImage")]
     public Task Process([QueueTrigger(WorkQueues.ImageProcessing)] string message, CancellationToken ct) =>

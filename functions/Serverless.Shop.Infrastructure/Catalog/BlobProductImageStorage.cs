@@ -159,6 +159,22 @@ public sealed class BlobProductImageStorage : IProductImageStorage
         await DeleteUnderAsync(uploads, prefix, ct);
     }
 
+    public async Task<int> DeleteUploadsOlderThanAsync(DateTimeOffset cutoff, CancellationToken ct)
+    {
+        var deleted = 0;
+        try
+        {
+            await foreach (var item in uploads.GetBlobsAsync(cancellationToken: ct))
+            {
+                if (item.Properties.LastModified is { } modified && modified < cutoff
+                    && (await uploads.GetBlobClient(item.Name).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct)).Value)
+                    deleted++;
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == BlobErrorCode.ContainerNotFound) { }
+        return deleted;
+    }
+
     /// <summary>Creates the two containers when they are missing. Called on first use when the storage is Azurite.</summary>
     public async Task EnsureContainersAsync(CancellationToken ct)
     {

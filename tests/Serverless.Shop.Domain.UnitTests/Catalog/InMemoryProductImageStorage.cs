@@ -50,6 +50,14 @@ internal sealed class InMemoryProductImageStorage : IProductImageStorage
         return Task.CompletedTask;
     }
 
+    public DateTimeOffset? LastCleanupCutoff { get; private set; }
+
+    public Task<int> DeleteUploadsOlderThanAsync(DateTimeOffset cutoff, CancellationToken ct)
+    {
+        LastCleanupCutoff = cutoff;
+        return Task.FromResult(0);
+    }
+
     public Task<Stream> OpenOriginalAsync(string productId, string imageId, CancellationToken ct) =>
         Task.FromResult<Stream>(new MemoryStream(_originals[(productId, imageId)].Content, writable: false));
 

@@ -293,4 +293,12 @@ public sealed class ManageProductImagesTests
 
         _storage.DeletedImages.ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task Abandoned_uploads_are_those_older_than_twice_an_upload_urls_lifetime()
+    {
+        await Images.DeleteAbandonedUploadsAsync(CancellationToken.None);
+
+        _storage.LastCleanupCutoff.ShouldBe(_clock.GetUtcNow() - TimeSpan.FromMinutes(30));
+    }
 }
