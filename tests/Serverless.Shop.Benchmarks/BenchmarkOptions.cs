@@ -45,24 +45,21 @@ public sealed record BenchmarkOptions
                     : throw new ArgumentException($"{name} must be a whole number from {min} to {max}, not '{text}'.");
             }
 
-            options = args[i] switch
+            switch (args[i])
             {
-                "--requests" => options with { Requests = Number(1, 100_000) },
-                "--concurrency" => options with { Concurrency = Number(1, 256) },
-                "--warmup" => options with { WarmUpRequests = Number(0, 10_000) },
-                "--products" => options with { ExtraProducts = Number(0, 2000) },
-                "--time-limit" => options with { ScenarioTimeLimit = TimeSpan.FromSeconds(Number(1, 3600)) },
-                "--write-docs" => options with { WriteDocs = true },
-                "--scenario" => Add(options, scenarios, Value()),
-                _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
-            };
+                case "--requests": options = options with { Requests = Number(1, 100_000) }; break;
+                case "--concurrency": options = options with { Concurrency = Number(1, 256) }; break;
+                case "--warmup": options = options with { WarmUpRequests = Number(0, 10_000) }; break;
+                case "--products": options = options with { ExtraProducts = Number(0, 2000) }; break;
+                case "--time-limit": options = options with { ScenarioTimeLimit = TimeSpan.FromSeconds(Number(1, 3600)) }; break;
+                case "--write-docs": options = options with { WriteDocs = true }; break;
+                case "--scenario":
+                    var scenario = Value();
+                    scenarios.Add(Scenario.Names.Contains(scenario) ? scenario : throw new ArgumentException($"There is no scenario '{scenario}'."));
+                    break;
+                default: throw new ArgumentException($"Unknown option '{args[i]}'.");
+            }
         }
         return options with { Scenarios = scenarios };
-    }
-
-    private static BenchmarkOptions Add(BenchmarkOptions options, List<string> scenarios, string name)
-    {
-        scenarios.Add(name);
-        return options;
     }
 }

@@ -185,6 +185,13 @@ public sealed class BlobProductImageStorage : IProductImageStorage
         containersExist = true;
     }
 
+    /// <summary>For the health check: lists at most one blob, which the app's identity may do.</summary>
+    public async Task ProbeAsync(CancellationToken ct)
+    {
+        await foreach (var _ in images.GetBlobsAsync(new GetBlobsOptions { Prefix = "health/" }, ct).AsPages(pageSizeHint: 1))
+            break;
+    }
+
     private static async Task DeleteUnderAsync(BlobContainerClient container, string prefix, CancellationToken ct)
     {
         try

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Serverless.Shop.Domain.Catalog;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Inventory;
+using Serverless.Shop.Infrastructure.Administration;
 using Serverless.Shop.Infrastructure.Catalog;
 using Serverless.Shop.Infrastructure.Inventory;
 
@@ -34,7 +35,7 @@ public static class InfrastructureRegistration
         services.AddSingleton<IIdempotencyStore, CosmosIdempotencyStore>();
 
         services.AddShopMediaAndMessaging(configuration);
-        services.AddHealthChecks().AddCheck<Administration.CosmosHealthCheck>("cosmos", timeout: TimeSpan.FromSeconds(10));
+        services.AddDependencyHealthChecks();
         return services;
     }
 }

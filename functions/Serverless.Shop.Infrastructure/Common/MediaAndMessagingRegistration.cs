@@ -31,7 +31,8 @@ public static class MediaAndMessagingRegistration
         services.TryAddSingleton<TokenCredential>(_ => CreateCredential(settings.AzureClientId));
 
         services.AddSingleton<IImageProcessor, ImageSharpImageProcessor>();
-        services.AddSingleton<IProductImageStorage>(sp => new BlobProductImageStorage(
+        services.AddSingleton<IProductImageStorage>(sp => sp.GetRequiredService<BlobProductImageStorage>());
+        services.AddSingleton(sp => new BlobProductImageStorage(
             settings.Media.ConnectionString is { } connectionString
                 ? new BlobServiceClient(connectionString)
                 : new BlobServiceClient(settings.Media.BlobServiceUri, sp.GetRequiredService<TokenCredential>()),
@@ -40,7 +41,8 @@ public static class MediaAndMessagingRegistration
             createContainersIfMissing: settings.Media.ConnectionString is not null));
 
         services.AddSingleton(sp => new HostStorageConnection(configuration, sp.GetRequiredService<TokenCredential>(), settings.AzureClientId));
-        services.AddSingleton<IWorkQueue>(sp => new StorageWorkQueue(sp.GetRequiredService<HostStorageConnection>().Base64Queues));
+        services.AddSingleton<IWorkQueue>(sp => sp.GetRequiredService<StorageWorkQueue>());
+        services.AddSingleton(sp => new StorageWorkQueue(sp.GetRequiredService<HostStorageConnection>().Base64Queues));
 
         if (settings.ServiceBusNamespace is { } serviceBusNamespace)
             services.AddSingleton<IIntegrationEvents>(sp => new ServiceBusIntegrationEvents(

@@ -21,6 +21,9 @@ public sealed class StorageWorkQueue(QueueServiceClient service) : IWorkQueue
         var queue = queues.GetOrAdd(queueName, service.GetQueueClient);
         await HostStorageQueues.SendAsync(queue, BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, ShopJson.Options)), ct);
     }
+
+    /// <summary>For the health check: peeks one queue, which the app's identity may do (no account-level rights needed).</summary>
+    public Task ProbeAsync(CancellationToken ct) => service.GetQueueClient(WorkQueues.ImageProcessing).PeekMessagesAsync(1, ct);
 }
 
 /// <summary>

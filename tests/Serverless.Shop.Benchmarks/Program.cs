@@ -1,0 +1,84 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Serverless.Shop.Benchmarks;
+using Serverless.Shop.Domain.Administration;
+using Serverless.Shop.LocalHost;
+using Serverless.Shop.LocalHost.LocalStack;
+
+// Starts the local shop with the demo catalog, adds products through the API, runs each scenario (warm-up, then the
+// measured requests), prints a Markdown table to stdout and exits non-zero when a Cosmos DB call budget is broken.
+// Progress goes to stderr, so stdout is only the table.
+
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(BenchmarkOptions.Usage);
+    return 0;
+}
+
+BenchmarkOptions options;
+try
+{
+    options = BenchmarkOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(BenchmarkOptions.Usage);
+    return 2;
+}
+
+using var loggers = LoggerFactory.Create(b =>
+{
+    b.SetMinimumLevel(LogLevel.Information).AddSimpleConsole(o => o.SingleLine = true);
+    b.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+});
+var log = loggers.CreateLogger("Benchmarks");
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+
+var machine = Report.DescribeMachine();
+var root = RunningLocalStack.FindRepositoryRoot(AppContext.BaseDirectory);
+await using var shop = await LocalShop.StartAsync(new LocalShopOptions(root)
+{
+    Port = 0,
+    DataDirectory = null,
+    SeedDemoCatalog = true,
+    // The shop's own log lines go to stderr too.
+    Configure = b => b.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace),
+}, log, stop.Token);
+if (!shop.BaseAddress.IsLoopback) throw new InvalidOperationException($"The shop listens on {shop.BaseAddress}; the benchmark only sends load to loopback.");
+
+using var shopper = shop.CreateClient();
+shopper.Timeout = TimeSpan.FromSeconds(30);
+using var merchandiser = shop.CreateClient(ShopRoles.Merchandiser);
+
+log.LogInformation("Adding {Count} products through the API", options.ExtraProducts);
+var catalog = await BenchmarkCatalog.BuildAsync(shopper, merchandiser, options.ExtraProducts, concurrency: 8, stop.Token);
+log.LogInformation("The catalog has {Count} products", catalog.Products.Count);
+
+var scenarios = Scenario.All(catalog).Where(s => options.Scenarios.Count == 0 || options.Scenarios.Contains(s.Name)).ToList();
+
+var runner = new LoadRunner(shopper, options.ScenarioTimeLimit);
+var runs = new List<Run>();
+foreach (var scenario in scenarios)
+{
+    log.LogInformation("{Scenario}: {WarmUp} warm-up requests, then {Requests} at concurrency {Concurrency}", scenario.Name, options.WarmUpRequests, options.Requests, options.Concurrency);
+    if (options.WarmUpRequests > 0) await runner.RunAsync(scenario, options.WarmUpRequests, options.Concurrency, seed: 1, stop.Token);
+    var run = await runner.RunAsync(scenario, options.Requests, options.Concurrency, seed: 1000, stop.Token);
+    log.LogInformation("{Scenario}: {Count} requests in {Seconds:0.0} s", scenario.Name, run.Samples.Count, run.Elapsed.TotalSeconds);
+    runs.Add(run);
+}
+
+var report = new Report(runs, options, catalog.Products.Count, machine, DateTimeOffset.UtcNow);
+Console.WriteLine(report.Table());
+if (options.WriteDocs)
+{
+    var docs = Path.Combine(root, "docs", "benchmarks.md");
+    report.WriteInto(docs);
+    log.LogInformation("Wrote the results into {File}", docs);
+}
+
+foreach (var problem in report.Problems) Console.Error.WriteLine("Budget broken: " + problem);
+return report.Problems.Count == 0 ? 0 : 1;
