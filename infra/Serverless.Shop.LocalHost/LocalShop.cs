@@ -139,6 +139,9 @@ public sealed class LocalShop : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes when the host is asked to stop (Ctrl+C, SIGTERM).</summary>
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
     public HttpClient CreateClient(string? role = null)
     {
         var client = new HttpClient { BaseAddress = BaseAddress };

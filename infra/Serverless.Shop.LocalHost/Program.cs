@@ -7,11 +7,12 @@ var logger = loggerFactory.CreateLogger("Serverless.Shop.LocalHost");
 var root = RunningLocalStack.FindRepositoryRoot(AppContext.BaseDirectory);
 var port = args.SkipWhile(a => a != "--port").Skip(1).Select(int.Parse).DefaultIfEmpty(7071).First();
 
-using var stopping = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stopping.Cancel(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stopping.Cancel();
-
-await using var shop = await LocalShop.StartAsync(new LocalShopOptions(root) { Port = port, DataDirectory = Path.Combine(root, ".local") }, logger, stopping.Token);
+// Ctrl+C before the host is up cancels the start; once it is up, the web host's own lifetime handles Ctrl+C and SIGTERM.
+using var starting = new CancellationTokenSource();
+ConsoleCancelEventHandler cancelStart = (_, e) => { e.Cancel = true; starting.Cancel(); };
+Console.CancelKeyPress += cancelStart;
+await using var shop = await LocalShop.StartAsync(new LocalShopOptions(root) { Port = port, DataDirectory = Path.Combine(root, ".local") }, logger, starting.Token);
+Console.CancelKeyPress -= cancelStart;
 
 var api = new Uri(shop.BaseAddress, "api/");
 var tokens = shop.Tokens.ForEveryRole();
@@ -33,6 +34,5 @@ Console.WriteLine($"""
     Press Ctrl+C to stop.
     """);
 
-try { await Task.Delay(Timeout.Infinite, stopping.Token); }
-catch (OperationCanceledException) { }
+await shop.WaitForShutdownAsync();
 Console.WriteLine("Stopping: the emulators stop with the host.");

@@ -52,9 +52,22 @@ public sealed class ApiDocumentationFunctions
     public IActionResult UiAsset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "swagger/ui/{file}")] HttpRequest req, string file)
     {
         if (!Assets.TryGetValue(file, out var contentType)) throw new Domain.Common.ResourceNotFoundException("File", file);
+        var text = AssetTexts.GetOrAdd(file, ReadAsset);
+        return Api.Text(contentType, text).WithHeader("Cache-Control", "public, max-age=86400");
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> AssetTexts = new(StringComparer.Ordinal);
+
+    // Swashbuckle embeds the files gzip-compressed; they are unpacked once and kept.
+    private static string ReadAsset(string file)
+    {
         using var stream = SwaggerUi.GetManifestResourceStream(AssetPrefix + file) ?? throw new Domain.Common.ResourceNotFoundException("File", file);
-        using var reader = new StreamReader(stream);
-        return Api.Text(contentType, reader.ReadToEnd()).WithHeader("Cache-Control", "public, max-age=86400");
+        using var buffered = new MemoryStream();
+        stream.CopyTo(buffered);
+        buffered.Position = 0;
+        var gzipped = buffered.Length > 2 && buffered.GetBuffer()[0] == 0x1f && buffered.GetBuffer()[1] == 0x8b;
+        using var reader = new StreamReader(gzipped ? new System.IO.Compression.GZipStream(buffered, System.IO.Compression.CompressionMode.Decompress) : buffered);
+        return reader.ReadToEnd();
     }
 
     private static ApiResult Serve(HttpRequest req) =>
