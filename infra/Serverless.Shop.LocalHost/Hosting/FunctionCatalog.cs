@@ -1,6 +1,6 @@
 using System.Reflection;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Serverless.Shop.Functions.Administration;
 
 namespace Serverless.Shop.LocalHost.Hosting;
 
@@ -25,6 +25,8 @@ public static class FunctionCatalog
 {
     public static IReadOnlyList<LocalFunction> Discover(Assembly functionApp)
     {
+        // HTTP functions are read the way the OpenAPI document reads them, so the two cannot disagree.
+        var httpFunctions = HttpFunctionInfo.Discover(functionApp).ToDictionary(f => f.Method);
         var functions = new List<LocalFunction>();
         foreach (var method in functionApp.GetTypes().SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)))
         {
@@ -32,11 +34,11 @@ public static class FunctionCatalog
             if (function is null) continue;
             var entryPoint = $"{method.DeclaringType!.FullName}.{method.Name}";
             var parameters = method.GetParameters();
-            if (parameters.Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(a => a is not null) is { } http)
+            if (httpFunctions.TryGetValue(method, out var http))
                 functions.Add(new LocalFunction(function.Name, entryPoint, TriggerKind.Http, method)
                 {
-                    Route = http.Route ?? function.Name,
-                    HttpMethods = (http.Methods ?? ["get", "post"]).Select(m => m.ToUpperInvariant()).ToList(),
+                    Route = http.Route,
+                    HttpMethods = http.Methods.Select(m => m.ToUpperInvariant()).ToList(),
                 });
             else if (parameters.Select(p => p.GetCustomAttribute<QueueTriggerAttribute>()).FirstOrDefault(a => a is not null) is { } queue)
                 functions.Add(new LocalFunction(function.Name, entryPoint, TriggerKind.Queue, method) { QueueName = queue.QueueName, QueueConnection = queue.Connection });
