@@ -4,7 +4,10 @@ using System.Globalization;
 namespace Serverless.Shop.Benchmarks;
 
 /// <summary>One request's outcome. <paramref name="CosmosCalls"/> is the X-Cosmos-Calls header, null when absent.</summary>
-public sealed record Sample(double Milliseconds, bool Succeeded, int? CosmosCalls, string? Failure);
+public sealed record Sample(string Path, double Milliseconds, int? CosmosCalls, string? Failure)
+{
+    public bool Succeeded => Failure is null;
+}
 
 /// <summary>What one run of a scenario produced. Requests not started before the time limit have no sample.</summary>
 public sealed record Run(Scenario Scenario, int Requested, int Concurrency, TimeSpan Elapsed, IReadOnlyList<Sample> Samples);
@@ -47,13 +50,18 @@ public sealed class LoadRunner(HttpClient client, TimeSpan timeLimit)
             using var response = await client.GetAsync(path, ct);
             var calls = response.Headers.TryGetValues("X-Cosmos-Calls", out var values)
                 && int.TryParse(values.First(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : (int?)null;
-            var failure = response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode} for {path}";
-            return new Sample(Stopwatch.GetElapsedTime(started).TotalMilliseconds, failure is null, calls, failure);
+            var failure = response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+            return new Sample(path, Stopwatch.GetElapsedTime(started).TotalMilliseconds, calls, failure);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
         {
-            var reason = e is OperationCanceledException ? "no answer in time" : e.Message;
-            return new Sample(Stopwatch.GetElapsedTime(started).TotalMilliseconds, false, null, $"{reason} for {path}");
+            var failure = e switch
+            {
+                OperationCanceledException when ct.IsCancellationRequested => "cut off by the scenario's time limit",
+                OperationCanceledException => $"no answer within {client.Timeout.TotalSeconds:0} s",
+                _ => e.Message,
+            };
+            return new Sample(path, Stopwatch.GetElapsedTime(started).TotalMilliseconds, null, failure);
         }
     }
 }

@@ -38,8 +38,9 @@ var log = loggers.CreateLogger("Benchmarks");
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 
-var machine = Report.DescribeMachine();
 var root = RunningLocalStack.FindRepositoryRoot(AppContext.BaseDirectory);
+var machine = Report.DescribeMachine(root);
+var loadBefore = Report.LoadAverage();
 await using var shop = await LocalShop.StartAsync(new LocalShopOptions(root)
 {
     Port = 0,
@@ -71,7 +72,7 @@ foreach (var scenario in scenarios)
     runs.Add(run);
 }
 
-var report = new Report(runs, options, catalog.Products.Count, machine, DateTimeOffset.UtcNow);
+var report = new Report(runs, options, catalog.Products.Count, machine, loadBefore, DateTimeOffset.UtcNow);
 Console.WriteLine(report.Table());
 if (options.WriteDocs)
 {

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -12,7 +14,7 @@ public sealed record RunStatistics(Run Run)
     private readonly int[] _calls = Run.Samples.Where(s => s.Succeeded && s.CosmosCalls is not null).Select(s => s.CosmosCalls!.Value).ToArray();
 
     public int NotStarted => Run.Requested - Run.Samples.Count;
-    public int Errors => Run.Samples.Count(s => !s.Succeeded) + NotStarted;
+    public int Errors => Run.Samples.Count(s => !s.Succeeded);
     public double RequestsPerSecond => Run.Samples.Count / Run.Elapsed.TotalSeconds;
     public int WithoutCallCount => Run.Samples.Count(s => s.Succeeded && s.CosmosCalls is null);
     /// <summary>
@@ -20,7 +22,7 @@ public sealed record RunStatistics(Run Run)
     /// then for every request in flight at that moment (the cache does not make concurrent misses wait for one read).
     /// </summary>
     public int CategorySetRefreshes => Run.Scenario.ReadsCategorySet ? _calls.Count(c => c == Run.Scenario.CosmosCallBudget + 1) : 0;
-    private int RefreshesAllowed => Run.Concurrency * (int)Math.Ceiling(Run.Elapsed / CosmosTaxonomyStore.CacheLifetime);
+    private int RefreshesAllowed => Run.Concurrency * ((int)(Run.Elapsed / CosmosTaxonomyStore.CacheLifetime) + 1);
 
     public int OverBudget => _calls.Count(c => c > Run.Scenario.CosmosCallBudget) - Math.Min(CategorySetRefreshes, RefreshesAllowed);
     public int? MinCalls => _calls.Length == 0 ? null : _calls.Min();
@@ -36,14 +38,14 @@ public sealed record RunStatistics(Run Run)
         var name = Run.Scenario.Name;
         if (NotStarted > 0) yield return $"{name}: stopped at the time limit with {NotStarted} of {Run.Requested} requests not sent.";
         foreach (var failure in Run.Samples.Where(s => !s.Succeeded).GroupBy(s => s.Failure).Take(5))
-            yield return $"{name}: {failure.Count()} x {failure.Key}";
+            yield return $"{name}: {failure.Count()} requests failed: {failure.Key} (e.g. GET /{failure.First().Path}).";
         if (WithoutCallCount > 0) yield return $"{name}: {WithoutCallCount} successful responses had no X-Cosmos-Calls header, so the budget cannot be checked.";
         if (OverBudget > 0) yield return $"{name}: {OverBudget} requests made more than {Run.Scenario.CosmosCallBudget} Cosmos DB call(s) (max {MaxCalls}).";
     }
 }
 
 /// <summary>The results of a benchmark run: a Markdown table, the budget check, and the results section of docs/benchmarks.md.</summary>
-public sealed class Report(IReadOnlyList<Run> runs, BenchmarkOptions options, int productCount, string machine, DateTimeOffset measuredAt)
+public sealed class Report(IReadOnlyList<Run> runs, BenchmarkOptions options, int productCount, string machine, string loadBefore, DateTimeOffset measuredAt)
 {
     public const string StartMarker = "<!-- benchmark-results:start -->";
     public const string EndMarker = "<!-- benchmark-results:end -->";
@@ -59,11 +61,12 @@ public sealed class Report(IReadOnlyList<Run> runs, BenchmarkOptions options, in
             .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var s in _statistics)
         {
+            var requests = s.NotStarted == 0 ? $"{s.Run.Requested}" : $"{s.Run.Samples.Count} of {s.Run.Requested}";
             var calls = s.MeanCalls is null ? "n/a" : $"{s.MinCalls} / {F(s.MeanCalls.Value, "0.00")} / {s.MaxCalls}";
             var verdict = s.Problems().Any() ? "**broken**" : "holds";
             if (s.CategorySetRefreshes > 0) verdict += $" ({s.CategorySetRefreshes} category-set refreshes)";
             table.AppendLine(CultureInfo.InvariantCulture,
-                $"| {s.Run.Scenario.Name} | {s.Run.Samples.Count} | {F(s.RequestsPerSecond, "0")} | {F(s.Percentile(50), "0.0")} | {F(s.Percentile(95), "0.0")} | {F(s.Percentile(99), "0.0")} | {s.Errors} | {calls} | {s.Run.Scenario.CosmosCallBudget}: {verdict} |");
+                $"| {s.Run.Scenario.Name} | {requests} | {F(s.RequestsPerSecond, "0")} | {F(s.Percentile(50), "0.0")} | {F(s.Percentile(95), "0.0")} | {F(s.Percentile(99), "0.0")} | {s.Errors} | {calls} | {s.Run.Scenario.CosmosCallBudget}: {verdict} |");
         }
         return table.ToString();
     }
@@ -78,21 +81,41 @@ public sealed class Report(IReadOnlyList<Run> runs, BenchmarkOptions options, in
 
         var section = new StringBuilder()
             .AppendLine(StartMarker)
-            .AppendLine(CultureInfo.InvariantCulture, $"Measured {measuredAt:yyyy-MM-dd HH:mm} UTC on {machine}.")
+            .AppendLine(CultureInfo.InvariantCulture, $"Measured {measuredAt:yyyy-MM-dd HH:mm} UTC: {machine}; load average (1, 5, 15 min) {loadBefore} before the run, {LoadAverage()} after it.")
             .AppendLine(CultureInfo.InvariantCulture, $"Catalog of {productCount} products; per scenario {options.WarmUpRequests} warm-up requests, then {options.Requests} measured at concurrency {options.Concurrency}.")
             .AppendLine()
             .Append(Table());
         File.WriteAllText(docsFile, text[..start] + section + text[end..]);
     }
 
-    /// <summary>The machine, and how busy it was (other processes share the cores): call it before the shop starts.</summary>
-    public static string DescribeMachine()
+    /// <summary>The code and the machine it ran on.</summary>
+    public static string DescribeMachine(string repositoryRoot)
     {
+        var commit = Output("git", $"-C \"{repositoryRoot}\" rev-parse --short HEAD");
+        var changed = Output("git", $"-C \"{repositoryRoot}\" status --porcelain") is { Length: > 0 } ? " plus uncommitted changes" : "";
         var cpu = File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
             : null;
-        var load = File.Exists("/proc/loadavg") ? $", load average {string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3))} before the run" : "";
-        return $"{Environment.ProcessorCount} cores{(cpu is null ? "" : $" ({cpu})")}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}{load}";
+        return $"commit {commit ?? "unknown"}{changed}; {Environment.ProcessorCount} cores{(cpu is null ? "" : $" ({cpu})")}, " +
+            $"{RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, Node.js {Output("node", "--version")?.TrimStart('v') ?? "unknown"}";
+    }
+
+    /// <summary>How busy the machine is: other processes share its cores, and the numbers move with them.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    private static string? Output(string program, string arguments)
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true })!;
+            var output = process.StandardOutput.ReadToEnd().Trim();
+            return process.WaitForExit(10_000) && process.ExitCode == 0 ? output : null;
+        }
+        catch (Win32Exception)
+        {
+            return null; // Not installed: the description says "unknown".
+        }
     }
 
     private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);

@@ -126,20 +126,30 @@ public sealed class CosmosTaxonomyStore(ShopContainers containers, TimeProvider 
         public string? ETag { get; init; }
     }
 
-    /// <summary>A whole set, kept for a short while. Writes through this instance invalidate it at once; other instances within the lifetime.</summary>
+    /// <summary>
+    /// A whole set, kept for a short while. Concurrent readers share one reload rather than each reading the set when
+    /// it expires. Writes through this instance invalidate it at once; other instances see them within the lifetime.
+    /// </summary>
     private sealed class CachedSet<T>
     {
-        private (IReadOnlyDictionary<string, T> Items, DateTimeOffset LoadedAt)? _current;
+        private readonly Lock _gate = new();
+        private (Task<IReadOnlyDictionary<string, T>> Items, DateTimeOffset LoadedAt)? _current;
 
-        public async Task<IReadOnlyDictionary<string, T>> GetAsync(bool fresh, TimeProvider clock, Func<Task<IReadOnlyDictionary<string, T>>> load)
+        public Task<IReadOnlyDictionary<string, T>> GetAsync(bool fresh, TimeProvider clock, Func<Task<IReadOnlyDictionary<string, T>>> load)
         {
             var now = clock.GetUtcNow();
-            if (!fresh && _current is { } c && now - c.LoadedAt < CacheLifetime) return c.Items;
-            var items = await load();
-            _current = (items, now);
-            return items;
+            lock (_gate)
+            {
+                if (!fresh && _current is { } c && now - c.LoadedAt < CacheLifetime && !c.Items.IsFaulted && !c.Items.IsCanceled) return c.Items;
+                var loading = load();
+                _current = (loading, now);
+                return loading;
+            }
         }
 
-        public void Invalidate() => _current = null;
+        public void Invalidate()
+        {
+            lock (_gate) _current = null;
+        }
     }
 }
