@@ -66,7 +66,9 @@ public sealed class ManageProductImages(IProductStore products, IProductImageSto
     {
         var product = await products.FindByIdAsync(message.ProductId, ct);
         var image = product?.Value.Images.FirstOrDefault(i => i.Id == message.ImageId);
-        if (image is null || image.Status == ImageStatus.Ready) return; // deleted meanwhile, or already done by an earlier delivery
+        // The message is sent only once the image is on the product, so a missing image was deleted meanwhile;
+        // a Ready one was done by an earlier delivery of the same message.
+        if (image is null || image.Status == ImageStatus.Ready) return;
 
         IReadOnlyList<RenderedImage> rendered;
         await using (var original = await storage.OpenOriginalAsync(message.ProductId, message.ImageId, ct))
@@ -78,7 +80,9 @@ public sealed class ManageProductImages(IProductStore products, IProductImageSto
             var url = await storage.SaveRenditionAsync(message.ProductId, message.ImageId, r.Name, r.Content, r.ContentType, ct);
             renditions.Add(new ImageRendition(r.Name, r.Width, r.Height, r.ContentType, url));
         }
-        await ChangeImageAsync(message.ProductId, message.ImageId, i => i with { Status = ImageStatus.Ready, Renditions = renditions }, ct);
+        var stillThere = await ChangeImageAsync(message.ProductId, message.ImageId, i => i with { Status = ImageStatus.Ready, Renditions = renditions }, ct);
+        // Deleted while it was being rendered: the delete removed the files it knew of; these were written after.
+        if (!stillThere) await storage.DeleteImageAsync(message.ProductId, message.ImageId, ct);
     }
 
     /// <summary>
@@ -94,42 +98,68 @@ public sealed class ManageProductImages(IProductStore products, IProductImageSto
         await UpdateProductAsync(productId, p =>
         {
             found = p.Images.Any(i => i.Id == imageId);
-            return found ? p with { Images = p.Images.Where(i => i.Id != imageId).ToList() } : null;
+            return RemoveImage(p, imageId);
         }, ct);
         if (!found) throw new ResourceNotFoundException("Image", imageId);
         await storage.DeleteImageAsync(productId, imageId, ct);
     }
 
-    // Order matters: the blob first, then the queue message, then the product. If the product update fails the blob is
-    // removed again and the message finds no image and does nothing, so a failure leaves nothing half-added.
+    // Order matters: the blob, then the image on the product, then the processing message. The message is sent only
+    // when there is an image for it to find; if sending fails, the image and the blob are taken away again, so a
+    // failure at any step leaves nothing half-added and nothing stuck in "processing".
     private async Task<ProductImage> AddAsync(string productId, string imageId, Stream content, string contentType, string? altText, CancellationToken ct)
     {
         content.Position = 0;
         var url = await storage.SaveOriginalAsync(productId, imageId, content, contentType, ct);
         var image = new ProductImage(imageId, contentType, altText, ImageStatus.Processing, url, []);
+        var added = false;
         try
         {
-            await queue.EnqueueAsync(WorkQueues.ImageProcessing, new ProcessImageMessage(productId, imageId), ct);
             await UpdateProductAsync(productId, p =>
             {
                 if (p.Images.Count >= MaximumImagesPerProduct) throw TooManyImages();
                 return p with { Images = [.. p.Images, image] };
             }, ct);
+            added = true;
+            await queue.EnqueueAsync(WorkQueues.ImageProcessing, new ProcessImageMessage(productId, imageId), ct);
         }
         catch
         {
+            if (added) await UpdateProductAsync(productId, p => RemoveImage(p, imageId), CancellationToken.None);
             await storage.DeleteImageAsync(productId, imageId, CancellationToken.None);
             throw;
         }
         return image;
     }
 
-    private Task ChangeImageAsync(string productId, string imageId, Func<ProductImage, ProductImage> change, CancellationToken ct) =>
-        UpdateProductAsync(productId, p => p.Images.Any(i => i.Id == imageId)
-            ? p with { Images = p.Images.Select(i => i.Id == imageId ? change(i) : i).ToList() }
-            : null, ct);
+    private static Product? RemoveImage(Product p, string imageId) =>
+        p.Images.Any(i => i.Id == imageId) ? p with { Images = p.Images.Where(i => i.Id != imageId).ToList() } : null;
 
-    /// <summary>Read, change, write with the ETag; on a concurrent change read again. <paramref name="change"/> returns null for "nothing to do".</summary>
+    /// <returns>False when the image (or its product) is gone.</returns>
+    private async Task<bool> ChangeImageAsync(string productId, string imageId, Func<ProductImage, ProductImage> change, CancellationToken ct)
+    {
+        var found = false;
+        try
+        {
+            await UpdateProductAsync(productId, p =>
+            {
+                found = p.Images.Any(i => i.Id == imageId);
+                return found ? p with { Images = p.Images.Select(i => i.Id == imageId ? change(i) : i).ToList() } : null;
+            }, ct);
+        }
+        catch (ResourceNotFoundException)
+        {
+            return false;
+        }
+        return found;
+    }
+
+    private const int MaximumAttempts = 10;
+
+    /// <summary>
+    /// Read, change, write with the ETag; on a concurrent change wait a random moment and read again, as stock
+    /// adjustments do. <paramref name="change"/> returns null for "nothing to do".
+    /// </summary>
     private async Task UpdateProductAsync(string productId, Func<Product, Product?> change, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
@@ -142,7 +172,15 @@ public sealed class ManageProductImages(IProductStore products, IProductImageSto
                 await products.ReplaceAsync(changed with { UpdatedAt = clock.GetUtcNow() }, current, ct);
                 return;
             }
-            catch (StaleVersionException) when (attempt < 5) { }
+            catch (StaleVersionException) when (attempt < MaximumAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25 * attempt)), ct);
+            }
+            catch (StaleVersionException)
+            {
+                // The client sent no If-Match, so a 412 would be wrong: it is contention, and a retry will do.
+                throw new BusyResourceException("Product");
+            }
         }
     }
 

@@ -47,6 +47,10 @@ public sealed class InputTooLargeException(string detail) : ShopException("Paylo
 
 public sealed class UnsupportedContentException(string detail) : ShopException("Unsupported media type.", detail);
 
+/// <summary>Too many changes to the same resource at once; the client should simply try again.</summary>
+public sealed class BusyResourceException(string resource)
+    : ShopException("Busy.", $"The {resource.ToLowerInvariant()} is being changed by other requests right now; retry in a moment.");
+
 /// <summary>The same idempotency key is still being processed by another request.</summary>
 public sealed class RequestInProgressException()
     : ShopException("Request in progress.", "A request with this Idempotency-Key is still being processed; retry shortly.");

@@ -43,7 +43,10 @@ public sealed class ProductImageFunctions(ManageProductImages images)
     public async Task<IActionResult> CompleteUpload(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "products/{id}/images/uploads/{imageId}/complete")] HttpRequest req, string id, string imageId, CancellationToken ct)
     {
-        var body = req.ContentLength is null or 0 ? new CompleteImageUploadRequest(null) : await req.ReadJsonAsync<CompleteImageUploadRequest>();
+        // The body is optional; a chunked one has no Content-Length, so its Content-Type says whether there is one.
+        var body = string.IsNullOrEmpty(req.ContentType) && req.ContentLength is null or 0
+            ? new CompleteImageUploadRequest(null)
+            : await req.ReadJsonAsync<CompleteImageUploadRequest>();
         return Api.Accepted(await images.CompleteUploadAsync(id, imageId, body.AltText, ct));
     }
 

@@ -27,6 +27,7 @@ public static class Problems
         DuplicateResourceException e => Create(http, 409, "duplicate", e.Title, e.Message, Field(e.Field, e.Message)),
         BusinessRuleViolationException e => Create(http, 409, "rule-violated", e.Title, e.Message, e.Field is null ? null : Field(e.Field, e.Message)),
         RequestInProgressException e => Create(http, 409, "request-in-progress", e.Title, e.Message).WithHeader("Retry-After", "1"),
+        BusyResourceException e => Create(http, 409, "busy", e.Title, e.Message).WithHeader("Retry-After", "1"),
         StaleVersionException e => Create(http, 412, "stale-version", e.Title, e.Message, Field("If-Match", e.Message)),
         VersionRequiredException e => Create(http, 428, "version-required", e.Title, e.Message, Field("If-Match", e.Message)),
         InputTooLargeException e => Create(http, 413, "too-large", e.Title, e.Message),

@@ -27,8 +27,12 @@ internal sealed class FakeImageProcessor : IImageProcessor
         return null;
     }
 
+    /// <summary>Runs just before rendering: lets a test change the world while an image is being rendered.</summary>
+    public Action? BeforeRender { get; set; }
+
     public Task<IReadOnlyList<RenderedImage>> RenderAsync(Stream original, CancellationToken ct)
     {
+        BeforeRender?.Invoke();
         Interlocked.Increment(ref Renders);
         IReadOnlyList<RenderedImage> renditions =
         [

@@ -157,29 +157,38 @@ public sealed class ManageProductImagesTests
     }
 
     [Fact]
-    public async Task When_the_product_cannot_be_updated_the_stored_original_is_deleted_again()
+    public async Task When_the_product_cannot_be_updated_the_stored_original_is_deleted_again_and_nothing_is_queued()
     {
         _products.ReplaceFailure = new InvalidOperationException("The database is unavailable.");
 
         await Should.ThrowAsync<InvalidOperationException>(() => Upload(Png()));
 
-        var (product, image) = _storage.DeletedImages.ShouldHaveSingleItem();
-        product.ShouldBe(ProductId);
-        _queue.MessagesOn<ProcessImageMessage>(WorkQueues.ImageProcessing).ShouldHaveSingleItem().ImageId.ShouldBe(image);
+        _storage.DeletedImages.ShouldHaveSingleItem().Item1.ShouldBe(ProductId);
+        _queue.MessagesOn<ProcessImageMessage>(WorkQueues.ImageProcessing).ShouldBeEmpty();
         _storage.Originals.ShouldBeEmpty();
         ImagesOnProduct.ShouldBeEmpty();
     }
 
     [Fact]
-    public async Task The_message_of_an_image_that_never_reached_the_product_renders_nothing()
+    public async Task When_the_processing_message_cannot_be_sent_the_image_is_taken_off_the_product_again()
     {
-        _products.ReplaceFailure = new InvalidOperationException("The database is unavailable.");
+        _queue.Failure = new InvalidOperationException("The queue service is unavailable.");
+
         await Should.ThrowAsync<InvalidOperationException>(() => Upload(Png()));
-        _products.ReplaceFailure = null;
 
-        await Images.ProcessAsync(_queue.MessagesOn<ProcessImageMessage>(WorkQueues.ImageProcessing).Single(), CancellationToken.None);
+        ImagesOnProduct.ShouldBeEmpty();
+        _storage.Originals.ShouldBeEmpty();
+    }
 
-        _processor.Renders.ShouldBe(0);
+    [Fact]
+    public async Task Renditions_of_an_image_deleted_while_it_was_rendered_are_removed()
+    {
+        var uploaded = await Upload(Png());
+        _processor.BeforeRender = () => Images.DeleteAsync(ProductId, uploaded.Id, CancellationToken.None).GetAwaiter().GetResult();
+
+        await Images.ProcessAsync(new ProcessImageMessage(ProductId, uploaded.Id), CancellationToken.None);
+
+        ImagesOnProduct.ShouldBeEmpty();
         _storage.Renditions.ShouldBeEmpty();
     }
 

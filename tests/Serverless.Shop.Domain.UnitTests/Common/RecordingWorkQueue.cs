@@ -13,8 +13,12 @@ internal sealed class RecordingWorkQueue : IWorkQueue
     public IReadOnlyList<T> MessagesOn<T>(string queueName) =>
         _sent.Where(m => m.Queue == queueName).Select(m => m.Message).OfType<T>().ToList();
 
+    /// <summary>When set, sending fails with it (the queue service is down).</summary>
+    public Exception? Failure { get; set; }
+
     public Task EnqueueAsync<T>(string queueName, T message, CancellationToken ct)
     {
+        if (Failure is not null) return Task.FromException(Failure);
         _sent.Enqueue((queueName, message));
         return Task.CompletedTask;
     }
