@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Serverless.Shop.Domain.Administration;
 
+using static Serverless.Shop.IntegrationTests.ProblemAssertions;
+
 namespace Serverless.Shop.IntegrationTests.Http;
 
 /// <summary>Every kind of bad request gets the right status, an RFC 9457 problem naming the field, and changes nothing.</summary>
@@ -9,18 +11,6 @@ namespace Serverless.Shop.IntegrationTests.Http;
 public sealed class BadInputTests(LocalShopFixture fixture)
 {
     private readonly TestCatalog _catalog = new(fixture);
-
-    private static async Task<JsonElement> ShouldBeProblem(HttpResponseMessage response, HttpStatusCode status, string? field = null)
-    {
-        var body = await response.JsonAsync();
-        response.StatusCode.ShouldBe(status, body.ToString());
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        body.GetProperty("status").GetInt32().ShouldBe((int)status);
-        body.GetProperty("title").GetString().ShouldNotBeNullOrEmpty();
-        body.GetProperty("type").GetString().ShouldStartWith("https://");
-        if (field is not null) body.GetProperty("errors").TryGetProperty(field, out _).ShouldBeTrue($"expected an error for '{field}' in {body}");
-        return body;
-    }
 
     /// <summary>The proof that nothing was half-written: the product's slug is still free and no product has the name.</summary>
     private async Task ShouldNotExistAsync(string name)

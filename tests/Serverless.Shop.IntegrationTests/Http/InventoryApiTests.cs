@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Serverless.Shop.Domain.Administration;
 
+using static Serverless.Shop.IntegrationTests.ProblemAssertions;
+
 namespace Serverless.Shop.IntegrationTests.Http;
 
 /// <summary>Stock per warehouse, its audit trail, concurrency and retries, low-stock alerts, and availability for shoppers.</summary>
@@ -50,16 +52,6 @@ public sealed class InventoryApiTests(LocalShopFixture fixture)
             pages++;
         } while (token is not null && pages < 100);
         return (entries, pages);
-    }
-
-    private static async Task<JsonElement> ShouldBeProblem(HttpResponseMessage response, HttpStatusCode status, string? field = null)
-    {
-        var body = await response.JsonAsync();
-        response.StatusCode.ShouldBe(status, body.ToString());
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        body.GetProperty("status").GetInt32().ShouldBe((int)status);
-        if (field is not null) body.GetProperty("errors").TryGetProperty(field, out _).ShouldBeTrue($"expected an error for '{field}' in {body}");
-        return body;
     }
 
     private static bool IsReplay(HttpResponseMessage response) =>

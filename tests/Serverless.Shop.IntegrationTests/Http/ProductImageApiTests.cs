@@ -5,6 +5,8 @@ using System.Text;
 using System.Text.Json;
 using Serverless.Shop.Domain.Administration;
 
+using static Serverless.Shop.IntegrationTests.ProblemAssertions;
+
 namespace Serverless.Shop.IntegrationTests.Http;
 
 /// <summary>Product images: uploads through the API and straight to storage, the web renditions, and removal of every file.</summary>
@@ -62,15 +64,6 @@ public sealed class ProductImageApiTests(LocalShopFixture fixture)
     {
         using var response = await Browser.GetAsync(url);
         return response.StatusCode;
-    }
-
-    private static async Task<JsonElement> ShouldBeProblem(HttpResponseMessage response, HttpStatusCode status, string? field = null)
-    {
-        var body = await response.JsonAsync();
-        response.StatusCode.ShouldBe(status, body.ToString());
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        if (field is not null) body.GetProperty("errors").TryGetProperty(field, out _).ShouldBeTrue($"expected an error for '{field}' in {body}");
-        return body;
     }
 
     private async Task<JsonElement> CreateUploadTicketAsync(string productId, string contentType = "image/png")
