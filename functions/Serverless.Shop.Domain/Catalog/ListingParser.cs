@@ -48,10 +48,7 @@ internal static class ListingParser
             v.Check(q.Status?.ToLowerInvariant() is null or "" or "all" || status is not null, "status", "must be draft, active, archived or all.");
         }
 
-        int? size = null;
-        if (q.PageSize is not null)
-            v.Check(int.TryParse(q.PageSize, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && (size = parsed) is not null, "pageSize", "must be a whole number.");
-        var page = PageRequest.From(size, q.ContinuationToken, v);
+        var page = PageRequest.Parse(q.PageSize, q.ContinuationToken, v);
 
         var filter = new ProductFilter
         {

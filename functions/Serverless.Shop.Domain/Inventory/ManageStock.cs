@@ -47,11 +47,11 @@ public sealed partial class ManageStock(IInventoryStore inventory, IWorkQueue qu
         return await inventory.FindAsync(sku, ct) ?? new Versioned<StockItem>(StockItem.Empty(sku), "");
     }
 
-    public async Task<Page<StockAdjustment>> ListAdjustmentsAsync(string sku, int? pageSize, string? token, CancellationToken ct)
+    public async Task<Page<StockAdjustment>> ListAdjustmentsAsync(string sku, string? pageSize, string? token, CancellationToken ct)
     {
         sku = RequireSku(sku);
         var v = new Validator();
-        var page = PageRequest.From(pageSize, token, v);
+        var page = PageRequest.Parse(pageSize, token, v);
         v.ThrowIfInvalid();
         return await inventory.ListAdjustmentsAsync(sku, page, ct);
     }

@@ -30,11 +30,8 @@ public sealed class InventoryFunctions(ManageStock stock, NotifyLowStock notifyL
     [Function("ListStockAdjustments")]
     [RequiresRole(ShopRoles.Admin, ShopRoles.Merchandiser, ShopRoles.Support)]
     [ApiDoc("Inventory", "The audit trail of a SKU, newest first", Response = typeof(PageBody<StockAdjustment>), Query = ["pageSize: 1-100", "continuationToken: from the previous page"])]
-    public async Task<IActionResult> ListAdjustments([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inventory/{sku}/adjustments")] HttpRequest req, string sku, CancellationToken ct)
-    {
-        int? size = int.TryParse(req.Query("pageSize"), out var s) ? s : req.Query("pageSize") is null ? null : -1;
-        return Api.Page(await stock.ListAdjustmentsAsync(sku, size, req.Query("continuationToken"), ct));
-    }
+    public async Task<IActionResult> ListAdjustments([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inventory/{sku}/adjustments")] HttpRequest req, string sku, CancellationToken ct) =>
+        Api.Page(await stock.ListAdjustmentsAsync(sku, req.Query("pageSize"), req.Query("continuationToken"), ct));
 
     [Function("SetLowStockThreshold")]
     [RequiresRole(ShopRoles.Admin, ShopRoles.Merchandiser)]

@@ -67,4 +67,25 @@ public sealed class PageRequestTests
 
         v.IsValid.ShouldBeTrue();
     }
+
+    [Theory]
+    [InlineData("ten")]
+    [InlineData("-5")]
+    [InlineData("2.5")]
+    [InlineData("1,000")]
+    public void A_page_size_that_is_not_a_whole_number_is_refused(string size)
+    {
+        var v = new Validator();
+        PageRequest.Parse(size, null, v);
+        Should.Throw<ValidationFailedException>(v.ThrowIfInvalid).Errors.ShouldContainKey("pageSize");
+    }
+
+    [Fact]
+    public void A_page_size_from_a_query_string_is_read_as_a_number()
+    {
+        var v = new Validator();
+        PageRequest.Parse("50", null, v).Size.ShouldBe(50);
+        PageRequest.Parse(null, null, v).Size.ShouldBe(PageRequest.DefaultSize);
+        v.IsValid.ShouldBeTrue();
+    }
 }

@@ -346,6 +346,6 @@ public sealed class ManageStockTests
     [Fact]
     public async Task The_adjustment_journal_refuses_a_page_size_over_100()
     {
-        (await Should.ThrowAsync<ValidationFailedException>(() => Stock.ListAdjustmentsAsync(Sku, 101, null, CancellationToken.None))).ShouldReport("pageSize");
+        (await Should.ThrowAsync<ValidationFailedException>(() => Stock.ListAdjustmentsAsync(Sku, "101", null, CancellationToken.None))).ShouldReport("pageSize");
     }
 }

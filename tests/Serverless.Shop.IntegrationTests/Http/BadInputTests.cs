@@ -141,4 +141,24 @@ public sealed class BadInputTests(LocalShopFixture fixture)
         var body = TestCatalog.ProductBody(TestCatalog.Unique("Orphan"), categoryIds: ["cat_missing"]);
         await ShouldBeProblem(await _catalog.Merchandiser.PostJsonAsync("api/products", body), HttpStatusCode.BadRequest, "categoryIds[0]");
     }
+
+    [Theory]
+    [InlineData("\"not-an-etag-this-api-issued\"")]
+    [InlineData("W/\"bm9wZQ\"")]
+    [InlineData("garbage without quotes")]
+    public async Task An_if_match_the_api_never_issued_is_a_412_and_changes_nothing(string ifMatch)
+    {
+        var name = TestCatalog.Unique("Forged Etag");
+        var (id, _, _) = await _catalog.CreateProductAsync(TestCatalog.ProductBody(name));
+        await ShouldBeProblem(await _catalog.Merchandiser.PutJsonAsync($"api/products/{id}", TestCatalog.ProductBody(name + " changed"), ifMatch),
+            HttpStatusCode.PreconditionFailed, "If-Match");
+        (await (await _catalog.Anonymous.GetAsync($"api/products/{id}")).JsonAsync()).GetProperty("name").GetString().ShouldBe(name);
+    }
+
+    [Theory]
+    [InlineData("ten")]
+    [InlineData("0")]
+    [InlineData("500")]
+    public async Task A_bad_page_size_on_the_stock_audit_trail_is_a_400(string size) =>
+        await ShouldBeProblem(await _catalog.Merchandiser.GetAsync($"api/inventory/ANY-SKU/adjustments?pageSize={size}"), HttpStatusCode.BadRequest, "pageSize");
 }
