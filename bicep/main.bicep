@@ -81,10 +81,35 @@ var cosmosContainers = [
     // Stored responses of creating POSTs expire after 24 hours.
     defaultTtl: 86400
   }
+  {
+    name: 'carts'
+    partitionKeyPath: '/id'
+    // TTL on, set per cart: the inactivity window, renewed on every change.
+    defaultTtl: -1
+  }
+  {
+    name: 'promotions'
+    partitionKeyPath: '/id'
+  }
+  {
+    name: 'coupon-usage'
+    partitionKeyPath: '/code'
+  }
+  {
+    name: 'orders'
+    partitionKeyPath: '/id'
+  }
+  {
+    name: 'webhook-events'
+    partitionKeyPath: '/id'
+    // Event ids of processed webhooks, kept 30 days to ignore redeliveries.
+    defaultTtl: 2592000
+  }
 ]
 var appQueues = [
   'image-processing'
   'low-stock-alerts'
+  'order-events'
 ]
 var productImagesContainer = 'product-images'
 var productUploadsContainer = 'product-uploads'

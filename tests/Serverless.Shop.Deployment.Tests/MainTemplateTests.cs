@@ -46,6 +46,11 @@ public sealed partial class MainTemplateTests
                 ["taxonomy"] = ("/kind", null),
                 ["inventory"] = ("/sku", null),
                 ["idempotency"] = ("/id", 86400),
+                ["carts"] = ("/id", -1),
+                ["promotions"] = ("/id", null),
+                ["coupon-usage"] = ("/code", null),
+                ["orders"] = ("/id", null),
+                ["webhook-events"] = ("/id", 2592000),
             },
             ignoreOrder: true);
     }
@@ -168,7 +173,7 @@ public sealed partial class MainTemplateTests
     {
         var storage = Main.ModuleTemplate("storage");
 
-        Main.Variable("appQueues")!.AsArray().Select(q => (string)q!).ShouldBe(["image-processing", "low-stock-alerts"], ignoreOrder: true);
+        Main.Variable("appQueues")!.AsArray().Select(q => (string)q!).ShouldBe(["image-processing", "low-stock-alerts", "order-events"], ignoreOrder: true);
         var queues = (string)Main.ModuleParameter("storage", "queueNames")!;
         queues.ShouldContain("variables('appQueues')");
         queues.ShouldContain("-poison");

@@ -64,6 +64,13 @@ public sealed partial class ManageStock(IInventoryStore inventory, IWorkQueue qu
         return skus.Select(s => new SkuAvailability(s, found.TryGetValue(s, out var item) ? item.TotalOnHand : 0)).ToList();
     }
 
+    /// <summary>Units a shopper can still buy per SKU (unknown SKUs have 0), in one Cosmos DB read: for carts and checkout.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> GetAvailableAsync(IReadOnlyCollection<string> skus, CancellationToken ct)
+    {
+        var found = (await inventory.FindManyAsync(skus, ct)).ToDictionary(i => i.Value.Sku, i => i.Value.TotalOnHand);
+        return skus.Distinct().ToDictionary(s => s, s => found.GetValueOrDefault(s));
+    }
+
     // Optimistic concurrency: two adjustments at once both read version N, one writes N+1, the other gets a stale
     // version, reads again and re-applies its change to the new quantity. Neither is lost; stock never goes negative.
     private async Task<Versioned<StockItem>> ChangeAsync(string sku, Func<StockItem, StockItem> change, CancellationToken ct)

@@ -29,6 +29,12 @@ public sealed class ShopContainers
         ("taxonomy", "/kind", null),
         ("inventory", "/sku", null),
         ("idempotency", "/id", (int)TimeSpan.FromHours(24).TotalSeconds),
+        // -1: TTL is on but each cart sets its own (the inactivity window, renewed on every change).
+        ("carts", "/id", -1),
+        ("promotions", "/id", null),
+        ("coupon-usage", "/code", null),
+        ("orders", "/id", null),
+        ("webhook-events", "/id", (int)TimeSpan.FromDays(30).TotalSeconds),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)
@@ -38,6 +44,11 @@ public sealed class ShopContainers
         Taxonomy = database.GetContainer("taxonomy");
         Inventory = database.GetContainer("inventory");
         Idempotency = database.GetContainer("idempotency");
+        Carts = database.GetContainer("carts");
+        Promotions = database.GetContainer("promotions");
+        CouponUsage = database.GetContainer("coupon-usage");
+        Orders = database.GetContainer("orders");
+        WebhookEvents = database.GetContainer("webhook-events");
         Client = client;
     }
 
@@ -46,6 +57,11 @@ public sealed class ShopContainers
     public Container Taxonomy { get; }
     public Container Inventory { get; }
     public Container Idempotency { get; }
+    public Container Carts { get; }
+    public Container Promotions { get; }
+    public Container CouponUsage { get; }
+    public Container Orders { get; }
+    public Container WebhookEvents { get; }
 
     /// <summary>Creates the database and containers. Only for emulators: in Azure they come from Bicep and the app's identity may not create them.</summary>
     public static async Task CreateIfNotExistsAsync(CosmosClient client, string databaseName, CancellationToken ct)

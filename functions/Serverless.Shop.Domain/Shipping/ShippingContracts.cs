@@ -1,0 +1,47 @@
+using Serverless.Shop.Domain.Common;
+
+namespace Serverless.Shop.Domain.Shipping;
+
+/// <summary>A postal address. Country is ISO 3166-1 alpha-2 (upper case); Region a state or province where it matters.</summary>
+public sealed record ShippingAddress(
+    string? Name, string? Line1, string? Line2, string? City, string? PostalCode, string? Region, string? Country, string? Phone);
+
+public sealed record ParcelItem(string Sku, int Quantity);
+
+public sealed record ShippingQuoteRequest(ShippingAddress Address, IReadOnlyList<ParcelItem> Items, Money Subtotal);
+
+public sealed record ShippingQuote(string Carrier, string Service, Money Fee, int EstimatedDaysMin, int EstimatedDaysMax);
+
+/// <summary>Shipping fees. Throws <see cref="BusinessRuleViolationException"/> (field shippingAddress.country) for places the shop does not ship to.</summary>
+public interface IShippingRates
+{
+    Task<ShippingQuote> QuoteAsync(ShippingQuoteRequest request, CancellationToken ct);
+}
+
+/// <summary><see cref="IdempotencyKey"/> is the same on every retry, so a retry never creates a second shipment.</summary>
+public sealed record ShipmentRequest(string OrderId, ShippingAddress Address, IReadOnlyList<ParcelItem> Items, string Service, string IdempotencyKey);
+
+public sealed record Shipment(string Carrier, string ShipmentId, string TrackingNumber, string TrackingUrl, string? LabelUrl);
+
+/// <summary>A carrier that takes parcels. A new carrier is one class implementing this.</summary>
+public interface ICarrier
+{
+    string Name { get; }
+    Task<Shipment> CreateShipmentAsync(ShipmentRequest request, CancellationToken ct);
+
+    /// <summary>Cancels a shipment not yet handed over. Idempotent.</summary>
+    Task CancelShipmentAsync(string shipmentId, string idempotencyKey, CancellationToken ct);
+}
+
+public enum TrackingStatus { LabelCreated, InTransit, OutForDelivery, Delivered, DeliveryFailed, ReturnedToSender }
+
+/// <summary>A tracking update a carrier sent by webhook, after its signature was checked.</summary>
+public sealed record TrackingEvent(
+    string EventId, string Carrier, string TrackingNumber, string OrderId, TrackingStatus Status, DateTimeOffset OccurredAt, string? Description);
+
+/// <summary>Checks a carrier's webhook signature and reads the update; throws <see cref="Payments.WebhookSignatureException"/> when it is wrong.</summary>
+public interface ITrackingWebhookReader
+{
+    string Carrier { get; }
+    TrackingEvent? Read(IReadOnlyDictionary<string, string> headers, string body);
+}
