@@ -57,7 +57,8 @@ public interface IPaymentWebhookReader
     string Provider { get; }
 
     /// <returns>The event, or null for event types the shop does not act on (acknowledged and ignored).</returns>
-    PaymentEvent? Read(IReadOnlyDictionary<string, string> headers, string body);
+    /// <remarks>Async because some providers verify by calling back (PayPal's verify-webhook-signature).</remarks>
+    Task<PaymentEvent?> ReadAsync(IReadOnlyDictionary<string, string> headers, string body, CancellationToken ct);
 }
 
 /// <summary>The webhook's signature did not verify: answered 401, and nothing changes.</summary>

@@ -43,5 +43,5 @@ public sealed record TrackingEvent(
 public interface ITrackingWebhookReader
 {
     string Carrier { get; }
-    TrackingEvent? Read(IReadOnlyDictionary<string, string> headers, string body);
+    Task<TrackingEvent?> ReadAsync(IReadOnlyDictionary<string, string> headers, string body, CancellationToken ct);
 }
