@@ -1,4 +1,6 @@
+using Azure.Core.Serialization;
 using Azure.Identity;
+using Microsoft.Azure.Functions.Worker;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
@@ -7,11 +9,14 @@ using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Trace;
 using Serverless.Shop.Functions;
 using Serverless.Shop.Functions.Http;
+using Serverless.Shop.Infrastructure.Common;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<HttpPipelineMiddleware>();
 builder.Services.AddShop(builder.Configuration);
+// One JSON for everything the worker serialises, Durable orchestration inputs and outputs included (as the local host does).
+builder.Services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(ShopJson.Options));
 
 // Traces and logs through OpenTelemetry; to Application Insights when the app has its connection string (in Azure).
 var telemetry = builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource("Azure.*"));

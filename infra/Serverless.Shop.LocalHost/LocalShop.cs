@@ -41,9 +41,12 @@ public sealed class LocalShop : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private LocalShop(WebApplication app, RunningLocalStack stack, DevTokens tokens, IReadOnlyList<LocalFunction> functions, Uri baseAddress, string mailbox)
+    private readonly LocalDurableTaskHost _durable;
+
+    private LocalShop(WebApplication app, LocalDurableTaskHost durable, RunningLocalStack stack, DevTokens tokens, IReadOnlyList<LocalFunction> functions, Uri baseAddress, string mailbox)
     {
         _app = app;
+        _durable = durable;
         Stack = stack;
         Tokens = tokens;
         Functions = functions;
@@ -69,8 +72,12 @@ public sealed class LocalShop : IAsyncDisposable
         var queueSettings = options.MaxQueuePollingInterval is { } cap ? hostJson.Queues with { MaxPollingInterval = cap } : hostJson.Queues;
 
         var stack = await RunningLocalStack.StartAsync(new LocalStackOptions(options.RepositoryRoot, options.DataDirectory is null ? null : Path.Combine(options.DataDirectory, "data")), logger, ct);
+        LocalDurableTaskHost? durable = null;
         try
         {
+            // Orchestrations call back into the app's functions, so the invoker is resolved once the app is built.
+            WebApplication? built = null;
+            durable = await LocalDurableTaskHost.StartAsync(functions, () => built!.Services.GetRequiredService<FunctionInvoker>(), DurableLogging, ct);
             var tokens = DevTokens.LoadOrCreate(options.DataDirectory, TimeProvider.System);
             var mailbox = options.DataDirectory is null ? Path.Combine(Path.GetTempPath(), "serverless-shop-mailbox-" + Guid.NewGuid().ToString("N")) : Path.Combine(options.DataDirectory, "mailbox");
 
@@ -95,6 +102,7 @@ public sealed class LocalShop : IAsyncDisposable
             builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
             builder.Services.AddShop(builder.Configuration);
             builder.Services.AddSingleton(sp => new FunctionInvoker(sp));
+            builder.Services.AddSingleton(durable);
             var queues = new QueueServiceClient(stack.StorageConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
             foreach (var f in functions.Where(f => f.Trigger == TriggerKind.Queue))
                 builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueTriggerListener>(sp, f, queues, queueSettings));
@@ -102,23 +110,27 @@ public sealed class LocalShop : IAsyncDisposable
                 builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TimerTriggerScheduler>(sp, f));
             options.Configure?.Invoke(builder);
 
-            var app = builder.Build();
+            var app = built = builder.Build();
             await ProvisionAsync(app.Services, stack, functions, ct);
             app.MapGet("/", () => Results.Redirect($"/{hostJson.RoutePrefix}/swagger/ui")).ExcludeFromDescription();
             app.MapHttpFunctions(functions, hostJson.RoutePrefix);
             await app.StartAsync(ct);
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var shop = new LocalShop(app, stack, tokens, functions, new Uri(address.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/"), mailbox);
+            var shop = new LocalShop(app, durable, stack, tokens, functions, new Uri(address.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/"), mailbox);
             if (options.SeedDemoCatalog) await DemoCatalog.SeedIfEmptyAsync(app.Services, logger, ct);
             return shop;
         }
         catch
         {
+            if (durable is not null) await durable.DisposeAsync();
             await stack.DisposeAsync();
             throw;
         }
     }
+
+    // The Durable Task SDK logs every replay at Information; warnings and errors are what a developer needs here.
+    private static readonly ILoggerFactory DurableLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
 
     /// <summary>What Bicep creates in Azure, created here on the emulators: the database and containers, blob containers, queues.</summary>
     private static async Task ProvisionAsync(IServiceProvider services, RunningLocalStack stack, IReadOnlyList<LocalFunction> functions, CancellationToken ct)
@@ -153,6 +165,7 @@ public sealed class LocalShop : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        await _durable.DisposeAsync();
         await Stack.DisposeAsync();
     }
 }

@@ -6,21 +6,27 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Serverless.Shop.Infrastructure.Common;
 
 namespace Serverless.Shop.LocalHost.Hosting;
 
 /// <summary>
 /// Calls a function method as the Functions worker would: a new instance from the app's services for each invocation,
-/// its parameters bound from the trigger (the request and its route values, the queue message, the timer).
+/// its parameters bound from the trigger (the request and its route values, the queue message, the timer, the
+/// orchestration context or the activity's input) and a [DurableClient] from the in-process Durable Task host.
 /// </summary>
 public sealed class FunctionInvoker(IServiceProvider services)
 {
     public static bool CanBind(ParameterInfo p, LocalFunction f) =>
         p.ParameterType == typeof(CancellationToken)
+        || (p.GetCustomAttribute<DurableClientAttribute>() is not null && p.ParameterType == typeof(DurableTaskClient))
         || (f.Trigger == TriggerKind.Http && (p.ParameterType == typeof(HttpRequest) || IsRouteValue(p, f)))
         || (f.Trigger == TriggerKind.Queue && p.GetCustomAttribute<QueueTriggerAttribute>() is not null)
-        || (f.Trigger == TriggerKind.Timer && p.ParameterType == typeof(TimerInfo));
+        || (f.Trigger == TriggerKind.Timer && p.ParameterType == typeof(TimerInfo))
+        || (f.Trigger == TriggerKind.Orchestration && p.ParameterType == typeof(TaskOrchestrationContext) && p.GetCustomAttribute<OrchestrationTriggerAttribute>() is not null)
+        || (f.Trigger == TriggerKind.Activity && p.GetCustomAttribute<ActivityTriggerAttribute>() is not null);
 
     public Task<object?> InvokeHttpAsync(LocalFunction f, HttpContext http) =>
         InvokeAsync(f, p =>
@@ -38,14 +44,26 @@ public sealed class FunctionInvoker(IServiceProvider services)
     public Task<object?> InvokeTimerAsync(LocalFunction f, TimerInfo timer, CancellationToken ct) =>
         InvokeAsync(f, p => p.ParameterType == typeof(CancellationToken) ? ct : timer);
 
-    private async Task<object?> InvokeAsync(LocalFunction f, Func<ParameterInfo, object?> bind)
+    /// <summary>Runs (or replays) an orchestrator function with the orchestration's context, as the Durable extension does.</summary>
+    public Task<object?> InvokeOrchestrationAsync(LocalFunction f, TaskOrchestrationContext context) =>
+        InvokeAsync(f, p => p.ParameterType == typeof(CancellationToken) ? CancellationToken.None : context);
+
+    /// <summary>Runs an activity function; its input arrives as JSON and binds to the trigger parameter's type.</summary>
+    public Task<object?> InvokeActivityAsync(LocalFunction f, JsonElement? input, CancellationToken ct) =>
+        InvokeAsync(f, p =>
+            p.ParameterType == typeof(CancellationToken) ? ct
+            : input is null || input.Value.ValueKind == JsonValueKind.Null ? null
+            : input.Value.Deserialize(p.ParameterType, ShopJson.Options));
+
+    private async Task<object?> InvokeAsync(LocalFunction f, Func<ParameterInfo, object?> bindTrigger)
     {
         await using var scope = services.CreateAsyncScope();
         var target = f.Method.IsStatic ? null : ActivatorUtilities.CreateInstance(scope.ServiceProvider, f.Method.DeclaringType!);
         object? returned;
         try
         {
-            returned = f.Method.Invoke(target, f.Method.GetParameters().Select(bind).ToArray());
+            returned = f.Method.Invoke(target, f.Method.GetParameters().Select(p =>
+                p.GetCustomAttribute<DurableClientAttribute>() is not null ? services.GetRequiredService<LocalDurableTaskHost>().Client : bindTrigger(p)).ToArray());
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {

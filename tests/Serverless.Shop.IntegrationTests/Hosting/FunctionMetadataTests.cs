@@ -66,7 +66,9 @@ public sealed class FunctionMetadataTests(LocalShopFixture fixture)
     {
         TriggerKind.Http => $"{f.Name} {f.EntryPoint} http {string.Join(",", f.HttpMethods.Select(m => m.ToLowerInvariant()))} {f.Route}",
         TriggerKind.Queue => $"{f.Name} {f.EntryPoint} queue {f.QueueName}",
-        _ => $"{f.Name} {f.EntryPoint} timer {f.Schedule}",
+        TriggerKind.Timer => $"{f.Name} {f.EntryPoint} timer {f.Schedule}",
+        TriggerKind.Orchestration => $"{f.Name} {f.EntryPoint} orchestration",
+        _ => $"{f.Name} {f.EntryPoint} activity",
     };
 
     private static async Task<IReadOnlyList<string>> PublishAndDescribeAsync()
@@ -96,6 +98,8 @@ public sealed class FunctionMetadataTests(LocalShopFixture fixture)
                 "httpTrigger" => $"{name} {entryPoint} http {string.Join(",", trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()))} {trigger.GetProperty("route").GetString()}",
                 "queueTrigger" => $"{name} {entryPoint} queue {trigger.GetProperty("queueName").GetString()}",
                 "timerTrigger" => $"{name} {entryPoint} timer {trigger.GetProperty("schedule").GetString()}",
+                "orchestrationTrigger" => $"{name} {entryPoint} orchestration",
+                "activityTrigger" => $"{name} {entryPoint} activity",
                 var other => $"{name} {entryPoint} unsupported {other}",
             };
         }).OrderBy(d => d, StringComparer.Ordinal).ToList();
