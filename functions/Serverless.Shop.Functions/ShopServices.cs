@@ -6,6 +6,7 @@ using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Inventory;
 using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Common;
+using Serverless.Shop.Infrastructure.Pricing;
 
 namespace Serverless.Shop.Functions;
 
@@ -28,6 +29,7 @@ public static class ShopServices
         services.AddSingleton<ManageProductImages>();
         services.AddSingleton<ManageStock>();
         services.AddSingleton<NotifyLowStock>();
+        services.AddShopPricing(configuration);
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();
