@@ -106,10 +106,14 @@ public sealed class PromotionRedemptions(IPromotionStore promotions, IPromotionU
 
             // From the first unit taken on, cancellation is not honoured: stopping half-way would only leak units.
             if (!await usage.TryIncrementAsync(promotion.Id, UsageCounter.Uses, promotion.UsageLimit, CancellationToken.None))
+            {
+                if (await HeldMeanwhileAsync(promotion.Id, orderId)) return false;
                 throw new BusinessRuleViolationException($"{Describe(promotion.Code, promotion.Name)} has been used up.", FieldFor(promotion.Code));
+            }
             if (perCustomer && !await usage.TryIncrementAsync(promotion.Id, UsageCounter.Customer(customerId!), promotion.PerCustomerLimit, CancellationToken.None))
             {
                 await usage.DecrementAsync(promotion.Id, UsageCounter.Uses, CancellationToken.None);
+                if (await HeldMeanwhileAsync(promotion.Id, orderId)) return false;
                 throw new BusinessRuleViolationException(
                     $"{Describe(promotion.Code, promotion.Name)} can be used {promotion.PerCustomerLimit} time(s) per customer, and you have used it up.", FieldFor(promotion.Code));
             }
@@ -127,6 +131,22 @@ public sealed class PromotionRedemptions(IPromotionStore promotions, IPromotionU
                 await GiveBackAsync(promotion.Id, perCustomer ? customerId : null, redeemed: false);
                 if (attempt >= MaximumAttempts) throw new BusyResourceException("Promotion");
             }
+        }
+    }
+
+    /// <summary>
+    /// A limit reached may be this very order's doing: a concurrent hold of the same order (a retried step running twice
+    /// at once) took the last unit and is about to write its record. Looks again, once at once and once a moment later,
+    /// before refusing, so that both calls agree the order holds the use. Only refusals pay for it.
+    /// </summary>
+    private async Task<bool> HeldMeanwhileAsync(string promotionId, string orderId)
+    {
+        for (var look = 1; ; look++)
+        {
+            var use = await usage.FindUseAsync(promotionId, orderId, CancellationToken.None);
+            if (use?.Value.State is PromotionUseState.Held or PromotionUseState.Redeemed) return true;
+            if (look == 2) return false;
+            await Task.Delay(TimeSpan.FromMilliseconds(25), clock);
         }
     }
 
