@@ -19,6 +19,7 @@ public static class ShopServices
     public static IServiceCollection AddShop(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddShopInfrastructure(configuration);
+        services.AddShopPromotions(configuration);
 
         services.AddSingleton(new ShopSettings(configuration["Shop:Currency"] ?? "EUR"));
         services.AddSingleton(new MerchandisingContacts(MerchandiserAddresses(configuration)));
