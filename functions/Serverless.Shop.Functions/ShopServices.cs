@@ -28,6 +28,7 @@ public static class ShopServices
         services.AddSingleton<ManageProductImages>();
         services.AddSingleton<ManageStock>();
         services.AddSingleton<NotifyLowStock>();
+        Infrastructure.Orders.OrdersRegistration.AddShopOrders(services, configuration);
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();
