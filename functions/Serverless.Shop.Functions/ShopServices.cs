@@ -7,6 +7,7 @@ using Serverless.Shop.Domain.Inventory;
 using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Common;
 using Serverless.Shop.Infrastructure.Pricing;
+using Serverless.Shop.Infrastructure.Shipping;
 
 namespace Serverless.Shop.Functions;
 
@@ -20,6 +21,7 @@ public static class ShopServices
     {
         services.AddShopInfrastructure(configuration);
         services.AddShopPromotions(configuration);
+        services.AddShopShipping(configuration);
 
         services.AddSingleton(new ShopSettings(configuration["Shop:Currency"] ?? "EUR"));
         services.AddSingleton(new MerchandisingContacts(MerchandiserAddresses(configuration)));

@@ -2,13 +2,22 @@ using System.Text.RegularExpressions;
 using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.Domain.Catalog;
 using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Shipping;
 
 namespace Serverless.Shop.Domain.Inventory;
 
-/// <summary>Adjusting stock, setting thresholds, and reading availability.</summary>
+/// <summary>Adjusting stock, setting thresholds, reserving stock for checkouts, and reading availability.</summary>
 public sealed partial class ManageStock(IInventoryStore inventory, IWorkQueue queue, TimeProvider clock)
 {
     public const string DefaultWarehouse = "main";
+
+    /// <summary>Who the audit trail names for a sale that a checkout committed.</summary>
+    public static readonly Actor CheckoutActor = Actor.System("checkout");
+
+    /// <summary>The longest a reservation may be held: long enough for a bank transfer's deadline.</summary>
+    public static readonly TimeSpan MaximumReservationLifetime = TimeSpan.FromDays(30);
+
+    public const int MaximumReservationLines = 100;
     private const int MaximumAttempts = 8;
 
     public async Task<Versioned<StockItem>> AdjustAsync(string sku, StockAdjustmentInput input, string adjustmentId, Actor actor, CancellationToken ct)
@@ -56,23 +65,138 @@ public sealed partial class ManageStock(IInventoryStore inventory, IWorkQueue qu
         return await inventory.ListAdjustmentsAsync(sku, page, ct);
     }
 
-    /// <summary>What a storefront shows: units available per SKU of a product (one Cosmos DB read for all SKUs).</summary>
+    /// <summary>The stock as staff see it, with live reservations and what is available: for the admin API.</summary>
+    public Versioned<StockLevel> LevelOf(Versioned<StockItem> item) => new(StockLevel.Of(item.Value, clock.GetUtcNow()), item.Version);
+
+    /// <summary>What a storefront shows: units available per SKU of a product (one Cosmos DB read for all SKUs), live reservations subtracted.</summary>
     public async Task<IReadOnlyList<SkuAvailability>> GetAvailabilityAsync(Product product, CancellationToken ct)
     {
+        var now = clock.GetUtcNow();
         var skus = product.Variants.Select(x => x.Sku).ToList();
         var found = (await inventory.FindManyAsync(skus, ct)).ToDictionary(i => i.Value.Sku, i => i.Value);
-        return skus.Select(s => new SkuAvailability(s, found.TryGetValue(s, out var item) ? item.TotalOnHand : 0)).ToList();
+        return skus.Select(s => new SkuAvailability(s, found.TryGetValue(s, out var item) ? item.Available(now) : 0)).ToList();
     }
 
-    /// <summary>Units a shopper can still buy per SKU (unknown SKUs have 0), in one Cosmos DB read: for carts and checkout.</summary>
+    /// <summary>Units a shopper can still buy per SKU (unknown SKUs have 0), in one Cosmos DB read: for carts and checkout. Live reservations are subtracted.</summary>
     public async Task<IReadOnlyDictionary<string, int>> GetAvailableAsync(IReadOnlyCollection<string> skus, CancellationToken ct)
     {
-        var found = (await inventory.FindManyAsync(skus, ct)).ToDictionary(i => i.Value.Sku, i => i.Value.TotalOnHand);
+        var now = clock.GetUtcNow();
+        var found = (await inventory.FindManyAsync(skus, ct)).ToDictionary(i => i.Value.Sku, i => i.Value.Available(now));
         return skus.Distinct().ToDictionary(s => s, s => found.GetValueOrDefault(s));
     }
 
+    /// <summary>
+    /// Reserves every line for <paramref name="reservationId"/> until <paramref name="expiresAt"/>, all or nothing. Lines
+    /// of the same SKU are added up. SKUs are reserved one after the other in SKU order (so two checkouts that want the
+    /// same SKUs meet on the first one, and one of them gets them all, instead of each holding half). When a SKU has too
+    /// few units, the SKUs reserved by this call are released again and a <see cref="BusinessRuleViolationException"/>
+    /// names the line: field <c>lines[i].quantity</c> (i the index of the SKU's first line in <paramref name="items"/>),
+    /// the message naming the SKU and the units available. Calling again with the same id and lines changes nothing.
+    /// </summary>
+    /// <remarks>Cosmos DB: one read and one conditional write per SKU (2N for N SKUs), two more per concurrency conflict;
+    /// a failure at the k-th SKU (0-based, in SKU order) costs 2(k+1) plus 2k to release the k before it.</remarks>
+    public async Task ReserveAsync(string reservationId, IReadOnlyList<ParcelItem> items, DateTimeOffset expiresAt, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var v = new Validator();
+        RequireReservationId(reservationId, v);
+        v.Check(expiresAt > now, "expiresAt", "must be in the future.");
+        v.Check(expiresAt <= now + MaximumReservationLifetime, "expiresAt", $"must be at most {MaximumReservationLifetime.TotalDays:0} days ahead.");
+        var lines = new List<(string Sku, int Quantity, int Line)>();
+        if (v.Required(items, "lines") && v.Check(items.Count is > 0 and <= MaximumReservationLines, "lines", $"must have 1 to {MaximumReservationLines} lines."))
+        {
+            for (var i = 0; i < items.Count; i++)
+            {
+                var sku = items[i]?.Sku?.Trim().ToUpperInvariant();
+                var skuOk = v.Check(ProductRules.IsValidSku(sku), $"lines[{i}].sku", "is not a valid SKU.");
+                var quantityOk = v.Check(items[i] is { Quantity: >= 1 and <= StockItem.MaximumQuantity }, $"lines[{i}].quantity", $"must be from 1 to {StockItem.MaximumQuantity}.");
+                if (skuOk && quantityOk) lines.Add((sku!, items[i].Quantity, i));
+            }
+        }
+        v.ThrowIfInvalid();
+
+        var wanted = lines.GroupBy(l => l.Sku, StringComparer.Ordinal)
+            .Select(g => (Sku: g.Key, Quantity: g.Sum(l => (long)l.Quantity), Line: g.Min(l => l.Line)))
+            .OrderBy(w => w.Sku, StringComparer.Ordinal)
+            .ToList();
+        foreach (var w in wanted.Where(w => w.Quantity > StockItem.MaximumQuantity))
+            v.Add($"lines[{w.Line}].quantity", $"{w.Sku} is asked for {w.Quantity} times in all; at most {StockItem.MaximumQuantity}.");
+        v.ThrowIfInvalid();
+
+        var reserved = new List<string>();
+        foreach (var (sku, quantity, line) in wanted)
+        {
+            try
+            {
+                await ChangeAsync(sku, item => item.Reserve(reservationId, (int)quantity, expiresAt, clock.GetUtcNow()), ct);
+                reserved.Add(sku);
+            }
+            catch (Exception failure)
+            {
+                // All or nothing. The release must not be cancelled with the caller; should it fail anyway, the
+                // reservations expire at expiresAt.
+                foreach (var done in reserved)
+                    await ChangeAsync(done, item => item.Release(reservationId), CancellationToken.None);
+                if (failure is BusinessRuleViolationException violation)
+                    throw new BusinessRuleViolationException(violation.Message, $"lines[{line}].quantity");
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gives the reservation's units back on each SKU (an abandoned or failed checkout). SKUs without the reservation are
+    /// left alone, so releasing twice is harmless. Cosmos DB: one read per SKU, and a write only where the reservation was.
+    /// </summary>
+    public async Task ReleaseAsync(string reservationId, IReadOnlyList<string> skus, CancellationToken ct)
+    {
+        foreach (var (sku, _) in ValidateSkus(reservationId, skus))
+            await ChangeAsync(sku, item => item.Release(reservationId), ct);
+    }
+
+    /// <summary>
+    /// Turns the reservation into sales on each SKU (a paid order): a Sold adjustment in the audit trail, and a low-stock
+    /// alert when the sale crosses the threshold. Committing again changes nothing, so a retried step is safe. Every SKU
+    /// is attempted; if some cannot be committed (the reservation is unknown, or its units are gone), the others are still
+    /// committed and a <see cref="BusinessRuleViolationException"/> names the first that failed (field <c>skus[i]</c>).
+    /// </summary>
+    /// <remarks>Cosmos DB: one read and one write per SKU (2N), plus one write for an archive page of the audit trail about
+    /// every 50 adjustments of a SKU; a repeated commit reads only (N).</remarks>
+    public async Task CommitAsync(string reservationId, IReadOnlyList<string> skus, CancellationToken ct)
+    {
+        BusinessRuleViolationException? firstFailure = null;
+        foreach (var (sku, index) in ValidateSkus(reservationId, skus))
+        {
+            try
+            {
+                await ChangeAsync(sku, item => item.Commit(reservationId, CheckoutActor.Id, clock.GetUtcNow()), ct);
+            }
+            catch (BusinessRuleViolationException violation)
+            {
+                firstFailure ??= new BusinessRuleViolationException(violation.Message, $"skus[{index}]");
+            }
+        }
+        if (firstFailure is not null) throw firstFailure;
+    }
+
+    /// <returns>Each SKU once, normalised, with the index of its first mention.</returns>
+    private static List<(string Sku, int Index)> ValidateSkus(string reservationId, IReadOnlyList<string> skus)
+    {
+        var v = new Validator();
+        RequireReservationId(reservationId, v);
+        if (v.Required(skus, "skus") && v.Check(skus.Count is > 0 and <= MaximumReservationLines, "skus", $"must have 1 to {MaximumReservationLines} SKUs."))
+            for (var i = 0; i < skus.Count; i++)
+                v.Check(ProductRules.IsValidSku(skus[i]?.Trim().ToUpperInvariant()), $"skus[{i}]", "is not a valid SKU.");
+        v.ThrowIfInvalid();
+        return skus.Select((s, i) => (Sku: s.Trim().ToUpperInvariant(), Index: i)).DistinctBy(s => s.Sku, StringComparer.Ordinal).ToList();
+    }
+
+    private static void RequireReservationId(string reservationId, Validator v) =>
+        v.Check(Ids.IsWellFormed(reservationId), "reservationId", "must be 1 to 100 letters, digits, '_' or '-'.");
+
     // Optimistic concurrency: two adjustments at once both read version N, one writes N+1, the other gets a stale
     // version, reads again and re-applies its change to the new quantity. Neither is lost; stock never goes negative.
+    // Every write also forgets expired reservations and old commits, so the document stays bounded.
     private async Task<Versioned<StockItem>> ChangeAsync(string sku, Func<StockItem, StockItem> change, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
@@ -80,7 +204,9 @@ public sealed partial class ManageStock(IInventoryStore inventory, IWorkQueue qu
             var current = await inventory.FindAsync(sku, ct);
             var before = current?.Value ?? StockItem.Empty(sku);
             var after = change(before);
-            if (ReferenceEquals(after, before) && current is not null) return current;
+            // Nothing changed (a repeat, a release of nothing): no write, and no empty document for an unknown SKU.
+            if (ReferenceEquals(after, before)) return current ?? new Versioned<StockItem>(before, "");
+            after = after.Pruned(clock.GetUtcNow());
             try
             {
                 var version = await inventory.SaveAsync(after, current?.Version, ct);

@@ -14,17 +14,17 @@ public sealed class InventoryFunctions(ManageStock stock, NotifyLowStock notifyL
 {
     [Function("GetStock")]
     [RequiresRole(ShopRoles.Admin, ShopRoles.Merchandiser, ShopRoles.Support)]
-    [ApiDoc("Inventory", "Stock of a SKU per warehouse, its low-stock threshold and recent adjustments", Response = typeof(StockItem))]
+    [ApiDoc("Inventory", "Stock of a SKU per warehouse, live reservations, units available, its low-stock threshold and recent adjustments", Response = typeof(StockLevel))]
     public async Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inventory/{sku}")] HttpRequest req, string sku, CancellationToken ct) =>
-        Api.Ok(await stock.GetAsync(sku, ct));
+        Api.Ok(stock.LevelOf(await stock.GetAsync(sku, ct)));
 
     [Function("AdjustStock")]
     [RequiresRole(ShopRoles.Admin, ShopRoles.Merchandiser)]
-    [ApiDoc("Inventory", "Add or remove units with a reason (reason count sets the quantity); never below zero", Request = typeof(StockAdjustmentInput), Response = typeof(StockItem))]
+    [ApiDoc("Inventory", "Add or remove units with a reason (reason count sets the quantity); never below zero", Request = typeof(StockAdjustmentInput), Response = typeof(StockLevel))]
     public async Task<IActionResult> Adjust([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "inventory/{sku}/adjustments")] HttpRequest req, string sku, CancellationToken ct)
     {
         var input = await req.ReadJsonAsync<StockAdjustmentInput>();
-        return Api.Ok(await stock.AdjustAsync(sku, input, req.OperationId("adj"), req.Actor(), ct));
+        return Api.Ok(stock.LevelOf(await stock.AdjustAsync(sku, input, req.OperationId("adj"), req.Actor(), ct)));
     }
 
     [Function("ListStockAdjustments")]
@@ -35,9 +35,9 @@ public sealed class InventoryFunctions(ManageStock stock, NotifyLowStock notifyL
 
     [Function("SetLowStockThreshold")]
     [RequiresRole(ShopRoles.Admin, ShopRoles.Merchandiser)]
-    [ApiDoc("Inventory", "Set the quantity below which merchandisers are alerted (0 turns alerts off)", Request = typeof(LowStockThresholdInput), Response = typeof(StockItem))]
+    [ApiDoc("Inventory", "Set the quantity below which merchandisers are alerted (0 turns alerts off)", Request = typeof(LowStockThresholdInput), Response = typeof(StockLevel))]
     public async Task<IActionResult> SetThreshold([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "inventory/{sku}/low-stock-threshold")] HttpRequest req, string sku, CancellationToken ct) =>
-        Api.Ok(await stock.SetThresholdAsync(sku, await req.ReadJsonAsync<LowStockThresholdInput>(), ct));
+        Api.Ok(stock.LevelOf(await stock.SetThresholdAsync(sku, await req.ReadJsonAsync<LowStockThresholdInput>(), ct)));
 
     /// <summary>Tells the merchandisers by email and the rest of the business by an integration event.</summary>
     [Function("NotifyLowStock")]
