@@ -8,6 +8,7 @@ using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Common;
 using Serverless.Shop.Infrastructure.Pricing;
 using Serverless.Shop.Infrastructure.Shipping;
+using Serverless.Shop.Infrastructure.Payments;
 
 namespace Serverless.Shop.Functions;
 
@@ -22,6 +23,7 @@ public static class ShopServices
         services.AddShopInfrastructure(configuration);
         services.AddShopPromotions(configuration);
         services.AddShopShipping(configuration);
+        services.AddShopPayments(configuration);
 
         services.AddSingleton(new ShopSettings(configuration["Shop:Currency"] ?? "EUR"));
         services.AddSingleton(new MerchandisingContacts(MerchandiserAddresses(configuration)));

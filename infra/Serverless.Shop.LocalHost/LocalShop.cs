@@ -14,6 +14,7 @@ using Serverless.Shop.Infrastructure.Common;
 using Serverless.Shop.LocalHost.Hosting;
 using Serverless.Shop.LocalHost.LocalStack;
 using Serverless.Shop.LocalHost.Seeding;
+using Serverless.Shop.LocalHost.Simulators;
 
 namespace Serverless.Shop.LocalHost;
 
@@ -99,6 +100,7 @@ public sealed class LocalShop : IAsyncDisposable
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Serverless.Shop"] = "Information",
             });
+            builder.Configuration.AddInMemoryCollection(CardSimulatorEndpoints.LocalSettings(options.DataDirectory));
             builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
             builder.Services.AddShop(builder.Configuration);
             builder.Services.AddSingleton(sp => new FunctionInvoker(sp));
@@ -113,6 +115,7 @@ public sealed class LocalShop : IAsyncDisposable
             var app = built = builder.Build();
             await ProvisionAsync(app.Services, stack, functions, ct);
             app.MapGet("/", () => Results.Redirect($"/{hostJson.RoutePrefix}/swagger/ui")).ExcludeFromDescription();
+            app.MapCardSimulator(hostJson.RoutePrefix);
             app.MapHttpFunctions(functions, hostJson.RoutePrefix);
             await app.StartAsync(ct);
 
