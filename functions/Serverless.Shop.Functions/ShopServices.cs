@@ -6,6 +6,7 @@ using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Inventory;
 using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Common;
+using Serverless.Shop.Infrastructure.Payments;
 
 namespace Serverless.Shop.Functions;
 
@@ -18,6 +19,7 @@ public static class ShopServices
     public static IServiceCollection AddShop(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddShopInfrastructure(configuration);
+        services.AddShopAlternativePayments(configuration);
 
         services.AddSingleton(new ShopSettings(configuration["Shop:Currency"] ?? "EUR"));
         services.AddSingleton(new MerchandisingContacts(MerchandiserAddresses(configuration)));

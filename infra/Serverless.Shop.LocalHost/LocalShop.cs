@@ -14,6 +14,7 @@ using Serverless.Shop.Infrastructure.Common;
 using Serverless.Shop.LocalHost.Hosting;
 using Serverless.Shop.LocalHost.LocalStack;
 using Serverless.Shop.LocalHost.Seeding;
+using Serverless.Shop.LocalHost.Simulators;
 
 namespace Serverless.Shop.LocalHost;
 
@@ -89,6 +90,7 @@ public sealed class LocalShop : IAsyncDisposable
                 ["Email:From"] = "shop@serverless-shop.example",
                 ["Email:Merchandisers:0"] = "merchandising@serverless-shop.example",
                 ["Auth:LocalSigningKey"] = tokens.SigningKey,
+                ["Payments:LocalSimulators"] = "true",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Serverless.Shop"] = "Information",
             });
@@ -105,6 +107,7 @@ public sealed class LocalShop : IAsyncDisposable
             var app = builder.Build();
             await ProvisionAsync(app.Services, stack, functions, ct);
             app.MapGet("/", () => Results.Redirect($"/{hostJson.RoutePrefix}/swagger/ui")).ExcludeFromDescription();
+            app.MapWalletSimulator(hostJson.RoutePrefix);
             app.MapHttpFunctions(functions, hostJson.RoutePrefix);
             await app.StartAsync(ct);
 
