@@ -24,6 +24,7 @@ public static class ShopServices
         services.AddShopPromotions(configuration);
         services.AddShopShipping(configuration);
         services.AddShopPayments(configuration);
+        services.AddShopAlternativePayments(configuration);
 
         services.AddSingleton(new ShopSettings(configuration["Shop:Currency"] ?? "EUR"));
         services.AddSingleton(new MerchandisingContacts(MerchandiserAddresses(configuration)));

@@ -97,6 +97,7 @@ public sealed class LocalShop : IAsyncDisposable
                 ["Email:From"] = "shop@serverless-shop.example",
                 ["Email:Merchandisers:0"] = "merchandising@serverless-shop.example",
                 ["Auth:LocalSigningKey"] = tokens.SigningKey,
+                ["Payments:LocalSimulators"] = "true",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Serverless.Shop"] = "Information",
             });
@@ -116,6 +117,7 @@ public sealed class LocalShop : IAsyncDisposable
             await ProvisionAsync(app.Services, stack, functions, ct);
             app.MapGet("/", () => Results.Redirect($"/{hostJson.RoutePrefix}/swagger/ui")).ExcludeFromDescription();
             app.MapCardSimulator(hostJson.RoutePrefix);
+            app.MapWalletSimulator(hostJson.RoutePrefix);
             app.MapHttpFunctions(functions, hostJson.RoutePrefix);
             await app.StartAsync(ct);
 
