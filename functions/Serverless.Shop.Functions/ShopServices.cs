@@ -5,6 +5,7 @@ using Serverless.Shop.Domain.Catalog;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Inventory;
 using Serverless.Shop.Functions.Http;
+using Serverless.Shop.Infrastructure.Carts;
 using Serverless.Shop.Infrastructure.Common;
 
 namespace Serverless.Shop.Functions;
@@ -18,6 +19,7 @@ public static class ShopServices
     public static IServiceCollection AddShop(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddShopInfrastructure(configuration);
+        services.AddShopCarts(configuration);
 
         services.AddSingleton(new ShopSettings(configuration["Shop:Currency"] ?? "EUR"));
         services.AddSingleton(new MerchandisingContacts(MerchandiserAddresses(configuration)));
