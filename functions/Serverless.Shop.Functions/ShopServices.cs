@@ -7,6 +7,7 @@ using Serverless.Shop.Domain.Inventory;
 using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Carts;
 using Serverless.Shop.Infrastructure.Common;
+using Serverless.Shop.Infrastructure.Pricing;
 
 namespace Serverless.Shop.Functions;
 
@@ -30,6 +31,7 @@ public static class ShopServices
         services.AddSingleton<ManageProductImages>();
         services.AddSingleton<ManageStock>();
         services.AddSingleton<NotifyLowStock>();
+        services.AddShopPricing(configuration);
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();

@@ -7,6 +7,9 @@ public interface IProductStore
 {
     Task<Versioned<Product>?> FindByIdAsync(string id, CancellationToken ct);
     Task<Versioned<Product>?> FindBySlugAsync(string slug, CancellationToken ct);
+
+    /// <summary>The products with these ids, in one call (pricing a cart reads all its products at once). Missing ids are left out; the order is not defined.</summary>
+    Task<IReadOnlyList<Versioned<Product>>> FindManyByIdsAsync(IReadOnlyCollection<string> ids, CancellationToken ct);
     Task<Page<Product>> ListAsync(ProductFilter filter, PageRequest page, CancellationToken ct);
 
     /// <returns>The new version.</returns>

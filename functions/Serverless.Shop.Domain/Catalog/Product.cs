@@ -27,6 +27,12 @@ public sealed record Product
 
     public required IReadOnlyList<ProductImage> Images { get; init; }
 
+    /// <summary>
+    /// Which tax rate applies to the product (a key of the tax rate table, e.g. "standard", "reduced", "books").
+    /// Products stored before tax classes existed read as <see cref="ProductRules.StandardTaxClass"/>.
+    /// </summary>
+    public string TaxClass { get; init; } = ProductRules.StandardTaxClass;
+
     /// <summary>Lowest and highest price a shopper pays (sale price where there is one), for filtering and sorting.</summary>
     public required PriceRange PriceRange { get; init; }
 

@@ -17,6 +17,9 @@ public sealed record ProductInput
     public IReadOnlyList<string>? CategoryIds { get; init; }
     public IReadOnlyList<string>? Tags { get; init; }
     public IReadOnlyList<string>? CollectionIds { get; init; }
+
+    /// <summary>The product's tax class; when left out, the product keeps its class (a new one gets "standard").</summary>
+    public string? TaxClass { get; init; }
 }
 
 public sealed record DescriptionInput(RichTextFormat? Format, string? Content);
@@ -35,11 +38,18 @@ public static partial class ProductRules
     public const int MaximumTagLength = 50;
     public const int MaximumSeoTitleLength = 70;
     public const int MaximumMetaDescriptionLength = 160;
+    public const int MaximumTaxClassLength = 32;
+
+    /// <summary>The tax class of a product that names none, and of shipping (docs/pricing.md).</summary>
+    public const string StandardTaxClass = "standard";
 
     /// <summary>SKUs are upper-case letters, digits, dot, underscore and hyphen, as most ERPs and carriers accept.</summary>
     public static bool IsValidSku(string? sku) => sku is { Length: > 0 and <= 64 } && SkuPattern().IsMatch(sku);
 
     public static string NormaliseTag(string tag) => tag.Trim().ToLowerInvariant();
+
+    /// <summary>Tax classes are keys of the tax rate table: lower-case letters, digits and hyphens, at most 32 characters.</summary>
+    public static bool IsValidTaxClass(string? taxClass) => taxClass is { Length: > 0 and <= MaximumTaxClassLength } && TaxClassPattern().IsMatch(taxClass);
 
     /// <summary>Checks the input and builds the product. <paramref name="categories"/> are all categories, to check ids and compute paths.</summary>
     public static Product Build(
@@ -77,6 +87,9 @@ public static partial class ProductRules
         var tags = sentTags.Where(t => t is not null).Select(NormaliseTag).Distinct(StringComparer.Ordinal).ToList();
         v.Check(tags.Count <= MaximumTags, "tags", $"must have at most {MaximumTags} tags.");
 
+        var taxClass = input.TaxClass is null ? existing?.TaxClass ?? StandardTaxClass : input.TaxClass.Trim().ToLowerInvariant();
+        v.Check(IsValidTaxClass(taxClass), "taxClass", $"must be 1 to {MaximumTaxClassLength} lower-case letters, digits or hyphens, such as 'standard' or 'reduced'.");
+
         v.ThrowIfInvalid();
 
         var prices = variants.Select(x => x.EffectivePrice.Amount).ToList();
@@ -95,6 +108,7 @@ public static partial class ProductRules
             Tags = tags,
             CollectionIds = collectionIds,
             Images = existing?.Images ?? [],
+            TaxClass = taxClass,
             PriceRange = new PriceRange(prices.Min(), prices.Max(), shopCurrency),
             Facets = Facets(attributes, variants),
             CreatedAt = existing?.CreatedAt ?? now,
@@ -198,6 +212,9 @@ public static partial class ProductRules
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
     private static partial Regex SkuPattern();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
+    private static partial Regex TaxClassPattern();
 
     [GeneratedRegex("^(#[0-9a-fA-F]{6}|[A-Za-z][A-Za-z ]{0,29})$")]
     private static partial Regex ColourPattern();

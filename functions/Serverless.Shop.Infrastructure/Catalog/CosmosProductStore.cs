@@ -30,6 +30,16 @@ public sealed class CosmosProductStore(ShopContainers containers) : IProductStor
         }
     }
 
+    public async Task<IReadOnlyList<Versioned<Product>>> FindManyByIdsAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        // One ReadMany (point reads by id and partition key, which is the id); slug claims never share a product's id,
+        // but the type check keeps a stray document from being read as a product.
+        var items = ids.Distinct(StringComparer.Ordinal).Select(id => (id, new PartitionKey(id))).ToList();
+        var response = await Products.ReadManyItemsAsync<ProductDocument>(items, cancellationToken: ct);
+        return response.Where(d => d.Type == ProductDocument.Kind && d.Product is not null).Select(d => new Versioned<Product>(d.Product!, d.ETag!)).ToList();
+    }
+
     public async Task<Versioned<Product>?> FindBySlugAsync(string slug, CancellationToken ct)
     {
         // One query, not claim-then-read: it keeps a slug lookup at one Cosmos DB call (docs/benchmarks.md).

@@ -38,6 +38,19 @@ internal sealed class InMemoryProductStore : IProductStore
 
     public Task<Versioned<Product>?> FindByIdAsync(string id, CancellationToken ct) => Task.FromResult(Current(id));
 
+    /// <summary>How many times <see cref="FindManyByIdsAsync"/> was called, so tests can check a use case reads its products in one call.</summary>
+    public int ManyReads { get; private set; }
+
+    public Task<IReadOnlyList<Versioned<Product>>> FindManyByIdsAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            ManyReads++;
+            IReadOnlyList<Versioned<Product>> found = ids.Distinct(StringComparer.Ordinal).Select(id => _products.GetValueOrDefault(id)).OfType<Versioned<Product>>().ToList();
+            return Task.FromResult(found);
+        }
+    }
+
     public Task<Versioned<Product>?> FindBySlugAsync(string slug, CancellationToken ct)
     {
         lock (_lock) return Task.FromResult(_products.Values.FirstOrDefault(p => p.Value.Slug == slug));
