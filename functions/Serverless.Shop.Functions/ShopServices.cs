@@ -21,6 +21,7 @@ public static class ShopServices
     {
         services.AddShopInfrastructure(configuration);
         services.AddShopCarts(configuration);
+        services.AddShopPromotions(configuration);
 
         services.AddSingleton(new ShopSettings(configuration["Shop:Currency"] ?? "EUR"));
         services.AddSingleton(new MerchandisingContacts(MerchandiserAddresses(configuration)));
