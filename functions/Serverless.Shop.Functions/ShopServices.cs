@@ -33,6 +33,7 @@ public static class ShopServices
         services.AddSingleton<ManageStock>();
         services.AddSingleton<NotifyLowStock>();
         services.AddShopPricing(configuration);
+        Infrastructure.Orders.OrdersRegistration.AddShopOrders(services, configuration);
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();

@@ -1,0 +1,159 @@
+using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Payments;
+using Serverless.Shop.Domain.Pricing;
+using Serverless.Shop.Domain.Shipping;
+
+namespace Serverless.Shop.Domain.Orders;
+
+/// <summary>Where an order stands. The moves between them are in <see cref="OrderTransitions"/>; docs/orders.md explains them.</summary>
+public enum OrderStatus { PendingPayment, Paid, Processing, Shipped, Delivered, Cancelled, ReturnRequested, Returned, Refunded }
+
+/// <summary>What happened to an order: one per history entry, and the name of its event (<c>order.&lt;change&gt;</c>, kebab case).</summary>
+public enum OrderChange
+{
+    Placed,
+    /// <summary>The customer must act: approve at a redirect, or pay by bank transfer with the instructions given.</summary>
+    PaymentPending,
+    PaymentDeclined,
+    Paid,
+    /// <summary>The carrier has the parcel's label; the order is being packed.</summary>
+    ShipmentCreated,
+    /// <summary>A carrier update that does not change the status (a scan, a failed delivery attempt, an update that came late).</summary>
+    TrackingUpdated,
+    Shipped,
+    Delivered,
+    Cancelled,
+    ReturnRequested,
+    ReturnRejected,
+    Returned,
+    PartiallyRefunded,
+    Refunded,
+}
+
+/// <summary>
+/// An order: what was bought at which price (the full, explainable breakdown checkout priced), where it goes, how it was
+/// paid and shipped, and everything that happened to it. The id is the order number (see <see cref="OrderNumbers"/>).
+/// Changes go through <see cref="ManageOrders"/>, which keeps the status moves to <see cref="OrderTransitions"/>.
+/// </summary>
+/// <param name="CustomerId">The signed-in customer (the token's subject); null for guests.</param>
+/// <param name="PaymentMethod">The method chosen at checkout; <see cref="Payment"/> says how paying it went.</param>
+/// <param name="AccessTokenHash">SHA-256 of the token checkout gave the buyer, so a guest can view the order (<see cref="OrderAccessTokens"/>).</param>
+/// <param name="Refunds">Every refund asked for, in order; their sequence numbers make the gateway's idempotency keys.</param>
+/// <param name="NotifiedSequences">History entries the customer was emailed about, so a redelivered message sends no second email.</param>
+public sealed record Order(
+    string Id,
+    string Number,
+    string? CustomerId,
+    string Email,
+    OrderStatus Status,
+    string Currency,
+    PricedCart Pricing,
+    ShippingAddress ShippingAddress,
+    ShippingQuote? ShippingQuote,
+    PaymentMethod PaymentMethod,
+    OrderPayment? Payment,
+    OrderShipment? Shipment,
+    string? CancellationReason,
+    string? ReturnReason,
+    string AccessTokenHash,
+    IReadOnlyList<OrderRefund> Refunds,
+    IReadOnlyList<OrderHistoryEntry> History,
+    IReadOnlyList<long> NotifiedSequences,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? PaidAt,
+    DateTimeOffset? DeliveredAt)
+{
+    internal long LastSequence => History.Count == 0 ? 0 : History[^1].Sequence;
+
+    internal decimal CapturedAmount => Payment?.CapturedAmount.Amount ?? 0m;
+
+    internal decimal RefundedAmount => Payment?.RefundedAmount.Amount ?? 0m;
+
+    /// <summary>Money that may still be refunded: captured, less what was refunded and what refunds under way hold.</summary>
+    public Money RefundableAmount => new(CapturedAmount - RefundedAmount - Refunds.Where(r => r.State == RefundState.Pending).Sum(r => r.Amount.Amount), Currency);
+
+    /// <summary>This order with one more history entry (the next sequence number) and the new status.</summary>
+    internal Order Record(OrderChange change, OrderStatus status, string actor, DateTimeOffset at, string? note = null, string? staffNote = null, Money? amount = null, string? reference = null) =>
+        this with
+        {
+            Status = status,
+            UpdatedAt = at,
+            History = [.. History, new OrderHistoryEntry(LastSequence + 1, at, change, status, actor, note, staffNote, amount, reference)],
+        };
+
+    internal OrderHistoryEntry? LastEntryOf(OrderChange change) => History.LastOrDefault(h => h.Change == change);
+}
+
+/// <summary>
+/// How paying went. <see cref="Outcome"/> is the provider's last word; <see cref="CapturedAmount"/> is what was taken,
+/// <see cref="RefundedAmount"/> what was given back (the order keeps the sum of its completed refunds here).
+/// </summary>
+public sealed record OrderPayment(
+    PaymentMethod Method, string Provider, string? PaymentId, PaymentOutcome Outcome,
+    Money CapturedAmount, Money RefundedAmount,
+    string? RedirectUrl = null, BankTransferInstructions? Transfer = null, string? DeclineCode = null)
+{
+    /// <summary>
+    /// The payment as a gateway answered a charge of <paramref name="amount"/>: captured means all of it was taken.
+    /// Checkout hands the result to <see cref="ManageOrders.MarkPaidAsync"/> (captured) or <see cref="ManageOrders.RecordPaymentAttemptAsync"/> (anything else).
+    /// </summary>
+    public static OrderPayment From(PaymentResult result, PaymentMethod method, Money amount) =>
+        new(method, result.Provider, result.PaymentId, result.Outcome,
+            result.Outcome == PaymentOutcome.Captured ? amount : new Money(0m, amount.Currency), new Money(0m, amount.Currency),
+            result.RedirectUrl, result.Transfer, result.DeclineCode);
+}
+
+/// <summary>The carrier's shipment and the latest tracking update applied (by the time the carrier says it happened).</summary>
+/// <param name="AppliedEventIds">Ids of the carrier events already applied (the latest <see cref="OrderShipment.EventIdsKept"/>), so a redelivered webhook changes nothing.</param>
+public sealed record OrderShipment(
+    string Carrier, string ShipmentId, string TrackingNumber, string TrackingUrl, string? LabelUrl,
+    TrackingStatus? LastTrackingStatus, DateTimeOffset? LastTrackingAt, IReadOnlyList<string> AppliedEventIds)
+{
+    public const int EventIdsKept = 100;
+
+    public static OrderShipment From(Shipment shipment) =>
+        new(shipment.Carrier, shipment.ShipmentId, shipment.TrackingNumber, shipment.TrackingUrl, shipment.LabelUrl, null, null, []);
+}
+
+public enum RefundState { Pending, Completed, Failed }
+
+/// <summary>
+/// One refund. It is claimed (Pending, holding its amount) before the gateway is called, so two refunds at once can never
+/// give back more than was captured, and completed after. <see cref="Sequence"/> makes the gateway's idempotency key.
+/// </summary>
+/// <param name="OperationId">Who asked: a retry of the same request (same Idempotency-Key) finds its refund again.</param>
+public sealed record OrderRefund(
+    long Sequence, string OperationId, Money Amount, string Reason, string Actor, DateTimeOffset RequestedAt,
+    RefundState State, string? RefundId = null, DateTimeOffset? CompletedAt = null, string? Failure = null);
+
+/// <summary>
+/// One thing that happened to an order. <see cref="Note"/> is for the customer (a cancellation reason, a carrier's
+/// message); <see cref="StaffNote"/> and <see cref="Actor"/> are shown to staff only.
+/// </summary>
+public sealed record OrderHistoryEntry(
+    long Sequence, DateTimeOffset At, OrderChange Change, OrderStatus Status, string Actor,
+    string? Note = null, string? StaffNote = null, Money? Amount = null, string? Reference = null);
+
+/// <summary>What checkout hands over to create an order. The number is chosen before checkout starts (<see cref="OrderNumbers.New"/>).</summary>
+/// <param name="AccessToken">The secret the buyer gets to view the order without signing in (<see cref="OrderAccessTokens.New"/>); only its hash is kept.</param>
+public sealed record PlaceOrder(
+    string Number, string? CustomerId, string Email, PricedCart Pricing, ShippingAddress ShippingAddress,
+    ShippingQuote? ShippingQuote, PaymentMethod PaymentMethod, string AccessToken);
+
+/// <summary>
+/// Told through the order-events queue after an order changed (at least once). The message id (number and history
+/// sequence) lets every consumer ignore a redelivery.
+/// </summary>
+public sealed record OrderChanged(string MessageId, string Number, long Sequence, OrderChange Change, OrderStatus Status, DateTimeOffset At)
+{
+    public static OrderChanged For(Order order, OrderHistoryEntry entry) =>
+        new($"{order.Number}:{entry.Sequence}", order.Number, entry.Sequence, entry.Change, entry.Status, entry.At);
+}
+
+/// <summary>Settings of the order capability (configuration section <c>Orders</c>).</summary>
+public sealed record OrderSettings(int ReturnWindowDays)
+{
+    public const int DefaultReturnWindowDays = 30;
+    public static readonly OrderSettings Default = new(DefaultReturnWindowDays);
+}

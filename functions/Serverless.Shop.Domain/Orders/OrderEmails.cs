@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text;
+using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Pricing;
+
+namespace Serverless.Shop.Domain.Orders;
+
+/// <summary>
+/// The emails a customer gets about an order: one for each change that matters to them (docs/orders.md lists them),
+/// plain text, with the order number and the totals of the price breakdown. Other changes send none.
+/// </summary>
+public static class OrderEmails
+{
+    public static EmailMessage? For(Order order, OrderHistoryEntry entry, OrderSettings settings)
+    {
+        var n = order.Number;
+        (string Subject, string Text)? content = entry.Change switch
+        {
+            OrderChange.PaymentPending when order.Payment?.Transfer is { } t => (
+                $"Order {n} received: please pay by bank transfer",
+                $"Thank you for your order. It is reserved for you until {Day(t.PayBy)}; please transfer the amount below. The reference lets us match your payment.\n\n"
+                + $"  Amount:       {Format(t.Amount)}\n  Beneficiary:  {t.Beneficiary}\n  IBAN:         {t.Iban}\n  BIC:          {t.Bic}\n  Reference:    {t.Reference}\n  Pay by:       {Day(t.PayBy)}\n\n"
+                + "If the transfer does not arrive by then, the order is cancelled."),
+            OrderChange.Paid => (
+                $"Order {n} confirmed",
+                $"Thank you for your order. We received your payment of {Format(order.Payment?.CapturedAmount ?? order.Pricing.Total)} and are preparing your parcel."),
+            OrderChange.Shipped => (
+                $"Order {n} is on its way",
+                $"Your parcel is on its way with {order.Shipment?.Carrier}.\n\n  Tracking number: {order.Shipment?.TrackingNumber}\n  Follow it here:  {order.Shipment?.TrackingUrl}"),
+            OrderChange.Delivered => (
+                $"Order {n} was delivered",
+                "Your parcel was delivered. We hope you enjoy your order."
+                + (ManageOrders.ReturnableUntil(order, settings) is { } until && order.Status == OrderStatus.Delivered
+                    ? $" If something is not right, you can ask to return it until {Day(until)}." : "")
+                + (order.Shipment is { } s ? $"\n\n  Tracking: {s.TrackingUrl}" : "")),
+            OrderChange.Cancelled => (
+                $"Order {n} was cancelled",
+                $"Your order was cancelled.\n\n  Reason: {entry.Note}"
+                + (order.CapturedAmount > 0 ? $"\n\nThe {Format(order.Payment!.CapturedAmount)} you paid is refunded to your original payment method; you get a separate email when the refund is issued." : "")),
+            OrderChange.ReturnRequested => (
+                $"Return requested for order {n}",
+                $"We received your request to return this order.\n\n  Your reason: {entry.Note}\n\nWe will tell you how to send it back and email you again when the parcel arrives."),
+            OrderChange.ReturnRejected => (
+                $"Your return request for order {n}",
+                $"We are sorry: we cannot accept the return of this order.\n\n  Why: {entry.Note}\n\nReply to this email if you have questions."),
+            OrderChange.Returned => (
+                $"Return received for order {n}",
+                "Your returned parcel has arrived. If a refund is due, you get a separate email when it is issued."),
+            OrderChange.PartiallyRefunded or OrderChange.Refunded => (
+                $"Refund issued for order {n}",
+                $"We refunded {Format(entry.Amount ?? new Money(0m, order.Currency))} to your original payment method; it can take a few days to appear on your statement.\n\n"
+                + $"  Refunded so far: {Format(order.Payment?.RefundedAmount ?? new Money(0m, order.Currency))} of {Format(order.Payment?.CapturedAmount ?? order.Pricing.Total)} paid"),
+            _ => null,
+        };
+        if (content is not { } c) return null;
+
+        var text = new StringBuilder()
+            .Append("Hello,\n\n")
+            .Append(c.Text).Append("\n\n")
+            .Append(Breakdown(order))
+            .Append("\nQuestions? Reply to this email and quote your order number, ").Append(n).Append(".\n");
+        return new EmailMessage([order.Email], c.Subject, text.ToString());
+    }
+
+    /// <summary>The order's price breakdown as a plain-text table: each line with its discounts, then the totals.</summary>
+    public static string Breakdown(Order order)
+    {
+        var p = order.Pricing;
+        var rows = new List<(string Label, string Amount)>();
+        foreach (var line in p.Lines)
+        {
+            rows.Add(($"{line.Quantity} x {line.Name} ({line.Sku})", Format(line.ListTotal)));
+            foreach (var discount in line.Discounts)
+                rows.Add(($"    {discount.Name}{(discount.Code is null ? "" : $" ({discount.Code})")}", Format(Negate(discount.Amount))));
+        }
+        rows.Add(("", ""));
+        rows.Add(("Subtotal", Format(p.Subtotal)));
+        if (p.DiscountTotal.Amount != 0) rows.Add(("Discounts", Format(Negate(p.DiscountTotal))));
+        var shipping = p.ShippingFee.Amount - p.ShippingDiscount.Amount;
+        rows.Add(("Shipping", shipping == 0 ? "free" : Format(new Money(shipping, p.Currency))));
+        rows.Add((p.PricesIncludeTax ? "Tax (included)" : "Tax", Format(p.TaxTotal)));
+        rows.Add(("Total", Format(p.Total)));
+
+        var width = Math.Max(rows.Max(r => r.Label.Length), 20) + 2;
+        var text = new StringBuilder($"Order {order.Number}\n\n");
+        foreach (var (label, amount) in rows)
+            text.Append(label.Length == 0 ? "" : label.PadRight(width) + amount.PadLeft(14)).Append('\n');
+        return text.ToString();
+    }
+
+    /// <summary>An amount with exactly the currency's minor digits: "19.90 EUR", "1200 JPY".</summary>
+    public static string Format(Money money) =>
+        money.Amount.ToString("F" + Currencies.MinorDigits(money.Currency).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + " " + money.Currency;
+
+    private static Money Negate(Money money) => money with { Amount = -Math.Abs(money.Amount) };
+
+    private static string Day(DateTimeOffset at) => at.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+}
