@@ -5,6 +5,7 @@ using Serverless.Shop.Domain.Catalog;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Inventory;
 using Serverless.Shop.Functions.Http;
+using Serverless.Shop.Infrastructure.Carts;
 using Serverless.Shop.Infrastructure.Common;
 using Serverless.Shop.Infrastructure.Pricing;
 using Serverless.Shop.Infrastructure.Shipping;
@@ -21,6 +22,7 @@ public static class ShopServices
     public static IServiceCollection AddShop(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddShopInfrastructure(configuration);
+        services.AddShopCarts(configuration);
         services.AddShopPromotions(configuration);
         services.AddShopShipping(configuration);
         services.AddShopPayments(configuration);
