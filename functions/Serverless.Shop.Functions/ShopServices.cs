@@ -39,6 +39,7 @@ public static class ShopServices
         services.AddSingleton<NotifyLowStock>();
         services.AddShopPricing(configuration);
         Infrastructure.Orders.OrdersRegistration.AddShopOrders(services, configuration);
+        Infrastructure.Checkout.CheckoutRegistration.AddShopCheckout(services, configuration);
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Azure.Functions.Worker;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Functions;
 using Serverless.Shop.Functions.Http;
@@ -154,6 +155,15 @@ public sealed class LocalShop : IAsyncDisposable
             await queues.GetQueueClient(name).CreateIfNotExistsAsync(cancellationToken: ct);
             await queues.GetQueueClient(name + "-poison").CreateIfNotExistsAsync(cancellationToken: ct);
         }
+    }
+
+    /// <summary>Runs a timer function now, as the portal's "Run" button does, without waiting for its schedule.</summary>
+    public async Task RunTimerAsync(string functionName, CancellationToken ct = default)
+    {
+        var function = Functions.SingleOrDefault(f => f.Name == functionName && f.Trigger == TriggerKind.Timer)
+            ?? throw new ArgumentException($"No timer function is called {functionName}.", nameof(functionName));
+        var now = DateTime.UtcNow;
+        await Services.GetRequiredService<FunctionInvoker>().InvokeTimerAsync(function, new TimerInfo { ScheduleStatus = new ScheduleStatus { Last = now, Next = now, LastUpdated = now } }, ct);
     }
 
     /// <summary>Completes when the host is asked to stop (Ctrl+C, SIGTERM).</summary>

@@ -87,7 +87,7 @@ public sealed class CartFunctions(ManageCarts carts)
     public async Task<IActionResult> Merge([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "carts/{cartId}/merge")] HttpRequest req, string cartId, CancellationToken ct) =>
         Api.Ok(await carts.MergeAsync(cartId, await req.ReadJsonAsync<MergeCartsInput>(), Access(req), ct));
 
-    private static CartAccess Access(HttpRequest req) =>
+    internal static CartAccess Access(HttpRequest req) =>
         new(req.Actor(), req.Headers.TryGetValue(CartTokenHeader, out var token) && token.Count == 1 && !string.IsNullOrWhiteSpace(token[0]) ? token[0]!.Trim() : null);
 
     // A caller who is not signed in can open no cart without its token: say so (401) before looking for the cart, so the

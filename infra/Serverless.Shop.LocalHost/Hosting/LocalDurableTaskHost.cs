@@ -39,6 +39,8 @@ public sealed class LocalDurableTaskHost : IAsyncDisposable
             LoggerFactory = loggerFactory,
             ConfigureServices = services =>
             {
+                // Its gRPC sidecar is an ASP.NET Core host of its own; its start-up chatter would read like the shop's.
+                services.Configure<LoggerFilterOptions>(o => o.MinLevel = LogLevel.Warning);
                 services.Configure<DurableTaskWorkerOptions>(o => o.DataConverter = Converter);
                 services.Configure<DurableTaskClientOptions>(o => o.DataConverter = Converter);
                 services.ConfigureAll<DurableTaskClientOptions>(o => o.DataConverter = Converter);

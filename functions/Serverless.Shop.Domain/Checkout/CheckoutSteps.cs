@@ -1,0 +1,150 @@
+using Serverless.Shop.Domain.Administration;
+using Serverless.Shop.Domain.Carts;
+using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Inventory;
+using Serverless.Shop.Domain.Orders;
+using Serverless.Shop.Domain.Payments;
+using Serverless.Shop.Domain.Pricing;
+using Serverless.Shop.Domain.Shipping;
+
+namespace Serverless.Shop.Domain.Checkout;
+
+/// <summary>
+/// The steps of the checkout orchestration, one method each. Every step reads the order and is idempotent by its
+/// number: the order number is the stock reservation id, the promotions' hold, and the base of every idempotency key
+/// sent to a payment provider or carrier. So a step retried after a timeout, or replayed after a crash, changes
+/// nothing the second time. Failures that are the customer's to know (sold out, declined) are
+/// <see cref="ShopException"/>s with a message written for them; anything else is retried by the orchestration.
+/// </summary>
+public sealed class CheckoutSteps(
+    ManageOrders orders, ICartPricing pricing, ManageStock stock, IPromotionRedemptions redemptions,
+    PaymentGateways gateways, IEnumerable<ICarrier> carriers, ICartStore carts)
+{
+    private static readonly Actor Checkout = Actor.System("checkout");
+
+    /// <summary>
+    /// Prices the order one final time. The price the customer was shown at checkout is the price charged: if it
+    /// changed since (a flash sale ended that second, a price was edited), the checkout stops rather than charge
+    /// another amount. Once a payment was attempted the price is settled and not checked again.
+    /// </summary>
+    public async Task ConfirmPriceAsync(string number, CancellationToken ct)
+    {
+        var order = await OrderAsync(number, ct);
+        if (order.Payment is not null) return;
+        var lines = order.Pricing.Lines.Select(l => new CartLineRef(l.LineId, l.ProductId, l.Sku, l.Quantity)).ToList();
+        var codes = order.Pricing.Promotions.Select(p => p.Code).OfType<string>().ToList();
+        var now = await pricing.PriceAsync(new CartPricingInput(
+            lines, codes, order.CustomerId, new TaxLocation(order.ShippingAddress.Country!, order.ShippingAddress.Region), order.Pricing.ShippingFee), ct);
+        if (now.Lines.FirstOrDefault(l => l.Problem is not null) is { } gone)
+            throw new BusinessRuleViolationException($"{gone.Name} ({gone.Sku}) can no longer be bought: {gone.Problem} Nothing was charged.");
+        if (now.Total != order.Pricing.Total)
+            throw new BusinessRuleViolationException(
+                $"The price changed from {OrderEmails.Format(order.Pricing.Total)} to {OrderEmails.Format(now.Total)} while the order was placed (a promotion ended or a price was updated). Nothing was charged; please check your cart and order again.");
+    }
+
+    public async Task HoldPromotionsAsync(string number, CancellationToken ct)
+    {
+        var order = await OrderAsync(number, ct);
+        await redemptions.HoldAsync(number, order.CustomerId, order.Pricing.Promotions, ct);
+    }
+
+    public async Task ReleasePromotionsAsync(string number, CancellationToken ct)
+    {
+        var order = await OrderAsync(number, ct);
+        await redemptions.ReleaseAsync(number, order.Pricing.Promotions, ct);
+    }
+
+    public async Task RedeemPromotionsAsync(string number, CancellationToken ct)
+    {
+        var order = await OrderAsync(number, ct);
+        await redemptions.RedeemAsync(number, order.Pricing.Promotions, ct);
+    }
+
+    public async Task ReserveStockAsync(ReserveStockStep step, CancellationToken ct)
+    {
+        var order = await OrderAsync(step.OrderNumber, ct);
+        await stock.ReserveAsync(order.Number, Items(order), step.Until, ct);
+    }
+
+    public async Task ReleaseStockAsync(string number, CancellationToken ct)
+    {
+        var order = await OrderAsync(number, ct);
+        await stock.ReleaseAsync(order.Number, Skus(order), ct);
+    }
+
+    public async Task CommitStockAsync(string number, CancellationToken ct)
+    {
+        var order = await OrderAsync(number, ct);
+        await stock.CommitAsync(order.Number, Skus(order), ct);
+    }
+
+    /// <summary>
+    /// Asks the gateway for the order's total, with one idempotency key per order: a retry, or a replay after a crash,
+    /// gets the first answer back and never a second charge.
+    /// </summary>
+    public async Task<PaymentStepResult> TakePaymentAsync(CheckoutProcess process, CancellationToken ct)
+    {
+        var order = await OrderAsync(process.OrderNumber, ct);
+        var gateway = gateways.For(order.PaymentMethod);
+        if (order.PaymentMethod == PaymentMethod.Card && process.PaymentToken is null && order.Payment is null)
+            throw new BusinessRuleViolationException("The checkout was interrupted before the card was charged, and the card details are not kept. Nothing was charged; please order again.");
+        var result = await gateway.ChargeAsync(new PaymentRequest(
+            order.Number, order.Pricing.Total, order.PaymentMethod, process.PaymentToken, process.ReturnUrl, order.Email, ChargeKey(order.Number)), ct);
+        if (result.Outcome != PaymentOutcome.Captured)
+            await orders.RecordPaymentAttemptAsync(order.Number, OrderPayment.From(result, order.PaymentMethod, order.Pricing.Total), ct);
+        var reason = result.Outcome == PaymentOutcome.Declined ? result.Message ?? "The payment was declined." : null;
+        return new PaymentStepResult(result.Outcome, result.PaymentId, reason, result.Transfer?.PayBy, order.Pricing.Total, result.Provider);
+    }
+
+    /// <summary>Cancels a payment still waiting for the customer (3-D Secure, wallet approval). A bank transfer has nothing to cancel.</summary>
+    public async Task VoidPaymentAsync(string number, CancellationToken ct)
+    {
+        var order = await OrderAsync(number, ct);
+        if (order.Payment is not { Outcome: PaymentOutcome.ActionRequired, PaymentId: { } paymentId } payment) return;
+        await gateways.ByProvider(payment.Provider).RefundAsync(paymentId, order.Pricing.Total, $"{order.Number}-void", ct);
+    }
+
+    public async Task MarkPaidAsync(MarkPaidStep step, CancellationToken ct)
+    {
+        var order = await OrderAsync(step.OrderNumber, ct);
+        var provider = step.Payment.Provider ?? order.Payment?.Provider ?? gateways.For(order.PaymentMethod).Provider;
+        var captured = step.Payment.Amount ?? order.Pricing.Total;
+        await orders.MarkPaidAsync(order.Number, new OrderPayment(
+            order.PaymentMethod, provider, step.Payment.PaymentId ?? order.Payment?.PaymentId, PaymentOutcome.Captured,
+            captured, new Money(0m, order.Currency), Transfer: order.Payment?.Transfer), Checkout, ct);
+    }
+
+    /// <summary>Registers the parcel with the carrier (one shipment per order, by idempotency key) and moves the order to processing.</summary>
+    public async Task CreateShipmentAsync(string number, CancellationToken ct)
+    {
+        var order = await OrderAsync(number, ct);
+        if (order.Shipment is not null) return;
+        var carrier = carriers.FirstOrDefault(c => c.Name == order.ShippingQuote?.Carrier) ?? carriers.First();
+        var shipment = await carrier.CreateShipmentAsync(new ShipmentRequest(
+            order.Number, order.ShippingAddress, Items(order), order.ShippingQuote?.Service ?? "standard", $"{order.Number}-shipment"), ct);
+        await orders.AttachShipmentAsync(order.Number, shipment, ct);
+    }
+
+    /// <summary>The order is paid and on its way: the cart it came from has done its job.</summary>
+    public Task CloseCartAsync(string? cartId, CancellationToken ct) => cartId is null ? Task.CompletedTask : carts.DeleteAsync(cartId, ct);
+
+    /// <summary>
+    /// Cancels the order with the reason the customer reads. Whatever was captured is refunded with it (in full, once:
+    /// <see cref="ManageOrders.CancelAsync"/> keys the refund by order), so this is also the compensation of a payment.
+    /// </summary>
+    public async Task CancelOrderAsync(CompensationStep step, CancellationToken ct)
+    {
+        var order = await OrderAsync(step.OrderNumber, ct);
+        if (order.Status == OrderStatus.Cancelled) return;
+        await orders.CancelAsync(order.Number, step.Reason, Checkout, ct);
+    }
+
+    public static string ChargeKey(string number) => $"{number}-charge";
+
+    private async Task<Order> OrderAsync(string number, CancellationToken ct) => (await orders.GetAsync(number, ct)).Value;
+
+    private static IReadOnlyList<ParcelItem> Items(Order order) =>
+        order.Pricing.Lines.Where(l => l.Problem is null).GroupBy(l => l.Sku).Select(g => new ParcelItem(g.Key, g.Sum(l => l.Quantity))).ToList();
+
+    private static IReadOnlyList<string> Skus(Order order) => Items(order).Select(i => i.Sku).ToList();
+}

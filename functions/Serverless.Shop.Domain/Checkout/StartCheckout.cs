@@ -1,0 +1,81 @@
+using System.Net.Mail;
+using Serverless.Shop.Domain.Administration;
+using Serverless.Shop.Domain.Carts;
+using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Inventory;
+using Serverless.Shop.Domain.Orders;
+using Serverless.Shop.Domain.Payments;
+using Serverless.Shop.Domain.Pricing;
+using Serverless.Shop.Domain.Shipping;
+
+namespace Serverless.Shop.Domain.Checkout;
+
+/// <summary>
+/// Turns a cart into an order pending payment, after checking everything a shopper can get wrong before money moves:
+/// the input, the cart's lines, the address (can we ship there?), and stock as it stands now. The orchestration then
+/// reserves, charges and ships; this only places the order, so the request answers quickly.
+/// </summary>
+public sealed class StartCheckout(
+    ManageCarts carts, ICartPricing pricing, IShippingRates shippingRates, ManageStock stock, ManageOrders orders,
+    PaymentGateways gateways, CheckoutSettings settings)
+{
+    public const int MaximumTokenLength = 255;
+
+    public async Task<(CheckoutStarted Started, CheckoutProcess Process)> StartAsync(CheckoutInput input, CartAccess access, CancellationToken ct)
+    {
+        var address = Validate(input);
+        var cart = (await carts.OpenAsync(input.CartId!, access, forChange: true, ct)).Value;
+        if (cart.Lines.Count == 0) throw new BusinessRuleViolationException("The cart is empty: add something before checking out.", "cartId");
+
+        var lines = cart.Lines.Select(l => new CartLineRef(l.LineId, l.ProductId, l.Sku, l.Quantity)).ToList();
+        var location = new TaxLocation(address.Country!, address.Region);
+        var customerId = cart.CustomerId ?? access.CustomerId;
+        var goods = await pricing.PriceAsync(new CartPricingInput(lines, cart.Codes, customerId, location, null), ct);
+        for (var i = 0; i < goods.Lines.Count; i++)
+            if (goods.Lines[i].Problem is { } problem)
+                throw new BusinessRuleViolationException($"{goods.Lines[i].Name} ({goods.Lines[i].Sku}): {problem} Remove it from the cart to check out.", $"lines[{i}]");
+
+        var available = await stock.GetAvailableAsync(lines.Select(l => l.Sku).Distinct().ToList(), ct);
+        for (var i = 0; i < lines.Count; i++)
+            if (available[lines[i].Sku] < lines[i].Quantity)
+                throw new BusinessRuleViolationException(
+                    $"Only {available[lines[i].Sku]} of {lines[i].Sku} left; the cart asks for {lines[i].Quantity}.", $"lines[{i}].quantity");
+
+        // Shipping is quoted on what the goods cost after discounts, so a free-shipping threshold counts the price paid.
+        var quote = await shippingRates.QuoteAsync(new ShippingQuoteRequest(
+            address, lines.Select(l => new ParcelItem(l.Sku, l.Quantity)).ToList(),
+            new Money(goods.Subtotal.Amount - goods.DiscountTotal.Amount, goods.Currency)), ct);
+        var priced = await pricing.PriceAsync(new CartPricingInput(lines, cart.Codes, customerId, location, quote.Fee), ct);
+
+        var number = OrderNumbers.New();
+        var token = OrderAccessTokens.New();
+        var method = input.PaymentMethod!.Value;
+        var order = await orders.PlaceAsync(new PlaceOrder(number, customerId, input.Email!.Trim(), priced, address, quote, method, token), ct);
+
+        var hold = method == PaymentMethod.BankTransfer ? settings.BankTransferReservationHold : settings.ReservationHold;
+        return (new CheckoutStarted(order.Number, token, order.Status, order.Pricing, quote),
+                new CheckoutProcess(order.Number, method, input.PaymentToken, input.ReturnUrl, cart.Id, hold, settings.PaymentActionTimeout));
+    }
+
+    private ShippingAddress Validate(CheckoutInput input)
+    {
+        var v = new Validator();
+        if (v.Required(input.CartId, "cartId")) v.Check(Ids.IsWellFormed(input.CartId), "cartId", "is not a cart id the shop issued.");
+        if (v.Required(input.Email, "email"))
+            v.Check(input.Email!.Length <= 254 && MailAddress.TryCreate(input.Email.Trim(), out var parsed) && parsed.Address == input.Email.Trim() && parsed.Host.Contains('.'),
+                "email", "must be an email address such as name@example.com.");
+        ShippingAddressRules.Validate(input.ShippingAddress, "shippingAddress", v);
+        if (v.Required(input.PaymentMethod, "paymentMethod"))
+        {
+            var method = input.PaymentMethod!.Value;
+            v.Check(gateways.Supports(method), "paymentMethod", $"is not offered by this shop; it takes {string.Join(", ", gateways.AvailableMethods)}.");
+            if (method == PaymentMethod.Card) v.Required(input.PaymentToken, "paymentToken");
+        }
+        v.MaxLength(input.PaymentToken, MaximumTokenLength, "paymentToken");
+        if (input.ReturnUrl is not null)
+            v.Check(input.ReturnUrl.Length <= 2000 && Uri.TryCreate(input.ReturnUrl, UriKind.Absolute, out var url) && url.Scheme is "https" or "http",
+                "returnUrl", "must be an absolute http(s) URL of the storefront.");
+        v.ThrowIfInvalid();
+        return ShippingAddressRules.Normalise(input.ShippingAddress!);
+    }
+}
