@@ -73,5 +73,48 @@ public static class MoneyRounding
         }
     }
 
+    /// <summary>
+    /// Rounds the sum of exact (fractional) minor-unit shares once and splits it over the parts by largest remainder, as
+    /// <see cref="Allocate"/> does, taking the shares themselves as the exact parts. Returns the rounded total, capped at
+    /// the sum of the caps.
+    /// </summary>
+    public static long AllocateShares(ReadOnlySpan<decimal> shares, ReadOnlySpan<long> caps, Span<long> parts)
+    {
+        if (shares.Length != parts.Length || caps.Length != parts.Length) throw new ArgumentException("shares, caps and parts must have the same length.");
+        decimal sum = 0;
+        long capacity = 0;
+        for (var i = 0; i < shares.Length; i++)
+        {
+            sum += shares[i];
+            capacity += caps[i];
+        }
+        var total = Math.Min(RoundMinorUnits(sum), capacity);
+        parts.Clear();
+        if (total <= 0) return 0;
+
+        // floor(share) <= round(sum of shares), so what is left over is never negative, and it is at most the number of
+        // parts with a fraction: each gets at most one more unit.
+        var leftover = total;
+        Span<decimal> fractions = parts.Length <= 128 ? stackalloc decimal[parts.Length] : new decimal[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var floor = Math.Min((long)decimal.Floor(shares[i]), caps[i]);
+            parts[i] = floor;
+            fractions[i] = shares[i] - floor;
+            leftover -= floor;
+        }
+        while (leftover > 0)
+        {
+            var best = -1;
+            for (var i = 0; i < parts.Length; i++)
+                if (parts[i] < caps[i] && (best < 0 || fractions[i] > fractions[best])) best = i;
+            if (best < 0) throw new InvalidOperationException("The total is larger than the parts can hold.");
+            parts[best]++;
+            fractions[best] -= 1;
+            leftover--;
+        }
+        return total;
+    }
+
     internal static decimal Scale(int minorDigits) => minorDigits switch { 0 => 1m, 1 => 10m, 2 => 100m, 3 => 1000m, _ => (decimal)Math.Pow(10, minorDigits) };
 }

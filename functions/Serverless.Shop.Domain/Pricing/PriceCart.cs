@@ -58,7 +58,7 @@ public sealed class PriceCart(
         var problems = new Dictionary<int, PricedLine>();
         for (var i = 0; i < lines.Count; i++)
         {
-            var (line, problem) = Describe(lines[i], byId.GetValueOrDefault(lines[i].ProductId));
+            var (line, problem) = Describe(lines[i], lines[i].ProductId is { } productId ? byId.GetValueOrDefault(productId) : null);
             if (problem is null) sellable.Add(line);
             else problems[i] = Unsellable(line, problem);
         }
@@ -81,10 +81,10 @@ public sealed class PriceCart(
     private (PricingLine Line, string? Problem) Describe(CartLineRef line, Product? product)
     {
         var variant = product?.Variants.FirstOrDefault(x => string.Equals(x.Sku, line.Sku, StringComparison.OrdinalIgnoreCase));
-        var name = product is null ? line.Sku : variant?.Name is { Length: > 0 } variantName ? $"{product.Name} ({variantName})" : product.Name;
+        var name = product is null ? line.Sku ?? "" : variant?.Name is { Length: > 0 } variantName ? $"{product.Name} ({variantName})" : product.Name;
         var zero = MoneyRounding.ToMoney(0, shop.Currency);
         var pricingLine = new PricingLine(
-            line.LineId, line.ProductId, variant?.Sku ?? line.Sku, name, line.Quantity,
+            line.LineId, line.ProductId, variant?.Sku ?? line.Sku ?? "", name, line.Quantity,
             variant?.Price ?? zero, variant?.SalePrice, product?.TaxClass ?? ProductRules.StandardTaxClass,
             product?.CategoryPath ?? [], product?.CollectionIds ?? [], product?.Tags ?? []);
         var problem = product is null ? ProductGone

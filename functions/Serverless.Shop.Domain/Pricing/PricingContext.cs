@@ -35,6 +35,7 @@ internal sealed class PricingContext
             ListTotals[i] = MoneyRounding.ToMinorUnits(start.Amount, Digits) * line.Quantity;
             TaxRates[i] = taxRates.RateFor(location, string.IsNullOrEmpty(line.TaxClass) ? ProductRules.StandardTaxClass : line.TaxClass);
             BaseLineTotals[i] = LineTotal(i, ListTotals[i]);
+            BaseTotal += BaseLineTotals[i];
             Subtotal += ListTotals[i];
         }
 
@@ -65,6 +66,9 @@ internal sealed class PricingContext
 
     /// <summary>What each line costs the customer before promotions, tax included.</summary>
     public long[] BaseLineTotals { get; }
+
+    /// <summary>The sum of <see cref="BaseLineTotals"/>.</summary>
+    public long BaseTotal { get; }
 
     /// <summary>The sum of <see cref="ListTotals"/>: what eligibility minimums are checked against.</summary>
     public long Subtotal { get; }

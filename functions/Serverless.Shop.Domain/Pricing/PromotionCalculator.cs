@@ -114,7 +114,8 @@ internal static class PromotionCalculator
     {
         if (percent == 0) return 0;
         var shares = s.Shares.AsSpan(0, lines.Length);
-        for (var j = 0; j < lines.Length; j++) shares[j] = remaining[lines[j]] * percent / 100;
+        var fraction = percent / 100;
+        for (var j = 0; j < lines.Length; j++) shares[j] = remaining[lines[j]] * fraction;
         return Distribute(lines, remaining, s, shares, discounts);
     }
 
@@ -237,18 +238,8 @@ internal static class PromotionCalculator
     private static long Distribute(int[] lines, ReadOnlySpan<long> remaining, Scratch s, ReadOnlySpan<decimal> shares, Span<long> discounts)
     {
         var caps = s.Caps.AsSpan(0, lines.Length);
-        decimal sum = 0;
-        long available = 0;
-        for (var j = 0; j < lines.Length; j++)
-        {
-            sum += shares[j];
-            caps[j] = remaining[lines[j]];
-            available += caps[j];
-        }
-        var total = Math.Min(MoneyRounding.RoundMinorUnits(sum), available);
-        if (total <= 0) return 0;
-        MoneyRounding.Allocate(total, shares, caps, discounts);
-        return total;
+        for (var j = 0; j < lines.Length; j++) caps[j] = remaining[lines[j]];
+        return MoneyRounding.AllocateShares(shares, caps, discounts);
     }
 
     // Insertion sort: a promotion's lines are few, and ties must keep cart order for the result to be deterministic.

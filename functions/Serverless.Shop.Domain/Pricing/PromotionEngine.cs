@@ -117,7 +117,7 @@ public sealed class PromotionEngine(PricingSettings settings, ITaxRates taxRates
     /// <summary>The same for one promotion alone, touching only its own lines.</summary>
     private static long TotalAfter(PricingContext ctx, Candidate c, ReadOnlySpan<long> discounts, long shippingDiscount)
     {
-        long total = ctx.BaseLineTotals.Sum() + ctx.ShippingTotal((ctx.ShippingFee ?? 0) - shippingDiscount);
+        long total = ctx.BaseTotal + ctx.ShippingTotal((ctx.ShippingFee ?? 0) - shippingDiscount);
         for (var j = 0; j < c.Lines.Length; j++)
         {
             var line = c.Lines[j];
