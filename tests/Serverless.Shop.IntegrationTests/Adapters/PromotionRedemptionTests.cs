@@ -210,4 +210,27 @@ public sealed class PromotionRedemptionTests(LocalShopFixture fixture)
         docs.Count(d => d.GetProperty("id").GetString()!.StartsWith("customer:", StringComparison.Ordinal)).ShouldBe(4);
         docs.Count.ShouldBe(20 + 4 + 1);
     }
+
+    [Fact]
+    public async Task Holding_redeeming_and_releasing_cost_the_documented_cosmos_calls()
+    {
+        var coupon = await CouponAsync(usageLimit: 10);
+        var perCustomer = await CouponAsync(perCustomerLimit: 2);
+        var earlier = NewOrder();
+        await HoldAsync(earlier, "cust_1", coupon, perCustomer);
+        await _redemptions.RedeemAsync(earlier, [coupon], CancellationToken.None); // every counter (the customer's too) exists from here on
+        var order = NewOrder();
+
+        var hold = CosmosCallCounter.BeginScope();
+        await HoldAsync(order, "cust_1", coupon, perCustomer);
+        hold.Value.ShouldBe(4 + 5);
+
+        var redeem = CosmosCallCounter.BeginScope();
+        await _redemptions.RedeemAsync(order, [coupon], CancellationToken.None);
+        redeem.Value.ShouldBe(3);
+
+        var release = CosmosCallCounter.BeginScope();
+        await _redemptions.ReleaseAsync(order, [coupon, perCustomer], CancellationToken.None);
+        release.Value.ShouldBe(4 + 4); // redeemed: record x2, uses, redemptions; held: record x2, uses, customer
+    }
 }
