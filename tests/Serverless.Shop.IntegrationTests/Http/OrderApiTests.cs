@@ -504,6 +504,28 @@ public sealed class OrderApiTests(LocalShopFixture fixture)
             new { amount = new { amount = 1, currency = "EUR" }, reason = "Goodwill" }), HttpStatusCode.NotFound);
     }
 
+    // ---- What pricing asks about the customer ----------------------------------------------------------------------
+
+    [Fact]
+    public async Task A_customer_prices_as_a_first_order_until_one_of_their_orders_was_paid()
+    {
+        var profiles = fixture.Shop.Services.GetRequiredService<ICustomerPricingProfiles>();
+        var (customerId, _) = NewCustomer();
+        var (someoneElses, _) = await PlaceAsync(NewCustomer().Id);
+        await PayAsync(someoneElses);
+
+        (await profiles.GetAsync(customerId, Ct)).IsFirstOrder.ShouldBeTrue();
+        var (pending, _) = await PlaceAsync(customerId);
+        (await profiles.GetAsync(customerId, Ct)).IsFirstOrder.ShouldBeTrue();
+
+        await PayAsync(pending);
+
+        var profile = await profiles.GetAsync(customerId, Ct);
+        profile.IsFirstOrder.ShouldBeFalse();
+        profile.CustomerId.ShouldBe(customerId);
+        (await profiles.GetAsync(null, Ct)).ShouldBe(PricingCustomer.Guest);
+    }
+
     // ---- What the customer is told -------------------------------------------------------------------------------
 
     [Fact]
