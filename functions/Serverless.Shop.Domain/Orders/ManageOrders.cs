@@ -326,10 +326,10 @@ public sealed class ManageOrders(
             v.ThrowIfInvalid();
             if (order.CapturedAmount == 0)
                 throw new BusinessRuleViolationException($"Order {order.Number} is {OrderTransitions.Describe(order.Status)} and nothing was captured, so there is nothing to refund.", "amount");
-            GatewayFor(order);
             if (amount.Amount > order.RefundableAmount.Amount)
                 throw new BusinessRuleViolationException(
-                    $"Only {OrderEmails.Format(order.RefundableAmount)} of the {OrderEmails.Format(order.Payment!.CapturedAmount)} captured for order {order.Number} can still be refunded.", "amount");
+                    $"Order {order.Number} is {OrderTransitions.Describe(order.Status)}; only {OrderEmails.Format(order.RefundableAmount)} of the {OrderEmails.Format(order.Payment!.CapturedAmount)} captured can still be refunded.", "amount");
+            GatewayFor(order);
             var now = clock.GetUtcNow();
             // A failed refund asked again keeps its sequence (and so its idempotency key): if the gateway did refund, it says so now.
             var refunds = existing is { State: RefundState.Failed }

@@ -28,7 +28,7 @@ public static class OrdersRegistration
         var text = configuration["Orders:ReturnWindowDays"];
         if (string.IsNullOrWhiteSpace(text)) return OrderSettings.Default;
         if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var days) || days > 365)
-            throw new InvalidOperationException($"Orders:ReturnWindowDays must be a whole number of days from 0 to 365, not '{text}'. See docs/configuration.md.");
+            throw new InvalidOperationException($"Orders:ReturnWindowDays must be a whole number of days from 0 to 365, not '{text}'. See docs/orders.md.");
         return new OrderSettings(days);
     }
 }
