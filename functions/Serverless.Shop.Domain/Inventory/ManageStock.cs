@@ -93,8 +93,9 @@ public sealed partial class ManageStock(IInventoryStore inventory, IWorkQueue qu
     /// names the line: field <c>lines[i].quantity</c> (i the index of the SKU's first line in <paramref name="items"/>),
     /// the message naming the SKU and the units available. Calling again with the same id and lines changes nothing.
     /// </summary>
-    /// <remarks>Cosmos DB: one read and one conditional write per SKU (2N for N SKUs), two more per concurrency conflict;
-    /// a failure at the k-th SKU (0-based, in SKU order) costs 2(k+1) plus 2k to release the k before it.</remarks>
+    /// <remarks>Cosmos DB: one read and one conditional write per SKU (2N for N distinct SKUs), two more per concurrency
+    /// conflict; a repeat reads only (N). A SKU that is short costs its read alone, so failing at the k-th SKU (0-based,
+    /// in SKU order) costs 2k + 1, plus 2k to release the k reserved before it (4k + 1).</remarks>
     public async Task ReserveAsync(string reservationId, IReadOnlyList<ParcelItem> items, DateTimeOffset expiresAt, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -133,10 +134,13 @@ public sealed partial class ManageStock(IInventoryStore inventory, IWorkQueue qu
             }
             catch (Exception failure)
             {
-                // All or nothing. The release must not be cancelled with the caller; should it fail anyway, the
-                // reservations expire at expiresAt.
+                // All or nothing. The release is not cancelled with the caller, and a release that fails does not hide
+                // why the reservation failed: those units come back at expiresAt anyway.
                 foreach (var done in reserved)
-                    await ChangeAsync(done, item => item.Release(reservationId), CancellationToken.None);
+                {
+                    try { await ChangeAsync(done, item => item.Release(reservationId), CancellationToken.None); }
+                    catch (Exception) { /* the reservation on this SKU expires at expiresAt */ }
+                }
                 if (failure is BusinessRuleViolationException violation)
                     throw new BusinessRuleViolationException(violation.Message, $"lines[{line}].quantity");
                 throw;

@@ -5,6 +5,7 @@ using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Inventory;
 using Serverless.Shop.Domain.Shipping;
+using Serverless.Shop.Infrastructure.Common;
 using Serverless.Shop.IntegrationTests.Http;
 
 namespace Serverless.Shop.IntegrationTests.Adapters;
@@ -172,6 +173,29 @@ public sealed class StockReservationCosmosTests(LocalShopFixture fixture)
         await stock.ReserveAsync("rsv_later", Lines((sku, 1)), clock.Now.AddMinutes(15), CancellationToken.None);
         var stored = (await stock.GetAsync(sku, CancellationToken.None)).Value;
         stored.Reservations.Select(r => r.Id).ShouldBe(["rsv_later"], "the expired ones are pruned by the write");
+    }
+
+    [Fact]
+    public async Task Reserving_and_committing_cost_two_cosmos_calls_per_sku_and_repeats_only_read()
+    {
+        var skus = new[] { NewSku(), NewSku(), NewSku() };
+        foreach (var sku in skus) await ReceiveAsync(sku, 5);
+        await Stock.GetAvailableAsync(skus, CancellationToken.None); // warms the SDK's caches
+        var lines = Lines([.. skus.Select(s => (s, 1))]);
+
+        async Task<int> Calls(Func<Task> operation)
+        {
+            var counter = CosmosCallCounter.BeginScope();
+            await operation();
+            return counter.Value;
+        }
+
+        (await Calls(() => Stock.ReserveAsync("ord_calls", lines, InFifteenMinutes, CancellationToken.None))).ShouldBe(2 * skus.Length);
+        (await Calls(() => Stock.ReserveAsync("ord_calls", lines, InFifteenMinutes, CancellationToken.None))).ShouldBe(skus.Length);
+        (await Calls(() => Stock.GetAvailableAsync(skus, CancellationToken.None))).ShouldBe(1);
+        (await Calls(() => Stock.CommitAsync("ord_calls", skus, CancellationToken.None))).ShouldBe(2 * skus.Length);
+        (await Calls(() => Stock.CommitAsync("ord_calls", skus, CancellationToken.None))).ShouldBe(skus.Length);
+        (await Calls(() => Stock.ReleaseAsync("ord_calls", skus, CancellationToken.None))).ShouldBe(skus.Length);
     }
 
     private sealed class SteppingClock(DateTimeOffset start) : TimeProvider
