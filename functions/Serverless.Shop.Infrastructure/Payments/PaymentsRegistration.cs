@@ -107,10 +107,12 @@ public sealed record PaymentSettings(
         if (cardProvider == LocalCardPaymentSimulator.ProviderName)
         {
             var stateFile = Value("Payments:CardSimulator:StateFile");
+            var pageBaseUrl = Value("Payments:CardSimulator:PageBaseUrl");
             simulator = new CardSimulatorSettings(
                 Value("Payments:CardSimulator:WebhookSecret") ?? LocalCardSimulatorOptions.DefaultWebhookSecret,
                 stateFile is null ? null : Path.GetFullPath(stateFile),
-                AbsoluteUri(Value("Payments:CardSimulator:PageBaseUrl")?.TrimEnd('/') + "/", "Payments:CardSimulator:PageBaseUrl", problems));
+                // With a trailing slash, so the page's path is added to the base rather than replacing its last segment.
+                AbsoluteUri(pageBaseUrl is null ? null : pageBaseUrl.TrimEnd('/') + "/", "Payments:CardSimulator:PageBaseUrl", problems));
         }
 
         if (problems.Count > 0)

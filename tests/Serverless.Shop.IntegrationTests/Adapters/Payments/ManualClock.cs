@@ -1,11 +1,9 @@
 namespace Serverless.Shop.IntegrationTests.Adapters.Payments;
 
-/// <summary>The shop's clock, moved by hand: leases and signature ages are asserted without waiting. Timers still tick in real time.</summary>
+/// <summary>The shop's clock, stopped at an instant and moved by hand, so times in results and signature ages can be asserted.</summary>
 internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
     private long _ticks = start.UtcTicks;
-
-    public ManualClock() : this(DateTimeOffset.UtcNow) { }
 
     public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
 
