@@ -40,12 +40,16 @@ public static class WalletSimulatorEndpoints
                 : Html(StatusCodes.Status404NotFound, "Unknown payment", "<p>The wallet knows no such payment (sessions are lost when the local host restarts).</p>"))
             .ExcludeFromDescription();
 
-        app.MapPost(page + "/{decision:regex(^(approve|cancel)$)}", async (string sessionId, string decision, HttpContext http) =>
+        app.MapPost(page + "/approve", (string sessionId, HttpContext http) => DecideAsync(() => wallet.Approve(sessionId), http)).ExcludeFromDescription();
+        app.MapPost(page + "/cancel", (string sessionId, HttpContext http) => DecideAsync(() => wallet.Cancel(sessionId), http)).ExcludeFromDescription();
+        return app;
+
+        async Task<IResult> DecideAsync(Func<LocalWalletWebhook> decide, HttpContext http)
         {
             LocalWalletWebhook webhook;
             try
             {
-                webhook = decision == "approve" ? wallet.Approve(sessionId) : wallet.Cancel(sessionId);
+                webhook = decide();
             }
             catch (ResourceNotFoundException)
             {
@@ -69,9 +73,7 @@ public static class WalletSimulatorEndpoints
             }
 
             return Results.Redirect(webhook.ReturnUrl, permanent: false, preserveMethod: false);
-        }).ExcludeFromDescription();
-
-        return app;
+        }
     }
 
     private static string SessionPage(WalletSession session)
