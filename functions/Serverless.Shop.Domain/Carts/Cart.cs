@@ -91,7 +91,7 @@ public sealed record Cart
     /// <summary>Removes every line; codes and ship-to stay.</summary>
     public Cart Clear() => Lines.Count == 0 ? this : this with { Lines = [] };
 
-    /// <param name="code">Already normalised (<see cref="CartRules.NormaliseCode"/>).</param>
+    /// <param name="code">Already normalised (<see cref="PromotionRules.NormaliseCode"/>).</param>
     public Cart AddCode(string code)
     {
         if (Codes.Contains(code)) return this;

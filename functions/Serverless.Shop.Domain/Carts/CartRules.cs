@@ -7,11 +7,10 @@ using Serverless.Shop.Domain.Pricing;
 
 namespace Serverless.Shop.Domain.Carts;
 
-/// <summary>Cart ids, cart tokens, and the shape of codes and ship-to places.</summary>
+/// <summary>Cart ids, cart tokens, and the shape of ship-to places. (Codes follow the promotions' <see cref="PromotionRules"/>.)</summary>
 public static partial class CartRules
 {
     public const string IdPrefix = "cart_";
-    public const int MaximumCodeLength = 50;
     private const string Base32Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
 
     /// <summary>
@@ -31,10 +30,6 @@ public static partial class CartRules
     public static bool TokenMatches(string? token, string? tokenHash) =>
         token is { Length: > 0 and <= 200 } && tokenHash is not null &&
         CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(HashToken(token)), Encoding.ASCII.GetBytes(tokenHash));
-
-    public static string NormaliseCode(string code) => code.Trim().ToUpperInvariant();
-
-    public static bool IsValidCode(string? code) => code is { Length: > 0 and <= MaximumCodeLength } && CodePattern().IsMatch(code);
 
     /// <summary>Checks and normalises a ship-to place: an ISO 3166-1 alpha-2 country, and optionally a region code (a state, a province).</summary>
     /// <param name="prefix">The field path of the place in the request ("" when it is the whole body).</param>
@@ -66,9 +61,6 @@ public static partial class CartRules
         if (bits > 0) text.Append(Base32Alphabet[(buffer << (5 - bits)) & 31]);
         return text.ToString();
     }
-
-    [GeneratedRegex("^[A-Z0-9][A-Z0-9_-]*$")]
-    private static partial Regex CodePattern();
 
     [GeneratedRegex("^[A-Z]{2}$")]
     private static partial Regex CountryPattern();

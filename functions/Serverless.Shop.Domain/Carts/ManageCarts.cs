@@ -130,9 +130,9 @@ public sealed class ManageCarts(
     public async Task<Versioned<CartView>> AddCodeAsync(string cartId, AddCartCodeInput input, CartAccess access, string? ifMatch, CancellationToken ct)
     {
         var v = new Validator();
-        var code = input.Code is null ? null : CartRules.NormaliseCode(input.Code);
+        var code = input.Code is null ? null : PromotionRules.NormaliseCode(input.Code);
         if (v.Required(code, "code"))
-            v.Check(CartRules.IsValidCode(code), "code", $"must be 1 to {CartRules.MaximumCodeLength} letters, digits, '-' or '_'.");
+            v.Check(PromotionRules.IsValidCode(code), "code", "must be 3 to 32 letters, digits, '-' or '_'.");
         v.ThrowIfInvalid();
 
         var cart = await OpenAsync(cartId, access, forChange: true, ct);
@@ -148,7 +148,7 @@ public sealed class ManageCarts(
 
     public async Task<Versioned<CartView>> RemoveCodeAsync(string cartId, string code, CartAccess access, string? ifMatch, CancellationToken ct)
     {
-        var normalised = CartRules.NormaliseCode(code);
+        var normalised = PromotionRules.NormaliseCode(code);
         var cart = await OpenAsync(cartId, access, forChange: true, ct);
         return await ViewAsync(await ChangeAsync(cart, access, ifMatch, c => c.RemoveCode(normalised), ct), [], ct);
     }

@@ -468,11 +468,11 @@ public sealed class ManageCartsTests
     public async Task A_sixth_code_is_refused_before_looking_it_up()
     {
         var (id, guest) = await NewGuestCart();
-        foreach (var code in new[] { "C1", "C2", "C3", "C4", "C5", "C6" }) _promotions.AddCode(code);
-        foreach (var code in new[] { "C1", "C2", "C3", "C4", "C5" }) await Carts.AddCodeAsync(id, new AddCartCodeInput(code), guest, null, None);
+        foreach (var code in new[] { "CODE1", "CODE2", "CODE3", "CODE4", "CODE5", "CODE6" }) _promotions.AddCode(code);
+        foreach (var code in new[] { "CODE1", "CODE2", "CODE3", "CODE4", "CODE5" }) await Carts.AddCodeAsync(id, new AddCartCodeInput(code), guest, null, None);
         var lookups = _promotions.Lookups;
 
-        var refusal = await Should.ThrowAsync<BusinessRuleViolationException>(() => Carts.AddCodeAsync(id, new AddCartCodeInput("C6"), guest, null, None));
+        var refusal = await Should.ThrowAsync<BusinessRuleViolationException>(() => Carts.AddCodeAsync(id, new AddCartCodeInput("CODE6"), guest, null, None));
 
         refusal.Field.ShouldBe("code");
         _promotions.Lookups.ShouldBe(lookups);
@@ -495,8 +495,10 @@ public sealed class ManageCartsTests
     [Theory]
     [InlineData(null)]
     [InlineData("")]
+    [InlineData("AB")]
     [InlineData("HAS SPACE")]
     [InlineData("<script>")]
+    [InlineData("A_CODE_LONGER_THAN_THIRTY_TWO_CHARS")]
     public async Task A_malformed_code_is_refused_naming_the_code(string? code)
     {
         var (id, guest) = await NewGuestCart();
