@@ -32,6 +32,12 @@ public sealed record LocalShopOptions(string RepositoryRoot)
     /// <summary>Overrides host.json's maxPollingInterval, so tests see queue work within a fraction of a second.</summary>
     public TimeSpan? MaxQueuePollingInterval { get; init; }
 
+    /// <summary>False leaves timer functions to <see cref="LocalShop.RunTimerAsync"/>: tests decide when a timer fires.</summary>
+    public bool RunTimersOnSchedule { get; init; } = true;
+
+    /// <summary>Settings over the local defaults (tests shorten the checkout's windows); applied before the app's services read them.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
     public Action<WebApplicationBuilder>? Configure { get; init; }
 }
 
@@ -103,6 +109,7 @@ public sealed class LocalShop : IAsyncDisposable
                 ["Logging:LogLevel:Serverless.Shop"] = "Information",
             });
             builder.Configuration.AddInMemoryCollection(CardSimulatorEndpoints.LocalSettings(options.DataDirectory));
+            builder.Configuration.AddInMemoryCollection(options.Settings);
             builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
             builder.Services.AddShop(builder.Configuration);
             builder.Services.AddSingleton(sp => new FunctionInvoker(sp));
@@ -110,7 +117,7 @@ public sealed class LocalShop : IAsyncDisposable
             var queues = new QueueServiceClient(stack.StorageConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
             foreach (var f in functions.Where(f => f.Trigger == TriggerKind.Queue))
                 builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueTriggerListener>(sp, f, queues, queueSettings));
-            foreach (var f in functions.Where(f => f.Trigger == TriggerKind.Timer))
+            foreach (var f in functions.Where(f => f.Trigger == TriggerKind.Timer && options.RunTimersOnSchedule))
                 builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TimerTriggerScheduler>(sp, f));
             options.Configure?.Invoke(builder);
 

@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Shop.Infrastructure.Common;
 using Serverless.Shop.LocalHost;
@@ -22,12 +21,14 @@ public sealed class LocalShopFixture : IAsyncLifetime
             DataDirectory = null,
             SeedDemoCatalog = false,
             MaxQueuePollingInterval = TimeSpan.FromMilliseconds(200),
+            // Timers fire when a test says so: a schedule would otherwise resume other tests' pending orders mid-test.
+            RunTimersOnSchedule = false,
             // Checkout windows in seconds, so tests see a payment time out and an interrupted checkout resume.
-            Configure = builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            Settings = new Dictionary<string, string?>
             {
                 ["Checkout:PaymentActionMinutes"] = "0.25",
                 ["Checkout:ResumeAfterMinutes"] = "0.01",
-            }),
+            },
         }, NullLogger.Instance, CancellationToken.None);
     }
 

@@ -52,7 +52,7 @@ public static class CheckoutOrchestration
                     ? payBy.UtcDateTime
                     : context.CurrentUtcDateTime + input.PaymentActionTimeout;
                 payment = await WaitForPaymentAsync(context, order, deadline);
-                undo.Pop();
+                if (payment.Outcome == PaymentOutcome.Captured) undo.Pop();
             }
             if (payment.Outcome != PaymentOutcome.Captured)
                 throw new CheckoutStopped(payment.Reason ?? "The payment did not go through.");
