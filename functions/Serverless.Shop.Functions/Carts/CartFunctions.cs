@@ -15,9 +15,11 @@ namespace Serverless.Shop.Functions.Carts;
 public sealed class CartFunctions(ManageCarts carts)
 {
     public const string CartTokenHeader = "Cart-Token";
+    private const string OpenToAll = "none needed: a new cart holds nothing of anyone's; its token (or the customer's sign-in) guards it from then on";
+    private const string CartToken = "the Cart-Token header of a guest cart, or the signed-in customer who owns the cart";
 
     [Function("CreateCart")]
-    [PublicEndpoint]
+    [PublicEndpoint(Guard = OpenToAll)]
     [ApiDoc("Carts", "Create a cart. Anonymous: 201 with a cartToken, shown only now (send it as Cart-Token later). A signed-in customer gets their active cart (200 if it exists)", Request = typeof(CreateCartInput), Response = typeof(CartView), SuccessStatus = 201)]
     public async Task<IActionResult> Create([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "carts")] HttpRequest req, CancellationToken ct)
     {
@@ -28,7 +30,7 @@ public sealed class CartFunctions(ManageCarts carts)
     }
 
     [Function("GetCart")]
-    [PublicEndpoint]
+    [PublicEndpoint(Guard = CartToken)]
     [ApiDoc("Carts", "A cart with its price computed now (Cart-Token for anonymous carts)", Response = typeof(CartView))]
     public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "carts/{cartId}")] HttpRequest req, string cartId, CancellationToken ct) =>
         WithCartAsync(req, async access => Api.Ok(await carts.GetAsync(cartId, access, ct)));
@@ -40,43 +42,43 @@ public sealed class CartFunctions(ManageCarts carts)
         Api.Ok(await carts.GetCustomerCartAsync(Access(req), ct));
 
     [Function("AddCartLine")]
-    [PublicEndpoint]
+    [PublicEndpoint(Guard = CartToken)]
     [ApiDoc("Carts", "Add units of a variant (productId and sku); a variant already in the cart gets more units. Checks stock. Send an Idempotency-Key to make retries safe", Request = typeof(AddCartLineInput), Response = typeof(CartView))]
     public Task<IActionResult> AddLine([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "carts/{cartId}/lines")] HttpRequest req, string cartId, CancellationToken ct) =>
         WithCartAsync(req, async access => Api.Ok(await carts.AddLineAsync(cartId, await req.ReadJsonAsync<AddCartLineInput>(), access, req.IfMatch(), ct)));
 
     [Function("UpdateCartLine")]
-    [PublicEndpoint]
+    [PublicEndpoint(Guard = CartToken)]
     [ApiDoc("Carts", "Set a line's quantity (0 removes it). Checks stock", Request = typeof(UpdateCartLineInput), Response = typeof(CartView))]
     public Task<IActionResult> UpdateLine([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "carts/{cartId}/lines/{lineId}")] HttpRequest req, string cartId, string lineId, CancellationToken ct) =>
         WithCartAsync(req, async access => Api.Ok(await carts.UpdateLineAsync(cartId, lineId, await req.ReadJsonAsync<UpdateCartLineInput>(), access, req.IfMatch(), ct)));
 
     [Function("RemoveCartLine")]
-    [PublicEndpoint]
+    [PublicEndpoint(Guard = CartToken)]
     [ApiDoc("Carts", "Remove a line", Response = typeof(CartView))]
     public Task<IActionResult> RemoveLine([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "carts/{cartId}/lines/{lineId}")] HttpRequest req, string cartId, string lineId, CancellationToken ct) =>
         WithCartAsync(req, async access => Api.Ok(await carts.RemoveLineAsync(cartId, lineId, access, req.IfMatch(), ct)));
 
     [Function("ClearCart")]
-    [PublicEndpoint]
+    [PublicEndpoint(Guard = CartToken)]
     [ApiDoc("Carts", "Remove every line (codes and ship-to stay)", Response = typeof(CartView))]
     public Task<IActionResult> Clear([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "carts/{cartId}/lines")] HttpRequest req, string cartId, CancellationToken ct) =>
         WithCartAsync(req, async access => Api.Ok(await carts.ClearAsync(cartId, access, req.IfMatch(), ct)));
 
     [Function("AddCartCode")]
-    [PublicEndpoint]
+    [PublicEndpoint(Guard = CartToken)]
     [ApiDoc("Carts", "Apply a discount code (unknown codes are refused; a known code that does not apply stays, with the reason in pricing.rejectedCodes)", Request = typeof(AddCartCodeInput), Response = typeof(CartView))]
     public Task<IActionResult> AddCode([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "carts/{cartId}/codes")] HttpRequest req, string cartId, CancellationToken ct) =>
         WithCartAsync(req, async access => Api.Ok(await carts.AddCodeAsync(cartId, await req.ReadJsonAsync<AddCartCodeInput>(), access, req.IfMatch(), ct)));
 
     [Function("RemoveCartCode")]
-    [PublicEndpoint]
+    [PublicEndpoint(Guard = CartToken)]
     [ApiDoc("Carts", "Remove a discount code", Response = typeof(CartView))]
     public Task<IActionResult> RemoveCode([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "carts/{cartId}/codes/{code}")] HttpRequest req, string cartId, string code, CancellationToken ct) =>
         WithCartAsync(req, async access => Api.Ok(await carts.RemoveCodeAsync(cartId, code, access, req.IfMatch(), ct)));
 
     [Function("SetCartShipTo")]
-    [PublicEndpoint]
+    [PublicEndpoint(Guard = CartToken)]
     [ApiDoc("Carts", "Where the goods go (country, optional region), so the cart shows the right tax", Request = typeof(ShipToInput), Response = typeof(CartView))]
     public Task<IActionResult> SetShipTo([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "carts/{cartId}/ship-to")] HttpRequest req, string cartId, CancellationToken ct) =>
         WithCartAsync(req, async access => Api.Ok(await carts.SetShipToAsync(cartId, await req.ReadJsonAsync<ShipToInput>(), access, req.IfMatch(), ct)));

@@ -15,6 +15,12 @@ public interface IEndpointAccess
 public sealed class PublicEndpointAttribute : Attribute, IEndpointAccess
 {
     public IReadOnlyList<string> Roles => [];
+
+    /// <summary>
+    /// What protects a public endpoint that changes state, in place of a role (e.g. a guest's cart token). Required for
+    /// such endpoints, so that each exception to "every write needs a role" is deliberate and explained (a test checks).
+    /// </summary>
+    public string? Guard { get; init; }
 }
 
 /// <summary>Only a signed-in caller holding at least one of the roles may call it.</summary>
