@@ -21,7 +21,7 @@ public sealed class CheckoutFunctions(
     private const int MaximumWebhookBytes = 64 * 1024;
 
     [Function("StartCheckout")]
-    [PublicEndpoint]
+    [PublicEndpoint(Guard = "the cart's Cart-Token, or the signed-in customer who owns the cart")]
     [ApiDoc("Checkout", "Check out a cart (send an Idempotency-Key): 202 with the order, pending payment, and its Order-Token; the checkout orchestration reserves stock, takes payment and ships. Follow it at /api/orders/{number}/status",
         Request = typeof(CheckoutInput), Response = typeof(CheckoutStarted), SuccessStatus = 202)]
     public async Task<IActionResult> Start(
@@ -34,7 +34,7 @@ public sealed class CheckoutFunctions(
     }
 
     [Function("ReceivePaymentWebhook")]
-    [PublicEndpoint]
+    [PublicEndpoint(Guard = "the provider's signature over the body (401 when it does not verify)")]
     [ApiDoc("Checkout", "Webhooks of payment providers (stripe, local-card-simulator, bank-transfer, paypal, local-wallet). The signature is the authentication: 401 when it does not verify. A redelivered event is acknowledged and changes nothing")]
     public async Task<IActionResult> PaymentWebhook(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/payments/{provider}")] HttpRequest req, string provider,
@@ -47,7 +47,7 @@ public sealed class CheckoutFunctions(
     }
 
     [Function("ReceiveCarrierWebhook")]
-    [PublicEndpoint]
+    [PublicEndpoint(Guard = "the carrier's signature over the body (401 when it does not verify)")]
     [ApiDoc("Checkout", "Tracking webhooks of carriers (local-carrier): signature checked (401), duplicates ignored, updates applied to the order in the order they happened")]
     public async Task<IActionResult> CarrierWebhook(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/carriers/{carrier}")] HttpRequest req, string carrier, CancellationToken ct) =>

@@ -11,7 +11,7 @@ public sealed class ShippingFunctions(QuoteShipping quotes, LocalCarrierSimulato
 {
     /// <remarks>A POST because it carries an address and a basket; it changes nothing, so shoppers need no sign-in.</remarks>
     [Function("QuoteShipping")]
-    [PublicEndpoint]
+    [PublicEndpoint(Guard = "none needed: a quote reads rates and changes nothing")]
     [ApiDoc("Shipping", "The shipping fee and delivery estimate for an address and a basket (409 for a country the shop does not ship to)", Request = typeof(ShippingQuoteInput), Response = typeof(ShippingQuote))]
     public async Task<IActionResult> Quote([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "shipping/quotes")] HttpRequest req, CancellationToken ct) =>
         Api.Ok(await quotes.QuoteAsync(await req.ReadJsonAsync<ShippingQuoteInput>(), ct));
