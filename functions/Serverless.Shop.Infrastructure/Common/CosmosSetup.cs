@@ -97,11 +97,16 @@ public sealed class ShopContainers
 public sealed class CosmosCallCounter : RequestHandler
 {
     private static readonly AsyncLocal<StrongBox<int>?> Current = new();
+    private static long _total;
 
     public static StrongBox<int> BeginScope() => Current.Value = new StrongBox<int>(0);
 
+    /// <summary>Every call of the process, background work included (orchestrations, queues): the checkout benchmark reads its growth.</summary>
+    public static long Total => Interlocked.Read(ref _total);
+
     public override Task<ResponseMessage> SendAsync(RequestMessage request, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _total);
         if (Current.Value is { } box) Interlocked.Increment(ref box.Value);
         return base.SendAsync(request, cancellationToken);
     }

@@ -15,7 +15,7 @@ public sealed class CancelAndReturnTests
     {
         var order = await _bed.InStatusAsync(OrderStatus.PendingPayment);
 
-        var cancelled = await _bed.Orders.CancelAsync(order.Number, "  Payment deadline passed ", Checkout, Ct);
+        var cancelled = await _bed.Orders.CancelAsync(order.Number, "  Payment deadline passed ", CheckoutActor, Ct);
 
         cancelled.Status.ShouldBe(OrderStatus.Cancelled);
         cancelled.CancellationReason.ShouldBe("Payment deadline passed");

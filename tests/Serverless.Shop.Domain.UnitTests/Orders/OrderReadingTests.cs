@@ -25,7 +25,7 @@ public sealed class OrderReadingTests
         view.Status.ShouldBe(OrderStatus.Delivered);
         view.Pricing.Total.ShouldBe(Eur(46.50m));
         view.Tracking!.TrackingUrl.ShouldBe("https://track.example/TRACK123");
-        view.Tracking.Status.ShouldBe(Shipping.TrackingStatus.Delivered);
+        view.Tracking.Status.ShouldBe(Domain.Shipping.TrackingStatus.Delivered);
         view.Payment!.RefundedAmount.ShouldBe(Eur(5m));
         view.History.Select(h => h.Change).ShouldBe(_bed.Stored(order.Number).History.Select(h => h.Change));
         System.Text.Json.JsonSerializer.Serialize(view).ShouldNotContain("4711");
@@ -69,7 +69,7 @@ public sealed class OrderReadingTests
         var waiting = await _bed.Orders.RecordPaymentAttemptAsync(order.Number, AwaitingTransfer(), Ct);
         OrderView.Of(waiting, _bed.Settings).Payment!.Transfer.ShouldNotBeNull();
 
-        var paid = await _bed.Orders.MarkPaidAsync(order.Number, Captured() with { Transfer = waiting.Payment!.Transfer }, Checkout, Ct);
+        var paid = await _bed.Orders.MarkPaidAsync(order.Number, Captured() with { Transfer = waiting.Payment!.Transfer }, CheckoutActor, Ct);
 
         OrderView.Of(paid, _bed.Settings).Payment!.Transfer.ShouldBeNull();
     }
@@ -148,7 +148,7 @@ public sealed class OrderReadingTests
         var pending = await _bed.InStatusAsync(OrderStatus.PendingPayment);
         (await profiles.GetAsync(CustomerId, Ct)).IsFirstOrder.ShouldBeTrue();
 
-        await _bed.Orders.MarkPaidAsync(pending.Number, Captured(), Checkout, Ct);
+        await _bed.Orders.MarkPaidAsync(pending.Number, Captured(), CheckoutActor, Ct);
         await _bed.Orders.CancelAsync(pending.Number, "Changed my mind", Support, Ct);
         var profile = await profiles.GetAsync(CustomerId, Ct);
         profile.IsFirstOrder.ShouldBeFalse();

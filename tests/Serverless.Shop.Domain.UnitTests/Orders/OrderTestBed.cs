@@ -20,7 +20,7 @@ internal sealed class OrderTestBed
     public static readonly Actor OtherCustomer = new("cust_bob", [ShopRoles.Customer]);
     public static readonly Actor Support = new("staff_sam", [ShopRoles.Support]);
     public static readonly Actor Admin = new("staff_ann", [ShopRoles.Admin]);
-    public static readonly Actor Checkout = Actor.System("checkout");
+    public static readonly Actor CheckoutActor = Actor.System("checkout");
 
     public InMemoryOrderStore Store { get; } = new();
     public RecordingWorkQueue Queue { get; } = new();
@@ -81,7 +81,7 @@ internal sealed class OrderTestBed
         if (status == OrderStatus.PendingPayment) return order;
         if (status == OrderStatus.Cancelled) return await Orders.CancelAsync(n, "Changed my mind", Support, ct);
 
-        order = await Orders.MarkPaidAsync(n, Captured(), Checkout, ct);
+        order = await Orders.MarkPaidAsync(n, Captured(), CheckoutActor, ct);
         if (status == OrderStatus.Paid) return order;
         if (status == OrderStatus.Refunded) return await Orders.RefundAsync(n, Eur(46.50m), "Out of stock", Admin, ct);
 

@@ -145,7 +145,7 @@ public sealed class OrderTransitionTests
         bed.Clock.Advance(TimeSpan.FromMinutes(5));
         return command switch
         {
-            Command.MarkPaid => bed.Orders.MarkPaidAsync(n, Captured(paymentId: "pi_second"), Checkout, ct),
+            Command.MarkPaid => bed.Orders.MarkPaidAsync(n, Captured(paymentId: "pi_second"), CheckoutActor, ct),
             Command.AttachShipment => bed.Orders.AttachShipmentAsync(n, Shipment("shp_second"), ct),
             Command.InTransit => bed.Orders.ApplyTrackingAsync(Tracking(bed, order, TrackingStatus.InTransit), ct),
             Command.Delivered => bed.Orders.ApplyTrackingAsync(Tracking(bed, order, TrackingStatus.Delivered), ct),

@@ -92,7 +92,7 @@ public sealed class PaymentAndShipmentTests
         var order = await Placed();
         _bed.Clock.Advance(TimeSpan.FromMinutes(2));
 
-        var paid = await _bed.Orders.MarkPaidAsync(order.Number, Captured(), Checkout, Ct);
+        var paid = await _bed.Orders.MarkPaidAsync(order.Number, Captured(), CheckoutActor, Ct);
 
         paid.Status.ShouldBe(OrderStatus.Paid);
         paid.PaidAt.ShouldBe(_bed.Clock.Now);
@@ -105,9 +105,9 @@ public sealed class PaymentAndShipmentTests
     public async Task Marking_paid_twice_with_the_same_payment_changes_nothing_the_second_time()
     {
         var order = await Placed();
-        var paid = await _bed.Orders.MarkPaidAsync(order.Number, Captured(), Checkout, Ct);
+        var paid = await _bed.Orders.MarkPaidAsync(order.Number, Captured(), CheckoutActor, Ct);
 
-        var again = await _bed.Orders.MarkPaidAsync(order.Number, Captured(), Checkout, Ct);
+        var again = await _bed.Orders.MarkPaidAsync(order.Number, Captured(), CheckoutActor, Ct);
 
         again.ShouldBe(paid);
         _bed.Stored(order.Number).History.Count(h => h.Change == OrderChange.Paid).ShouldBe(1);
@@ -118,9 +118,9 @@ public sealed class PaymentAndShipmentTests
     public async Task A_second_payment_for_a_paid_order_is_refused_so_that_it_gets_refunded()
     {
         var order = await Placed();
-        await _bed.Orders.MarkPaidAsync(order.Number, Captured(), Checkout, Ct);
+        await _bed.Orders.MarkPaidAsync(order.Number, Captured(), CheckoutActor, Ct);
 
-        var refused = await Should.ThrowAsync<BusinessRuleViolationException>(() => _bed.Orders.MarkPaidAsync(order.Number, Captured(paymentId: "pi_2"), Checkout, Ct));
+        var refused = await Should.ThrowAsync<BusinessRuleViolationException>(() => _bed.Orders.MarkPaidAsync(order.Number, Captured(paymentId: "pi_2"), CheckoutActor, Ct));
 
         refused.Message.ShouldContain("already paid");
     }
@@ -130,7 +130,7 @@ public sealed class PaymentAndShipmentTests
     {
         var order = await Placed();
 
-        var refused = await Should.ThrowAsync<BusinessRuleViolationException>(() => _bed.Orders.MarkPaidAsync(order.Number, Captured(46.49m), Checkout, Ct));
+        var refused = await Should.ThrowAsync<BusinessRuleViolationException>(() => _bed.Orders.MarkPaidAsync(order.Number, Captured(46.49m), CheckoutActor, Ct));
 
         refused.Field.ShouldBe("amount");
         _bed.Stored(order.Number).Status.ShouldBe(OrderStatus.PendingPayment);
@@ -142,7 +142,7 @@ public sealed class PaymentAndShipmentTests
         var order = await Placed();
 
         var refused = await Should.ThrowAsync<ValidationFailedException>(() =>
-            _bed.Orders.MarkPaidAsync(order.Number, Captured() with { CapturedAmount = new Money(46.50m, "USD") }, Checkout, Ct));
+            _bed.Orders.MarkPaidAsync(order.Number, Captured() with { CapturedAmount = new Money(46.50m, "USD") }, CheckoutActor, Ct));
 
         refused.ShouldReport("amount.currency");
     }
@@ -152,7 +152,7 @@ public sealed class PaymentAndShipmentTests
     {
         var order = await _bed.InStatusAsync(OrderStatus.Cancelled);
 
-        var refused = await Should.ThrowAsync<BusinessRuleViolationException>(() => _bed.Orders.MarkPaidAsync(order.Number, Captured(), Checkout, Ct));
+        var refused = await Should.ThrowAsync<BusinessRuleViolationException>(() => _bed.Orders.MarkPaidAsync(order.Number, Captured(), CheckoutActor, Ct));
 
         refused.Message.ShouldContain("is cancelled");
     }
@@ -160,8 +160,8 @@ public sealed class PaymentAndShipmentTests
     [Fact]
     public async Task An_unknown_order_is_not_found()
     {
-        await Should.ThrowAsync<ResourceNotFoundException>(() => _bed.Orders.MarkPaidAsync(OrderNumbers.New(), Captured(), Checkout, Ct));
-        await Should.ThrowAsync<ResourceNotFoundException>(() => _bed.Orders.MarkPaidAsync("not-a-number", Captured(), Checkout, Ct));
+        await Should.ThrowAsync<ResourceNotFoundException>(() => _bed.Orders.MarkPaidAsync(OrderNumbers.New(), Captured(), CheckoutActor, Ct));
+        await Should.ThrowAsync<ResourceNotFoundException>(() => _bed.Orders.MarkPaidAsync("not-a-number", Captured(), CheckoutActor, Ct));
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public sealed class PaymentAndShipmentTests
             _bed.Store.Overwrite(current with { NotifiedSequences = [1] });
         };
 
-        var paid = await _bed.Orders.MarkPaidAsync(order.Number, Captured(), Checkout, Ct);
+        var paid = await _bed.Orders.MarkPaidAsync(order.Number, Captured(), CheckoutActor, Ct);
 
         _bed.Store.Conflicts.ShouldBe(1);
         paid.Status.ShouldBe(OrderStatus.Paid);
@@ -214,7 +214,7 @@ public sealed class PaymentAndShipmentTests
         var order = await Placed();
         _bed.Store.BeforeNextSave = () => _bed.Messages.Count.ShouldBe(1, "nothing may be announced before it is saved");
 
-        await _bed.Orders.MarkPaidAsync(order.Number, Captured(), Checkout, Ct);
+        await _bed.Orders.MarkPaidAsync(order.Number, Captured(), CheckoutActor, Ct);
 
         _bed.Messages.Count.ShouldBe(2);
     }
@@ -224,10 +224,10 @@ public sealed class PaymentAndShipmentTests
     {
         var order = await Placed();
         _bed.Queue.Failure = new IOException("queue down");
-        await Should.ThrowAsync<IOException>(() => _bed.Orders.MarkPaidAsync(order.Number, Captured(), Checkout, Ct));
+        await Should.ThrowAsync<IOException>(() => _bed.Orders.MarkPaidAsync(order.Number, Captured(), CheckoutActor, Ct));
         _bed.Queue.Failure = null;
 
-        await _bed.Orders.MarkPaidAsync(order.Number, Captured(), Checkout, Ct);
+        await _bed.Orders.MarkPaidAsync(order.Number, Captured(), CheckoutActor, Ct);
 
         _bed.Messages.Single(m => m.Change == OrderChange.Paid).MessageId.ShouldBe($"{order.Number}:2");
         _bed.Stored(order.Number).History.Count.ShouldBe(2);

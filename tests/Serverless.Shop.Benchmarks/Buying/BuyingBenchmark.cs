@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Serverless.Shop.Domain.Administration;
+using Serverless.Shop.Infrastructure.Common;
+using Serverless.Shop.LocalHost;
+using Serverless.Shop.LocalHost.Hosting;
+using Serverless.Shop.LocalHost.LocalStack;
+
+namespace Serverless.Shop.Benchmarks.Buying;
+
+/// <summary>
+/// Carts and checkouts on the local shop. Counts Cosmos DB calls per cart operation (the X-Cosmos-Calls header) and per
+/// checkout (every call the process makes from the POST until the orchestration ends, background work included), for
+/// carts of 1, 2 and 5 SKUs, and checks them against budgets written as formulas of the number of SKUs (N). Then runs
+/// many checkouts at once and reports checkouts completed per second.
+/// Run: dotnet run -c Release --project tests/Serverless.Shop.Benchmarks -- buying [--checkouts 60] [--concurrency 8] [--write-docs]
+/// </summary>
+public static class BuyingBenchmark
+{
+    public const string StartMarker = "<!-- buying-benchmark:start -->";
+    public const string EndMarker = "<!-- buying-benchmark:end -->";
+
+    // Budgets (see docs/benchmarks.md): what each operation may cost, as a function of the number of distinct SKUs N.
+    private static readonly (string Operation, Func<int, int> Budget, string Formula)[] Budgets =
+    [
+        ("Create a guest cart", _ => 3, "3"),
+        ("Add a line", _ => 7, "7"),
+        ("Read the cart", _ => 3, "3"),
+        ("Change a quantity", _ => 6, "6"),
+        ("Add a discount code", _ => 6, "6"),
+        ("Remove a line", _ => 5, "5"),
+        ("POST /checkouts (request)", _ => 12, "12"),
+        ("Checkout orchestration (background)", n => 30 + 4 * n, "30 + 4N"),
+    ];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var checkouts = Option(args, "--checkouts", 60);
+        var concurrency = Option(args, "--concurrency", 8);
+        using var loggers = LoggerFactory.Create(b =>
+        {
+            b.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true);
+            b.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        });
+        var root = RunningLocalStack.FindRepositoryRoot(AppContext.BaseDirectory);
+        var machine = Report.DescribeMachine(root);
+        await using var shop = await LocalShop.StartAsync(new LocalShopOptions(root)
+        {
+            Port = 0, DataDirectory = null, SeedDemoCatalog = false, RunTimersOnSchedule = false,
+            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(200),
+            Configure = b => b.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace),
+        }, loggers.CreateLogger("Benchmarks"), CancellationToken.None);
+        var durable = shop.Services.GetRequiredService<LocalDurableTaskHost>().Client;
+        using var guest = shop.CreateClient();
+        using var merchandiser = shop.CreateClient(ShopRoles.Merchandiser);
+        using var marketer = shop.CreateClient(ShopRoles.Marketer);
+        var code = "BENCH10";
+        await PostAsync(marketer, "api/promotions", new { name = "Bench 10%", kind = "percentOff", percent = 10, code }, null);
+
+        var skus = new List<(string ProductId, string Sku)>();
+        for (var i = 0; i < 5; i++) skus.Add(await ProductAsync(merchandiser, units: 100_000));
+
+        var rows = new List<(string Operation, int N, int Calls)>();
+        foreach (var n in new[] { 1, 2, 5 })
+        {
+            // Twice per size: the first warms caches (promotions, metadata); the second is recorded.
+            for (var round = 0; round < 2; round++)
+            {
+                var measured = new List<(string, int)>();
+                var created = await PostAsync(guest, "api/carts", null, null);
+                measured.Add(("Create a guest cart", created.Calls));
+                var cartId = created.Body.GetProperty("id").GetString()!;
+                var token = created.Body.GetProperty("cartToken").GetString()!;
+                var last = created;
+                foreach (var (productId, sku) in skus.Take(n))
+                    last = await PostAsync(guest, $"api/carts/{cartId}/lines", new { productId, sku, quantity = 2 }, token);
+                measured.Add(("Add a line", last.Calls));
+                var lineId = last.Body.GetProperty("lines")[0].GetProperty("lineId").GetString()!;
+                measured.Add(("Read the cart", (await SendAsync(guest, HttpMethod.Get, $"api/carts/{cartId}", null, token)).Calls));
+                measured.Add(("Change a quantity", (await SendAsync(guest, HttpMethod.Patch, $"api/carts/{cartId}/lines/{lineId}", new { quantity = 1 }, token)).Calls));
+                measured.Add(("Add a discount code", (await PostAsync(guest, $"api/carts/{cartId}/codes", new { code }, token)).Calls));
+                if (n > 1)
+                {
+                    var extra = skus[n - 1];
+                    var lines = (await SendAsync(guest, HttpMethod.Get, $"api/carts/{cartId}", null, token)).Body.GetProperty("lines");
+                    var extraLine = lines.EnumerateArray().First(l => l.GetProperty("sku").GetString() == extra.Sku).GetProperty("lineId").GetString()!;
+                    measured.Add(("Remove a line", (await SendAsync(guest, HttpMethod.Delete, $"api/carts/{cartId}/lines/{extraLine}", null, token)).Calls));
+                    await PostAsync(guest, $"api/carts/{cartId}/lines", new { productId = extra.ProductId, sku = extra.Sku, quantity = 2 }, token);
+                }
+
+                await Quiet(durable);
+                var before = CosmosCallCounter.Total;
+                var placed = await PostAsync(guest, "api/checkouts", Checkout(cartId), token, Guid.NewGuid().ToString());
+                measured.Add(("POST /checkouts (request)", placed.Calls));
+                var number = placed.Body.GetProperty("orderNumber").GetString()!;
+                var done = await durable.WaitForInstanceCompletionAsync(number, getInputsAndOutputs: true);
+                if (!done.SerializedOutput!.Contains("\"completed\"", StringComparison.Ordinal)) throw new InvalidOperationException($"Checkout {number} did not complete: {done.SerializedOutput}");
+                await Task.Delay(1500); // the order-events queue function, also counted
+                measured.Add(("Checkout orchestration (background)", (int)(CosmosCallCounter.Total - before) - placed.Calls));
+                if (round == 1) rows.AddRange(measured.Select(m => (m.Item1, n, m.Item2)));
+            }
+        }
+
+        // Throughput: many shoppers check out at once, each with a cart of two SKUs.
+        var carts = new List<(string Id, string Token)>();
+        for (var i = 0; i < checkouts; i++)
+        {
+            var created = await PostAsync(guest, "api/carts", null, null);
+            var (id, token) = (created.Body.GetProperty("id").GetString()!, created.Body.GetProperty("cartToken").GetString()!);
+            foreach (var (productId, sku) in skus.Take(2)) await PostAsync(guest, $"api/carts/{id}/lines", new { productId, sku, quantity = 1 }, token);
+            carts.Add((id, token));
+        }
+        var loadBefore = Report.LoadAverage();
+        var clock = Stopwatch.StartNew();
+        var latencies = new List<double>();
+        using var gate = new SemaphoreSlim(concurrency);
+        await Task.WhenAll(carts.Select(async cart =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                var started = Stopwatch.StartNew();
+                var placed = await PostAsync(guest, "api/checkouts", Checkout(cart.Id), cart.Token, Guid.NewGuid().ToString());
+                await durable.WaitForInstanceCompletionAsync(placed.Body.GetProperty("orderNumber").GetString()!);
+                lock (latencies) latencies.Add(started.Elapsed.TotalMilliseconds);
+            }
+            finally { gate.Release(); }
+        }));
+        var elapsed = clock.Elapsed;
+        latencies.Sort();
+
+        var problems = rows.Where(r => r.Calls > Budgets.Single(b => b.Operation == r.Operation).Budget(r.N))
+            .Select(r => $"{r.Operation} with {r.N} SKU(s): {r.Calls} calls, budget {Budgets.Single(b => b.Operation == r.Operation).Formula}").ToList();
+        var table = new StringBuilder()
+            .AppendLine("| Operation | Budget (N = SKUs) | N = 1 | N = 2 | N = 5 |")
+            .AppendLine("|---|---|---:|---:|---:|");
+        foreach (var (operation, _, formula) in Budgets)
+        {
+            string Cell(int n) => rows.Where(r => r.Operation == operation && r.N == n).Select(r => r.Calls.ToString(CultureInfo.InvariantCulture)).FirstOrDefault() ?? "–";
+            table.AppendLine(CultureInfo.InvariantCulture, $"| {operation} | {formula} | {Cell(1)} | {Cell(2)} | {Cell(5)} |");
+        }
+        table.AppendLine()
+            .AppendLine(CultureInfo.InvariantCulture, $"{checkouts} checkouts of 2 SKUs by card (local simulator), {concurrency} at a time: {checkouts / elapsed.TotalSeconds:0.0} checkouts completed per second; " +
+                $"from POST to the orchestration's end p50 {Percentile(latencies, 0.5):0} ms, p95 {Percentile(latencies, 0.95):0} ms.");
+        Console.WriteLine(table);
+        if (args.Contains("--write-docs"))
+        {
+            var docs = Path.Combine(root, "docs", "benchmarks.md");
+            var text = File.ReadAllText(docs);
+            var start = text.IndexOf(StartMarker, StringComparison.Ordinal);
+            var end = text.IndexOf(EndMarker, StringComparison.Ordinal);
+            if (start < 0 || end < start) throw new InvalidOperationException($"{docs} has no {StartMarker} ... {EndMarker} section.");
+            var section = $"{StartMarker}\nMeasured {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC: {machine}; load average {loadBefore} before the throughput run, {Report.LoadAverage()} after it.\n\n{table}";
+            File.WriteAllText(docs, text[..start] + section + text[end..]);
+        }
+        foreach (var problem in problems) Console.Error.WriteLine("Budget broken: " + problem);
+        return problems.Count == 0 ? 0 : 1;
+    }
+
+    private static object Checkout(string cartId) => new
+    {
+        cartId, email = "bench@example.com", paymentMethod = "card", paymentToken = "pm_card_visa",
+        shippingAddress = new { name = "Bench Buyer", line1 = "Damrak 1", city = "Amsterdam", postalCode = "1012 LG", country = "NL" },
+    };
+
+    // Background work of earlier checkouts (order emails) must not be counted against the next one.
+    private static async Task Quiet(DurableTaskClient durable) => await Task.Delay(1500);
+
+    private static async Task<(string ProductId, string Sku)> ProductAsync(HttpClient merchandiser, int units)
+    {
+        var sku = $"BENCH-{Guid.NewGuid():N}"[..18].ToUpperInvariant();
+        var created = await PostAsync(merchandiser, "api/products", new
+        {
+            name = $"Bench mug {sku}", status = "active", description = new { format = "markdown", content = "A mug." },
+            attributes = Array.Empty<object>(), categoryIds = Array.Empty<string>(), tags = Array.Empty<string>(),
+            variants = new[] { new { sku, price = new { amount = 12.50m, currency = "EUR" } } },
+        }, null);
+        await PostAsync(merchandiser, $"api/inventory/{sku}/adjustments", new { quantity = units, reason = "count" }, null);
+        return (created.Body.GetProperty("id").GetString()!, sku);
+    }
+
+    private static Task<(JsonElement Body, int Calls)> PostAsync(HttpClient client, string url, object? body, string? cartToken, string? idempotencyKey = null) =>
+        SendAsync(client, HttpMethod.Post, url, body, cartToken, idempotencyKey);
+
+    private static async Task<(JsonElement Body, int Calls)> SendAsync(HttpClient client, HttpMethod method, string url, object? body, string? cartToken, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        if (body is not null) request.Content = JsonContent.Create(body, options: ShopJson.Options);
+        if (cartToken is not null) request.Headers.Add("Cart-Token", cartToken);
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{method} {url}: {(int)response.StatusCode} {text}");
+        var calls = response.Headers.TryGetValues("X-Cosmos-Calls", out var values) ? int.Parse(values.Single(), CultureInfo.InvariantCulture) : -1;
+        return (JsonDocument.Parse(text).RootElement.Clone(), calls);
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
+    }
+}
