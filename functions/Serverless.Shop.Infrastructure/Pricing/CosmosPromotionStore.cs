@@ -153,7 +153,21 @@ public sealed class CosmosPromotionStore(ShopContainers containers, TimeProvider
         using var feed = Promotions.GetItemQueryIterator<Promotion>(PromotionQueries.EnabledAutomatic(clock.GetUtcNow()), requestOptions: new QueryRequestOptions { MaxItemCount = 1000 });
         while (feed.HasMoreResults)
             result.AddRange(await feed.ReadNextAsync(CancellationToken.None));
-        return result;
+        return await WithoutUsedUpAsync(result);
+    }
+
+    // A limited automatic promotion (a flash sale for the first N orders) that is used up stops showing in carts, within
+    // the cache's lifetime; otherwise shoppers would be shown a discount that checkout then refuses. One ReadMany of the
+    // "uses" counters, and only when a limited promotion exists. Checkout still holds the limit exactly.
+    private async Task<IReadOnlyList<Promotion>> WithoutUsedUpAsync(List<Promotion> promotions)
+    {
+        var limited = promotions.Where(p => p.UsageLimit is not null).ToList();
+        if (limited.Count == 0) return promotions;
+        var usesId = CosmosPromotionUsageStore.CounterId(UsageCounter.Uses);
+        var counters = await containers.CouponUsage.ReadManyItemsAsync<CosmosPromotionUsageStore.CounterDocument>(
+            limited.Select(p => (usesId, new PartitionKey(CosmosPromotionUsageStore.PartitionFor(p.Id)))).ToList());
+        var uses = counters.ToDictionary(c => c.PromotionId, c => c.Units);
+        return promotions.Where(p => p.UsageLimit is not { } limit || uses.GetValueOrDefault(p.Id) < limit).ToList();
     }
 
     /// <summary>

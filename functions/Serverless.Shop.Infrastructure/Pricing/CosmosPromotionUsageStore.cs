@@ -109,7 +109,7 @@ public sealed class CosmosPromotionUsageStore(ShopContainers containers) : IProm
     }
 
     // Customer ids come from identity providers and may hold characters a document id cannot ('/', '#', '?'); a hash fits.
-    private static string CounterId(UsageCounter counter) => counter.CustomerId is null
+    internal static string CounterId(UsageCounter counter) => counter.CustomerId is null
         ? counter.Name
         : $"{counter.Name}:{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(counter.CustomerId)))[..32].ToLowerInvariant()}";
 

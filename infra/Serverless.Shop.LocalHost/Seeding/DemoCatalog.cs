@@ -4,6 +4,7 @@ using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.Domain.Catalog;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Inventory;
+using Serverless.Shop.Domain.Pricing;
 
 namespace Serverless.Shop.LocalHost.Seeding;
 
@@ -80,7 +81,18 @@ public static class DemoCatalog
             using var png = DrawProductImage(demo.Colour, n);
             await images.UploadAsync(product.Id, png, "image/png", png.Length, $"{demo.Name} in {demo.Colour}", ct);
         }
-        logger.LogInformation("Seeded the demo catalog: {Count} products", Products.Length);
+        // Something to try at checkout: a coupon with a usage limit, and an automatic promotion.
+        var promotions = services.GetRequiredService<ManagePromotions>();
+        await promotions.CreateAsync(new PromotionInput
+        {
+            Name = "Welcome: 10% off everything", Kind = PromotionKind.PercentOff, Percent = 10, Code = "WELCOME10", UsageLimit = 1000,
+        }, ct);
+        await promotions.CreateAsync(new PromotionInput
+        {
+            Name = "Mugs: buy 2, get 1 free", Kind = PromotionKind.BuyXGetY, BuyXGetY = new BuyXGetYInput(2, 1, 100),
+            Target = new PromotionTargetInput(TargetKind.Categories, [categories["mugs"]]),
+        }, ct);
+        logger.LogInformation("Seeded the demo catalog: {Count} products, 2 promotions (code WELCOME10)", Products.Length);
     }
 
     /// <summary>A real PNG (gradient and disc in the product's colour), so the image pipeline has genuine work to do.</summary>

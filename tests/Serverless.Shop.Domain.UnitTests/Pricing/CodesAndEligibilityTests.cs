@@ -167,4 +167,17 @@ public sealed class EligibilityTests
         cart.Promotions.ShouldBeEmpty();
         cart.RejectedCodes.ShouldBeEmpty();
     }
+
+    [Fact]
+    public void A_promotion_limited_per_customer_is_refused_to_a_guest_with_the_reason_and_applies_to_a_signed_in_customer()
+    {
+        var promotion = PercentOff(10) with { Code = "ONCE", PerCustomerLimit = 1 };
+
+        var guest = (Request(Line("a", 100m)) with { Customer = PricingCustomer.Guest }).WithCodes("ONCE").Price(promotion);
+        var customer = (Request(Line("a", 100m)) with { Customer = Returning }).WithCodes("ONCE").Price(promotion);
+
+        guest.DiscountTotal.Amount.ShouldBe(0m);
+        guest.RejectedCodes.ShouldHaveSingleItem().Reason.ShouldBe("Sign in to use this code: it is limited per customer.");
+        customer.DiscountTotal.Amount.ShouldBe(10m);
+    }
 }

@@ -29,9 +29,8 @@ public sealed class CheckoutOrchestrationTests(LocalShopFixture fixture)
 
         var placed = await _shop.PlaceAsync(cart);
         placed.Body.GetProperty("status").GetString().ShouldBe("pendingPayment");
-        var outcome = (await _shop.FinishedAsync(placed.Number)).ReadOutputAs<CheckoutOutcome>()!;
+        await _shop.CompletedAsync(placed.Number);
 
-        outcome.Result.ShouldBe(CheckoutResult.Completed);
         var order = await _shop.OrderAsync(placed);
         Status(order).ShouldBe("processing");
         order.GetProperty("tracking").GetProperty("trackingNumber").GetString().ShouldNotBeNullOrEmpty();
@@ -84,7 +83,7 @@ public sealed class CheckoutOrchestrationTests(LocalShopFixture fixture)
         }
 
         receipts.ShouldBe(["handled", "duplicate", "duplicate"]);
-        (await _shop.FinishedAsync(placed.Number)).ReadOutputAs<CheckoutOutcome>()!.Result.ShouldBe(CheckoutResult.Completed);
+        await _shop.CompletedAsync(placed.Number);
         var order = await _shop.OrderAsync(placed);
         Status(order).ShouldBe("processing");
         order.GetProperty("history").EnumerateArray().Count(h => h.GetProperty("change").GetString() == "paid").ShouldBe(1);
@@ -144,7 +143,7 @@ public sealed class CheckoutOrchestrationTests(LocalShopFixture fixture)
         request.Headers.Add(BankWebhookReader.SignatureHeader, HmacWebhookSignature.Sign(body, bank.WebhookSecret, DateTimeOffset.UtcNow));
         (await _shop.Guest.SendAsync(request)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        (await _shop.FinishedAsync(placed.Number)).ReadOutputAs<CheckoutOutcome>()!.Result.ShouldBe(CheckoutResult.Completed);
+        await _shop.CompletedAsync(placed.Number);
         Status(await _shop.OrderAsync(placed)).ShouldBe("processing");
         (await _shop.StockAsync(mug.Sku)).GetProperty("totalOnHand").GetInt32().ShouldBe(1);
     }
@@ -164,7 +163,7 @@ public sealed class CheckoutOrchestrationTests(LocalShopFixture fixture)
 
         var marked = await _shop.Admin.PostJsonAsync($"api/orders/{placed.Number}/bank-transfer/received", new { amount = total, reference = "statement 2026-11-27" });
         marked.StatusCode.ShouldBe(HttpStatusCode.Accepted, (await marked.JsonAsync()).ToString());
-        (await _shop.FinishedAsync(placed.Number)).ReadOutputAs<CheckoutOutcome>()!.Result.ShouldBe(CheckoutResult.Completed);
+        await _shop.CompletedAsync(placed.Number);
 
         var again = await _shop.Admin.PostJsonAsync($"api/orders/{placed.Number}/bank-transfer/received", new { amount = total });
         await ProblemAssertions.ShouldBeProblem(again, HttpStatusCode.Conflict, "status");
@@ -184,7 +183,7 @@ public sealed class CheckoutOrchestrationTests(LocalShopFixture fixture)
         foreach (var (name, value) in approval.Headers) request.Headers.TryAddWithoutValidation(name, value);
         (await _shop.Guest.SendAsync(request)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        (await _shop.FinishedAsync(placed.Number)).ReadOutputAs<CheckoutOutcome>()!.Result.ShouldBe(CheckoutResult.Completed);
+        await _shop.CompletedAsync(placed.Number);
         Status(await _shop.OrderAsync(placed)).ShouldBe("processing");
     }
 
@@ -229,7 +228,7 @@ public sealed class CheckoutOrchestrationTests(LocalShopFixture fixture)
         var total = pending.GetProperty("pricing").GetProperty("total");
         var marked = await _shop.Admin.PostJsonAsync($"api/orders/{placed.Number}/bank-transfer/received", new { amount = total });
         marked.StatusCode.ShouldBe(HttpStatusCode.Accepted, (await marked.JsonAsync()).ToString());
-        (await _shop.FinishedAsync(placed.Number)).ReadOutputAs<CheckoutOutcome>()!.Result.ShouldBe(CheckoutResult.Completed);
+        await _shop.CompletedAsync(placed.Number);
 
         var order = await _shop.OrderAsync(placed);
         Status(order).ShouldBe("processing");

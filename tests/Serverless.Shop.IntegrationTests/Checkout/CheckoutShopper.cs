@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Shop.Domain.Administration;
+using Serverless.Shop.Domain.Checkout;
 using Serverless.Shop.Infrastructure.Common;
 using Serverless.Shop.IntegrationTests.Http;
 using Serverless.Shop.LocalHost.Hosting;
@@ -88,9 +89,21 @@ public sealed class CheckoutShopper(LocalShopFixture fixture)
         return done;
     }
 
+    /// <summary>Waits for the checkout and checks that it completed, saying why when it did not.</summary>
+    public async Task<CheckoutOutcome> CompletedAsync(string number)
+    {
+        var outcome = (await FinishedAsync(number)).ReadOutputAs<CheckoutOutcome>()!;
+        outcome.Result.ShouldBe(CheckoutResult.Completed, outcome.Reason);
+        return outcome;
+    }
+
     /// <summary>Waits until the orchestration has reached the point where it waits for the payment provider.</summary>
-    public Task<JsonElement> AwaitingPaymentAsync(Placed placed) =>
-        HttpTestExtensions.EventuallyAsync(() => OrderAsync(placed), o => o.TryGetProperty("payment", out _));
+    public async Task<JsonElement> AwaitingPaymentAsync(Placed placed)
+    {
+        var order = await HttpTestExtensions.EventuallyAsync(() => OrderAsync(placed), o => o.TryGetProperty("payment", out _), TimeSpan.FromSeconds(90));
+        order.TryGetProperty("payment", out _).ShouldBeTrue($"the checkout of {placed.Number} never got to the payment: {order}");
+        return order;
+    }
 
     public async Task<JsonElement> OrderAsync(Placed placed)
     {
