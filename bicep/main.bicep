@@ -115,6 +115,10 @@ var productImagesContainer = 'product-images'
 var productUploadsContainer = 'product-uploads'
 var eventsTopic = 'shop-events'
 var sendGridSecretName = 'sendgrid-api-key'
+// Payment and carrier secrets: set them in the Key Vault after the first `azd up` (docs/deployment.md).
+var stripeSecretKeyName = 'stripe-secret-key'
+var stripeWebhookSecretName = 'stripe-webhook-secret'
+var carrierWebhookSecretName = 'carrier-webhook-secret'
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: 'rg-${environmentName}'
@@ -278,6 +282,12 @@ var appSettings = {
   Email__SendGridApiKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${sendGridSecretName})'
   Email__From: emailFrom
   Email__Merchandisers: emailMerchandisers
+
+  // Cards go to Stripe; its keys come from Key Vault like SendGrid's.
+  Payments__Card__Provider: 'stripe'
+  Payments__Stripe__SecretKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeSecretKeyName})'
+  Payments__Stripe__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeWebhookSecretName})'
+  Shipping__Carrier__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${carrierWebhookSecretName})'
 
   Auth__Authority: authAuthority
   Auth__Audience: authAudience

@@ -97,6 +97,10 @@ public sealed partial class MainTemplateTests
                 "Email__SendGridApiKey",
                 "Email__From",
                 "Email__Merchandisers",
+                "Payments__Card__Provider",
+                "Payments__Stripe__SecretKey",
+                "Payments__Stripe__WebhookSecret",
+                "Shipping__Carrier__WebhookSecret",
                 "Auth__Authority",
                 "Auth__Audience",
                 "Auth__TrustPlatformPrincipal",
@@ -120,7 +124,7 @@ public sealed partial class MainTemplateTests
             // anything else typed into the template could be a pasted secret.
             if (!value.StartsWith('['))
             {
-                value.ShouldBeOneOf(["managedidentity", "SendGrid", "false", "shop", "shop-events"], $"app setting {name} is a literal");
+                value.ShouldBeOneOf(["managedidentity", "SendGrid", "false", "shop", "shop-events", "stripe"], $"app setting {name} is a literal");
             }
         }
 
@@ -128,6 +132,9 @@ public sealed partial class MainTemplateTests
         settings["Cosmos__DatabaseName"].ShouldBe("shop");
         settings["Email__SendGridApiKey"].ShouldStartWith("[format('@Microsoft.KeyVault(SecretUri=");
         settings["Email__SendGridApiKey"].ShouldContain("reference('keyVault').outputs.uri");
+        foreach (var secret in new[] { "Payments__Stripe__SecretKey", "Payments__Stripe__WebhookSecret", "Shipping__Carrier__WebhookSecret" })
+            settings[secret].ShouldStartWith("[format('@Microsoft.KeyVault(SecretUri=", customMessage: $"{secret} must be a Key Vault reference, never a value");
+        settings["Payments__Card__Provider"].ShouldBe("stripe");
         settings["ServiceBus__TopicName"].ShouldBe("shop-events");
         settings["Media__PublicBaseUrl"].ShouldContain("reference('cdn')");
         settings["Auth__Authority"].ShouldBe("[parameters('authAuthority')]");

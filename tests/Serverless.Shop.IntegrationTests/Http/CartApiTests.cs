@@ -427,7 +427,8 @@ public sealed class CartApiTests(LocalShopFixture fixture, ITestOutputHelper out
         var applies = await CodeAsync();
         var cart = await OkAsync(SendAsync(_guest, HttpMethod.Post, $"api/carts/{id}/codes", token, new { code = applies.ToLowerInvariant() }));
         cart.GetProperty("codes").EnumerateArray().Select(c => c.GetString()).ShouldBe([applies]);
-        cart.GetProperty("pricing").GetProperty("promotions").EnumerateArray().Select(p => p.GetProperty("code").GetString()).ShouldContain(applies);
+        // Automatic promotions other tests left live have no code; only coded ones are compared.
+        cart.GetProperty("pricing").GetProperty("promotions").EnumerateArray().Select(p => p.TryGetProperty("code", out var c) ? c.GetString() : null).ShouldContain(applies);
 
         var needsMore = await CodeAsync(new { minimumSubtotal = new { amount = 500m, currency = "EUR" } });
         cart = await OkAsync(SendAsync(_guest, HttpMethod.Post, $"api/carts/{id}/codes", token, new { code = needsMore }));
