@@ -65,12 +65,20 @@ public sealed class HttpPipeline(RequestAuthenticator authenticator, IIdempotenc
     /// Runs a POST once per key and caller: a retry gets the stored response of the first run (Stripe's semantics).
     /// The key is scoped to the caller and the route, so two clients cannot collide and one key cannot be replayed elsewhere.
     /// </summary>
+    // Guests all share the anonymous identity; a guest holding a cart token is told apart by it (its hash), so one
+    // guest's key never replays another guest's answer (a checkout, say). A guest creating a cart has no token yet: a
+    // replay of its key returns that cart and its token, so a storefront's keys must be random (docs/api.md).
+    private static string CallerScope(HttpContext http, Actor actor) =>
+        actor.Id == Actor.Anonymous.Id && http.Request.Headers.TryGetValue("Cart-Token", out var token) && token.Count == 1
+            ? $"{actor.Id}:{Hash(token.ToString())}"
+            : actor.Id;
+
     private async Task<IActionResult> RunOnceAsync(HttpContext http, Actor actor, string key, Func<Task<IActionResult?>> invoke)
     {
         if (key.Length is 0 or > MaximumIdempotencyKeyLength)
             throw ValidationFailedException.For("Idempotency-Key", $"must be 1 to {MaximumIdempotencyKeyLength} characters.");
 
-        var scope = Hash($"{actor.Id}\n{http.Request.Method}\n{http.Request.Path}\n{key}");
+        var scope = Hash($"{CallerScope(http, actor)}\n{http.Request.Method}\n{http.Request.Path}\n{key}");
         var fingerprint = await FingerprintAsync(http.Request);
         var claim = await idempotency.ClaimAsync(scope, fingerprint, http.RequestAborted);
         switch (claim)
