@@ -27,6 +27,11 @@ public sealed class LocalDurableTaskHost : IAsyncDisposable
 
     public static async Task<LocalDurableTaskHost> StartAsync(IReadOnlyList<LocalFunction> functions, Func<FunctionInvoker> invoker, ILoggerFactory loggerFactory, CancellationToken ct)
     {
+        // The backend's gRPC sidecar is an ASP.NET Core host of its own, configured from the environment, that would log
+        // every orchestration step at Information. Quiet unless the developer asked otherwise.
+        foreach (var category in new[] { "Microsoft.AspNetCore", "Microsoft.Hosting.Lifetime", "Microsoft.DurableTask" })
+            if (Environment.GetEnvironmentVariable($"Logging__LogLevel__{category}") is null)
+                Environment.SetEnvironmentVariable($"Logging__LogLevel__{category}", "Warning");
         var host = await DurableTaskTestHost.StartAsync(registry =>
         {
             foreach (var f in functions.Where(f => f.Trigger == TriggerKind.Orchestration))
@@ -39,8 +44,6 @@ public sealed class LocalDurableTaskHost : IAsyncDisposable
             LoggerFactory = loggerFactory,
             ConfigureServices = services =>
             {
-                // Its gRPC sidecar is an ASP.NET Core host of its own; its start-up chatter would read like the shop's.
-                services.Configure<LoggerFilterOptions>(o => o.MinLevel = LogLevel.Warning);
                 services.Configure<DurableTaskWorkerOptions>(o => o.DataConverter = Converter);
                 services.Configure<DurableTaskClientOptions>(o => o.DataConverter = Converter);
                 services.ConfigureAll<DurableTaskClientOptions>(o => o.DataConverter = Converter);
