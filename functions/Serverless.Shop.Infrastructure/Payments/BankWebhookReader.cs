@@ -1,3 +1,4 @@
+using Serverless.Shop.Infrastructure.Common;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using Serverless.Shop.Infrastructure.Common;
 using Microsoft.Extensions.Logging;
 using Serverless.Shop.Domain.Payments;
 

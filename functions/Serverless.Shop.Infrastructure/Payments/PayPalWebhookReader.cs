@@ -1,3 +1,4 @@
+using Serverless.Shop.Infrastructure.Common;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;

@@ -6,12 +6,14 @@ using Serverless.Shop.Infrastructure.Common;
 namespace Serverless.Shop.Infrastructure.Shipping;
 
 /// <summary>
-/// Tracking updates from a carrier that signs its webhooks with <see cref="CarrierWebhookSignature"/> (the local
+/// Tracking updates from a carrier that signs its webhooks with <see cref="HmacWebhookSignature"/> in the header <see cref="SignatureHeader"/> (the local
 /// carrier simulator does). The body is <c>{ id, trackingNumber, orderId, status, occurredAt, description }</c>; the
 /// signature is checked before a byte of it is trusted.
 /// </summary>
 public sealed class HmacTrackingWebhookReader(string carrier, string secret, TimeProvider clock) : ITrackingWebhookReader
 {
+    public const string SignatureHeader = "X-Carrier-Signature";
+
     public string Carrier { get; } = carrier;
 
     /// <returns>The update, or null for a status the shop does not know (acknowledged and ignored, so the carrier stops retrying).</returns>
@@ -19,8 +21,8 @@ public sealed class HmacTrackingWebhookReader(string carrier, string secret, Tim
     /// <exception cref="ValidationFailedException">Signed, but not a tracking update the shop can read.</exception>
     public Task<TrackingEvent?> ReadAsync(IReadOnlyDictionary<string, string> headers, string body, CancellationToken ct)
     {
-        var header = headers.FirstOrDefault(h => string.Equals(h.Key, CarrierWebhookSignature.HeaderName, StringComparison.OrdinalIgnoreCase)).Value;
-        CarrierWebhookSignature.Verify(header, body, secret, clock.GetUtcNow());
+        var header = WebhookHeaders.Find(headers, SignatureHeader);
+        HmacWebhookSignature.Verify(header, body, secret, clock.GetUtcNow(), SignatureHeader);
 
         TrackingWebhookBody? update;
         try

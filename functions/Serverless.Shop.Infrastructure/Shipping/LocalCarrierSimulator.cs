@@ -147,7 +147,7 @@ public sealed class LocalCarrierSimulator : ICarrier
     public SignedTrackingWebhook Sign(string body) => Sign(body, _clock.GetUtcNow());
 
     public SignedTrackingWebhook Sign(string body, DateTimeOffset at) =>
-        new(body, new Dictionary<string, string> { [CarrierWebhookSignature.HeaderName] = CarrierWebhookSignature.Create(_options.WebhookSecret, at, body) });
+        new(body, new Dictionary<string, string> { [HmacTrackingWebhookReader.SignatureHeader] = HmacWebhookSignature.Sign(body, _options.WebhookSecret, at) });
 
     /// <summary>Where customers follow the parcel: the simulator's tracking page on this shop.</summary>
     public string TrackingUrl(string trackingNumber) => $"{_options.TrackingBaseUrl.TrimEnd('/')}/{trackingNumber}";

@@ -1,3 +1,4 @@
+using Serverless.Shop.Infrastructure.Common;
 using System.Net;
 using System.Text.Json;
 using Microsoft.DurableTask.Client;

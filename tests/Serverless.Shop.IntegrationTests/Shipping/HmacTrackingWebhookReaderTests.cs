@@ -1,3 +1,4 @@
+using Serverless.Shop.Infrastructure.Common;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -20,7 +21,7 @@ public sealed class HmacTrackingWebhookReaderTests
     private readonly HmacTrackingWebhookReader _reader = new("local-carrier", Secret, new StoppedClock(Now));
 
     private static Dictionary<string, string> Signed(string body, DateTimeOffset? at = null, string secret = Secret) =>
-        new() { ["X-Carrier-Signature"] = CarrierWebhookSignature.Create(secret, at ?? Now, body) };
+        new() { ["X-Carrier-Signature"] = HmacWebhookSignature.Sign(body, secret, at ?? Now) };
 
     private Task<TrackingEvent?> Read(IReadOnlyDictionary<string, string> headers, string body = Body) => _reader.ReadAsync(headers, body, CancellationToken.None);
 
@@ -39,7 +40,7 @@ public sealed class HmacTrackingWebhookReaderTests
         var seconds = Now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var expected = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes($"{seconds}.{Body}")));
 
-        CarrierWebhookSignature.Create(Secret, Now, Body).ShouldBe($"t={seconds},v1={expected}");
+        HmacWebhookSignature.Sign(Body, Secret, Now).ShouldBe($"t={seconds},v1={expected}");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Serverless.Shop.Infrastructure.Common;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Payments;

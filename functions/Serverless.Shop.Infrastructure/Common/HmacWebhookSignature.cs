@@ -3,11 +3,11 @@ using System.Security.Cryptography;
 using System.Text;
 using Serverless.Shop.Domain.Payments;
 
-namespace Serverless.Shop.Infrastructure.Payments;
+namespace Serverless.Shop.Infrastructure.Common;
 
 /// <summary>
 /// The HMAC signature of the webhooks the shop signs or receives from senders without a scheme of their own (a bank
-/// integration, the local wallet simulator): a header <c>t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256 of "&lt;t&gt;.&lt;body&gt;"&gt;</c>,
+/// integration, the local wallet simulator, the local carrier): a header <c>t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256 of "&lt;t&gt;.&lt;body&gt;"&gt;</c>,
 /// the scheme Stripe made familiar. Signing the timestamp with the body lets the receiver refuse replays.
 /// </summary>
 public static class HmacWebhookSignature
