@@ -6,10 +6,12 @@ using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Inventory;
 using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Carts;
+using Serverless.Shop.Infrastructure.Checkout;
 using Serverless.Shop.Infrastructure.Common;
+using Serverless.Shop.Infrastructure.Orders;
+using Serverless.Shop.Infrastructure.Payments;
 using Serverless.Shop.Infrastructure.Pricing;
 using Serverless.Shop.Infrastructure.Shipping;
-using Serverless.Shop.Infrastructure.Payments;
 
 namespace Serverless.Shop.Functions;
 
@@ -22,12 +24,6 @@ public static class ShopServices
     public static IServiceCollection AddShop(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddShopInfrastructure(configuration);
-        services.AddShopCarts(configuration);
-        services.AddShopPromotions(configuration);
-        services.AddShopShipping(configuration);
-        services.AddShopPayments(configuration);
-        services.AddShopAlternativePayments(configuration);
-
         services.AddSingleton(new ShopSettings(configuration["Shop:Currency"] ?? "EUR"));
         services.AddSingleton(new MerchandisingContacts(MerchandiserAddresses(configuration)));
 
@@ -37,9 +33,16 @@ public static class ShopServices
         services.AddSingleton<ManageProductImages>();
         services.AddSingleton<ManageStock>();
         services.AddSingleton<NotifyLowStock>();
+
+        // Buying: each capability registers its use cases, stores and third parties, and reads its settings.
+        services.AddShopCarts(configuration);
         services.AddShopPricing(configuration);
-        Infrastructure.Orders.OrdersRegistration.AddShopOrders(services, configuration);
-        Infrastructure.Checkout.CheckoutRegistration.AddShopCheckout(services, configuration);
+        services.AddShopPromotions(configuration);
+        services.AddShopShipping(configuration);
+        services.AddShopPayments(configuration);
+        services.AddShopAlternativePayments(configuration);
+        services.AddShopOrders(configuration);
+        services.AddShopCheckout(configuration);
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();
