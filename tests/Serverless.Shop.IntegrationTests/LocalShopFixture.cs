@@ -28,6 +28,8 @@ public sealed class LocalShopFixture : IAsyncLifetime
             {
                 ["Checkout:PaymentActionMinutes"] = "0.25",
                 ["Checkout:ResumeAfterMinutes"] = "0.01",
+                // A minute to pay a bank transfer, so a test sees the deadline pass.
+                ["Payments:BankTransfer:DaysToPay"] = "0.0007",
             },
         }, NullLogger.Instance, CancellationToken.None);
     }

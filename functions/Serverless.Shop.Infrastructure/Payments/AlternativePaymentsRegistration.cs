@@ -116,8 +116,9 @@ public sealed record AlternativePaymentsSettings(BankTransferOptions? BankTransf
         if (beneficiary is null) problems.Add($"{section}Beneficiary is required to offer bank transfer: the account holder's name.");
 
         var days = BankTransferOptions.DefaultDaysToPay;
-        if (value(section + "DaysToPay") is { } text && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out days) || days is < 1 or > 60))
-            problems.Add($"{section}DaysToPay must be a whole number of days from 1 to 60, not '{text}'.");
+        // Fractions are allowed (0.5 is twelve hours), so tests can let a transfer's deadline pass in seconds.
+        if (value(section + "DaysToPay") is { } text && (!double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out days) || days is <= 0 or > 60))
+            problems.Add($"{section}DaysToPay must be a number of days above 0 and at most 60, not '{text}'.");
 
         // Only the local host gets a default: anywhere else a known secret would let anyone mark orders paid.
         var secret = value(section + "WebhookSecret") ?? (localSimulators ? DevelopmentBankWebhookSecret : null);

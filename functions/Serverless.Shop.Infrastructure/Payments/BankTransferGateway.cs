@@ -6,9 +6,9 @@ using Serverless.Shop.Domain.Payments;
 namespace Serverless.Shop.Infrastructure.Payments;
 
 /// <summary>The shop's bank account and how the bank's webhook is signed (settings <c>Payments:BankTransfer:*</c>).</summary>
-public sealed record BankTransferOptions(string Iban, string Bic, string Beneficiary, int DaysToPay, string WebhookSecret)
+public sealed record BankTransferOptions(string Iban, string Bic, string Beneficiary, double DaysToPay, string WebhookSecret)
 {
-    public const int DefaultDaysToPay = 7;
+    public const double DefaultDaysToPay = 7;
 
     // A record prints its properties; the secret must not end up in a log that way.
     public override string ToString() => $"BankTransferOptions {{ Iban = {Iban}, Bic = {Bic}, Beneficiary = {Beneficiary}, DaysToPay = {DaysToPay} }}";

@@ -150,6 +150,23 @@ public sealed class CheckoutOrchestrationTests(LocalShopFixture fixture)
     }
 
     [Fact]
+    public async Task A_bank_transfer_never_paid_is_cancelled_when_it_is_due_and_its_stock_released()
+    {
+        // The fixture gives a transfer about a minute (Payments:BankTransfer:DaysToPay); the durable timer waits for it.
+        var mug = await _shop.ProductInStockAsync(units: 2);
+        var placed = await _shop.PlaceAsync(await _shop.CartWithAsync(mug, 2), method: "bankTransfer", token: null);
+        await _shop.AwaitingPaymentAsync(placed);
+        (await _shop.StockAsync(mug.Sku)).GetProperty("available").GetInt32().ShouldBe(0);
+
+        var outcome = (await _shop.FinishedAsync(placed.Number)).ReadOutputAs<CheckoutOutcome>()!;
+
+        outcome.Result.ShouldBe(CheckoutResult.Cancelled);
+        outcome.Reason!.ShouldContain("not completed in time");
+        Status(await _shop.OrderAsync(placed)).ShouldBe("cancelled");
+        (await _shop.StockAsync(mug.Sku)).GetProperty("available").GetInt32().ShouldBe(2);
+    }
+
+    [Fact]
     public async Task An_admin_can_mark_a_bank_transfer_received_and_a_second_time_is_refused()
     {
         var mug = await _shop.ProductInStockAsync(units: 2, price: 12.50m);
