@@ -62,7 +62,7 @@ public static class CheckoutOrchestration
             await context.CallActivityAsync(CheckoutActivities.MarkPaid, new MarkPaidStep(order, payment), Retry);
             await context.CallActivityAsync(CheckoutActivities.CreateShipment, order, Retry);
 
-            // From here on nothing can fail for a business reason; transient failures are retried until they pass.
+            // From here on only transient failures are expected; if one outlasts its retries, the checkout is undone as above.
             await context.CallActivityAsync(CheckoutActivities.CommitStock, order, Retry);
             await context.CallActivityAsync(CheckoutActivities.RedeemPromotions, order, Retry);
             await context.CallActivityAsync(CheckoutActivities.CloseCart, input.CartId, Retry);
