@@ -33,6 +33,9 @@ public sealed record CheckoutProcess(
 public sealed record CheckoutSettings(TimeSpan ReservationHold, TimeSpan BankTransferReservationHold, TimeSpan PaymentActionTimeout, TimeSpan ResumeAfter)
 {
     public static readonly CheckoutSettings Default = new(TimeSpan.FromMinutes(30), TimeSpan.FromDays(8), TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(2));
+
+    /// <summary>How long a checkout paying this way holds its stock.</summary>
+    public TimeSpan HoldFor(PaymentMethod method) => method == PaymentMethod.BankTransfer ? BankTransferReservationHold : ReservationHold;
 }
 
 /// <summary>How taking the payment went, as the orchestration needs it.</summary>

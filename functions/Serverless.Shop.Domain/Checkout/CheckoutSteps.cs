@@ -132,12 +132,7 @@ public sealed class CheckoutSteps(
     /// Cancels the order with the reason the customer reads. Whatever was captured is refunded with it (in full, once:
     /// <see cref="ManageOrders.CancelAsync"/> keys the refund by order), so this is also the compensation of a payment.
     /// </summary>
-    public async Task CancelOrderAsync(CompensationStep step, CancellationToken ct)
-    {
-        var order = await OrderAsync(step.OrderNumber, ct);
-        if (order.Status == OrderStatus.Cancelled) return;
-        await orders.CancelAsync(order.Number, step.Reason, Checkout, ct);
-    }
+    public Task CancelOrderAsync(CompensationStep step, CancellationToken ct) => orders.CancelAsync(step.OrderNumber, step.Reason, Checkout, ct);
 
     public static string ChargeKey(string number) => $"{number}-charge";
 

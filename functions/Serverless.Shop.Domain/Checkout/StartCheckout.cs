@@ -52,9 +52,8 @@ public sealed class StartCheckout(
         var method = input.PaymentMethod!.Value;
         var order = await orders.PlaceAsync(new PlaceOrder(number, customerId, input.Email!.Trim(), priced, address, quote, method, token), ct);
 
-        var hold = method == PaymentMethod.BankTransfer ? settings.BankTransferReservationHold : settings.ReservationHold;
         return (new CheckoutStarted(order.Number, token, order.Status, order.Pricing, quote),
-                new CheckoutProcess(order.Number, method, input.PaymentToken, input.ReturnUrl, cart.Id, hold, settings.PaymentActionTimeout));
+                new CheckoutProcess(order.Number, method, input.PaymentToken, input.ReturnUrl, cart.Id, settings.HoldFor(method), settings.PaymentActionTimeout));
     }
 
     private ShippingAddress Validate(CheckoutInput input)

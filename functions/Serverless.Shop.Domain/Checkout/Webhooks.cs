@@ -93,21 +93,30 @@ public sealed class MarkTransferReceived(ManageOrders orders, TimeProvider clock
 /// <summary>
 /// Finds checkouts that may have lost their orchestration: orders still pending payment a while after they were
 /// placed. The caller restarts those whose orchestration is gone or failed; the steps are idempotent, so a restart
-/// finishes the work without doing any of it twice.
+/// finishes the work without doing any of it twice. Listing reads only order summaries (most of those orders are
+/// bank transfers whose checkout is waiting, as it should); an order is read only when its checkout is restarted.
 /// </summary>
 public sealed class FindInterruptedCheckouts(IOrderStore orders, CheckoutSettings settings, TimeProvider clock)
 {
-    public async Task<IReadOnlyList<Order>> ListAsync(CancellationToken ct)
+    public const int MaximumPages = 10;
+
+    public async Task<IReadOnlyList<string>> ListAsync(CancellationToken ct)
     {
-        var found = new List<Order>();
+        var numbers = new List<string>();
         string? token = null;
-        do
+        for (var page = 0; page < MaximumPages; page++)
         {
-            var page = await orders.SearchAsync(new OrderSearch(Status: OrderStatus.PendingPayment, CreatedTo: clock.GetUtcNow() - settings.ResumeAfter), new PageRequest(100, token), ct);
-            foreach (var summary in page.Items)
-                if (await orders.FindAsync(summary.Number, ct) is { } order) found.Add(order.Value);
-            token = page.ContinuationToken;
-        } while (token is not null && found.Count < 1000);
-        return found;
+            var found = await orders.SearchAsync(new OrderSearch(Status: OrderStatus.PendingPayment, CreatedTo: clock.GetUtcNow() - settings.ResumeAfter), new PageRequest(100, token), ct);
+            numbers.AddRange(found.Items.Select(o => o.Number));
+            if ((token = found.ContinuationToken) is null) break;
+        }
+        return numbers;
+    }
+
+    /// <summary>The orchestration input to restart the order's checkout with. The card token is not kept, so it is absent.</summary>
+    public async Task<CheckoutProcess> ProcessForAsync(string number, CancellationToken ct)
+    {
+        var order = (await orders.FindAsync(number, ct) ?? throw new ResourceNotFoundException("order", number)).Value;
+        return new CheckoutProcess(order.Number, order.PaymentMethod, null, null, null, settings.HoldFor(order.PaymentMethod), settings.PaymentActionTimeout);
     }
 }

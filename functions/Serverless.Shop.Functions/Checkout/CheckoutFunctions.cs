@@ -16,7 +16,7 @@ namespace Serverless.Shop.Functions.Checkout;
 /// <summary>Starting a checkout, the webhooks that move it on, and the safety net that resumes interrupted ones.</summary>
 public sealed class CheckoutFunctions(
     StartCheckout startCheckout, ReceivePaymentWebhook paymentWebhooks, ReceiveTrackingWebhook trackingWebhooks,
-    MarkTransferReceived markTransferReceived, FindInterruptedCheckouts interrupted, CheckoutSettings settings, ILogger<CheckoutFunctions> logger)
+    MarkTransferReceived markTransferReceived, FindInterruptedCheckouts interrupted, ILogger<CheckoutFunctions> logger)
 {
     private const int MaximumWebhookBytes = 64 * 1024;
 
@@ -73,16 +73,13 @@ public sealed class CheckoutFunctions(
     [Function("ResumeInterruptedCheckouts")]
     public async Task Resume([TimerTrigger("0 */5 * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
-        foreach (var order in await interrupted.ListAsync(ct))
+        foreach (var number in await interrupted.ListAsync(ct))
         {
-            var instance = await durable.GetInstanceAsync(order.Number, ct);
+            var instance = await durable.GetInstanceAsync(number, ct);
             if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended }) continue;
-            if (instance is not null) await durable.PurgeInstanceAsync(order.Number, cancellation: ct);
-            logger.LogWarning("Resuming the checkout of order {Order}: its orchestration was {Status}.", order.Number, instance?.RuntimeStatus.ToString() ?? "missing");
-            var hold = order.PaymentMethod == Domain.Payments.PaymentMethod.BankTransfer ? settings.BankTransferReservationHold : settings.ReservationHold;
-            await durable.ScheduleNewOrchestrationInstanceAsync(CheckoutOrchestration.Name,
-                new CheckoutProcess(order.Number, order.PaymentMethod, null, null, null, hold, settings.PaymentActionTimeout),
-                new StartOrchestrationOptions(order.Number), ct);
+            if (instance is not null) await durable.PurgeInstanceAsync(number, cancellation: ct);
+            logger.LogWarning("Resuming the checkout of order {Order}: its orchestration was {Status}.", number, instance?.RuntimeStatus.ToString() ?? "missing");
+            await durable.ScheduleNewOrchestrationInstanceAsync(CheckoutOrchestration.Name, await interrupted.ProcessForAsync(number, ct), new StartOrchestrationOptions(number), ct);
         }
     }
 

@@ -134,15 +134,8 @@ public sealed class CheckoutOrchestrationTests(LocalShopFixture fixture)
         var transfer = pending.GetProperty("payment").GetProperty("transfer");
         (await _shop.StockAsync(mug.Sku)).GetProperty("reserved").GetInt32().ShouldBe(1);
 
-        var bank = fixture.Shop.Services.GetRequiredService<BankTransferOptions>();
-        var body = JsonSerializer.Serialize(new
-        {
-            id = "evt_" + Guid.NewGuid().ToString("N"), type = BankWebhookReader.TransferReceived, reference = transfer.GetProperty("reference").GetString(),
-            amount = transfer.GetProperty("amount").GetProperty("amount").GetDecimal(), currency = "EUR", occurredAt = DateTimeOffset.UtcNow,
-        });
-        var request = new HttpRequestMessage(HttpMethod.Post, "api/webhooks/payments/bank-transfer") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
-        request.Headers.Add(BankWebhookReader.SignatureHeader, HmacWebhookSignature.Sign(body, bank.WebhookSecret, DateTimeOffset.UtcNow));
-        (await _shop.Guest.SendAsync(request)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await SendBankTransferAsync(transfer.GetProperty("reference").GetString()!, transfer.GetProperty("amount").GetProperty("amount").GetDecimal()))
+            .GetProperty("receipt").GetString().ShouldBe("handled");
 
         await _shop.CompletedAsync(placed.Number);
         Status(await _shop.OrderAsync(placed)).ShouldBe("processing");
@@ -162,8 +155,15 @@ public sealed class CheckoutOrchestrationTests(LocalShopFixture fixture)
 
         outcome.Result.ShouldBe(CheckoutResult.Cancelled);
         outcome.Reason!.ShouldContain("not completed in time");
-        Status(await _shop.OrderAsync(placed)).ShouldBe("cancelled");
+        var cancelled = await _shop.OrderAsync(placed);
+        Status(cancelled).ShouldBe("cancelled");
         (await _shop.StockAsync(mug.Sku)).GetProperty("available").GetInt32().ShouldBe(2);
+
+        // The money arrives after all: the cancelled order stays cancelled and the payment goes back.
+        var transfer = cancelled.GetProperty("payment").GetProperty("transfer");
+        var late = await SendBankTransferAsync(transfer.GetProperty("reference").GetString()!, transfer.GetProperty("amount").GetProperty("amount").GetDecimal());
+        late.GetProperty("receipt").GetString().ShouldBe("latePaymentRefunded");
+        Status(await _shop.OrderAsync(placed)).ShouldBe("cancelled");
     }
 
     [Fact]
@@ -238,7 +238,7 @@ public sealed class CheckoutOrchestrationTests(LocalShopFixture fixture)
         await _shop.Durable.WaitForInstanceCompletionAsync(placed.Number);
         await _shop.Durable.PurgeInstanceAsync(placed.Number);
         await Task.Delay(TimeSpan.FromSeconds(1));
-        (await fixture.Shop.Services.GetRequiredService<FindInterruptedCheckouts>().ListAsync(default)).Select(o => o.Number).ShouldContain(placed.Number);
+        (await fixture.Shop.Services.GetRequiredService<FindInterruptedCheckouts>().ListAsync(default)).ShouldContain(placed.Number);
         await fixture.Shop.RunTimerAsync("ResumeInterruptedCheckouts");
         var resumed = await HttpTestExtensions.EventuallyAsync(async () => await _shop.Durable.GetInstanceAsync(placed.Number, getInputsAndOutputs: true), i => i is { RuntimeStatus: OrchestrationRuntimeStatus.Running });
         resumed.ShouldNotBeNull("the timer did not start the checkout again").RuntimeStatus.ShouldBe(OrchestrationRuntimeStatus.Running, resumed.FailureDetails?.ToString());
@@ -282,5 +282,21 @@ public sealed class CheckoutOrchestrationTests(LocalShopFixture fixture)
         var orderAfter = await _shop.OrderAsync(placed);
         orderAfter.GetProperty("history").GetArrayLength().ShouldBe(orderBefore.GetProperty("history").GetArrayLength());
         orderAfter.GetProperty("tracking").GetProperty("trackingNumber").GetString().ShouldBe(orderBefore.GetProperty("tracking").GetProperty("trackingNumber").GetString());
+    }
+
+    // What the bank's statement integration sends when a transfer arrives, signed with the shop's bank webhook secret.
+    private async Task<JsonElement> SendBankTransferAsync(string reference, decimal amount)
+    {
+        var bank = fixture.Shop.Services.GetRequiredService<BankTransferOptions>();
+        var body = JsonSerializer.Serialize(new
+        {
+            id = "evt_" + Guid.NewGuid().ToString("N"), type = BankWebhookReader.TransferReceived, reference, amount, currency = "EUR", occurredAt = DateTimeOffset.UtcNow,
+        });
+        var request = new HttpRequestMessage(HttpMethod.Post, "api/webhooks/payments/bank-transfer") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add(BankWebhookReader.SignatureHeader, HmacWebhookSignature.Sign(body, bank.WebhookSecret, DateTimeOffset.UtcNow));
+        var response = await _shop.Guest.SendAsync(request);
+        var json = await response.JsonAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, json.ToString());
+        return json;
     }
 }
