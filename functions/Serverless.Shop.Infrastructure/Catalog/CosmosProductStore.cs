@@ -13,7 +13,7 @@ namespace Serverless.Shop.Infrastructure.Catalog;
 /// Cosmos DB enforces uniqueness only inside a logical partition, so each slug is claimed by a small document whose id
 /// is the slug itself: creating it fails with 409 when another product holds the slug.
 /// </summary>
-public sealed class CosmosProductStore(ShopContainers containers) : IProductStore
+public sealed class CosmosProductStore(ShopContainers containers, TimeProvider clock) : IProductStore
 {
     private Container Products => containers.Products;
 
@@ -120,54 +120,18 @@ public sealed class CosmosProductStore(ShopContainers containers) : IProductStor
         await ReleaseSlugAsync(product.Slug, product.Id);
     }
 
-    /// <summary>
-    /// Claims the slug for the product. A claim left behind by a process that died between claiming and writing the
-    /// product (no product with that slug exists) is taken over rather than blocking the slug for ever.
-    /// </summary>
-    private async Task ClaimSlugAsync(string slug, string productId, CancellationToken ct)
-    {
-        var claim = SlugClaim.For(slug, productId);
-        try
-        {
-            await Products.CreateItemAsync(claim, new PartitionKey(claim.Id), cancellationToken: ct);
-            return;
-        }
-        catch (CosmosException e) when (e.Is(HttpStatusCode.Conflict)) { }
+    private Task ClaimSlugAsync(string slug, string productId, CancellationToken ct) =>
+        UniqueClaims.ClaimAsync(Products, SlugClaim.For(slug, productId, clock.GetUtcNow()),
+            async (owner, token) => (await FindByIdAsync(owner, token))?.Value.Slug == slug,
+            owner => new DuplicateResourceException("slug", $"The slug '{slug}' is already used by product {owner}."), clock, ct);
 
-        var existing = await Products.ReadItemAsync<SlugClaim>(claim.Id, new PartitionKey(claim.Id), cancellationToken: ct);
-        if (existing.Resource.ProductId == productId) return;
-        var holder = await FindByIdAsync(existing.Resource.ProductId, ct);
-        if (holder is not null && holder.Value.Slug == slug)
-            throw new DuplicateResourceException("slug", $"The slug '{slug}' is already used by product {existing.Resource.ProductId}.");
-        try
-        {
-            await Products.ReplaceItemAsync(claim, claim.Id, new PartitionKey(claim.Id), new ItemRequestOptions { IfMatchEtag = existing.ETag }, ct);
-        }
-        catch (CosmosException e) when (e.Is(HttpStatusCode.PreconditionFailed))
-        {
-            throw new DuplicateResourceException("slug", $"The slug '{slug}' was just taken by another product.");
-        }
-    }
+    private Task ReleaseSlugAsync(string slug, string productId) => UniqueClaims.ReleaseAsync<SlugClaim>(Products, SlugClaim.IdFor(slug), productId);
 
-    private async Task ReleaseSlugAsync(string slug, string productId)
+    private sealed record SlugClaim(string Id, string Type, string ProductId, DateTimeOffset? ClaimedAt) : IUniqueClaim
     {
-        var id = SlugClaim.IdFor(slug);
-        try
-        {
-            var existing = await Products.ReadItemAsync<SlugClaim>(id, new PartitionKey(id));
-            if (existing.Resource.ProductId != productId) return;
-            await Products.DeleteItemAsync<SlugClaim>(id, new PartitionKey(id), new ItemRequestOptions { IfMatchEtag = existing.ETag });
-        }
-        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.PreconditionFailed)
-        {
-            // Already released, or claimed again meanwhile: either way not ours to remove. A claim left over is taken over later.
-        }
-    }
-
-    private sealed record SlugClaim(string Id, string Type, string ProductId)
-    {
+        [JsonIgnore] public string Owner => ProductId;
         public static string IdFor(string slug) => "slug:" + slug;
-        public static SlugClaim For(string slug, string productId) => new(IdFor(slug), "slug", productId);
+        public static SlugClaim For(string slug, string productId, DateTimeOffset at) => new(IdFor(slug), "slug", productId, at);
     }
 }
 

@@ -170,56 +170,19 @@ public sealed class CosmosPromotionStore(ShopContainers containers, TimeProvider
         return promotions.Where(p => p.UsageLimit is not { } limit || uses.GetValueOrDefault(p.Id) < limit).ToList();
     }
 
-    /// <summary>
-    /// Claims the code for the promotion. A claim left behind by a process that died between claiming and writing (or
-    /// between deleting and releasing), whose holder no longer has the code, is taken over rather than blocking the
-    /// code for ever.
-    /// </summary>
-    private async Task ClaimCodeAsync(string code, string promotionId, CancellationToken ct)
-    {
-        var claim = CodeClaim.For(code, promotionId);
-        try
-        {
-            await Promotions.CreateItemAsync(claim, new PartitionKey(claim.Id), cancellationToken: ct);
-            return;
-        }
-        catch (CosmosException e) when (e.Is(HttpStatusCode.Conflict)) { }
+    private Task ClaimCodeAsync(string code, string promotionId, CancellationToken ct) =>
+        UniqueClaims.ClaimAsync(Promotions, CodeClaim.For(code, promotionId, clock.GetUtcNow()),
+            async (owner, token) => (await FindByIdAsync(owner, token))?.Value.Code == code,
+            owner => new DuplicateResourceException("code", $"The code {code} is already used by promotion {owner}."), clock, ct);
 
-        var existing = await Promotions.ReadItemAsync<CodeClaim>(claim.Id, new PartitionKey(claim.Id), cancellationToken: ct);
-        if (existing.Resource.PromotionId == promotionId) return;
-        var holder = await FindByIdAsync(existing.Resource.PromotionId, ct);
-        if (holder is not null && holder.Value.Code == code)
-            throw new DuplicateResourceException("code", $"The code {code} is already used by promotion {existing.Resource.PromotionId}.");
-        try
-        {
-            await Promotions.ReplaceItemAsync(claim, claim.Id, new PartitionKey(claim.Id), new ItemRequestOptions { IfMatchEtag = existing.ETag }, ct);
-        }
-        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
-        {
-            throw new DuplicateResourceException("code", $"The code {code} was just taken by another promotion.");
-        }
-    }
+    private Task ReleaseCodeAsync(string code, string promotionId) => UniqueClaims.ReleaseAsync<CodeClaim>(Promotions, CodeClaim.IdFor(code), promotionId);
 
-    private async Task ReleaseCodeAsync(string code, string promotionId)
-    {
-        var id = CodeClaim.IdFor(code);
-        try
-        {
-            var existing = await Promotions.ReadItemAsync<CodeClaim>(id, new PartitionKey(id));
-            if (existing.Resource.PromotionId != promotionId) return;
-            await Promotions.DeleteItemAsync<CodeClaim>(id, new PartitionKey(id), new ItemRequestOptions { IfMatchEtag = existing.ETag });
-        }
-        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.PreconditionFailed)
-        {
-            // Already released, or claimed again meanwhile: either way not ours to remove. A claim left over is taken over later.
-        }
-    }
-
-    internal sealed record CodeClaim(string Id, string Type, string PromotionId)
+    internal sealed record CodeClaim(string Id, string Type, string PromotionId, DateTimeOffset? ClaimedAt) : IUniqueClaim
     {
         public const string Kind = "code";
+        [JsonIgnore] public string Owner => PromotionId;
         public static string IdFor(string code) => "code:" + code;
-        public static CodeClaim For(string code, string promotionId) => new(IdFor(code), Kind, promotionId);
+        public static CodeClaim For(string code, string promotionId, DateTimeOffset at) => new(IdFor(code), Kind, promotionId, at);
     }
 
     /// <summary>

@@ -62,6 +62,19 @@ public sealed class BadInputTests(LocalShopFixture fixture)
     }
 
     [Fact]
+    public async Task Five_products_created_at_once_with_one_slug_make_one_product_and_four_409s()
+    {
+        var slug = TestCatalog.Unique("race").ToLowerInvariant();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(i =>
+            _catalog.Merchandiser.PostJsonAsync("api/products", TestCatalog.ProductBody(TestCatalog.Unique($"Race {i}"), slug: slug))));
+
+        responses.Count(r => r.StatusCode == HttpStatusCode.Created).ShouldBe(1);
+        responses.Where(r => r.StatusCode != HttpStatusCode.Created).ShouldAllBe(r => r.StatusCode == HttpStatusCode.Conflict);
+        (await _catalog.Anonymous.GetAsync($"api/products/by-slug/{slug}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task An_update_without_if_match_is_a_428()
     {
         var name = TestCatalog.Unique("No Etag");
