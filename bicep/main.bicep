@@ -53,6 +53,36 @@ param uploadCorsAllowedOrigins string[] = [
 @minValue(1000)
 param cosmosMaxThroughput int = 1000
 
+@description('Storefront origins allowed to call the API from a browser, comma-separated (https://shop.example.com). Empty: only pages served from the API\'s own origin.')
+param apiCorsAllowedOrigins string = ''
+
+// Payment methods beyond cards: each is off unless its parameters are given. Their secrets are never parameters: the
+// app settings are Key Vault references to secrets you set after provisioning (docs/deployment.md).
+@description('IBAN customers pay bank transfers into. Empty: bank transfer is not offered. Given: bankTransferBic and bankTransferBeneficiary are required, and the Key Vault secret bank-transfer-webhook-secret.')
+param bankTransferIban string = ''
+
+@description('BIC of the bank transfer account (8 or 11 characters).')
+param bankTransferBic string = ''
+
+@description('Account holder\'s name shown to customers paying by bank transfer.')
+param bankTransferBeneficiary string = ''
+
+@description('Days a customer has to pay by bank transfer before the order is cancelled (above 0, at most 60). Empty: 7.')
+param bankTransferDaysToPay string = ''
+
+@description('Client id of the shop\'s PayPal REST app. Empty: PayPal is not offered. Given: payPalWebhookId is required, and the Key Vault secret paypal-client-secret.')
+param payPalClientId string = ''
+
+@description('Id PayPal shows for the webhook the shop subscribed (https://<app>/api/webhooks/payments/paypal).')
+param payPalWebhookId string = ''
+
+@description('PayPal API the client id belongs to: live payments or the sandbox.')
+@allowed([
+  'live'
+  'sandbox'
+])
+param payPalEnvironment string = 'live'
+
 // ---------- Names ----------
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -119,6 +149,14 @@ var sendGridSecretName = 'sendgrid-api-key'
 var stripeSecretKeyName = 'stripe-secret-key'
 var stripeWebhookSecretName = 'stripe-webhook-secret'
 var carrierWebhookSecretName = 'carrier-webhook-secret'
+var bankTransferWebhookSecretName = 'bank-transfer-webhook-secret'
+var payPalClientSecretName = 'paypal-client-secret'
+var payPalApiBases = {
+  live: 'https://api-m.paypal.com'
+  sandbox: 'https://api-m.sandbox.paypal.com'
+}
+var bankTransferEnabled = !empty(bankTransferIban)
+var payPalEnabled = !empty(payPalClientId)
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: 'rg-${environmentName}'
@@ -269,6 +307,9 @@ var appSettings = {
 
   Cosmos__AccountEndpoint: cosmos.outputs.endpoint
   Cosmos__DatabaseName: databaseName
+  // Every instance writes to the primary region: the conditional writes the shop relies on hold only within one
+  // region (cosmos.bicep). The secondary region is the failover.
+  Cosmos__ApplicationRegion: location
 
   Media__BlobServiceUri: storage.outputs.mediaBlobServiceUri
   Media__PublicBaseUrl: '${cdn.outputs.baseUrl}/${productImagesContainer}'
@@ -289,6 +330,22 @@ var appSettings = {
   Payments__Stripe__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeWebhookSecretName})'
   Shipping__Carrier__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${carrierWebhookSecretName})'
 
+  // Bank transfer and PayPal: an empty value is an unset setting to the app, so each method stays off until its
+  // parameters are given; then its secret is a Key Vault reference like the others.
+  Payments__BankTransfer__Iban: bankTransferIban
+  Payments__BankTransfer__Bic: bankTransferBic
+  Payments__BankTransfer__Beneficiary: bankTransferBeneficiary
+  Payments__BankTransfer__DaysToPay: bankTransferDaysToPay
+  Payments__BankTransfer__WebhookSecret: bankTransferEnabled
+    ? '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${bankTransferWebhookSecretName})'
+    : ''
+  Payments__PayPal__ClientId: payPalClientId
+  Payments__PayPal__ClientSecret: payPalEnabled
+    ? '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${payPalClientSecretName})'
+    : ''
+  Payments__PayPal__WebhookId: payPalWebhookId
+  Payments__PayPal__ApiBase: payPalEnabled ? payPalApiBases[payPalEnvironment] : ''
+
   Auth__Authority: authAuthority
   Auth__Audience: authAudience
   // App Service authentication is not configured: the app validates bearer tokens itself.
@@ -308,6 +365,7 @@ module functionApp 'modules/functionapp.bicep' = {
     deploymentBlobEndpoint: storage.outputs.hostBlobEndpoint
     deploymentContainerName: storage.outputs.deploymentContainerName
     appSettings: appSettings
+    corsAllowedOrigins: filter(map(split(apiCorsAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin))
   }
   // The host starts as soon as the site exists: let it find its storage, vault and telemetry roles already granted.
   dependsOn: [

@@ -1,7 +1,11 @@
 // Cosmos DB for NoSQL: one account written in two regions, the shop database and its containers.
-// - Two write regions (multi-region writes) keep the API writable in either region if one is lost. The SDK writes to
-//   the nearest region; concurrent writes of one item in both regions are settled by the default conflict policy,
-//   last writer wins on _ts. ETag checks only protect writes within one region.
+// - Two write regions (multi-region writes) keep the API writable in either region if one is lost. The app writes to
+//   one region only, the first (Cosmos:ApplicationRegion, set by main.bicep to this location): stock, coupon limits,
+//   unique claims, idempotency keys and the webhook inbox rely on conditional writes (ETag, create-if-absent) that
+//   hold only within one region. The second region takes the writes when the first is lost (the SDK fails over).
+//   Were two regions written at once, the default conflict policy (last writer wins on _ts) would settle a conflict
+//   silently: one order could take the last unit in each region. Writing near every shopper needs compute in several
+//   regions and conflict handling that is not built yet.
 // - Local (key) authentication is disabled: the app and developers use Entra ID with the Cosmos DB data-plane roles
 //   (rbac.bicep). Key-based metadata writes are disabled too, so databases and containers change only through
 //   deployments like this one, never from app code.

@@ -38,6 +38,9 @@ param appSettings {
   *: string
 }
 
+@description('Origins allowed to call the app from a browser (platform CORS). Empty: same-origin pages only.')
+param corsAllowedOrigins string[]
+
 @description('Upper bound of instances the plan may scale out to.')
 @minValue(40)
 @maxValue(1000)
@@ -88,6 +91,12 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      // The platform answers preflights and adds the CORS headers before the app runs. No credentials: the API takes
+      // bearer tokens in a header, never cookies.
+      cors: {
+        allowedOrigins: corsAllowedOrigins
+        supportCredentials: false
+      }
     }
     functionAppConfig: {
       deployment: {

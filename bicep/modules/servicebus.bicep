@@ -1,6 +1,10 @@
 // Service Bus namespace and the topics the app publishes integration events to.
 // Standard tier: the cheapest tier with topics. Local (SAS key) authentication is disabled, so senders and
 // receivers need an Entra ID role on the namespace. Subscriptions are left to the consumers that own them.
+// Duplicate detection is on for every topic: the app sets each event's MessageId to the event's own deterministic id
+// (ServiceBusIntegrationEvents), so a second publish of the same event within the window is dropped by the topic.
+// Service Bus fixes requiresDuplicateDetection when a topic is created: a topic created without it must be deleted
+// and created again (docs/deployment.md).
 
 import { resourceTags } from 'types.bicep'
 
@@ -17,6 +21,12 @@ param topicNames string[]
 
 @description('Tags applied to the namespace.')
 param tags resourceTags
+
+// One day: a redelivered queue message is retried within minutes (host.json: 5 attempts, 5 s visibility timeout), and
+// an operator who replays a poison message the next morning is still inside it. Standard allows up to 7 days; the
+// topic keeps one id per event for the window, which at a shop's event rate is a few megabytes at most.
+@description('How long the topics remember message ids to drop duplicate publishes (ISO 8601 duration, 20 s to 7 days).')
+param duplicateDetectionWindow string = 'P1D'
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: namespaceName
@@ -40,6 +50,8 @@ resource topics 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = [
     properties: {
       // Events nobody has picked up in a week are stale; the default of "forever" would only grow the backlog.
       defaultMessageTimeToLive: 'P7D'
+      requiresDuplicateDetection: true
+      duplicateDetectionHistoryTimeWindow: duplicateDetectionWindow
     }
   }
 ]

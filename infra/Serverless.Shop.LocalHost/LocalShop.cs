@@ -113,6 +113,7 @@ public sealed class LocalShop : IAsyncDisposable
             builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
             builder.Services.AddShop(builder.Configuration);
             builder.Services.AddSingleton(sp => new FunctionInvoker(sp));
+            builder.Services.AddCors();
             builder.Services.AddSingleton(durable);
             var queues = new QueueServiceClient(stack.StorageConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
             foreach (var f in functions.Where(f => f.Trigger == TriggerKind.Queue))
@@ -123,6 +124,7 @@ public sealed class LocalShop : IAsyncDisposable
 
             var app = built = builder.Build();
             await ProvisionAsync(app.Services, stack, functions, ct);
+            app.UseLocalCors();
             app.MapGet("/", () => Results.Redirect($"/{hostJson.RoutePrefix}/swagger/ui")).ExcludeFromDescription();
             app.MapCardSimulator(hostJson.RoutePrefix);
             app.MapWalletSimulator(hostJson.RoutePrefix);

@@ -89,6 +89,7 @@ public sealed partial class MainTemplateTests
                 "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
                 "Cosmos__AccountEndpoint",
                 "Cosmos__DatabaseName",
+                "Cosmos__ApplicationRegion",
                 "Media__BlobServiceUri",
                 "Media__PublicBaseUrl",
                 "ServiceBus__FullyQualifiedNamespace",
@@ -101,6 +102,15 @@ public sealed partial class MainTemplateTests
                 "Payments__Stripe__SecretKey",
                 "Payments__Stripe__WebhookSecret",
                 "Shipping__Carrier__WebhookSecret",
+                "Payments__BankTransfer__Iban",
+                "Payments__BankTransfer__Bic",
+                "Payments__BankTransfer__Beneficiary",
+                "Payments__BankTransfer__DaysToPay",
+                "Payments__BankTransfer__WebhookSecret",
+                "Payments__PayPal__ClientId",
+                "Payments__PayPal__ClientSecret",
+                "Payments__PayPal__WebhookId",
+                "Payments__PayPal__ApiBase",
                 "Auth__Authority",
                 "Auth__Audience",
                 "Auth__TrustPlatformPrincipal",
@@ -271,7 +281,7 @@ public sealed partial class MainTemplateTests
     }
 
     /// <summary>The app settings main.bicep gives the function app, with plain variable references resolved.</summary>
-    private static Dictionary<string, string> AppSettings() =>
+    internal static Dictionary<string, string> AppSettings() =>
         Main.ModuleParameter("functionapp", "appSettings")!.AsObject()
             .ToDictionary(p => p.Key, p => (string)Main.Resolve(p.Value)!);
 

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Shop.Infrastructure.Common;
 using Serverless.Shop.LocalHost;
+using Serverless.Shop.LocalHost.Hosting;
+using Serverless.Shop.IntegrationTests.Hosting;
 using Serverless.Shop.LocalHost.LocalStack;
 
 namespace Serverless.Shop.IntegrationTests;
@@ -30,6 +32,8 @@ public sealed class LocalShopFixture : IAsyncLifetime
                 ["Checkout:ResumeAfterMinutes"] = "0.01",
                 // A minute to pay a bank transfer, so a test sees the deadline pass.
                 ["Payments:BankTransfer:DaysToPay"] = "0.0007",
+                // A storefront on another origin, as Bicep's apiCorsAllowedOrigins allows one in Azure (CorsTests).
+                [LocalCors.Setting] = CorsTests.StorefrontOrigin,
             },
         }, NullLogger.Instance, CancellationToken.None);
     }

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text;
 using Serverless.Shop.Domain.Common;
 
@@ -5,15 +6,23 @@ namespace Serverless.Shop.Domain.Orders;
 
 /// <summary>
 /// Tells the world about one change of an order (an <see cref="OrderChanged"/> message from the order-events queue):
-/// the customer by email when the change matters to them, and every other part of the shop and third parties by an
-/// integration event <c>order.&lt;change&gt;</c> (e.g. <c>order.paid</c>, <c>order.partially-refunded</c>).
-/// Messages come at least once: the order remembers which entries were emailed, and the event's id is the message
-/// id, so a redelivery sends no second email and subscribers drop the repeated event.
+/// every other part of the shop and third parties by an integration event <c>order.&lt;change&gt;</c> (e.g.
+/// <c>order.paid</c>, <c>order.partially-refunded</c>), and the customer by email when the change matters to them.
 /// </summary>
+/// <remarks>
+/// The two side effects are independent: each runs unless the order records it done (<see cref="Order.PublishedSequences"/>,
+/// <see cref="Order.NotifiedSequences"/>), one failing does not stop the other, and what succeeded is recorded before the
+/// failure is rethrown. The queue's redelivery then retries only what failed, so a SendGrid outage never holds back an
+/// order's event, nor a Service Bus outage its email. A redelivery after both succeeded does nothing. Only a crash
+/// between a side effect and its record repeats it: the event then carries the same id (the message id), which the
+/// topic's duplicate detection drops (bicep/modules/servicebus.bicep). Tests: NotifyOrderChangeSideEffectTests.
+/// One message with recorded completion, rather than a queue per side effect, because a fanned-out message can be
+/// redelivered too, so each side effect would need the same record anyway, plus two more queues to run.
+/// </remarks>
 public sealed class NotifyOrderChange(IOrderStore orders, IEmailSender email, IIntegrationEvents events, OrderSettings settings)
 {
     private const int MaximumAttempts = 8;
-    private const int NotifiedSequencesKept = 50;
+    private const int SequencesKept = 50;
 
     public async Task HandleAsync(OrderChanged message, CancellationToken ct)
     {
@@ -22,13 +31,29 @@ public sealed class NotifyOrderChange(IOrderStore orders, IEmailSender email, II
         var order = found.Value;
         if (order.History.FirstOrDefault(h => h.Sequence == message.Sequence) is not { } entry) return;
 
-        if (!order.NotifiedSequences.Contains(entry.Sequence) && OrderEmails.For(order, entry, settings) is { } mail)
-        {
-            await email.SendAsync(mail, ct);
-            await RememberEmailedAsync(found, entry.Sequence, ct);
-        }
+        var failures = new List<Exception>();
+        var published = !order.PublishedSequences.Contains(entry.Sequence) && await SucceedsAsync(
+            () => events.PublishAsync(new IntegrationEvent(EventType(entry.Change), order.Number, OrderEvent.Of(order, entry), entry.At, message.MessageId), ct), failures);
+        var emailed = !order.NotifiedSequences.Contains(entry.Sequence) && OrderEmails.For(order, entry, settings) is { } mail
+            && await SucceedsAsync(() => email.SendAsync(mail, ct), failures);
 
-        await events.PublishAsync(new IntegrationEvent(EventType(entry.Change), order.Number, OrderEvent.Of(order, entry), entry.At, message.MessageId), ct);
+        if (published || emailed) await RememberAsync(found, entry.Sequence, published, emailed, ct);
+        if (failures.Count == 1) ExceptionDispatchInfo.Throw(failures[0]);
+        if (failures.Count > 1) throw new AggregateException($"Neither the event nor the email of {message.MessageId} went out.", failures);
+    }
+
+    private static async Task<bool> SucceedsAsync(Func<Task> sideEffect, List<Exception> failures)
+    {
+        try
+        {
+            await sideEffect();
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            failures.Add(e);
+            return false;
+        }
     }
 
     /// <summary>"order.paid", "order.return-requested": the change in kebab case.</summary>
@@ -44,13 +69,21 @@ public sealed class NotifyOrderChange(IOrderStore orders, IEmailSender email, II
         return kebab.ToString();
     }
 
-    private async Task RememberEmailedAsync(Versioned<Order> read, long sequence, CancellationToken ct)
+    private async Task RememberAsync(Versioned<Order> read, long sequence, bool published, bool emailed, CancellationToken ct)
     {
+        static IReadOnlyList<long> With(IReadOnlyList<long> sequences, long sequence) =>
+            sequences.Contains(sequence) ? sequences : [.. sequences.TakeLast(SequencesKept - 1), sequence];
+
         var current = read;
         for (var attempt = 1; ; attempt++)
         {
-            if (current.Value.NotifiedSequences.Contains(sequence)) return;
-            var updated = current.Value with { NotifiedSequences = [.. current.Value.NotifiedSequences.TakeLast(NotifiedSequencesKept - 1), sequence] };
+            var order = current.Value;
+            if ((!published || order.PublishedSequences.Contains(sequence)) && (!emailed || order.NotifiedSequences.Contains(sequence))) return;
+            var updated = order with
+            {
+                PublishedSequences = published ? With(order.PublishedSequences, sequence) : order.PublishedSequences,
+                NotifiedSequences = emailed ? With(order.NotifiedSequences, sequence) : order.NotifiedSequences,
+            };
             try
             {
                 await orders.SaveAsync(updated, current.Version, ct);

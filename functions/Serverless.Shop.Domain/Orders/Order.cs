@@ -64,6 +64,9 @@ public sealed record Order(
     DateTimeOffset? PaidAt,
     DateTimeOffset? DeliveredAt)
 {
+    /// <summary>History entries whose integration event was published, so a redelivered message publishes none again (<see cref="NotifyOrderChange"/>).</summary>
+    public IReadOnlyList<long> PublishedSequences { get; init; } = [];
+
     internal long LastSequence => History.Count == 0 ? 0 : History[^1].Sequence;
 
     internal decimal CapturedAmount => Payment?.CapturedAmount.Amount ?? 0m;

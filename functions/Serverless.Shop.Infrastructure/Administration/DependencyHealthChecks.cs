@@ -36,4 +36,32 @@ public static class DependencyHealthChecks
                 sp => new ProbeHealthCheck(sp.GetRequiredService<StorageWorkQueue>().ProbeAsync), null, null, timeout));
         return services;
     }
+
+    /// <summary>
+    /// Unhealthy when the account does not write in <c>Cosmos:ApplicationRegion</c>: the SDK would then quietly
+    /// write elsewhere (the account's first region), and a typo or a moved account would go unnoticed.
+    /// </summary>
+    public static IServiceCollection AddCosmosWriteRegionHealthCheck(this IServiceCollection services, string applicationRegion)
+    {
+        services.AddHealthChecks().Add(new HealthCheckRegistration("cosmos-write-region",
+            sp => new ProbeHealthCheck(async ct =>
+            {
+                var account = await sp.GetRequiredService<ShopContainers>().Client.ReadAccountAsync();
+                ct.ThrowIfCancellationRequested();
+                CosmosWriteRegionNotFoundException.ThrowUnlessAmong(applicationRegion, account.WritableRegions.Select(r => r.Name));
+            }), null, null, TimeSpan.FromSeconds(10)));
+        return services;
+    }
+}
+
+/// <summary>The configured write region is not one the account writes in (its type name is what /api/health shows).</summary>
+public sealed class CosmosWriteRegionNotFoundException(string message) : Exception(message)
+{
+    public static void ThrowUnlessAmong(string applicationRegion, IEnumerable<string> writableRegions)
+    {
+        var regions = writableRegions.ToList();
+        if (!CosmosRegions.IsAmong(applicationRegion, regions))
+            throw new CosmosWriteRegionNotFoundException(
+                $"{CosmosOptions.ApplicationRegionSetting} is '{applicationRegion}', but the account writes in {(regions.Count == 0 ? "no region" : string.Join(", ", regions))}.");
+    }
 }

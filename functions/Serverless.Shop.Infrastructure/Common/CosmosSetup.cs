@@ -6,18 +6,71 @@ using Microsoft.Extensions.Configuration;
 
 namespace Serverless.Shop.Infrastructure.Common;
 
-public sealed record CosmosOptions(string? ConnectionString, string? AccountEndpoint, string DatabaseName, bool CreateIfNotExists, bool CountCalls)
+/// <param name="ApplicationRegion">
+/// The one region this app writes to and reads from first (<c>Cosmos:ApplicationRegion</c>, a Cosmos DB region name
+/// such as <c>Sweden Central</c>; <c>swedencentral</c> is accepted too). Required for every account but the local
+/// emulator: stock, coupon limits, unique claims, idempotency keys and the webhook inbox rely on conditional writes
+/// that hold only within one region, so two instances writing to two regions could both take the last unit. The
+/// account's other regions are the failover. Null only with the emulator.
+/// </param>
+public sealed record CosmosOptions(string? ConnectionString, string? AccountEndpoint, string DatabaseName, bool CreateIfNotExists, bool CountCalls, string? ApplicationRegion = null)
 {
+    public const string ApplicationRegionSetting = "Cosmos:ApplicationRegion";
+
+    /// <exception cref="InvalidOperationException">A setting is missing or not understood; the message names it.</exception>
     public static CosmosOptions From(IConfiguration configuration)
     {
         var section = configuration.GetSection("Cosmos");
+        string? Value(string key) => string.IsNullOrWhiteSpace(section[key]) ? null : section[key]!.Trim();
         var options = new CosmosOptions(
-            section["ConnectionString"], section["AccountEndpoint"], section["DatabaseName"] ?? "shop",
+            Value("ConnectionString"), Value("AccountEndpoint"), Value("DatabaseName") ?? "shop",
             section.GetValue("CreateIfNotExists", false), section.GetValue("CountCalls", false));
         if (options.ConnectionString is null && options.AccountEndpoint is null)
             throw new InvalidOperationException("Set Cosmos:AccountEndpoint (managed identity) or Cosmos:ConnectionString (emulator). See docs/configuration.md.");
+
+        if (Value("ApplicationRegion") is { } configured)
+            return options with
+            {
+                ApplicationRegion = CosmosRegions.Find(configured) ?? throw new InvalidOperationException(
+                    $"{ApplicationRegionSetting} '{configured}' is not a Cosmos DB region name (such as 'Sweden Central' or 'swedencentral'). See docs/configuration.md."),
+            };
+        if (!options.IsLocalEmulator)
+            throw new InvalidOperationException(
+                $"{ApplicationRegionSetting} is required for a Cosmos DB account: the one region every instance writes to (Bicep sets the primary location). " +
+                "Conditional writes hold only within one region, so the shop never lets the SDK pick one. See docs/configuration.md.");
         return options;
     }
+
+    /// <summary>A connection string to an emulator on this machine: the only account that needs no write region.</summary>
+    public bool IsLocalEmulator => AccountEndpoint is null && ConnectionString is not null && EndpointOf(ConnectionString) is { IsLoopback: true };
+
+    private static Uri? EndpointOf(string connectionString)
+    {
+        var endpoint = connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => part.Split('=', 2))
+            .FirstOrDefault(pair => pair.Length == 2 && pair[0].Equals("AccountEndpoint", StringComparison.OrdinalIgnoreCase))?[1];
+        return Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) ? uri : null;
+    }
+}
+
+/// <summary>Cosmos DB region names as the SDK knows them (<see cref="Regions"/>), found from either spelling.</summary>
+public static class CosmosRegions
+{
+    private static readonly IReadOnlyDictionary<string, string> ByCompactName = typeof(Regions)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .DistinctBy(Compact)
+        .ToDictionary(Compact, name => name);
+
+    /// <summary>"Sweden Central" for "Sweden Central", "swedencentral" or "SWEDEN central"; null for a name the SDK does not know.</summary>
+    public static string? Find(string name) => ByCompactName.GetValueOrDefault(Compact(name));
+
+    /// <summary>Whether the account's write regions (as Cosmos DB names them) include <paramref name="region"/>.</summary>
+    public static bool IsAmong(string region, IEnumerable<string> accountRegions) =>
+        accountRegions.Any(r => Compact(r) == Compact(region));
+
+    private static string Compact(string name) => string.Concat(name.Where(c => !char.IsWhiteSpace(c))).ToLowerInvariant();
 }
 
 /// <summary>The shop's containers, their partition keys, and how to create them where Bicep does not (the local emulators).</summary>
@@ -73,20 +126,33 @@ public sealed class ShopContainers
 
     public static CosmosClient CreateClient(CosmosOptions options, TokenCredential credential, CosmosCallCounter counter)
     {
+        var clientOptions = ClientOptions(options, counter);
+        return options.ConnectionString is not null
+            ? new CosmosClient(options.ConnectionString, clientOptions)
+            : new CosmosClient(options.AccountEndpoint, credential, clientOptions);
+    }
+
+    public static CosmosClientOptions ClientOptions(CosmosOptions options, CosmosCallCounter counter)
+    {
         var clientOptions = new CosmosClientOptions
         {
             UseSystemTextJsonSerializerWithOptions = ShopJson.Options,
             ApplicationName = "serverless-shop",
             CustomHandlers = { counter },
         };
-        if (options.ConnectionString is not null)
+        if (options.IsLocalEmulator)
         {
-            // Emulators speak only the gateway protocol, on the one endpoint they listen on.
+            // Emulators speak only the gateway protocol, on the one endpoint they listen on (so no region applies).
             clientOptions.ConnectionMode = ConnectionMode.Gateway;
             clientOptions.LimitToEndpoint = true;
-            return new CosmosClient(options.ConnectionString, clientOptions);
         }
-        return new CosmosClient(options.AccountEndpoint, credential, clientOptions);
+        else
+        {
+            // Writes go to this region, never to one the SDK picks; the account's other regions take over if it is lost.
+            clientOptions.ApplicationRegion = options.ApplicationRegion
+                ?? throw new InvalidOperationException($"{CosmosOptions.ApplicationRegionSetting} is required for a Cosmos DB account that is not the local emulator.");
+        }
+        return clientOptions;
     }
 }
 

@@ -36,6 +36,7 @@ public static class InfrastructureRegistration
 
         services.AddShopMediaAndMessaging(configuration);
         services.AddDependencyHealthChecks();
+        if (cosmos.ApplicationRegion is { } writeRegion) services.AddCosmosWriteRegionHealthCheck(writeRegion);
         return services;
     }
 }
