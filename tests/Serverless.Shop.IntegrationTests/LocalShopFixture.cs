@@ -8,8 +8,11 @@ using Serverless.Shop.LocalHost.LocalStack;
 namespace Serverless.Shop.IntegrationTests;
 
 /// <summary>One local shop (emulators, every function, real HTTP on a free port) shared by the tests of the collection.</summary>
-public sealed class LocalShopFixture : IAsyncLifetime
+public class LocalShopFixture : IAsyncLifetime
 {
+    /// <summary>Settings a derived fixture changes over the ones below (e.g. a secret left unresolved).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> OverriddenSettings { get; } = new Dictionary<string, string?>();
+
     public LocalShop Shop { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -30,7 +33,7 @@ public sealed class LocalShopFixture : IAsyncLifetime
                 ["Checkout:ResumeAfterMinutes"] = "0.01",
                 // A minute to pay a bank transfer, so a test sees the deadline pass.
                 ["Payments:BankTransfer:DaysToPay"] = "0.0007",
-            },
+            }.Concat(OverriddenSettings).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value),
         }, NullLogger.Instance, CancellationToken.None);
     }
 
