@@ -28,4 +28,8 @@ if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_
         ManagedIdentityClientId = builder.Configuration["AZURE_CLIENT_ID"],
     }));
 
-builder.Build().Run();
+var app = builder.Build();
+// Fail loudly at startup: a required secret that is missing or an unresolved Key Vault reference stops the app, naming
+// the setting (docs/configuration.md, "Secrets"). The local host does not call this: it wires the simulators' secrets.
+app.Services.GetRequiredService<RequiredSecrets>().ThrowIfAnyUnresolved();
+app.Run();

@@ -12,6 +12,7 @@ using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Functions;
 using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Common;
+using Serverless.Shop.Infrastructure.Payments;
 using Serverless.Shop.LocalHost.Hosting;
 using Serverless.Shop.LocalHost.LocalStack;
 using Serverless.Shop.LocalHost.Seeding;
@@ -105,6 +106,12 @@ public sealed class LocalShop : IAsyncDisposable
                 ["Email:Merchandisers:0"] = "merchandising@serverless-shop.example",
                 ["Auth:LocalSigningKey"] = tokens.SigningKey,
                 ["Payments:LocalSimulators"] = "true",
+                // The simulators' secrets: set here, and only here (the app has no default for any secret). The
+                // carrier's is made up per run, so nobody can forge a tracking update; the others are public values
+                // that docs/local-development.md shows how to sign with.
+                ["Payments:BankTransfer:WebhookSecret"] = AlternativePaymentsSettings.DevelopmentBankWebhookSecret,
+                ["Payments:LocalWallet:WebhookSecret"] = AlternativePaymentsSettings.DevelopmentWalletWebhookSecret,
+                ["Shipping:Carrier:WebhookSecret"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Serverless.Shop"] = "Information",
             });

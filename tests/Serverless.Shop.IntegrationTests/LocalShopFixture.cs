@@ -10,8 +10,11 @@ using Serverless.Shop.LocalHost.LocalStack;
 namespace Serverless.Shop.IntegrationTests;
 
 /// <summary>One local shop (emulators, every function, real HTTP on a free port) shared by the tests of the collection.</summary>
-public sealed class LocalShopFixture : IAsyncLifetime
+public class LocalShopFixture : IAsyncLifetime
 {
+    /// <summary>Settings a derived fixture changes over the ones below (e.g. a secret left unresolved).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> OverriddenSettings { get; } = new Dictionary<string, string?>();
+
     public LocalShop Shop { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -34,7 +37,7 @@ public sealed class LocalShopFixture : IAsyncLifetime
                 ["Payments:BankTransfer:DaysToPay"] = "0.0007",
                 // A storefront on another origin, as Bicep's apiCorsAllowedOrigins allows one in Azure (CorsTests).
                 [LocalCors.Setting] = CorsTests.StorefrontOrigin,
-            },
+            }.Concat(OverriddenSettings).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value),
         }, NullLogger.Instance, CancellationToken.None);
     }
 

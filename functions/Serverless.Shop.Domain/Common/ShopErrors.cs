@@ -54,3 +54,9 @@ public sealed class BusyResourceException(string resource)
 /// <summary>The same idempotency key is still being processed by another request.</summary>
 public sealed class RequestInProgressException()
     : ShopException("Request in progress.", "A request with this Idempotency-Key is still being processed; retry shortly.");
+
+/// <summary>
+/// Something the request needs is not configured in this deployment (a webhook's signing secret that is missing or
+/// whose Key Vault reference did not resolve): the request is refused whole, and nothing is recorded.
+/// </summary>
+public sealed class NotConfiguredException(string detail) : ShopException("Not configured.", detail);

@@ -18,6 +18,7 @@ public sealed class ProductImageFunctions(ManageProductImages images)
 {
     [Function("UploadProductImage")]
     [RequiresRole(ShopRoles.Admin, ShopRoles.Merchandiser)]
+    [MaximumBodyBytes(ManageProductImages.MaximumBytes)]
     [ApiDoc("Images", "Upload an image in the body (image/jpeg, png, webp or gif, at most 10 MB); web renditions follow shortly",
         Request = typeof(byte[]), RequestContentType = "image/*", Response = typeof(ProductImage), SuccessStatus = 202, Query = ["altText: text for screen readers"])]
     public async Task<IActionResult> Upload([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "products/{id}/images")] HttpRequest req, string id, CancellationToken ct)

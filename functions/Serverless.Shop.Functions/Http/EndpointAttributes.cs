@@ -44,3 +44,13 @@ public sealed class ApiDocAttribute(string tag, string summary) : Attribute
     /// <summary>Query parameters, each "name: description".</summary>
     public string[] Query { get; init; } = [];
 }
+
+/// <summary>
+/// The largest body a function takes, when it is not a JSON body (<see cref="HttpRequestReading.MaximumJsonBytes"/>):
+/// the pipeline refuses a larger one with 413 before it reads or hashes it for an Idempotency-Key.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class MaximumBodyBytesAttribute(long bytes) : Attribute
+{
+    public long Bytes { get; } = bytes;
+}

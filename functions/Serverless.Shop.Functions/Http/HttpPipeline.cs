@@ -50,7 +50,7 @@ public sealed class HttpPipeline(RequestAuthenticator authenticator, IIdempotenc
             if (roles.Count > 0 && !actor.IsInAnyRole(roles)) return Problems.Forbidden(http, roles);
 
             if (HttpMethods.IsPost(http.Request.Method) && http.Request.Headers.TryGetValue("Idempotency-Key", out var key))
-                return await RunOnceAsync(http, actor, key.ToString(), invoke);
+                return await RunOnceAsync(http, actor, key.ToString(), MaximumBodyBytes(function), invoke);
 
             var result = await invoke() ?? throw new InvalidOperationException($"{function.Name} returned no result.");
             return NotModifiedIfUnchanged(http, result);
@@ -73,13 +73,13 @@ public sealed class HttpPipeline(RequestAuthenticator authenticator, IIdempotenc
             ? $"{actor.Id}:{Hash(token.ToString())}"
             : actor.Id;
 
-    private async Task<IActionResult> RunOnceAsync(HttpContext http, Actor actor, string key, Func<Task<IActionResult?>> invoke)
+    private async Task<IActionResult> RunOnceAsync(HttpContext http, Actor actor, string key, long maximumBodyBytes, Func<Task<IActionResult?>> invoke)
     {
         if (key.Length is 0 or > MaximumIdempotencyKeyLength)
             throw ValidationFailedException.For("Idempotency-Key", $"must be 1 to {MaximumIdempotencyKeyLength} characters.");
 
         var scope = Hash($"{CallerScope(http, actor)}\n{http.Request.Method}\n{http.Request.Path}\n{key}");
-        var fingerprint = await FingerprintAsync(http.Request);
+        var fingerprint = await FingerprintAsync(http.Request, maximumBodyBytes);
         var claim = await idempotency.ClaimAsync(scope, fingerprint, http.RequestAborted);
         switch (claim)
         {
@@ -135,13 +135,33 @@ public sealed class HttpPipeline(RequestAuthenticator authenticator, IIdempotenc
         return notModified;
     }
 
-    private static async Task<string> FingerprintAsync(HttpRequest request)
+    /// <summary>The function's own body limit: JSON's unless it declares a larger one (an image upload).</summary>
+    private static long MaximumBodyBytes(MethodInfo function) =>
+        function.GetCustomAttribute<MaximumBodyBytesAttribute>()?.Bytes ?? HttpRequestReading.MaximumJsonBytes;
+
+    /// <summary>
+    /// The body's hash, read only within the function's size limit: a larger body is refused (413) before the key is
+    /// claimed, when Content-Length says so at once, else (chunked) as soon as one byte more than the limit has arrived.
+    /// The body is kept (buffered) for the function to read again.
+    /// </summary>
+    private static async Task<string> FingerprintAsync(HttpRequest request, long maximumBytes)
     {
-        request.EnableBuffering();
-        using var sha = SHA256.Create();
-        var hash = await sha.ComputeHashAsync(request.Body);
+        var tooLarge = () => new InputTooLargeException($"The body may be at most {maximumBytes / 1024} KB.");
+        if (request.ContentLength > maximumBytes) throw tooLarge();
+        request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: maximumBytes + 1);
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var chunk = new byte[16 * 1024];
+        long total = 0;
+        int read;
+        // Never more than one byte past the limit, which is also where the buffer stops.
+        while ((read = await request.Body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, maximumBytes + 1 - total)), request.HttpContext.RequestAborted)) > 0)
+        {
+            if ((total += read) > maximumBytes) throw tooLarge();
+            hash.AppendData(chunk, 0, read);
+        }
         request.Body.Position = 0;
-        return Convert.ToHexString(hash) + ":" + request.QueryString.Value;
+        return Convert.ToHexString(hash.GetHashAndReset()) + ":" + request.QueryString.Value;
     }
 
     private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

@@ -33,6 +33,7 @@ public static class Problems
         VersionRequiredException e => Create(http, 428, "version-required", e.Title, e.Message, Field("If-Match", e.Message)),
         WebhookSignatureException e => Create(http, 401, "bad-signature", e.Title, e.Message),
         InputTooLargeException e => Create(http, 413, "too-large", e.Title, e.Message),
+        NotConfiguredException e => Create(http, 503, "not-configured", e.Title, e.Message),
         UnsupportedContentException e => Create(http, 415, "unsupported-media-type", e.Title, e.Message, Field("Content-Type", e.Message)),
         JsonException e => Create(http, 400, "malformed-json", "The body is not valid JSON for this request.", Describe(e), Field(FieldOf(e), Describe(e))),
         BadHttpRequestException e when e.StatusCode == 413 => Create(http, 413, "too-large", "Payload too large.", e.Message),

@@ -33,7 +33,9 @@ public static class DependencyHealthChecks
             .Add(new HealthCheckRegistration("blob-storage",
                 sp => new ProbeHealthCheck(sp.GetRequiredService<BlobProductImageStorage>().ProbeAsync), null, null, timeout))
             .Add(new HealthCheckRegistration("queues",
-                sp => new ProbeHealthCheck(sp.GetRequiredService<StorageWorkQueue>().ProbeAsync), null, null, timeout));
+                sp => new ProbeHealthCheck(sp.GetRequiredService<StorageWorkQueue>().ProbeAsync), null, null, timeout))
+            .Add(new HealthCheckRegistration("secrets",
+                sp => new RequiredSecretsHealthCheck(sp.GetService<RequiredSecrets>() ?? new RequiredSecrets()), null, null, timeout));
         return services;
     }
 

@@ -25,8 +25,16 @@ public static class HmacWebhookSignature
     /// Accepts the header if one of its <c>v1</c> values (a sender may send several while it rotates secrets) is the HMAC
     /// of this body at its timestamp, and the timestamp is within <see cref="Tolerance"/> of <paramref name="now"/>.
     /// </summary>
+    /// <exception cref="Domain.Common.NotConfiguredException">The secret is missing or an unresolved Key Vault reference (503): nothing is verified with it.</exception>
     /// <exception cref="WebhookSignatureException">Missing, malformed, too old or not matching.</exception>
-    public static void Verify(string? header, string body, string secret, DateTimeOffset now, string headerName)
+    public static void Verify(string? header, string body, SecretSetting secret, DateTimeOffset now, string headerName) =>
+        VerifyWith(header, body, secret.Value, now, headerName);
+
+    /// <summary>As the other overload, for a secret given as text: judged by the same rule (<see cref="SecretSetting.Of"/>).</summary>
+    public static void Verify(string? header, string body, string secret, DateTimeOffset now, string headerName) =>
+        Verify(header, body, SecretSetting.Of($"the secret of {headerName}", secret), now, headerName);
+
+    private static void VerifyWith(string? header, string body, string secret, DateTimeOffset now, string headerName)
     {
         if (string.IsNullOrWhiteSpace(header)) throw new WebhookSignatureException($"The {headerName} header is missing.");
 

@@ -22,6 +22,7 @@ public static class AlternativePaymentsRegistration
     {
         var settings = AlternativePaymentsSettings.Read(configuration);
         services.TryAddSingleton(TimeProvider.System);
+        foreach (var secret in settings.RequiredSecrets) services.AddRequiredSecret(secret);
 
         if (settings.BankTransfer is { } bank)
         {
@@ -60,14 +61,21 @@ public static class AlternativePaymentsRegistration
 /// <param name="BankTransfer">Null: bank transfer is not offered.</param>
 /// <param name="PayPal">Null: PayPal is not configured.</param>
 /// <param name="LocalWallet">Null: no local wallet (only with <c>Payments:LocalSimulators</c>).</param>
-public sealed record AlternativePaymentsSettings(BankTransferOptions? BankTransfer, PayPalOptions? PayPal, LocalWalletOptions? LocalWallet)
+/// <param name="RequiredSecrets">The secrets of the methods offered: missing or unresolved ones are not problems here but
+/// <see cref="SecretSetting"/>s that stop the app at startup in Azure, show in /api/health and make the webhook answer 503.</param>
+public sealed record AlternativePaymentsSettings(BankTransferOptions? BankTransfer, PayPalOptions? PayPal, LocalWalletOptions? LocalWallet, IReadOnlyList<SecretSetting> RequiredSecrets)
 {
     public const string LocalSimulatorsSetting = "Payments:LocalSimulators";
+    public const string BankWebhookSecretSetting = "Payments:BankTransfer:WebhookSecret";
+    public const string WalletWebhookSecretSetting = "Payments:LocalWallet:WebhookSecret";
+    public const string PayPalClientSecretSetting = "Payments:PayPal:ClientSecret";
+    public const string PayPalWebhookIdSetting = "Payments:PayPal:WebhookId";
 
     /// <summary>A documented sample IBAN (the Netherlands' test account): valid in form, owned by nobody who will ship anything.</summary>
     public const string SampleIban = "NL91ABNA0417164300";
     public const string SampleBic = "ABNANL2A";
     public const string SampleBeneficiary = "Serverless Shop (sample account: do not pay)";
+    /// <summary>The local host's values for the simulators' secrets (it sets them; nothing else defaults to them).</summary>
     public const string DevelopmentBankWebhookSecret = "local-bank-webhook-secret-not-for-production";
     public const string DevelopmentWalletWebhookSecret = "local-wallet-webhook-secret-not-for-production";
     public static readonly Uri DefaultSimulatorsBaseUrl = new("http://localhost:7071/");
@@ -84,23 +92,32 @@ public sealed record AlternativePaymentsSettings(BankTransferOptions? BankTransf
             ? on
             : Problem(problems, $"{LocalSimulatorsSetting} must be true or false, not '{flag}'."));
 
-        var bank = ReadBankTransfer(Value, localSimulators, problems);
-        var payPal = ReadPayPal(Value, problems);
-        LocalWalletOptions? wallet = null;
-        if (localSimulators)
+        var secrets = new List<SecretSetting>();
+        SecretSetting RequiredSecret(string key)
         {
-            var secret = Secret(Value("Payments:LocalWallet:WebhookSecret") ?? DevelopmentWalletWebhookSecret, "Payments:LocalWallet:WebhookSecret", problems);
+            var secret = SecretSetting.Read(configuration, key);
+            if (secret.ValueOrNull is { Length: < MinimumSecretLength }) problems.Add($"{key} must be at least {MinimumSecretLength} characters long.");
+            secrets.Add(secret);
+            return secret;
+        }
+
+        var bank = ReadBankTransfer(Value, RequiredSecret, localSimulators, problems);
+        var payPal = ReadPayPal(Value, configuration, secrets, problems);
+        LocalWalletOptions? wallet = null;
+        if (localSimulators && payPal is null)
+        {
+            var secret = RequiredSecret(WalletWebhookSecretSetting);
             var baseUrl = HttpUrl(Value("Simulators:BaseUrl"), "Simulators:BaseUrl", problems) ?? DefaultSimulatorsBaseUrl;
-            wallet = new LocalWalletOptions(secret, baseUrl);
+            wallet = new LocalWalletOptions(secret.ValueOrNull ?? "", baseUrl);
         }
 
         if (problems.Count > 0)
             throw new InvalidOperationException("Bank transfer and e-wallet payments are not configured (see docs/configuration.md):" + Environment.NewLine
                 + string.Join(Environment.NewLine, problems.Select(p => " - " + p)));
-        return new AlternativePaymentsSettings(bank, payPal, wallet);
+        return new AlternativePaymentsSettings(bank, payPal, wallet, secrets);
     }
 
-    private static BankTransferOptions? ReadBankTransfer(Func<string, string?> value, bool localSimulators, List<string> problems)
+    private static BankTransferOptions? ReadBankTransfer(Func<string, string?> value, Func<string, SecretSetting> requiredSecret, bool localSimulators, List<string> problems)
     {
         const string section = "Payments:BankTransfer:";
         var (iban, bic, beneficiary) = (value(section + "Iban"), value(section + "Bic"), value(section + "Beneficiary"));
@@ -120,33 +137,25 @@ public sealed record AlternativePaymentsSettings(BankTransferOptions? BankTransf
         if (value(section + "DaysToPay") is { } text && (!double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out days) || days is <= 0 or > 60))
             problems.Add($"{section}DaysToPay must be a number of days above 0 and at most 60, not '{text}'.");
 
-        // Only the local host gets a default: anywhere else a known secret would let anyone mark orders paid.
-        var secret = value(section + "WebhookSecret") ?? (localSimulators ? DevelopmentBankWebhookSecret : null);
-        if (secret is null) problems.Add($"{section}WebhookSecret is required to offer bank transfer: it checks the bank's webhook (a Key Vault reference in Azure).");
-        else Secret(secret, section + "WebhookSecret", problems);
-
-        return new BankTransferOptions(iban ?? "", bic ?? "", beneficiary ?? "", days, secret ?? "");
+        // No default: a known secret would let anyone mark orders paid. The local host sets one for its simulators.
+        var secret = requiredSecret(BankWebhookSecretSetting);
+        return new BankTransferOptions(iban ?? "", bic ?? "", beneficiary ?? "", days, secret.ValueOrNull ?? "");
     }
 
-    private static PayPalOptions? ReadPayPal(Func<string, string?> value, List<string> problems)
+    private static PayPalOptions? ReadPayPal(Func<string, string?> value, IConfiguration configuration, List<SecretSetting> secrets, List<string> problems)
     {
         const string section = "Payments:PayPal:";
         var clientId = value(section + "ClientId");
         if (clientId is null) return null;
 
-        // The secret itself is never repeated in a message.
-        var clientSecret = value(section + "ClientSecret");
-        if (clientSecret is null) problems.Add($"{section}ClientSecret is required with {section}ClientId (a Key Vault reference in Azure).");
-        var webhookId = value(section + "WebhookId");
-        if (webhookId is null) problems.Add($"{section}WebhookId is required with {section}ClientId: the id PayPal shows for the shop's webhook, needed to verify it.");
+        // Both may be Key Vault references; unresolved, they are required secrets, never text sent to PayPal as it is.
+        // The webhook id is not a secret, but the same rule keeps its webhook closed (503) until it is known.
+        var clientSecret = SecretSetting.Read(configuration, PayPalClientSecretSetting);
+        var webhookId = SecretSetting.Read(configuration, PayPalWebhookIdSetting);
+        secrets.Add(clientSecret);
+        secrets.Add(webhookId);
         var apiBase = HttpUrl(value(section + "ApiBase"), section + "ApiBase", problems) ?? PayPalOptions.SandboxApiBase;
-        return new PayPalOptions(apiBase, clientId, clientSecret ?? "", webhookId ?? "");
-    }
-
-    private static string Secret(string secret, string key, List<string> problems)
-    {
-        if (secret.Length < MinimumSecretLength) problems.Add($"{key} must be at least {MinimumSecretLength} characters long.");
-        return secret;
+        return new PayPalOptions(apiBase, clientId, clientSecret.ValueOrNull ?? "", webhookId.ValueOrNull ?? "");
     }
 
     private static Uri? HttpUrl(string? text, string key, List<string> problems)

@@ -23,7 +23,8 @@ public sealed class BankWebhookReader(BankTransferOptions options, TimeProvider 
 
     public Task<PaymentEvent?> ReadAsync(IReadOnlyDictionary<string, string> headers, string body, CancellationToken ct)
     {
-        HmacWebhookSignature.Verify(WebhookHeaders.Find(headers, SignatureHeader), body, options.WebhookSecret, time.GetUtcNow(), SignatureHeader);
+        HmacWebhookSignature.Verify(WebhookHeaders.Find(headers, SignatureHeader), body,
+            SecretSetting.Of(AlternativePaymentsSettings.BankWebhookSecretSetting, options.WebhookSecret), time.GetUtcNow(), SignatureHeader);
         return Task.FromResult(Read(body));
     }
 

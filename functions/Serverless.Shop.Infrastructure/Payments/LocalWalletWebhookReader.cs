@@ -15,8 +15,8 @@ public sealed class LocalWalletWebhookReader(LocalWalletOptions options, TimePro
 
     public Task<PaymentEvent?> ReadAsync(IReadOnlyDictionary<string, string> headers, string body, CancellationToken ct)
     {
-        HmacWebhookSignature.Verify(WebhookHeaders.Find(headers, LocalWalletSimulator.SignatureHeader), body, options.WebhookSecret,
-            time.GetUtcNow(), LocalWalletSimulator.SignatureHeader);
+        HmacWebhookSignature.Verify(WebhookHeaders.Find(headers, LocalWalletSimulator.SignatureHeader), body,
+            SecretSetting.Of(AlternativePaymentsSettings.WalletWebhookSecretSetting, options.WebhookSecret), time.GetUtcNow(), LocalWalletSimulator.SignatureHeader);
 
         var json = WebhookJson.Parse(body);
         var eventId = WebhookJson.RequiredString(json, "id");

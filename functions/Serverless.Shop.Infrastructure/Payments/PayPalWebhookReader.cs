@@ -67,6 +67,8 @@ public sealed class PayPalWebhookReader(PayPalApi api, PayPalWalletGateway gatew
 
     private async Task VerifyAsync(IReadOnlyDictionary<string, string> headers, string body, CancellationToken ct)
     {
+        // First, and without calling PayPal: a webhook id that is missing or an unresolved Key Vault reference is a 503.
+        var shopWebhookId = SecretSetting.Of(AlternativePaymentsSettings.PayPalWebhookIdSetting, webhookId).Value;
         var values = new List<(string Field, string Value)>();
         foreach (var (header, field) in TransmissionHeaders)
         {
@@ -84,7 +86,7 @@ public sealed class PayPalWebhookReader(PayPalApi api, PayPalWalletGateway gatew
             {
                 writer.WriteStartObject();
                 foreach (var (field, value) in values) writer.WriteString(field, value);
-                writer.WriteString("webhook_id", webhookId);
+                writer.WriteString("webhook_id", shopWebhookId);
                 writer.WritePropertyName("webhook_event");
                 writer.WriteRawValue(body, skipInputValidation: false);
                 writer.WriteEndObject();

@@ -21,13 +21,15 @@ public static class PaymentsRegistration
     {
         var settings = PaymentSettings.Read(configuration);
         services.TryAddSingleton(TimeProvider.System);
+        foreach (var secret in settings.RequiredSecrets) services.AddRequiredSecret(secret);
 
         switch (settings.CardProvider)
         {
             case StripeCardGateway.ProviderName:
                 var stripe = settings.Stripe!;
                 services.AddSingleton<IPaymentGateway>(sp => new StripeCardGateway(
-                    StripeCardGateway.CreateClient(stripe.SecretKey, stripe.ApiBase),
+                    // An unresolved key stops the app at startup in Azure; the local host may run on without one, calling nothing.
+                    StripeCardGateway.CreateClient(stripe.SecretKey.ValueOrNull ?? "sk_not_configured", stripe.ApiBase),
                     ThirdPartyResilience.Create(StripeCardGateway.ServiceName, ThirdPartyResilienceOptions.Default,
                         sp.GetRequiredService<ILogger<StripeCardGateway>>(), sp.GetRequiredService<TimeProvider>()),
                     sp.GetRequiredService<ILogger<StripeCardGateway>>()));
@@ -38,7 +40,7 @@ public static class PaymentsRegistration
             case LocalCardPaymentSimulator.ProviderName:
                 var simulator = settings.Simulator!;
                 services.AddSingleton(sp => new LocalCardPaymentSimulator(
-                    new LocalCardSimulatorOptions(simulator.WebhookSecret, simulator.StateFile, () => simulator.PageBaseUrl ?? LocalHostAddress(sp)),
+                    new LocalCardSimulatorOptions(simulator.WebhookSecret.ValueOrNull ?? "", simulator.StateFile, () => simulator.PageBaseUrl ?? LocalHostAddress(sp)),
                     sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalCardPaymentSimulator>>()));
                 services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<LocalCardPaymentSimulator>());
                 services.AddSingleton<IPaymentWebhookReader>(sp =>
@@ -62,18 +64,26 @@ public static class PaymentsRegistration
 }
 
 /// <param name="ApiBase">Another API host (a test double); Stripe's own when null.</param>
-public sealed record StripeSettings(string SecretKey, string WebhookSecret, string? ApiBase)
+public sealed record StripeSettings(SecretSetting SecretKey, SecretSetting WebhookSecret, string? ApiBase)
 {
     // A record prints its properties; the keys must not end up in a log that way.
     public override string ToString() => $"StripeSettings {{ ApiBase = {ApiBase ?? "Stripe's"} }}";
 }
 
-public sealed record CardSimulatorSettings(string WebhookSecret, string? StateFile, Uri? PageBaseUrl);
+/// <param name="WebhookSecret">No default here: the local host sets one (a simulator's default is wired only there).</param>
+public sealed record CardSimulatorSettings(SecretSetting WebhookSecret, string? StateFile, Uri? PageBaseUrl)
+{
+    public override string ToString() => $"CardSimulatorSettings {{ StateFile = {StateFile}, PageBaseUrl = {PageBaseUrl} }}";
+}
 
 /// <summary>The settings of <see cref="PaymentsRegistration.AddShopPayments"/>, read and checked in one go.</summary>
 public sealed record PaymentSettings(
     string? CardProvider, StripeSettings? Stripe, CardSimulatorSettings? Simulator, IReadOnlyDictionary<PaymentMethod, string> ConfiguredProviders)
 {
+    /// <summary>The secrets the chosen card provider cannot work without (<see cref="SecretSetting"/>).</summary>
+    public IReadOnlyList<SecretSetting> RequiredSecrets =>
+        Stripe is { } stripe ? [stripe.SecretKey, stripe.WebhookSecret] : Simulator is { } simulator ? [simulator.WebhookSecret] : [];
+
     public static readonly IReadOnlyList<string> CardProviders = [StripeCardGateway.ProviderName, LocalCardPaymentSimulator.ProviderName];
 
     /// <exception cref="InvalidOperationException">Listing every missing or malformed setting at once.</exception>
@@ -94,13 +104,11 @@ public sealed record PaymentSettings(
         StripeSettings? stripe = null;
         if (cardProvider == StripeCardGateway.ProviderName)
         {
-            // The secrets themselves are never repeated in a message.
-            var secretKey = Value("Payments:Stripe:SecretKey");
-            if (secretKey is null) problems.Add("Payments:Stripe:SecretKey is required when Payments:Card:Provider is stripe (in Azure, a Key Vault reference to stripe-secret-key).");
-            var webhookSecret = Value("Payments:Stripe:WebhookSecret");
-            if (webhookSecret is null) problems.Add("Payments:Stripe:WebhookSecret is required when Payments:Card:Provider is stripe: the whsec_... signing secret of the webhook endpoint (a Key Vault reference to stripe-webhook-secret).");
+            // Secrets missing or unresolved are not a problem here but required secrets (SecretSetting): the app stops at
+            // startup in Azure, /api/health names them, and the webhook answers 503.
             var apiBase = AbsoluteUri(Value("Payments:Stripe:ApiBase"), "Payments:Stripe:ApiBase", problems);
-            if (secretKey is not null && webhookSecret is not null) stripe = new StripeSettings(secretKey, webhookSecret, apiBase?.ToString());
+            stripe = new StripeSettings(SecretSetting.Read(configuration, "Payments:Stripe:SecretKey"),
+                SecretSetting.Read(configuration, "Payments:Stripe:WebhookSecret"), apiBase?.ToString());
         }
 
         CardSimulatorSettings? simulator = null;
@@ -109,7 +117,7 @@ public sealed record PaymentSettings(
             var stateFile = Value("Payments:CardSimulator:StateFile");
             var pageBaseUrl = Value("Payments:CardSimulator:PageBaseUrl");
             simulator = new CardSimulatorSettings(
-                Value("Payments:CardSimulator:WebhookSecret") ?? LocalCardSimulatorOptions.DefaultWebhookSecret,
+                SecretSetting.Read(configuration, "Payments:CardSimulator:WebhookSecret"),
                 stateFile is null ? null : Path.GetFullPath(stateFile),
                 // With a trailing slash, so the page's path is added to the base rather than replacing its last segment.
                 AbsoluteUri(pageBaseUrl is null ? null : pageBaseUrl.TrimEnd('/') + "/", "Payments:CardSimulator:PageBaseUrl", problems));

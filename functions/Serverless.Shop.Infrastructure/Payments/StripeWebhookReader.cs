@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Serverless.Shop.Domain.Payments;
+using Serverless.Shop.Infrastructure.Common;
 using Stripe;
 
 namespace Serverless.Shop.Infrastructure.Payments;
@@ -15,8 +16,14 @@ namespace Serverless.Shop.Infrastructure.Payments;
 /// The local card simulator signs its webhooks exactly like Stripe and sends Stripe-shaped events, so one instance of
 /// this reader per provider name serves both (<c>stripe</c> and <c>local-card-simulator</c>, each with its own secret).
 /// </remarks>
-public sealed class StripeWebhookReader(string provider, string signingSecret, TimeProvider clock) : IPaymentWebhookReader
+/// <remarks>A signing secret that is missing or an unresolved Key Vault reference refuses every webhook with 503 (<see cref="SecretSetting"/>).</remarks>
+public sealed class StripeWebhookReader(string provider, SecretSetting signingSecret, TimeProvider clock) : IPaymentWebhookReader
 {
+    public StripeWebhookReader(string provider, string signingSecret, TimeProvider clock)
+        : this(provider, SecretSetting.Of($"the {provider} webhook signing secret", signingSecret), clock)
+    {
+    }
+
     public const string SignatureHeader = "Stripe-Signature";
 
     /// <summary>Stripe's own default: an older signature may be a replay.</summary>
@@ -45,12 +52,14 @@ public sealed class StripeWebhookReader(string provider, string signingSecret, T
 
     private void Verify(IReadOnlyDictionary<string, string> headers, string body)
     {
+        // First: with no usable secret nothing can be verified, whatever the request says.
+        var secret = signingSecret.Value;
         // Header names are case-insensitive in HTTP; the dictionary may not be.
         var signature = headers.FirstOrDefault(h => string.Equals(h.Key, SignatureHeader, StringComparison.OrdinalIgnoreCase)).Value;
         if (string.IsNullOrWhiteSpace(signature)) throw new WebhookSignatureException($"The {SignatureHeader} header is missing.");
         try
         {
-            EventUtility.ValidateSignature(body, signature, signingSecret, ToleranceSeconds, clock.GetUtcNow().ToUnixTimeSeconds());
+            EventUtility.ValidateSignature(body, signature, secret, ToleranceSeconds, clock.GetUtcNow().ToUnixTimeSeconds());
         }
         catch (Exception e) when (e is StripeException or FormatException or OverflowException or ArgumentException)
         {

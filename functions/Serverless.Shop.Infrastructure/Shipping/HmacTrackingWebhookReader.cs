@@ -10,8 +10,14 @@ namespace Serverless.Shop.Infrastructure.Shipping;
 /// carrier simulator does). The body is <c>{ id, trackingNumber, orderId, status, occurredAt, description }</c>; the
 /// signature is checked before a byte of it is trusted.
 /// </summary>
-public sealed class HmacTrackingWebhookReader(string carrier, string secret, TimeProvider clock) : ITrackingWebhookReader
+/// <remarks>A secret that is missing or an unresolved Key Vault reference refuses every webhook with 503 (<see cref="SecretSetting"/>).</remarks>
+public sealed class HmacTrackingWebhookReader(string carrier, SecretSetting secret, TimeProvider clock) : ITrackingWebhookReader
 {
+    public HmacTrackingWebhookReader(string carrier, string secret, TimeProvider clock)
+        : this(carrier, SecretSetting.Of($"the {carrier} webhook secret", secret), clock)
+    {
+    }
+
     public const string SignatureHeader = "X-Carrier-Signature";
 
     public string Carrier { get; } = carrier;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Azure.Core;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
@@ -23,6 +22,7 @@ public static class ShippingRegistration
         var settings = ShippingSettings.Read(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(settings);
+        services.AddRequiredSecret(settings.WebhookSecret);
 
         services.AddSingleton<IShippingRates>(sp => new ZoneShippingRates(settings.Zones, sp.GetRequiredService<ShopSettings>()));
         services.AddSingleton<QuoteShipping>();
@@ -40,14 +40,18 @@ public static class ShippingRegistration
         });
         services.AddSingleton<ICarrier>(sp => sp.GetRequiredService<LocalCarrierSimulator>());
         services.AddSingleton<ITrackingWebhookReader>(sp =>
-            new HmacTrackingWebhookReader(LocalCarrierSimulator.CarrierName, settings.Carrier.WebhookSecret, sp.GetRequiredService<TimeProvider>()));
+            new HmacTrackingWebhookReader(LocalCarrierSimulator.CarrierName, settings.WebhookSecret, sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }
 
 /// <summary>The settings of <see cref="ShippingRegistration.AddShopShipping"/>, read and checked in one go.</summary>
-public sealed record ShippingSettings(string ShopCountry, IReadOnlyList<ShippingZone> Zones, LocalCarrierOptions Carrier, bool WebhookSecretConfigured)
+/// <param name="WebhookSecret">What the carrier signs tracking webhooks with; a required secret (<see cref="SecretSetting"/>):
+/// no default here, the local host makes one up per process.</param>
+public sealed record ShippingSettings(string ShopCountry, IReadOnlyList<ShippingZone> Zones, LocalCarrierOptions Carrier, SecretSetting WebhookSecret)
 {
+    public const string WebhookSecretSetting = "Shipping:Carrier:WebhookSecret";
+
     public const string DefaultShopCountry = "NL";
     public const string DefaultTrackingBaseUrl = "http://localhost:7071/api/shipping/local-carrier/tracking";
     public const int MinimumSecretLength = 16;
@@ -85,11 +89,10 @@ public sealed record ShippingSettings(string ShopCountry, IReadOnlyList<Shipping
         var currency = Value("Shop:Currency") ?? "EUR";
         problems.AddRange(ZoneShippingRates.Problems(zones, currency).Select(p => "Shipping:Zones: " + p));
 
-        // No secret configured: one made up for this process. Webhooks then verify only when this process's simulator
-        // signed them (the local host, the tests), and nobody can forge one. Set it to sign them from elsewhere.
-        var secret = Value("Shipping:Carrier:WebhookSecret");
-        if (secret is not null && secret.Length < MinimumSecretLength)
-            problems.Add($"Shipping:Carrier:WebhookSecret must be at least {MinimumSecretLength} characters.");
+        // Missing or unresolved, the carrier's webhook answers 503 (and the app does not start in Azure): never a default.
+        var secret = SecretSetting.Read(configuration, WebhookSecretSetting);
+        if (secret.ValueOrNull is { Length: < MinimumSecretLength })
+            problems.Add($"{WebhookSecretSetting} must be at least {MinimumSecretLength} characters.");
 
         var trackingBaseUrl = Value("Shipping:Carrier:TrackingBaseUrl") ?? DefaultTrackingBaseUrl;
         if (!Uri.TryCreate(trackingBaseUrl, UriKind.Absolute, out var tracking) || (tracking.Scheme != Uri.UriSchemeHttp && tracking.Scheme != Uri.UriSchemeHttps))
@@ -100,8 +103,7 @@ public sealed record ShippingSettings(string ShopCountry, IReadOnlyList<Shipping
                 + string.Join(Environment.NewLine, problems.Select(p => " - " + p)));
 
         return new ShippingSettings(shopCountry, zones,
-            new LocalCarrierOptions(secret ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), trackingBaseUrl.TrimEnd('/')),
-            WebhookSecretConfigured: secret is not null);
+            new LocalCarrierOptions(secret.ValueOrNull ?? "", trackingBaseUrl.TrimEnd('/')), secret);
     }
 
     // Shipping:Zones:0:Name, :Countries (a list, or one comma-separated value as an app setting holds it), :Carrier,

@@ -20,6 +20,7 @@ public static class CardSimulatorEndpoints
     public static IReadOnlyDictionary<string, string?> LocalSettings(string? dataDirectory) => new Dictionary<string, string?>
     {
         ["Payments:Card:Provider"] = LocalCardPaymentSimulator.ProviderName,
+        ["Payments:CardSimulator:WebhookSecret"] = LocalCardSimulatorOptions.DefaultWebhookSecret,
         ["Payments:CardSimulator:StateFile"] = dataDirectory is null ? null : Path.Combine(dataDirectory, "card-simulator", "payments.json"),
     };
 

@@ -12,6 +12,19 @@ public static class ImageFiles
 
     public static byte[] Jpeg(int width, int height) => Picture(width, height, (image, stream) => image.SaveAsJpeg(stream));
 
+    /// <summary>A PNG of random pixels, which compresses badly: a large file from a small picture.</summary>
+    public static byte[] NoisyPng(int width, int height)
+    {
+        var random = new Random(width * 31 + height);
+        using var image = new Image<Rgba32>(width, height);
+        for (var y = 0; y < height; y++)
+            for (var x = 0; x < width; x++)
+                image[x, y] = new Rgba32((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));
+        using var stream = new MemoryStream();
+        image.SaveAsPng(stream);
+        return stream.ToArray();
+    }
+
     public static byte[] Text { get; } = Encoding.UTF8.GetBytes("This is a shopping list, not a picture.\nMilk\nEggs\n");
 
     public static byte[] Pdf { get; } = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Serverless.Shop.Domain.Catalog;
+using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Infrastructure.Common;
 using Serverless.Shop.Infrastructure.Shipping;
 
 namespace Serverless.Shop.IntegrationTests.Shipping;
@@ -85,15 +87,17 @@ public sealed class ShippingSettingsTests
     }
 
     [Fact]
-    public void Without_a_webhook_secret_each_process_makes_up_its_own_that_nobody_else_knows()
+    public void Without_a_webhook_secret_there_is_no_default_and_the_carrier_webhook_is_refused_with_503()
     {
-        var first = Read();
-        var second = Read();
+        var settings = Read();
 
-        first.WebhookSecretConfigured.ShouldBeFalse();
-        first.Carrier.WebhookSecret.Length.ShouldBeGreaterThanOrEqualTo(ShippingSettings.MinimumSecretLength);
-        first.Carrier.WebhookSecret.ShouldNotBe(second.Carrier.WebhookSecret);
-        Read(("Shipping:Carrier:WebhookSecret", "a-configured-secret-of-some-length")).Carrier.WebhookSecret.ShouldBe("a-configured-secret-of-some-length");
+        settings.WebhookSecret.State.ShouldBe(SecretState.Missing);
+        var reader = new HmacTrackingWebhookReader("local-carrier", settings.WebhookSecret, TimeProvider.System);
+        // Signed with the empty text the simulator would be left with: refused as not configured, not verified.
+        var body = "{}";
+        var headers = new Dictionary<string, string> { [HmacTrackingWebhookReader.SignatureHeader] = HmacWebhookSignature.Sign(body, "", DateTimeOffset.UtcNow) };
+        Should.Throw<NotConfiguredException>(() => reader.ReadAsync(headers, body, CancellationToken.None));
+        Read(("Shipping:Carrier:WebhookSecret", "a-configured-secret-of-some-length")).WebhookSecret.Value.ShouldBe("a-configured-secret-of-some-length");
     }
 
     [Fact]

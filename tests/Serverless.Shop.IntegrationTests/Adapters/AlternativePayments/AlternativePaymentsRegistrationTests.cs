@@ -3,6 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Serverless.Shop.Domain.Payments;
 using Serverless.Shop.Infrastructure.Payments;
 
+using Serverless.Shop.Infrastructure.Common;
+
+using Serverless.Shop.Domain.Common;
+
 namespace Serverless.Shop.IntegrationTests.Adapters.AlternativePayments;
 
 public sealed class AlternativePaymentsRegistrationTests
@@ -85,9 +89,6 @@ public sealed class AlternativePaymentsRegistrationTests
         error.Message.ShouldContain("Payments:BankTransfer:Bic");
         error.Message.ShouldContain("Payments:BankTransfer:Beneficiary");
         error.Message.ShouldContain("Payments:BankTransfer:DaysToPay");
-        error.Message.ShouldContain("Payments:BankTransfer:WebhookSecret");
-        error.Message.ShouldContain("Payments:PayPal:ClientSecret");
-        error.Message.ShouldContain("Payments:PayPal:WebhookId");
         error.Message.ShouldContain("Payments:PayPal:ApiBase");
         error.Message.ShouldContain("Payments:LocalSimulators");
     }
@@ -98,7 +99,30 @@ public sealed class AlternativePaymentsRegistrationTests
         var withoutSecret = new Dictionary<string, string?>(Azure);
         withoutSecret.Remove("Payments:BankTransfer:WebhookSecret");
 
-        Should.Throw<InvalidOperationException>(() => Build(withoutSecret)).Message.ShouldContain("Payments:BankTransfer:WebhookSecret is required");
+        using var services = Build(withoutSecret);
+
+        var required = services.GetRequiredService<RequiredSecrets>();
+        required.Unresolved.ShouldHaveSingleItem().Key.ShouldBe("Payments:BankTransfer:WebhookSecret");
+        Should.Throw<InvalidOperationException>(required.ThrowIfAnyUnresolved).Message.ShouldContain("Payments:BankTransfer:WebhookSecret: it is not set");
+    }
+
+    [Fact]
+    public void PayPal_without_its_client_secret_and_webhook_id_has_both_unresolved_and_its_webhook_refused_with_503_before_paypal_is_asked()
+    {
+        using var services = Build(new Dictionary<string, string?>
+        {
+            ["Payments:PayPal:ClientId"] = "client-id",
+            ["Payments:PayPal:ClientSecret"] = "@Microsoft.KeyVault(SecretUri=https://kv-shop.vault.azure.net/secrets/paypal-client-secret)",
+            // Nothing listens here: a call to PayPal would fail otherwise than with NotConfiguredException.
+            ["Payments:PayPal:ApiBase"] = "http://127.0.0.1:9/",
+        });
+
+        services.GetRequiredService<RequiredSecrets>().Unresolved.Select(s => (s.Key, s.State)).ShouldBe(
+            [("Payments:PayPal:ClientSecret", SecretState.UnresolvedKeyVaultReference), ("Payments:PayPal:WebhookId", SecretState.Missing)], ignoreOrder: true);
+        var reader = services.GetServices<IPaymentWebhookReader>().Single(r => r.Provider == "paypal");
+        var headers = PayPalWebhookReader.TransmissionHeaders.ToDictionary(h => h.Header, _ => "value");
+        Should.Throw<NotConfiguredException>(() => reader.ReadAsync(headers, "{\"id\":\"WH-1\"}", CancellationToken.None))
+            .Message.ShouldContain("Payments:PayPal:WebhookId");
     }
 
     [Fact]

@@ -6,6 +6,8 @@ using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Payments;
 using Serverless.Shop.Infrastructure.Payments;
 
+using Serverless.Shop.Infrastructure.Common;
+
 namespace Serverless.Shop.IntegrationTests.Adapters.Payments;
 
 public sealed class PaymentsRegistrationTests
@@ -54,10 +56,14 @@ public sealed class PaymentsRegistrationTests
     }
 
     [Fact]
-    public void Stripe_without_its_secrets_stops_the_app_at_startup_naming_both()
+    public void Stripe_without_its_secrets_has_both_unresolved_and_the_startup_check_names_both()
     {
-        var error = Should.Throw<InvalidOperationException>(() => PaymentSettings.Read(Configuration(new() { ["Payments:Card:Provider"] = "stripe" })));
+        var settings = PaymentSettings.Read(Configuration(new() { ["Payments:Card:Provider"] = "stripe" }));
+        var required = new RequiredSecrets();
+        foreach (var secret in settings.RequiredSecrets) required.Add(secret);
 
+        required.Unresolved.Select(s => s.Key).ShouldBe(["Payments:Stripe:SecretKey", "Payments:Stripe:WebhookSecret"], ignoreOrder: true);
+        var error = Should.Throw<InvalidOperationException>(required.ThrowIfAnyUnresolved);
         error.Message.ShouldContain("Payments:Stripe:SecretKey");
         error.Message.ShouldContain("Payments:Stripe:WebhookSecret");
     }
@@ -107,7 +113,8 @@ public sealed class PaymentsRegistrationTests
 
         settings.Simulator!.PageBaseUrl.ShouldBe(new Uri("https://tunnel.example/shop/"));
         Path.IsPathRooted(settings.Simulator.StateFile!).ShouldBeTrue();
-        settings.Simulator.WebhookSecret.ShouldBe(LocalCardSimulatorOptions.DefaultWebhookSecret);
+        // No development default outside the local host: unset, the simulator's webhook secret is unresolved.
+        settings.Simulator.WebhookSecret.State.ShouldBe(SecretState.Missing);
     }
 
     private static ServiceProvider Services(Dictionary<string, string?> settings)
