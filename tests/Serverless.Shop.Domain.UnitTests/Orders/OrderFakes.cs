@@ -134,6 +134,9 @@ internal sealed class FakePaymentGateway(string provider = FakePaymentGateway.Na
     /// <summary>The next call fails with this (a timeout, the provider refusing), before any money moves.</summary>
     public Exception? FailNext { get; set; }
 
+    /// <summary>Refunds are instructions for a person (as a bank's): the result says so and no money moves.</summary>
+    public bool NeedsPerson { get; init; }
+
     public TaskCompletionSource? Hold { get; set; }
     public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -149,7 +152,7 @@ internal sealed class FakePaymentGateway(string provider = FakePaymentGateway.Na
             FailNext = null;
             throw failure;
         }
-        return _byKey.GetOrAdd(idempotencyKey, key => new RefundResult($"re_{key}", amount));
+        return _byKey.GetOrAdd(idempotencyKey, key => new RefundResult($"re_{key}", amount, NeedsPerson));
     }
 }
 
