@@ -18,7 +18,8 @@ namespace Serverless.Shop.Domain.Checkout;
 /// </summary>
 public sealed class CheckoutSteps(
     ManageOrders orders, ICartPricing pricing, ManageStock stock, IPromotionRedemptions redemptions,
-    PaymentGateways gateways, IEnumerable<ICarrier> carriers, ICartStore carts, RecordPayments payments, TimeProvider clock)
+    PaymentGateways gateways, IEnumerable<ICarrier> carriers, ICartStore carts, RecordPayments payments, IEnumerable<IPaymentSearch> searches,
+    TimeProvider clock)
 {
     private static readonly Actor Checkout = Actor.System("checkout");
 
@@ -94,7 +95,11 @@ public sealed class CheckoutSteps(
             return new PaymentStepResult(waiting.Outcome, waiting.PaymentId, null, waiting.Transfer?.PayBy, order.Pricing.Total, waiting.Provider);
         var gateway = gateways.For(order.PaymentMethod);
         if (order.PaymentMethod == PaymentMethod.Card && process.PaymentToken is null && order.Payment is null)
+        {
+            // The checkout may have died between the charge and recording it: the provider knows.
+            if (await FindChargeAsync(order, gateway.Provider, ct) is { } found) return found;
             throw new BusinessRuleViolationException("The checkout was interrupted before the card was charged, and the card details are not kept. Nothing was charged; please order again.");
+        }
         var result = await gateway.ChargeAsync(new PaymentRequest(
             order.Number, order.Pricing.Total, order.PaymentMethod, process.PaymentToken, process.ReturnUrl, order.Email, ChargeKey(order.Number)), ct);
         if (result.Outcome == PaymentOutcome.Captured)
@@ -107,6 +112,21 @@ public sealed class CheckoutSteps(
         await orders.RecordPaymentAttemptAsync(order.Number, OrderPayment.From(result, order.PaymentMethod, order.Pricing.Total), ct);
         var reason = result.Outcome == PaymentOutcome.Declined ? result.Message ?? "The payment was declined." : null;
         return new PaymentStepResult(result.Outcome, result.PaymentId, reason, result.Transfer?.PayBy, order.Pricing.Total, result.Provider);
+    }
+
+    // A restarted card checkout that has no record of a charge asks the provider (the search by order number that
+    // reconciliation uses): a capture is recorded and is the payment. Anything else took no money, and the checkout stops.
+    private async Task<PaymentStepResult?> FindChargeAsync(Order order, string provider, CancellationToken ct)
+    {
+        if (searches.FirstOrDefault(s => s.Provider == provider) is not { } search) return null;
+        var found = (await search.FindByOrderAsync(order.Number, ct)).Where(p => p.OrderId == order.Number).ToList();
+        if (found.FirstOrDefault(p => p.Captured) is { } captured)
+        {
+            var entry = new LedgerEntry(LedgerKeys.Captured(provider, captured.PaymentId), provider, captured.PaymentId, LedgerEntryKind.Captured, captured.Amount, captured.CreatedAt, "checkout");
+            await payments.RecordAsync(order.Number, entry, ct);
+            return new PaymentStepResult(PaymentOutcome.Captured, captured.PaymentId, null, null, captured.Amount, provider, entry.Key);
+        }
+        return null;
     }
 
     /// <summary>
