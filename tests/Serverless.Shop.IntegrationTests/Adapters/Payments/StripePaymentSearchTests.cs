@@ -23,8 +23,9 @@ public sealed class StripePaymentSearchTests : IDisposable
         MaxRetryAttempts = 2,
         RetryBaseDelay = TimeSpan.FromMilliseconds(10),
         MaxRetryDelay = TimeSpan.FromMilliseconds(50),
-        AttemptTimeout = TimeSpan.FromSeconds(5),
-        TotalTimeout = TimeSpan.FromSeconds(20),
+        // Generous: on a loaded machine the first call (Stripe.net warming up) can take seconds, and a retry would be a second request.
+        AttemptTimeout = TimeSpan.FromSeconds(30),
+        TotalTimeout = TimeSpan.FromSeconds(60),
     };
 
     private readonly WireMockServer _stripe = WireMockServer.Start();
@@ -38,7 +39,7 @@ public sealed class StripePaymentSearchTests : IDisposable
 
         var found = await Gateway().FindByOrderAsync(Order, CancellationToken.None);
 
-        var request = _stripe.LogEntries.ShouldHaveSingleItem().RequestMessage;
+        var request = _stripe.LogEntries.ShouldHaveSingleItem(string.Join(" | ", _stripe.LogEntries.Select(e => $"{e.RequestMessage.Method} {e.RequestMessage.Url} -> {e.ResponseMessage.StatusCode}"))).RequestMessage;
         request.Method.ShouldBe("GET");
         request.Query!["query"].ToString().ShouldBe($"metadata['order_id']:'{Order}'");
         found.ShouldBe([
