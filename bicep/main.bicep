@@ -11,11 +11,11 @@ targetScope = 'subscription'
 param environmentName string
 
 @minLength(1)
-@description('Primary region of every resource (and the first Cosmos DB write region). Must offer Flex Consumption.')
+@description('Primary region of every resource, and the one Cosmos DB region the app writes to. Must offer Flex Consumption.')
 param location string
 
 @minLength(1)
-@description('Second Cosmos DB write region. Must differ from location.')
+@description('Cosmos DB failover region: the account accepts writes there too, but the app writes there only if location is lost. Must differ from location.')
 param cosmosSecondaryLocation string
 
 @description('Object id of the person (or pipeline) running azd; given the same data roles as the app. Empty: none.')

@@ -144,6 +144,28 @@ public sealed partial class DocsMatchTemplateTests
         foreach (var secret in TemplateSecrets().Keys) text.ShouldContain($"`{secret}`", customMessage: $"{Configuration} does not name the secret {secret}");
     }
 
+    // ---- azd environment values ------------------------------------------------------------------------------------
+
+    [Fact]
+    public void Deployment_maps_every_azd_environment_value_to_its_parameter_as_the_parameters_file_does()
+    {
+        var file = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Repository.PathOf("bicep/main.parameters.json")))!["parameters"]!.AsObject()
+            .Select(p => (Environment: EnvironmentValue().Match((string)p.Value!["value"]!).Groups[1].Value, Parameter: p.Key))
+            .ToList();
+
+        // A row names environment values in its first cell and, in the same order, their parameters in the second.
+        var documented = new List<(string Environment, string Parameter)>();
+        foreach (var row in MarkdownTable.Find(Deployment, "Deploy", "azd environment value").Rows)
+        {
+            var values = MarkdownTable.CodeSpans(row[0]);
+            var parameters = MarkdownTable.CodeSpans(row[1]).Where(Main.Parameters.ContainsKey).ToList();
+            parameters.Count.ShouldBe(values.Count, $"row '{row[0]}' names {values.Count} values and {parameters.Count} parameters");
+            documented.AddRange(values.Zip(parameters));
+        }
+
+        documented.ShouldBe(file, ignoreOrder: true);
+    }
+
     // ---- Helpers -----------------------------------------------------------------------------------------------------
 
     /// <summary>The row of deployment.md's "What gets created" table for a resource.</summary>
@@ -156,6 +178,9 @@ public sealed partial class DocsMatchTemplateTests
         spans.Count.ShouldBe(1, $"expected one `name` in the cell '{cell}'");
         return spans[0];
     }
+
+    [GeneratedRegex(@"^\$\{([A-Z_]+)")]
+    private static partial Regex EnvironmentValue();
 
     [GeneratedRegex(@"`([a-z][a-z0-9-]*)` \(`(/[A-Za-z]+)`")]
     private static partial Regex ContainerWithKey();

@@ -7,8 +7,10 @@ namespace Serverless.Shop.Infrastructure.Common;
 /// <summary>
 /// Integration events on the Service Bus topic (<c>ServiceBus:TopicName</c>). The body is the event's JSON envelope
 /// (<see cref="ShopJson"/>); the event type is also in Subject and the application property <c>eventType</c>, so
-/// subscriptions filter without reading bodies. MessageId is the event id: the topic's duplicate detection drops a
-/// second publish of the same event (an outbox or a retried function publishing again).
+/// subscriptions filter without reading bodies. MessageId is the event id, which every publisher derives from what
+/// happened (an order's number and history sequence, a low-stock alert's SKU and time), never a fresh random value:
+/// the topic's duplicate detection (bicep/modules/servicebus.bicep, a 1-day window) drops a second publish of the same
+/// event, such as a retried function publishing again. Tests: ServiceBusIntegrationEventsTests, ConsistencyTemplateTests.
 /// </summary>
 /// <remarks>Owns the client it is given and closes it on disposal (the container disposes this singleton at shutdown).</remarks>
 public sealed class ServiceBusIntegrationEvents(ServiceBusClient client, string topicName) : IIntegrationEvents, IAsyncDisposable
@@ -23,6 +25,8 @@ public sealed class ServiceBusIntegrationEvents(ServiceBusClient client, string 
 
     public static ServiceBusMessage ToMessage(IntegrationEvent integrationEvent)
     {
+        // Without an id the service would assign a random one, and a repeated publish would reach subscribers twice.
+        ArgumentException.ThrowIfNullOrWhiteSpace(integrationEvent.Id, nameof(integrationEvent));
         var message = new ServiceBusMessage(JsonSerializer.SerializeToUtf8Bytes(integrationEvent, ShopJson.Options))
         {
             MessageId = integrationEvent.Id,

@@ -120,6 +120,22 @@ public sealed class NotifyOrderChangeSideEffectTests
         stored.PublishedSequences.ShouldBe([paid.Sequence]);
     }
 
+    [Fact]
+    public async Task When_the_record_is_lost_the_repeated_event_has_the_same_id_for_the_topic_to_drop()
+    {
+        await _bed.InStatusAsync(OrderStatus.Paid);
+        var placed = _bed.Messages.Single(m => m.Change == OrderChange.Placed);
+        // The process dies (here: Cosmos DB does not answer) after the publish and before its record.
+        _bed.Store.BeforeNextSave = () => throw new TimeoutException("Cosmos DB did not answer.");
+
+        await Should.ThrowAsync<TimeoutException>(() => Notify.HandleAsync(placed, Ct));
+        await Notify.HandleAsync(placed, Ct);
+
+        // Published twice, as one event: Service Bus duplicate detection drops the second (ConsistencyTemplateTests).
+        _events.Published.Select(e => e.Id).ShouldBe([placed.MessageId, placed.MessageId]);
+        _bed.Stored(placed.Number).PublishedSequences.ShouldBe([placed.Sequence]);
+    }
+
     private sealed class EmailUnavailableException() : Exception("SendGrid answered 503.");
 
     private sealed class TopicUnavailableException() : Exception("Service Bus is unavailable.");

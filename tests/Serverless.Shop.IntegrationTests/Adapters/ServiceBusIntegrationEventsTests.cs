@@ -17,6 +17,25 @@ public sealed class ServiceBusIntegrationEventsTests
     }
 
     [Fact]
+    public void Every_publish_of_one_event_carries_the_same_message_id_and_other_events_another()
+    {
+        // A redelivered queue message builds the event again from the same order entry: same id, same MessageId.
+        var again = Published with { Data = new { sku = "MUG-1", available = 2 } };
+        var other = Published with { Id = "evt_0193" };
+
+        ServiceBusIntegrationEvents.ToMessage(again).MessageId.ShouldBe(ServiceBusIntegrationEvents.ToMessage(Published).MessageId);
+        ServiceBusIntegrationEvents.ToMessage(other).MessageId.ShouldBe("evt_0193");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void An_event_without_an_id_is_refused_rather_than_given_a_random_message_id(string id)
+    {
+        Should.Throw<ArgumentException>(() => ServiceBusIntegrationEvents.ToMessage(Published with { Id = id }));
+    }
+
+    [Fact]
     public void Labels_the_message_with_the_event_type_for_subscription_filters()
     {
         var message = ServiceBusIntegrationEvents.ToMessage(Published);
