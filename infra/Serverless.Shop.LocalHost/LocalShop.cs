@@ -104,7 +104,6 @@ public sealed class LocalShop : IAsyncDisposable
                 ["Email:LocalMailboxPath"] = mailbox,
                 ["Email:From"] = "shop@serverless-shop.example",
                 ["Email:Merchandisers:0"] = "merchandising@serverless-shop.example",
-                ["Auth:LocalSigningKey"] = tokens.SigningKey,
                 ["Payments:LocalSimulators"] = "true",
                 // The simulators' secrets: set here, and only here (the app has no default for any secret). The
                 // carrier's is made up per run, so nobody can forge a tracking update; the others are public values
@@ -119,6 +118,8 @@ public sealed class LocalShop : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(options.Settings);
             builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
             builder.Services.AddShop(builder.Configuration);
+            // The developer tokens' key, as a service: the function app never registers one, so no setting can turn it on there.
+            builder.Services.AddSingleton(new LocalTokenSigningKey(tokens.SigningKey));
             builder.Services.AddSingleton(sp => new FunctionInvoker(sp));
             builder.Services.AddCors();
             builder.Services.AddSingleton(durable);

@@ -36,6 +36,13 @@ public interface IImageProcessor
     /// <summary>The detected format and size, or null when the bytes are not an image the shop accepts.</summary>
     Task<ImageFacts?> IdentifyAsync(Stream content, CancellationToken ct);
 
+    /// <summary>
+    /// The image as it will be stored and published: in its own format, turned upright, with no metadata that says
+    /// who, where or with what it was taken (EXIF with GPS, XMP, IPTC, comments and text chunks).
+    /// </summary>
+    /// <param name="content">An image <see cref="IdentifyAsync"/> accepted, at its start.</param>
+    Task<Stream> WithoutMetadataAsync(Stream content, CancellationToken ct);
+
     /// <summary>Web-ready renditions (WebP) of the original, at the widths the storefront uses.</summary>
     Task<IReadOnlyList<RenderedImage>> RenderAsync(Stream original, CancellationToken ct);
 }

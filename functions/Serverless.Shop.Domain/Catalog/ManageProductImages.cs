@@ -110,7 +110,10 @@ public sealed class ManageProductImages(IProductStore products, IProductImageSto
     private async Task<ProductImage> AddAsync(string productId, string imageId, Stream content, string contentType, string? altText, CancellationToken ct)
     {
         content.Position = 0;
-        var url = await storage.SaveOriginalAsync(productId, imageId, content, contentType, ct);
+        // The original is public: what a camera or an editor wrote into it (a GPS position, an owner's name) is removed
+        // on every path in (direct upload and upload URL both come here). Test: ProductImageMetadataTests.
+        await using var published = await processor.WithoutMetadataAsync(content, ct);
+        var url = await storage.SaveOriginalAsync(productId, imageId, published, contentType, ct);
         var image = new ProductImage(imageId, contentType, altText, ImageStatus.Processing, url, []);
         var added = false;
         try

@@ -11,7 +11,9 @@ using Serverless.Shop.Domain.Administration;
 
 namespace Serverless.Shop.Functions.Http;
 
-public sealed record AuthOptions(string? Authority, string? Audience, bool TrustPlatformPrincipal, string? LocalSigningKey)
+/// <param name="Authority">The Entra ID tenant's authority (e.g. https://login.microsoftonline.com/{tenant}/v2.0): its
+/// OpenID metadata gives the issuer and the signing keys.</param>
+public sealed record AuthOptions(string? Authority, string? Audience, bool TrustPlatformPrincipal)
 {
     /// <summary>Issuer and audience of the tokens the local host mints for developers (never accepted in Azure: no key there).</summary>
     public const string LocalIssuer = "serverless-shop-local";
@@ -20,8 +22,18 @@ public sealed record AuthOptions(string? Authority, string? Audience, bool Trust
     public static AuthOptions From(IConfiguration configuration)
     {
         var section = configuration.GetSection("Auth");
-        return new AuthOptions(section["Authority"], section["Audience"], section.GetValue("TrustPlatformPrincipal", false), section["LocalSigningKey"]);
+        return new AuthOptions(section["Authority"], section["Audience"], section.GetValue("TrustPlatformPrincipal", false));
     }
+}
+
+/// <summary>
+/// The key of the local host's developer tokens. Not a setting: only the local host registers it (as a service, after
+/// <see cref="ShopServices.AddShop"/>), so no app setting can make the function app accept a token signed with it.
+/// Test: EntraSignInTests.The_function_apps_own_registration_refuses_a_dev_token_even_with_the_key_in_its_settings.
+/// </summary>
+public sealed class LocalTokenSigningKey(string base64Key)
+{
+    public SymmetricSecurityKey Key { get; } = RequestAuthenticator.LocalSigningKey(base64Key);
 }
 
 public abstract record Authentication
@@ -39,15 +51,20 @@ public abstract record Authentication
 public sealed class RequestAuthenticator
 {
     private readonly AuthOptions _options;
+    private readonly LocalTokenSigningKey? _localKey;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly ConfigurationManager<OpenIdConnectConfiguration>? _entraMetadata;
 
-    public RequestAuthenticator(AuthOptions options)
+    /// <param name="localKey">Registered by the local host only; the function app has none.</param>
+    /// <param name="metadataRetriever">How the OpenID metadata and keys are fetched: HTTPS only, unless a test serves them from a local double.</param>
+    public RequestAuthenticator(AuthOptions options, LocalTokenSigningKey? localKey = null, IDocumentRetriever? metadataRetriever = null)
     {
         _options = options;
+        _localKey = localKey;
         if (options.Authority is not null)
             _entraMetadata = new ConfigurationManager<OpenIdConnectConfiguration>(
-                options.Authority.TrimEnd('/') + "/.well-known/openid-configuration", new OpenIdConnectConfigurationRetriever(), new HttpDocumentRetriever { RequireHttps = true });
+                options.Authority.TrimEnd('/') + "/.well-known/openid-configuration", new OpenIdConnectConfigurationRetriever(),
+                metadataRetriever ?? new HttpDocumentRetriever { RequireHttps = true });
     }
 
     public async Task<Authentication> AuthenticateAsync(HttpRequest request)
@@ -75,12 +92,12 @@ public sealed class RequestAuthenticator
 
     private async Task<TokenValidationParameters?> ValidationParametersAsync()
     {
-        if (_options.LocalSigningKey is { } key)
+        if (_localKey is { } local)
             return new TokenValidationParameters
             {
                 ValidIssuer = AuthOptions.LocalIssuer,
                 ValidAudience = AuthOptions.LocalAudience,
-                IssuerSigningKey = LocalSigningKey(key),
+                IssuerSigningKey = local.Key,
                 RoleClaimType = "roles",
                 ClockSkew = TimeSpan.FromMinutes(1),
             };
@@ -88,7 +105,7 @@ public sealed class RequestAuthenticator
         var metadata = await _entraMetadata.GetConfigurationAsync(CancellationToken.None);
         return new TokenValidationParameters
         {
-            ValidIssuer = metadata.Issuer,
+            ValidIssuers = EntraIssuers(metadata.Issuer),
             ValidAudiences = [_options.Audience],
             IssuerSigningKeys = metadata.SigningKeys,
             RoleClaimType = "roles",
@@ -97,6 +114,25 @@ public sealed class RequestAuthenticator
     }
 
     public static SymmetricSecurityKey LocalSigningKey(string base64Key) => new(Convert.FromBase64String(base64Key));
+
+    private const string V1IssuerPrefix = "https://sts.windows.net/";
+    private const string V2IssuerPrefix = "https://login.microsoftonline.com/";
+
+    /// <summary>
+    /// The tenant's two issuers. An app registration gets v1 access tokens (iss https://sts.windows.net/{tenant}/) unless
+    /// its manifest asks for v2 (iss https://login.microsoftonline.com/{tenant}/v2.0), whichever authority the metadata
+    /// came from; both are the same tenant, signed with the same keys. Another authority's issuer is taken as it is.
+    /// </summary>
+    public static IReadOnlyList<string> EntraIssuers(string issuer)
+    {
+        string? tenant = null;
+        if (issuer.StartsWith(V1IssuerPrefix, StringComparison.OrdinalIgnoreCase)) tenant = issuer[V1IssuerPrefix.Length..].TrimEnd('/');
+        else if (issuer.StartsWith(V2IssuerPrefix, StringComparison.OrdinalIgnoreCase) && issuer.EndsWith("/v2.0", StringComparison.OrdinalIgnoreCase))
+            tenant = issuer[V2IssuerPrefix.Length..^"/v2.0".Length];
+        return tenant is { Length: > 0 } && !tenant.Contains('/', StringComparison.Ordinal)
+            ? [$"{V1IssuerPrefix}{tenant}/", $"{V2IssuerPrefix}{tenant}/v2.0"]
+            : [issuer];
+    }
 
     // The platform sends base64 JSON: { "auth_typ": ..., "claims": [{ "typ": ..., "val": ... }], "role_typ": ... }.
     private static Authentication FromPlatformPrincipal(string header)

@@ -71,6 +71,74 @@ public sealed class ImageSharpImageProcessor : IImageProcessor
         }
     }
 
+    /// <summary>
+    /// Decodes the image, turns it upright (the EXIF orientation applied to the pixels, so nothing needs the tag), drops
+    /// EXIF (GPS, camera serials, owner), XMP, IPTC, GIF comments and PNG text chunks, and encodes it again in its own
+    /// format. The ICC profile stays: it says how to show the colours (a Display P3 or Adobe RGB photo looks washed out
+    /// without it) and says nothing about who took the picture or where.
+    /// </summary>
+    /// <remarks>
+    /// JPEG and lossy WebP are encoded again at quality <see cref="PublishedQuality"/>: a little loss once, rather than
+    /// publishing the camera's metadata. PNG, GIF and lossless WebP lose nothing. An animated GIF keeps its frames, up
+    /// to a pixel budget (<see cref="MaximumPixels"/> over all frames), so a GIF bomb cannot be decoded in full.
+    /// </remarks>
+    public async Task<Stream> WithoutMetadataAsync(Stream content, CancellationToken ct)
+    {
+        var info = await Image.IdentifyWithFormatAsync(Formats, content, ct);
+        content.Position = 0;
+        var format = info.Format ?? throw new InvalidOperationException("The image was not identified before its metadata was removed.");
+        var configuration = format == GifFormat.Instance ? GifFramesWithin(info.ImageInfo.Width, info.ImageInfo.Height) : Formats;
+
+        using var image = await Image.LoadAsync(configuration, content, ct);
+        image.Mutate(x => x.AutoOrient());
+        RemoveMetadata(image);
+
+        IImageEncoder encoder = format switch
+        {
+            _ when format == JpegFormat.Instance => new JpegEncoder { Quality = PublishedQuality },
+            _ when format == PngFormat.Instance => new PngEncoder(),
+            _ when format == GifFormat.Instance => new GifEncoder(),
+            _ => new WebpEncoder
+            {
+                FileFormat = image.Metadata.GetWebpMetadata().FileFormat,
+                Quality = PublishedQuality,
+                UseAlphaCompression = true,
+            },
+        };
+        var output = new MemoryStream();
+        await image.SaveAsync(output, encoder, ct);
+        output.Position = 0;
+        return output;
+    }
+
+    /// <summary>The quality JPEG and lossy WebP originals are encoded again at.</summary>
+    public const int PublishedQuality = 90;
+
+    // Everything but the ICC profile (see WithoutMetadataAsync), on the image and on each frame.
+    private static void RemoveMetadata(Image image)
+    {
+        image.Metadata.ExifProfile = null;
+        image.Metadata.IptcProfile = null;
+        image.Metadata.XmpProfile = null;
+        image.Metadata.GetPngMetadata().TextData.Clear();
+        image.Metadata.GetGifMetadata().Comments.Clear();
+        foreach (var frame in image.Frames)
+        {
+            frame.Metadata.ExifProfile = null;
+            frame.Metadata.IptcProfile = null;
+            frame.Metadata.XmpProfile = null;
+        }
+    }
+
+    // A decoder for a GIF's frames, as many as fit in the pixel budget (at least the first).
+    private static Configuration GifFramesWithin(int width, int height)
+    {
+        var configuration = CreateConfiguration();
+        var frames = (uint)Math.Clamp(MaximumPixels / Math.Max(1L, (long)width * height), 1, 1000);
+        configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { MaxFrames = frames });
+        return configuration;
+    }
+
     public async Task<IReadOnlyList<RenderedImage>> RenderAsync(Stream original, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
@@ -84,14 +152,7 @@ public sealed class ImageSharpImageProcessor : IImageProcessor
         while (image.Frames.Count > 1) image.Frames.RemoveFrame(1); // renditions are stills: the first frame of an animation
         image.Mutate(x => x.AutoOrient());
         // Photos carry GPS positions, camera serial numbers and owners' names: none of it goes to the storefront.
-        image.Metadata.ExifProfile = null;
-        image.Metadata.IptcProfile = null;
-        image.Metadata.XmpProfile = null;
-        foreach (var frame in image.Frames)
-        {
-            frame.Metadata.ExifProfile = null;
-            frame.Metadata.XmpProfile = null;
-        }
+        RemoveMetadata(image);
 
         var rendered = new List<RenderedImage>(Renditions.Count);
         foreach (var (name, width) in Renditions)

@@ -28,7 +28,8 @@ public static class PaymentsRegistration
             case StripeCardGateway.ProviderName:
                 var stripe = settings.Stripe!;
                 services.AddSingleton(sp => new StripeCardGateway(
-                    // An unresolved key stops the app at startup in Azure; the local host may run on without one, calling nothing.
+                    // An unresolved key stops the function app at startup. The local host runs on: Stripe refuses the
+                    // placeholder, so a card payment fails and nothing is charged.
                     StripeCardGateway.CreateClient(stripe.SecretKey.ValueOrNull ?? "sk_not_configured", stripe.ApiBase),
                     ThirdPartyResilience.Create(StripeCardGateway.ServiceName, ThirdPartyResilienceOptions.Default,
                         sp.GetRequiredService<ILogger<StripeCardGateway>>(), sp.GetRequiredService<TimeProvider>()),

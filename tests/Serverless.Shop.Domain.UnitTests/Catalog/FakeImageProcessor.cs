@@ -27,6 +27,18 @@ internal sealed class FakeImageProcessor : IImageProcessor
         return null;
     }
 
+    public int MetadataRemovals;
+
+    /// <summary>Copies the bytes (the fake formats carry no metadata), counting the calls.</summary>
+    public async Task<Stream> WithoutMetadataAsync(Stream content, CancellationToken ct)
+    {
+        Interlocked.Increment(ref MetadataRemovals);
+        var copy = new MemoryStream();
+        await content.CopyToAsync(copy, ct);
+        copy.Position = 0;
+        return copy;
+    }
+
     /// <summary>Runs just before rendering: lets a test change the world while an image is being rendered.</summary>
     public Action? BeforeRender { get; set; }
 
