@@ -302,15 +302,16 @@ var appSettings = {
   Payments__Card__Provider: 'stripe'
   Payments__Stripe__SecretKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeSecretKeyName})'
   Payments__Stripe__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeWebhookSecretName})'
-  // Tax: managed rates or Stripe Tax (which reuses Payments__Stripe__SecretKey); nothing is taxed from a demo table.
-  Tax__Source: taxSource
-  Tax__DefaultCountry: taxDefaultCountry
   Shipping__Carrier__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${carrierWebhookSecretName})'
 
   Auth__Authority: authAuthority
   Auth__Audience: authAudience
   // App Service authentication is not configured: the app validates bearer tokens itself.
   Auth__TrustPlatformPrincipal: 'false'
+
+  // Tax: managed rates or Stripe Tax (which reuses Payments__Stripe__SecretKey); nothing is taxed from a demo table.
+  Tax__Source: taxSource
+  Tax__DefaultCountry: taxDefaultCountry
 }
 
 module functionApp 'modules/functionapp.bicep' = {

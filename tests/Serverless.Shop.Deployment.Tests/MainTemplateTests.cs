@@ -105,6 +105,8 @@ public sealed partial class MainTemplateTests
                 "Auth__Authority",
                 "Auth__Audience",
                 "Auth__TrustPlatformPrincipal",
+                "Tax__Source",
+                "Tax__DefaultCountry",
             ],
             ignoreOrder: true);
     }
