@@ -8,11 +8,14 @@ using Serverless.Shop.LocalHost.LocalStack;
 namespace Serverless.Shop.IntegrationTests;
 
 /// <summary>One local shop (emulators, every function, real HTTP on a free port) shared by the tests of the collection.</summary>
-public sealed class LocalShopFixture : IAsyncLifetime
+public class LocalShopFixture : IAsyncLifetime
 {
     public LocalShop Shop { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    /// <summary>Settings a fixture for another configuration (a tax source ...) adds over the ones below.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> MoreSettings { get; } = new Dictionary<string, string?>();
+
+    public virtual async Task InitializeAsync()
     {
         var root = RunningLocalStack.FindRepositoryRoot(AppContext.BaseDirectory);
         Shop = await LocalShop.StartAsync(new LocalShopOptions(root)
@@ -30,11 +33,11 @@ public sealed class LocalShopFixture : IAsyncLifetime
                 ["Checkout:ResumeAfterMinutes"] = "0.01",
                 // A minute to pay a bank transfer, so a test sees the deadline pass.
                 ["Payments:BankTransfer:DaysToPay"] = "0.0007",
-            },
+            }.Concat(MoreSettings).ToDictionary(),
         }, NullLogger.Instance, CancellationToken.None);
     }
 
-    public async Task DisposeAsync() => await Shop.DisposeAsync();
+    public virtual async Task DisposeAsync() => await Shop.DisposeAsync();
 
     public HttpClient Client(string? role = null) => Shop.CreateClient(role);
 }
