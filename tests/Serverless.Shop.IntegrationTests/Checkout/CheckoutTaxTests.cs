@@ -59,6 +59,20 @@ public sealed class CheckoutTaxTests(LocalShopFixture fixture)
     }
 
     [Fact]
+    public async Task Carts_read_the_rate_table_once_after_it_changes_and_then_from_the_cache()
+    {
+        var mug = await _shop.ProductInStockAsync(units: 3);
+        var cart = await _shop.CartWithAsync(mug, 1);
+        (await _shop.Admin.PostJsonAsync("api/tax-rates", new { country = "CY", percent = 19 })).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        var afterChange = await _shop.SendAsync(HttpMethod.Get, $"api/carts/{cart.Id}", cart.Token);
+        var cached = await _shop.SendAsync(HttpMethod.Get, $"api/carts/{cart.Id}", cart.Token);
+
+        // The write dropped this instance's cached table: the next pricing reads it (one point read), later ones do not.
+        (afterChange.CosmosCalls() - cached.CosmosCalls()).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_cart_shipping_to_a_place_without_a_rate_is_still_shown_and_warns_that_checkout_will_refuse_it()
     {
         var mug = await _shop.ProductInStockAsync(units: 3);

@@ -145,6 +145,17 @@ public sealed class TaxRateApiTests(LocalShopFixture fixture)
     }
 
     [Fact]
+    public async Task Reading_a_rate_is_one_cosmos_call_and_a_change_two()
+    {
+        var created = await _admin.PostJsonAsync("api/tax-rates", new { country = "MT", percent = 18 });
+        created.CosmosCalls().ShouldBe(2);
+
+        (await _admin.GetAsync("api/tax-rates/MT_standard")).CosmosCalls().ShouldBe(1);
+        (await _admin.GetAsync("api/tax-rates")).CosmosCalls().ShouldBe(1);
+        (await _admin.PutJsonAsync("api/tax-rates/MT_standard", new { percent = 7 }, created.Headers.ETag!.Tag)).CosmosCalls().ShouldBe(3);
+    }
+
+    [Fact]
     public async Task Unknown_and_malformed_ids_are_not_found()
     {
         await ShouldBeProblem(await _admin.GetAsync("api/tax-rates/XX_standard"), HttpStatusCode.NotFound);
