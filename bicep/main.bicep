@@ -44,6 +44,16 @@ param emailFrom string
 @description('Merchandisers who receive low-stock alerts (Email:Merchandisers).')
 param emailMerchandisers string
 
+@allowed([
+  'rates'
+  'stripe'
+])
+@description('Where tax comes from (Tax:Source, docs/pricing.md#tax): rates admins manage through the API, or Stripe Tax (with the card gateway\'s Stripe key). No default: the shop charges no tax it was not told to.')
+param taxSource string
+
+@description('Country (ISO 3166-1 alpha-2) whose tax a cart shows before it has an address (Tax:DefaultCountry); empty for none.')
+param taxDefaultCountry string = ''
+
 @description('Origins allowed to upload product images straight to blob storage from a browser.')
 param uploadCorsAllowedOrigins string[] = [
   '*'
@@ -134,6 +144,11 @@ var cosmosContainers = [
     partitionKeyPath: '/id'
     // Event ids of processed webhooks, kept 30 days to ignore redeliveries.
     defaultTtl: 2592000
+  }
+  {
+    // The managed tax rate table: one document, read whole by pricing (docs/pricing.md#tax).
+    name: 'tax-rates'
+    partitionKeyPath: '/id'
   }
 ]
 var appQueues = [
@@ -350,6 +365,10 @@ var appSettings = {
   Auth__Audience: authAudience
   // App Service authentication is not configured: the app validates bearer tokens itself.
   Auth__TrustPlatformPrincipal: 'false'
+
+  // Tax: managed rates or Stripe Tax (which reuses Payments__Stripe__SecretKey); nothing is taxed from a demo table.
+  Tax__Source: taxSource
+  Tax__DefaultCountry: taxDefaultCountry
 }
 
 module functionApp 'modules/functionapp.bicep' = {

@@ -30,6 +30,9 @@ public sealed record LocalShopOptions(string RepositoryRoot)
 
     public bool SeedDemoCatalog { get; init; } = true;
 
+    /// <summary>Seeds the demo tax rates (<see cref="DemoTaxRates"/>) into an empty rate table; tests keep it, so checkouts to DE are taxed as before.</summary>
+    public bool SeedDemoTaxRates { get; init; } = true;
+
     /// <summary>Overrides host.json's maxPollingInterval, so tests see queue work within a fraction of a second.</summary>
     public TimeSpan? MaxQueuePollingInterval { get; init; }
 
@@ -115,6 +118,7 @@ public sealed class LocalShop : IAsyncDisposable
                 ["Logging:LogLevel:Serverless.Shop"] = "Information",
             });
             builder.Configuration.AddInMemoryCollection(CardSimulatorEndpoints.LocalSettings(options.DataDirectory));
+            builder.Configuration.AddInMemoryCollection(DemoTaxRates.LocalSettings);
             builder.Configuration.AddInMemoryCollection(options.Settings);
             builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
             builder.Services.AddShop(builder.Configuration);
@@ -133,6 +137,7 @@ public sealed class LocalShop : IAsyncDisposable
             var app = built = builder.Build();
             await ProvisionAsync(app.Services, stack, functions, ct);
             app.UseLocalCors();
+            if (options.SeedDemoTaxRates) await DemoTaxRates.SeedIfEmptyAsync(app.Services, ct);
             app.MapGet("/", () => Results.Redirect($"/{hostJson.RoutePrefix}/swagger/ui")).ExcludeFromDescription();
             app.MapCardSimulator(hostJson.RoutePrefix);
             app.MapWalletSimulator(hostJson.RoutePrefix);

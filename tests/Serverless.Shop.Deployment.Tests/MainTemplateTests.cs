@@ -51,6 +51,7 @@ public sealed partial class MainTemplateTests
                 ["coupon-usage"] = ("/code", null),
                 ["orders"] = ("/id", null),
                 ["webhook-events"] = ("/id", 2592000),
+                ["tax-rates"] = ("/id", null),
             },
             ignoreOrder: true);
     }
@@ -114,6 +115,8 @@ public sealed partial class MainTemplateTests
                 "Auth__Authority",
                 "Auth__Audience",
                 "Auth__TrustPlatformPrincipal",
+                "Tax__Source",
+                "Tax__DefaultCountry",
             ],
             ignoreOrder: true);
     }
@@ -149,6 +152,17 @@ public sealed partial class MainTemplateTests
         settings["Media__PublicBaseUrl"].ShouldContain("reference('cdn')");
         settings["Auth__Authority"].ShouldBe("[parameters('authAuthority')]");
         settings["Auth__Audience"].ShouldBe("[parameters('authAudience')]");
+        settings["Tax__Source"].ShouldBe("[parameters('taxSource')]");
+        settings["Tax__DefaultCountry"].ShouldBe("[parameters('taxDefaultCountry')]");
+    }
+
+    [Fact]
+    public void The_tax_source_is_a_required_parameter_that_takes_only_the_real_sources()
+    {
+        var parameter = Main.Parameters["taxSource"]!.AsObject();
+
+        parameter.ContainsKey("defaultValue").ShouldBeFalse("Azure has no default tax source: a deployment must choose one");
+        parameter["allowedValues"]!.AsArray().Select(v => (string)v!).ShouldBe(["rates", "stripe"]);
     }
 
     [Fact]

@@ -12,12 +12,12 @@ namespace Serverless.Shop.IntegrationTests;
 /// <summary>One local shop (emulators, every function, real HTTP on a free port) shared by the tests of the collection.</summary>
 public class LocalShopFixture : IAsyncLifetime
 {
-    /// <summary>Settings a derived fixture changes over the ones below (e.g. a secret left unresolved).</summary>
+    /// <summary>Settings a derived fixture adds or changes over the ones below (a secret left unresolved, another tax source).</summary>
     protected virtual IReadOnlyDictionary<string, string?> OverriddenSettings { get; } = new Dictionary<string, string?>();
 
     public LocalShop Shop { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var root = RunningLocalStack.FindRepositoryRoot(AppContext.BaseDirectory);
         Shop = await LocalShop.StartAsync(new LocalShopOptions(root)
@@ -41,7 +41,7 @@ public class LocalShopFixture : IAsyncLifetime
         }, NullLogger.Instance, CancellationToken.None);
     }
 
-    public async Task DisposeAsync() => await Shop.DisposeAsync();
+    public virtual async Task DisposeAsync() => await Shop.DisposeAsync();
 
     public HttpClient Client(string? role = null) => Shop.CreateClient(role);
 }

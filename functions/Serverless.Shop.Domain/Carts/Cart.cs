@@ -169,6 +169,8 @@ public sealed record CartWarning(string Kind, string Message)
 {
     /// <summary>The line's product or variant is no longer sold; it costs nothing and cannot be checked out.</summary>
     public const string LineUnavailable = "line-unavailable";
+    /// <summary>The shop has no tax rate for the cart's ship-to place: checkout will refuse it (docs/pricing.md#tax).</summary>
+    public const string NoTaxRate = "no-tax-rate";
     /// <summary>The line holds more units than are in stock now.</summary>
     public const string NotEnoughStock = "not-enough-stock";
     /// <summary>A merge wanted more units than a line may hold.</summary>

@@ -275,11 +275,24 @@ public sealed class ManageCarts(
     private async Task<Versioned<CartView>> ViewAsync(Versioned<Cart> versioned, IReadOnlyList<CartWarning> warnings, CancellationToken ct)
     {
         var cart = versioned.Value;
-        var priced = await pricing.PriceAsync(new CartPricingInput(
+        var input = new CartPricingInput(
             cart.Lines.Select(l => new CartLineRef(l.LineId, l.ProductId, l.Sku, l.Quantity)).ToList(),
-            cart.Codes, cart.CustomerId, cart.ShipTo, null), ct);
+            cart.Codes, cart.CustomerId, cart.ShipTo, null);
+        PricedCart priced;
+        CartWarning? noTaxRate = null;
+        try
+        {
+            priced = await pricing.PriceAsync(input, ct);
+        }
+        catch (NoTaxRateException e)
+        {
+            // The shopper still sees the cart (without tax for that place) and why checkout will refuse the address.
+            priced = await pricing.PriceAsync(input with { TaxLocation = null }, ct);
+            noTaxRate = new CartWarning(CartWarning.NoTaxRate, e.Message);
+        }
         var unavailable = priced.Lines.Where(l => l.Problem is not null)
             .Select(l => new CartWarning(CartWarning.LineUnavailable, l.Problem!) { LineId = l.LineId, Sku = l.Sku });
+        if (noTaxRate is not null) unavailable = unavailable.Append(noTaxRate);
         return new Versioned<CartView>(new CartView(
             cart.Id, cart.CustomerId, cart.Lines, cart.Codes, cart.ShipTo, cart.Currency, cart.CreatedAt, cart.UpdatedAt, cart.ExpiresAt,
             priced, [.. warnings, .. unavailable]), versioned.Version);

@@ -34,8 +34,19 @@ public sealed class CheckoutSteps(
         if (order.Payment is not null) return;
         var lines = order.Pricing.Lines.Select(l => new CartLineRef(l.LineId, l.ProductId, l.Sku, l.Quantity)).ToList();
         var codes = order.Pricing.Promotions.Select(p => p.Code).OfType<string>().ToList();
-        var now = await pricing.PriceAsync(new CartPricingInput(
-            lines, codes, order.CustomerId, new TaxLocation(order.ShippingAddress.Country!, order.ShippingAddress.Region), order.Pricing.ShippingFee), ct);
+        PricedCart now;
+        try
+        {
+            // With the full address, so that a tax service (when tax comes from one) calculates the tax again.
+            now = await pricing.PriceAsync(new CartPricingInput(
+                lines, codes, order.CustomerId, new TaxLocation(order.ShippingAddress.Country!, order.ShippingAddress.Region), order.Pricing.ShippingFee)
+                { CheckoutAddress = order.ShippingAddress }, ct);
+        }
+        catch (NoTaxRateException e)
+        {
+            // The rate was removed since the order was placed: the shop no longer sells there.
+            throw new BusinessRuleViolationException($"{e.Message} Nothing was charged.");
+        }
         if (now.Lines.FirstOrDefault(l => l.Problem is not null) is { } gone)
             throw new BusinessRuleViolationException($"{gone.Name} ({gone.Sku}) can no longer be bought: {gone.Problem} Nothing was charged.");
         if (now.Total != order.Pricing.Total)

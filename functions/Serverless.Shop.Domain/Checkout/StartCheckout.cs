@@ -30,7 +30,14 @@ public sealed class StartCheckout(
         var lines = cart.Lines.Select(l => new CartLineRef(l.LineId, l.ProductId, l.Sku, l.Quantity)).ToList();
         var location = new TaxLocation(address.Country!, address.Region);
         var customerId = cart.CustomerId ?? access.CustomerId;
-        var goods = await pricing.PriceAsync(new CartPricingInput(lines, cart.Codes, customerId, location, null), ct);
+        // A destination without a tax rate is refused here, before anything is reserved (docs/pricing.md#tax).
+        async Task<PricedCart> PriceAsync(CartPricingInput pricingInput)
+        {
+            try { return await pricing.PriceAsync(pricingInput, ct); }
+            catch (NoTaxRateException e) { throw e.For("shippingAddress.country"); }
+        }
+
+        var goods = await PriceAsync(new CartPricingInput(lines, cart.Codes, customerId, location, null));
         for (var i = 0; i < goods.Lines.Count; i++)
             if (goods.Lines[i].Problem is { } problem)
                 throw new BusinessRuleViolationException($"{goods.Lines[i].Name} ({goods.Lines[i].Sku}): {problem} Remove it from the cart to check out.", $"lines[{i}]");
@@ -45,7 +52,8 @@ public sealed class StartCheckout(
         var quote = await shippingRates.QuoteAsync(new ShippingQuoteRequest(
             address, lines.Select(l => new ParcelItem(l.Sku, l.Quantity)).ToList(),
             new Money(goods.Subtotal.Amount - goods.DiscountTotal.Amount, goods.Currency)), ct);
-        var priced = await pricing.PriceAsync(new CartPricingInput(lines, cart.Codes, customerId, location, quote.Fee), ct);
+        // The price charged: with a tax service, this is where it calculates the tax (once per checkout).
+        var priced = await PriceAsync(new CartPricingInput(lines, cart.Codes, customerId, location, quote.Fee) { CheckoutAddress = address });
 
         var number = OrderNumbers.New();
         var token = OrderAccessTokens.New();

@@ -1,11 +1,19 @@
 using Serverless.Shop.Domain.Catalog;
 using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Shipping;
 
 namespace Serverless.Shop.Domain.Pricing;
 
 /// <summary>What a cart or checkout asks pricing for. The customer id (if any) decides eligibility; prices come from the catalog.</summary>
 public sealed record CartPricingInput(
-    IReadOnlyList<CartLineRef> Lines, IReadOnlyList<string> Codes, string? CustomerId, TaxLocation? TaxLocation, Money? ShippingFee);
+    IReadOnlyList<CartLineRef> Lines, IReadOnlyList<string> Codes, string? CustomerId, TaxLocation? TaxLocation, Money? ShippingFee)
+{
+    /// <summary>
+    /// The full delivery address, given by checkout when it prices what it will charge: a tax service (if tax comes from
+    /// one) is then asked for the final tax. Carts leave it out and show the estimate (docs/pricing.md#tax).
+    /// </summary>
+    public ShippingAddress? CheckoutAddress { get; init; }
+}
 
 /// <summary>Prices carts; carts and checkout depend on this, <see cref="PriceCart"/> implements it.</summary>
 public interface ICartPricing
@@ -17,11 +25,14 @@ public interface ICartPricing
 /// Prices a cart on the server: reads the lines' products, the live promotions and the customer's profile, and runs the
 /// promotion engine. Carts and checkout both price through here, so a cart shows exactly what checkout will charge.
 /// Reads: one call for all the products, one for the live automatic promotions, one for the codes (when there are
-/// any) and one for the customer, all at once.
+/// any), one for the customer and one for the tax rates (cached like the promotions), all at once. With a tax service,
+/// checkout (<see cref="CartPricingInput.CheckoutAddress"/>) also asks the service, once, for the final tax.
 /// </summary>
+/// <exception cref="NoTaxRateException">The input's place has no tax rate.</exception>
+/// <exception cref="TaxNotConfiguredException">No tax source is configured.</exception>
 public sealed class PriceCart(
     IProductStore products, IPromotionCatalog promotions, ICustomerPricingProfiles customers, PromotionEngine engine,
-    ShopSettings shop, TimeProvider clock) : ICartPricing
+    TaxSource tax, ShopSettings shop, TimeProvider clock) : ICartPricing
 {
     public const string ProductGone = "This product is no longer sold.";
     public const string ProductNotActive = "This product is not available at the moment.";
@@ -51,7 +62,8 @@ public sealed class PriceCart(
         var automaticRead = promotions.ListLiveAutomaticAsync(at, ct);
         var codesRead = codes.Count == 0 ? Task.FromResult<IReadOnlyList<Promotion>>([]) : promotions.FindByCodesAsync(codes, ct);
         var customerRead = customers.GetAsync(input.CustomerId, ct);
-        await Task.WhenAll(productsRead, automaticRead, codesRead, customerRead);
+        var ratesRead = tax.RatesForPricingAsync(ct);
+        await Task.WhenAll(productsRead, automaticRead, codesRead, customerRead, ratesRead);
 
         var byId = productsRead.Result.ToDictionary(p => p.Value.Id, p => p.Value, StringComparer.Ordinal);
         var sellable = new List<PricingLine>(lines.Count);
@@ -66,15 +78,24 @@ public sealed class PriceCart(
         var request = new PricingRequest(shop.Currency, sellable, codes, customerRead.Result ?? PricingCustomer.Guest,
             input.TaxLocation, input.ShippingFee, at);
         var candidates = automaticRead.Result.Concat(codesRead.Result).ToList();
-        var priced = engine.Price(request, candidates);
-        if (problems.Count == 0) return priced;
+        var priced = engine.Price(request, candidates, ratesRead.Result) with { TaxCalculatedAtCheckout = tax.Service is not null };
+        if (problems.Count > 0)
+        {
+            // Back in the cart's order, the unsellable lines at zero among the priced ones.
+            var merged = new List<PricedLine>(lines.Count);
+            var next = 0;
+            for (var i = 0; i < lines.Count; i++)
+                merged.Add(problems.TryGetValue(i, out var unsellable) ? unsellable : priced.Lines[next++]);
+            priced = priced with { Lines = merged };
+        }
 
-        // Back in the cart's order, the unsellable lines at zero among the priced ones.
-        var merged = new List<PricedLine>(lines.Count);
-        var next = 0;
-        for (var i = 0; i < lines.Count; i++)
-            merged.Add(problems.TryGetValue(i, out var unsellable) ? unsellable : priced.Lines[next++]);
-        return priced with { Lines = merged };
+        if (tax.Service is { } service && input.CheckoutAddress is { } address)
+        {
+            var classes = sellable.ToDictionary(l => l.LineId, l => l.TaxClass, StringComparer.Ordinal);
+            var calculation = await service.CalculateAsync(TaxApplication.RequestFor(priced, address, classes), ct);
+            priced = TaxApplication.Apply(priced, calculation);
+        }
+        return priced;
     }
 
     /// <summary>The line as pricing sees it, from the catalog, and why it cannot be bought (null when it can).</summary>

@@ -16,7 +16,13 @@ internal sealed class PricingContext
         Currency = request.Currency;
         Digits = Currencies.MinorDigits(request.Currency);
         PricesIncludeTax = settings.PricesIncludeTax;
+        // An address the request names must have a rate (else NoTaxRateException: checkout refuses it). The shop's home
+        // country stands in before there is an address; when the table does not cover it, the cart shows no tax yet.
         var location = request.TaxLocation ?? settings.DefaultTaxLocation;
+        var required = request.TaxLocation is not null;
+        decimal RateFor(string taxClass) =>
+            location is null ? 0
+            : taxRates.RateFor(location, taxClass) ?? (required ? throw new NoTaxRateException(location) : 0);
 
         var count = request.Lines.Count;
         Lines = new PricingLine[count];
@@ -33,7 +39,7 @@ internal sealed class PricingContext
             Lines[i] = line;
             Quantities[i] = line.Quantity;
             ListTotals[i] = MoneyRounding.ToMinorUnits(start.Amount, Digits) * line.Quantity;
-            TaxRates[i] = taxRates.RateFor(location, string.IsNullOrEmpty(line.TaxClass) ? ProductRules.StandardTaxClass : line.TaxClass);
+            TaxRates[i] = RateFor(string.IsNullOrEmpty(line.TaxClass) ? ProductRules.StandardTaxClass : line.TaxClass);
             BaseLineTotals[i] = LineTotal(i, ListTotals[i]);
             BaseTotal += BaseLineTotals[i];
             Subtotal += ListTotals[i];
@@ -45,7 +51,7 @@ internal sealed class PricingContext
             if (fee.Amount < 0) throw new ArgumentException("The shipping fee is negative.", nameof(request));
             ShippingFee = MoneyRounding.ToMinorUnits(fee.Amount, Digits);
         }
-        ShippingTaxRate = taxRates.RateFor(location, ProductRules.StandardTaxClass);
+        ShippingTaxRate = RateFor(ProductRules.StandardTaxClass);
         BaseShippingTotal = ShippingTotal(ShippingFee ?? 0);
         Targets = new TargetIndex(Lines);
     }

@@ -53,6 +53,12 @@ public sealed record PricedCart(
     Money TaxTotal, Money TotalExcludingTax, Money Total, bool PricesIncludeTax)
 {
     public bool HasProblems => Lines.Any(l => l.Problem is not null);
+
+    /// <summary>
+    /// True when tax comes from a tax service and this is a cart, not a checkout: the tax figures are 0 until checkout
+    /// asks the service (as Shopify and Stripe Checkout show "calculated at checkout"). False when the figures are final.
+    /// </summary>
+    public bool TaxCalculatedAtCheckout { get; init; }
 }
 
 /// <summary>The promotions the engine considers: every live automatic one, plus those whose codes a cart carries.</summary>

@@ -24,15 +24,22 @@ namespace Serverless.Shop.Domain.Pricing;
 /// Lines the cart cannot sell (<see cref="PricedLine.Problem"/>) are not given to the engine: <see cref="PriceCart"/>
 /// adds them afterwards at zero. Usage limits are not the engine's business either (see <see cref="IPromotionRedemptions"/>).
 /// </summary>
-public sealed class PromotionEngine(PricingSettings settings, ITaxRates taxRates)
+public sealed class PromotionEngine(PricingSettings settings, ITaxRates? taxRates = null)
 {
     public PricingSettings Settings { get; } = settings;
 
-    public PricedCart Price(PricingRequest request, IReadOnlyList<Promotion> candidates)
+    /// <summary>Prices with the rates the engine was made with.</summary>
+    public PricedCart Price(PricingRequest request, IReadOnlyList<Promotion> candidates) =>
+        Price(request, candidates, taxRates ?? throw new InvalidOperationException("This engine was made without tax rates: pass them to Price."));
+
+    /// <summary>Prices with <paramref name="rates"/> (the tax source's table, read once per request by <see cref="PriceCart"/>).</summary>
+    /// <exception cref="NoTaxRateException">The request names a place the rates do not cover.</exception>
+    public PricedCart Price(PricingRequest request, IReadOnlyList<Promotion> candidates, ITaxRates rates)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(candidates);
-        var ctx = PricingContext.For(request, Settings, taxRates);
+        ArgumentNullException.ThrowIfNull(rates);
+        var ctx = PricingContext.For(request, Settings, rates);
         var screened = PromotionScreening.Screen(ctx, candidates);
         var scratch = new Scratch(ctx.Lines.Length);
         var outcome = Settings.Strategy == StackingStrategy.InPriorityOrder

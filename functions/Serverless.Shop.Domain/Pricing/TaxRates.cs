@@ -6,9 +6,10 @@ namespace Serverless.Shop.Domain.Pricing;
 /// <summary>The tax rate for goods of a tax class delivered to a place. Rates are fractions: 0.19 is 19 %.</summary>
 public interface ITaxRates
 {
-    /// <param name="location">Where the goods go; null when nobody has said yet (then 0, see <see cref="RateTableTaxRates"/>).</param>
+    /// <param name="location">Where the goods go.</param>
     /// <param name="taxClass">The product's tax class; shipping is taxed as <see cref="ProductRules.StandardTaxClass"/>.</param>
-    decimal RateFor(TaxLocation? location, string taxClass);
+    /// <returns>The rate, or null when the shop has no rate for the place: it must not sell there (see <see cref="RateTableTaxRates"/>).</returns>
+    decimal? RateFor(TaxLocation location, string taxClass);
 }
 
 /// <summary>One row of a rate table: goods of <see cref="TaxClass"/> delivered to <see cref="Country"/> (and <see cref="Region"/>, when set) are taxed at <see cref="Rate"/>.</summary>
@@ -20,9 +21,9 @@ public sealed record TaxRate(string Country, string? Region, string TaxClass, de
 /// <item>the region's row for the class (a region overrides its country);</item>
 /// <item>the country's row for the class;</item>
 /// <item>the region's, then the country's <c>standard</c> row (a class the table does not know is taxed at the standard rate, never at 0, so a typo costs the shop no tax);</item>
-/// <item>0 when the table has no row for the country at all: the shop collects no tax where it is not registered (exports, or a country someone forgot to add: add a row for every country you are registered in).</item>
+/// <item>none (null) otherwise: a place the table does not cover has <b>no rate</b>, and checkout refuses it rather than
+/// tax it at 0. A rate of 0 set on purpose (exports, a zero-rated class) is a rate.</item>
 /// </list>
-/// A null location (no address yet) is taxed at 0 as well; <see cref="PricingSettings.DefaultTaxLocation"/> supplies the shop's home country instead.
 /// </summary>
 public sealed class RateTableTaxRates : ITaxRates
 {
@@ -37,28 +38,38 @@ public sealed class RateTableTaxRates : ITaxRates
                 throw new ArgumentException($"Tax rate country '{rate.Country}' is not an ISO 3166-1 alpha-2 code such as DE.", nameof(rates));
             if (!ProductRules.IsValidTaxClass(rate.TaxClass))
                 throw new ArgumentException($"Tax class '{rate.TaxClass}' (country {country}) must be lower-case letters, digits or hyphens.", nameof(rates));
-            if (rate.Rate is < 0 or >= 1)
-                throw new ArgumentException($"Tax rate {rate.Rate.ToString(CultureInfo.InvariantCulture)} for {country}/{rate.TaxClass} must be a fraction from 0 to below 1 (0.19 for 19 %).", nameof(rates));
+            if (rate.Rate is < 0 or > 1)
+                throw new ArgumentException($"Tax rate {rate.Rate.ToString(CultureInfo.InvariantCulture)} for {country}/{rate.TaxClass} must be a fraction from 0 to 1 (0.19 for 19 %).", nameof(rates));
             var key = (country, Normalise(rate.Region), rate.TaxClass);
             if (!_rates.TryAdd(key, rate.Rate))
                 throw new ArgumentException($"The tax table has two rates for {country}{(key.Item2.Length > 0 ? "/" + key.Item2 : "")}, class {rate.TaxClass}.", nameof(rates));
         }
-        Countries = _rates.Keys.Select(k => k.Country).ToHashSet(StringComparer.Ordinal);
     }
 
-    private IReadOnlySet<string> Countries { get; }
+    public int Count => _rates.Count;
 
-    public decimal RateFor(TaxLocation? location, string taxClass)
+    public decimal? RateFor(TaxLocation location, string taxClass)
     {
-        if (location is null) return 0;
+        ArgumentNullException.ThrowIfNull(location);
         var country = location.Country.Trim().ToUpperInvariant();
-        if (!Countries.Contains(country)) return 0;
         var region = Normalise(location.Region);
         if (region.Length > 0 && _rates.TryGetValue((country, region, taxClass), out var rate)) return rate;
         if (_rates.TryGetValue((country, "", taxClass), out rate)) return rate;
         if (region.Length > 0 && _rates.TryGetValue((country, region, ProductRules.StandardTaxClass), out rate)) return rate;
-        return _rates.GetValueOrDefault((country, "", ProductRules.StandardTaxClass));
+        if (_rates.TryGetValue((country, "", ProductRules.StandardTaxClass), out rate)) return rate;
+        return null;
     }
 
     private static string Normalise(string? region) => region?.Trim().ToUpperInvariant() ?? "";
+}
+
+/// <summary>
+/// The rates a tax service gives only at checkout, as the engine sees them before: nothing yet (0 everywhere), with the
+/// priced cart marked <see cref="PricedCart.TaxCalculatedAtCheckout"/> so that nobody reads the 0 as a rate.
+/// </summary>
+internal sealed class NotYetCalculatedTaxRates : ITaxRates
+{
+    public static readonly NotYetCalculatedTaxRates Instance = new();
+
+    public decimal? RateFor(TaxLocation location, string taxClass) => 0m;
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Payments;
+using Serverless.Shop.Domain.Pricing;
 
 namespace Serverless.Shop.Functions.Http;
 
@@ -32,6 +33,9 @@ public static class Problems
         StaleVersionException e => Create(http, 412, "stale-version", e.Title, e.Message, Field("If-Match", e.Message)),
         VersionRequiredException e => Create(http, 428, "version-required", e.Title, e.Message, Field("If-Match", e.Message)),
         WebhookSignatureException e => Create(http, 401, "bad-signature", e.Title, e.Message),
+        TaxNotConfiguredException e => Create(http, 503, "tax-not-configured", e.Title, e.Message),
+        TaxServiceUnavailableException e => Create(http, 503, "tax-service-unavailable", e.Title, e.Message).WithHeader("Retry-After", "5"),
+        NoTaxRateException e => Create(http, 409, "no-tax-rate", e.Title, e.Message),
         InputTooLargeException e => Create(http, 413, "too-large", e.Title, e.Message),
         NotConfiguredException e => Create(http, 503, "not-configured", e.Title, e.Message),
         UnsupportedContentException e => Create(http, 415, "unsupported-media-type", e.Title, e.Message, Field("Content-Type", e.Message)),

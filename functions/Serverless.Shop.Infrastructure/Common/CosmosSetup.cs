@@ -88,6 +88,8 @@ public sealed class ShopContainers
         ("coupon-usage", "/code", null),
         ("orders", "/id", null),
         ("webhook-events", "/id", (int)TimeSpan.FromDays(30).TotalSeconds),
+        // One document: the managed tax rate table, read whole by pricing and written whole (docs/pricing.md#tax).
+        ("tax-rates", "/id", null),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)
@@ -102,6 +104,7 @@ public sealed class ShopContainers
         CouponUsage = database.GetContainer("coupon-usage");
         Orders = database.GetContainer("orders");
         WebhookEvents = database.GetContainer("webhook-events");
+        TaxRates = database.GetContainer("tax-rates");
         Client = client;
     }
 
@@ -115,6 +118,7 @@ public sealed class ShopContainers
     public Container CouponUsage { get; }
     public Container Orders { get; }
     public Container WebhookEvents { get; }
+    public Container TaxRates { get; }
 
     /// <summary>Creates the database and containers. Only for emulators: in Azure they come from Bicep and the app's identity may not create them.</summary>
     public static async Task CreateIfNotExistsAsync(CosmosClient client, string databaseName, CancellationToken ct)

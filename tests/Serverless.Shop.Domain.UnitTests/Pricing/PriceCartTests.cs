@@ -15,7 +15,7 @@ public sealed class PriceCartTests
     private readonly RateTableTaxRates _rates = new([new("DE", null, "standard", 0.19m), new("DE", null, "reduced", 0.07m)]);
 
     private PriceCart NewPriceCart(StackingStrategy strategy = StackingStrategy.BestForCustomer) =>
-        new(_products, _promotions, _customers, Engine(strategy, pricesIncludeTax: true, rates: _rates), new ShopSettings(Eur), new FixedClock());
+        new(_products, _promotions, _customers, Engine(strategy, pricesIncludeTax: true), TaxSource.FromRates(new FixedTaxRateCatalog(_rates)), new ShopSettings(Eur), new FixedClock());
 
     private static Product Product(
         string id, decimal price, decimal? sale = null, string sku = "SKU-1", ProductStatus status = ProductStatus.Active, string taxClass = "standard",

@@ -61,8 +61,13 @@ internal static class PricingExamples
     public static PromotionTarget Collections(params string[] ids) => new(TargetKind.Collections, ids);
     public static PromotionTarget Tags(params string[] tags) => new(TargetKind.Tags, tags);
 
-    /// <summary>No tax anywhere, so that promotion tests read in plain amounts.</summary>
-    public static readonly ITaxRates NoTax = new RateTableTaxRates([]);
+    /// <summary>A rate of 0 everywhere, so that promotion tests read in plain amounts.</summary>
+    public static readonly ITaxRates NoTax = new ZeroRatesEverywhere();
+
+    private sealed class ZeroRatesEverywhere : ITaxRates
+    {
+        public decimal? RateFor(TaxLocation location, string taxClass) => 0m;
+    }
 
     public static PromotionEngine Engine(
         StackingStrategy strategy = StackingStrategy.BestForCustomer, bool pricesIncludeTax = true, ITaxRates? rates = null, TaxLocation? defaultLocation = null) =>

@@ -36,16 +36,40 @@ public sealed class RateTableTaxRatesTests
     }
 
     [Fact]
-    public void A_country_the_table_does_not_know_and_a_missing_location_are_taxed_at_zero()
+    public void A_country_the_table_does_not_know_has_no_rate_rather_than_zero()
     {
-        Table.RateFor(new TaxLocation("JP", null), "standard").ShouldBe(0m);
-        Table.RateFor(null, "standard").ShouldBe(0m);
+        Table.RateFor(new TaxLocation("JP", null), "standard").ShouldBeNull();
+        Table.RateFor(new TaxLocation("JP", "13"), "reduced").ShouldBeNull();
     }
+
+    [Fact]
+    public void A_rate_of_zero_set_on_purpose_is_a_rate()
+    {
+        Table.RateFor(new TaxLocation("US", null), "standard").ShouldBe(0m);
+        Table.RateFor(new TaxLocation("US", "TX"), "books").ShouldBe(0m);
+    }
+
+    [Fact]
+    public void A_country_with_only_regional_rates_has_no_rate_in_its_other_regions_nor_for_a_class_without_a_standard_rate()
+    {
+        var regional = new RateTableTaxRates([new("CA", "QC", "standard", 0.14975m), new("CH", null, "reduced", 0.026m)]);
+
+        regional.RateFor(new TaxLocation("CA", "QC"), "standard").ShouldBe(0.14975m);
+        regional.RateFor(new TaxLocation("CA", "ON"), "standard").ShouldBeNull();
+        regional.RateFor(new TaxLocation("CA", null), "standard").ShouldBeNull();
+        regional.RateFor(new TaxLocation("CH", null), "reduced").ShouldBe(0.026m);
+        regional.RateFor(new TaxLocation("CH", null), "standard").ShouldBeNull();
+    }
+
+    [Fact]
+    public void A_rate_of_one_hundred_percent_is_the_highest_a_table_takes() =>
+        new RateTableTaxRates([new("DE", null, "standard", 1m)]).RateFor(new TaxLocation("DE", null), "standard").ShouldBe(1m);
 
     [Theory]
     [InlineData("DEU", "standard", 0.19)]
     [InlineData("DE", "Standard", 0.19)]
     [InlineData("DE", "standard", 19)]
+    [InlineData("DE", "standard", 1.01)]
     [InlineData("DE", "standard", -0.01)]
     public void A_table_with_a_bad_row_is_refused(string country, string taxClass, decimal rate) =>
         Should.Throw<ArgumentException>(() => new RateTableTaxRates([new(country, null, taxClass, rate)]));
@@ -156,6 +180,35 @@ public sealed class TaxInPricingTests
 
         engine.Price(Request(Line("a", 119m)), []).TaxTotal.Amount.ShouldBe(19.00m);
         Engine(pricesIncludeTax: true, rates: Rates).Price(Request(Line("a", 119m)), []).TaxTotal.Amount.ShouldBe(0m);
+    }
+
+    [Fact]
+    public void A_destination_without_a_rate_is_refused_naming_the_place_rather_than_taxed_at_zero()
+    {
+        var refusal = Should.Throw<NoTaxRateException>(() => Price(true, Request(Line("a", 119m)) with { TaxLocation = new TaxLocation("JP", "13") }));
+
+        refusal.Location.ShouldBe(new TaxLocation("JP", "13"));
+        refusal.Message.ShouldContain("no tax rate for JP (13)");
+        var field = refusal.For("shippingAddress.country");
+        field.Field.ShouldBe("shippingAddress.country");
+        field.Message.ShouldBe(refusal.Message);
+    }
+
+    [Fact]
+    public void Shipping_to_a_place_without_a_standard_rate_is_refused_even_when_the_goods_class_has_one()
+    {
+        var reducedOnly = new RateTableTaxRates([new("CH", null, "reduced", 0.026m)]);
+
+        Should.Throw<NoTaxRateException>(() => Engine(rates: reducedOnly).Price(Request(Line("book", 10m, taxClass: "reduced")) with { TaxLocation = new TaxLocation("CH", null) }, []));
+    }
+
+    [Fact]
+    public void A_home_country_without_a_rate_prices_a_cart_without_an_address_at_no_tax_and_refuses_nothing()
+    {
+        var cart = Engine(rates: Rates, defaultLocation: new TaxLocation("JP", null)).Price(Request(Line("a", 119m)), []);
+
+        cart.TaxTotal.Amount.ShouldBe(0m);
+        cart.Total.Amount.ShouldBe(119m);
     }
 
     [Fact]
