@@ -81,6 +81,7 @@ public sealed class ImageSharpImageProcessor : IImageProcessor
     /// JPEG and lossy WebP are encoded again at quality <see cref="PublishedQuality"/>: a little loss once, rather than
     /// publishing the camera's metadata. PNG, GIF and lossless WebP lose nothing. An animated GIF keeps its frames, up
     /// to a pixel budget (<see cref="MaximumPixels"/> over all frames), so a GIF bomb cannot be decoded in full.
+    /// Tests: ProductImageMetadataTests (both upload paths, read back from storage), ImageMetadataRemovalTests.
     /// </remarks>
     public async Task<Stream> WithoutMetadataAsync(Stream content, CancellationToken ct)
     {
