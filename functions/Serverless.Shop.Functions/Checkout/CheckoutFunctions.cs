@@ -34,6 +34,7 @@ public sealed class CheckoutFunctions(
     }
 
     [Function("ReceivePaymentWebhook")]
+    [MaximumBodyBytes(MaximumWebhookBytes)]
     [PublicEndpoint(Guard = "the provider's signature over the body (401 when it does not verify)")]
     [ApiDoc("Checkout", "Webhooks of payment providers (stripe, local-card-simulator, bank-transfer, paypal, local-wallet). The signature is the authentication: 401 when it does not verify. A redelivered event is acknowledged and changes nothing")]
     public async Task<IActionResult> PaymentWebhook(
@@ -49,6 +50,7 @@ public sealed class CheckoutFunctions(
     }
 
     [Function("ReceiveCarrierWebhook")]
+    [MaximumBodyBytes(MaximumWebhookBytes)]
     [PublicEndpoint(Guard = "the carrier's signature over the body (401 when it does not verify)")]
     [ApiDoc("Checkout", "Tracking webhooks of carriers (local-carrier): signature checked (401), duplicates ignored, updates applied to the order in the order they happened")]
     public async Task<IActionResult> CarrierWebhook(
