@@ -164,7 +164,9 @@ public sealed class ManageOrders(
             var paymentId = payment.PaymentId ?? order.Number;
             var capture = new LedgerEntry(ledgerKey ?? LedgerKeys.Captured(payment.Provider, paymentId), payment.Provider, paymentId,
                 LedgerEntryKind.Captured, payment.CapturedAmount, now, actor.Id);
-            return OrderDecision.Changed((order with { Payment = payment with { RefundedAmount = new Money(0m, order.Currency) }, PaidAt = now, Ledger = order.Books.With(capture) })
+            // Without a key (a checkout started before the ledger existed) a capture of this payment already recorded is this one.
+            var known = ledgerKey is null && order.Books.Entries.Any(e => e.Kind == LedgerEntryKind.Captured && e.Provider == payment.Provider && e.PaymentId == paymentId);
+            return OrderDecision.Changed((order with { Payment = payment with { RefundedAmount = new Money(0m, order.Currency) }, PaidAt = now, Ledger = known ? order.Ledger : order.Books.With(capture) })
                 .Record(OrderChange.Paid, OrderStatus.Paid, actor.Id, now, $"Payment of {OrderEmails.Format(payment.CapturedAmount)} received.", reference: payment.PaymentId));
         }, ct);
     }

@@ -24,7 +24,7 @@ public static class OrderPaymentRules
     /// </summary>
     public static bool NeedsAttention(Order order) => order.Status switch
     {
-        OrderStatus.PendingPayment => order.Books.HasCapture,
+        OrderStatus.PendingPayment => order.Books.Unrefunded > 0,
         OrderStatus.Cancelled or OrderStatus.Refunded when UnclaimedCapture(order) > 0 => true,
         _ => order.Refunds.Any(r => r.State is RefundState.Failed or RefundState.Pending && OrderRefunds.IsShopInitiated(r.OperationId)),
     };

@@ -45,6 +45,21 @@ public sealed class LedgerTests
     }
 
     [Fact]
+    public async Task A_transfer_recorded_by_its_event_and_marked_paid_without_a_key_counts_once()
+    {
+        // A checkout that started before the ledger existed passes no key; the bank's webhook recorded the transfer by its event.
+        var order = await _bed.Orders.PlaceAsync(Placement(method: PaymentMethod.BankTransfer), Ct);
+        var transfer = new LedgerEntry(LedgerKeys.Transfer(FakePaymentGateway.Name, "evt_bank_1"), FakePaymentGateway.Name, "bt_1",
+            LedgerEntryKind.Captured, Eur(46.50m), _bed.Clock.Now, "evt_bank_1");
+        await _bed.Payments.RecordAsync(order.Number, transfer, Ct);
+
+        var paid = await _bed.Orders.MarkPaidAsync(order.Number, AwaitingTransfer() with { Outcome = PaymentOutcome.Captured, CapturedAmount = Eur(46.50m) }, CheckoutActor, Ct);
+
+        paid.Ledger!.Entries.ShouldHaveSingleItem().ShouldBe(transfer);
+        paid.Refunds.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Marking_an_order_paid_records_its_capture_in_the_ledger()
     {
         var paid = await _bed.InStatusAsync(OrderStatus.Paid);
