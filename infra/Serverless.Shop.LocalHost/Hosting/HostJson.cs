@@ -35,7 +35,8 @@ public sealed record HostJson(string RoutePrefix, QueueSettings Queues, DurableT
 public sealed record QueueSettings(TimeSpan MaxPollingInterval, TimeSpan VisibilityTimeout, int BatchSize, int MaxDequeueCount, string MessageEncoding);
 
 /// <summary>
-/// extensions.durableTask of host.json, as the Durable extension reads it in Azure (its defaults when absent): the task
-/// hub's name, and the Azure Storage provider's partition count and longest wait between polls of an idle queue.
+/// extensions.durableTask of host.json, as the Durable extension reads it in Azure: the task hub's name, and the Azure
+/// Storage provider's partition count and longest wait between polls of an idle queue. When absent: the extension's
+/// hub name outside Azure (TestHubName) and the provider's defaults (4 partitions, 30 s).
 /// </summary>
 public sealed record DurableTaskSettings(string HubName, int PartitionCount, TimeSpan MaxQueuePollingInterval);

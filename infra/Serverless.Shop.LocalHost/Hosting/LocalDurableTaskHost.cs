@@ -48,13 +48,16 @@ public sealed class LocalDurableTaskHost : IAsyncDisposable
 
     /// <summary>
     /// How long a dequeued message stays invisible (the provider's default is 5 minutes for both queues). After a crash,
-    /// the steps that were running are seen again once this has passed, so a few seconds means a restarted host carries
-    /// on within seconds; work that runs longer keeps its messages locked (renewed every <see cref="LockRenewalInterval"/>).
-    /// Azure keeps the provider's defaults: the Functions host renews its locks itself.
+    /// the steps that were running are seen again once this has passed, so a restarted host carries on with them within
+    /// seconds; work that runs longer keeps its messages locked (renewed every <see cref="LockRenewalInterval"/>). Not
+    /// shorter: a message fetched but still waiting in memory for its turn is not renewed, and on this 2-core machine
+    /// under a heavy load (load average 40) 5 s was seen to pass before a step started, which then ran twice (the
+    /// provider copes, but with errors and retries). Azure keeps the provider's defaults: the Functions host renews its
+    /// locks itself.
     /// </summary>
-    public static readonly TimeSpan MessageVisibilityTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan MessageVisibilityTimeout = TimeSpan.FromSeconds(15);
 
-    private static readonly TimeSpan LockRenewalInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan LockRenewalInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>A stop that takes longer than this (storage gone) is left behind; the next start does not need it.</summary>
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);

@@ -17,7 +17,9 @@ namespace Serverless.Shop.LocalHost.Hosting;
 /// polling: the tests and the benchmark wait for every checkout.</item>
 /// <item>Its lifetime is the host's: the sidecar starts it once a worker connects, but stops it from a callback nobody
 /// waits for, so <see cref="StopAsync(bool)"/> runs once and <see cref="LocalDurableTaskHost"/> awaits it before the
-/// next host can start on the same data.</item>
+/// next host can start on the same data. The stop is always forced: a graceful one waits for every orchestration
+/// session in memory to finish, and with the worker already gone some never do (a stop then hung for 20 s); what was
+/// left is picked up by the next host as after a crash.</item>
 /// </list>
 /// Everything else goes straight to the provider.
 /// </summary>
@@ -45,7 +47,7 @@ internal sealed class LocalOrchestrationService(AzureStorageOrchestrationService
 
     public Task StopAsync(bool isForced)
     {
-        lock (_lifetime) return _stopped ??= _started is null ? Task.CompletedTask : inner.StopAsync(isForced);
+        lock (_lifetime) return _stopped ??= _started is null ? Task.CompletedTask : inner.StopAsync(isForced: true);
     }
 
     public Task CreateAsync() => inner.CreateAsync();
