@@ -14,8 +14,10 @@ public enum CrashMoment { Before, After }
 /// <see cref="StartStep"/> (StartCheckout scheduling the orchestration of an order it has written). "Before" stops
 /// before the step does anything; "after" stops once the step's work is done (its Cosmos DB and provider writes) and
 /// before its completion is handed back: to the Durable worker, which records it in the orchestration's history, or to
-/// the caller of the client. The first time the point is reached the host writes <see cref="ReachedMarker"/> and the
-/// point on standard output, and that call never returns; everything else in the host goes on until it is killed.
+/// the caller of the client. The first time the point is reached for an order (or a cart: the key is the step's order
+/// number or cart id) the host writes <see cref="ReachedMarker"/>, the point and the key on standard output, and that
+/// call never returns; everything else in the host goes on until it is killed, so several checkouts can be stopped
+/// at the same point in one host.
 /// </remarks>
 public sealed class CrashPoint
 {
@@ -28,7 +30,7 @@ public sealed class CrashPoint
     /// <summary>The line's prefix on standard output, for the harness that waits for it.</summary>
     public const string ReachedMarker = "CRASH POINT REACHED:";
 
-    private int _reached;
+    private readonly HashSet<string> _reached = new(StringComparer.Ordinal);
 
     public CrashPoint(string step, CrashMoment moment)
     {
@@ -52,13 +54,25 @@ public sealed class CrashPoint
         throw new FormatException($"A crash point is <activity or {SignalStep} or {StartStep}>:before or :after, e.g. CheckoutTakePayment:after; not \"{text}\".");
     }
 
-    /// <summary>Returns at once unless this is the point, reached for the first time: then announces it and never returns.</summary>
-    public Task ReachedAsync(string step, CrashMoment moment)
+    /// <summary>Returns at once unless this is the point, reached for the first time for <paramref name="key"/>: then announces it and never returns.</summary>
+    /// <param name="key">The order number (or the cart id) the step works on.</param>
+    public Task ReachedAsync(string step, CrashMoment moment, string key)
     {
-        if (!string.Equals(step, Step, StringComparison.Ordinal) || moment != Moment || Interlocked.Exchange(ref _reached, 1) != 0)
-            return Task.CompletedTask;
-        Console.Out.WriteLine($"{ReachedMarker} {this}");
+        if (!string.Equals(step, Step, StringComparison.Ordinal) || moment != Moment) return Task.CompletedTask;
+        lock (_reached)
+        {
+            if (!_reached.Add(key)) return Task.CompletedTask;
+        }
+        Console.Out.WriteLine($"{ReachedMarker} {this} {key}");
         Console.Out.Flush();
         return Task.Delay(Timeout.Infinite);
     }
+
+    /// <summary>What an activity works on: its input when that is a string (an order number, a cart id), else the input's orderNumber.</summary>
+    public static string KeyOf(System.Text.Json.JsonElement? input) => input switch
+    {
+        { ValueKind: System.Text.Json.JsonValueKind.String } text => text.GetString() ?? "",
+        { ValueKind: System.Text.Json.JsonValueKind.Object } value when value.TryGetProperty("orderNumber", out var number) => number.ToString(),
+        _ => "",
+    };
 }

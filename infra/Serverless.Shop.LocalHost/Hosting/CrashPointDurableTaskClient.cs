@@ -16,16 +16,16 @@ internal sealed class CrashPointDurableTaskClient(DurableTaskClient inner, Crash
 
     public override async Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default)
     {
-        await crashPoint.ReachedAsync(CrashPoint.SignalStep, CrashMoment.Before);
+        await crashPoint.ReachedAsync(CrashPoint.SignalStep, CrashMoment.Before, instanceId);
         await inner.RaiseEventAsync(instanceId, eventName, eventPayload, cancellation);
-        await crashPoint.ReachedAsync(CrashPoint.SignalStep, CrashMoment.After);
+        await crashPoint.ReachedAsync(CrashPoint.SignalStep, CrashMoment.After, instanceId);
     }
 
     public override async Task<string> ScheduleNewOrchestrationInstanceAsync(TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellation = default)
     {
-        await crashPoint.ReachedAsync(CrashPoint.StartStep, CrashMoment.Before);
+        await crashPoint.ReachedAsync(CrashPoint.StartStep, CrashMoment.Before, options?.InstanceId ?? "");
         var id = await inner.ScheduleNewOrchestrationInstanceAsync(orchestratorName, input, options, cancellation);
-        await crashPoint.ReachedAsync(CrashPoint.StartStep, CrashMoment.After);
+        await crashPoint.ReachedAsync(CrashPoint.StartStep, CrashMoment.After, id);
         return id;
     }
 

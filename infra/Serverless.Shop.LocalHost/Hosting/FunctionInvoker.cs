@@ -56,12 +56,12 @@ public sealed class FunctionInvoker(IServiceProvider services)
     /// </summary>
     public async Task<object?> InvokeActivityAsync(LocalFunction f, JsonElement? input, CancellationToken ct)
     {
-        if (_crashPoint is not null) await _crashPoint.ReachedAsync(f.Name, CrashMoment.Before);
+        if (_crashPoint is not null) await _crashPoint.ReachedAsync(f.Name, CrashMoment.Before, CrashPoint.KeyOf(input));
         var result = await InvokeAsync(f, p =>
             p.ParameterType == typeof(CancellationToken) ? ct
             : input is null || input.Value.ValueKind == JsonValueKind.Null ? null
             : input.Value.Deserialize(p.ParameterType, ShopJson.Options));
-        if (_crashPoint is not null) await _crashPoint.ReachedAsync(f.Name, CrashMoment.After);
+        if (_crashPoint is not null) await _crashPoint.ReachedAsync(f.Name, CrashMoment.After, CrashPoint.KeyOf(input));
         return result;
     }
 

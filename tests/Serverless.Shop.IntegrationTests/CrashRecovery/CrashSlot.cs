@@ -78,74 +78,122 @@ public sealed class CrashSlot : IAsyncDisposable
         return new CrashSlot(stack, LocalHostProcess.HostDll(repositoryRoot), data, FreePort());
     }
 
-    public async Task<CrashResult> RunAsync(CrashCase crashCase)
+    /// <summary>
+    /// Runs the cases that share a crash point in one host: each buys its own order until every order has stopped at the
+    /// point (or time is up), the host is SIGKILLed, the same host restarts on the same data without the crash point,
+    /// and each order is followed until its checks hold or have stopped changing after its checkout ended.
+    /// </summary>
+    public async Task<IReadOnlyList<CrashResult>> RunAsync(IReadOnlyList<CrashCase> cases)
     {
+        var point = cases[0].Point;
+        if (cases.Any(c => c.Point.ToString() != point.ToString())) throw new ArgumentException("The cases of one run share their crash point.", nameof(cases));
         var clock = Stopwatch.StartNew();
-        var shopper = new CrashShopper(new Uri($"http://127.0.0.1:{_port}/"), _tokens, crashCase.Scenario, BankWebhookSecret);
-        CrashOrder? order = null;
-        var killed = false;
         var phases = new System.Text.StringBuilder();
+        var runs = cases.Select(c => new Run(c, new CrashShopper(new Uri($"http://127.0.0.1:{_port}/"), _tokens, c.Scenario, BankWebhookSecret))).ToList();
         try
         {
-            // 1. A host with the crash point: buy until it stops there, then SIGKILL it.
+            // 1. A host with the crash point: buy until every checkout has stopped there, then SIGKILL it.
             var phase = Stopwatch.StartNew();
-            await using (var doomed = await StartHostAsync(crashCase.Point))
+            await using (var doomed = await StartHostAsync(point))
             {
                 phases.Append($"start {phase.Elapsed.TotalSeconds:0.0} s");
                 phase.Restart();
-                order = await shopper.PrepareAsync();
-                killed = await AdvanceUntilAsync(shopper, order, () => doomed.CrashPointReached.IsCompleted, doomed, ReachTimeout);
+                foreach (var run in runs) run.Order = await run.Shopper.PrepareAsync();
+                await AdvanceUntilReachedAsync(runs, doomed);
                 doomed.Kill();
                 phases.Append($", buy until killed {phase.Elapsed.TotalSeconds:0.0} s");
-                if (!killed)
-                    return new CrashResult(crashCase, false, order.Number, [], $"the host never reached {crashCase.Point} within {ReachTimeout.TotalSeconds:0} s. Its output:{Environment.NewLine}{doomed.Tail}", clock.Elapsed) { Phases = phases.ToString() };
+                foreach (var run in runs.Where(r => !r.Killed))
+                    run.Error = $"the host never stopped this checkout at {point} within {ReachTimeout.TotalSeconds:0} s (it stopped {string.Join(", ", doomed.Reached)}). Its output:{Environment.NewLine}{doomed.Tail}";
             }
-            phase.Restart();
 
             // 2. The same host on the same data, with no crash point: the resume timer fires as it would on schedule,
             //    providers redeliver, shoppers press again, until every guarantee holds (or time is up).
+            phase.Restart();
             await using var restarted = await StartHostAsync(null);
             phases.Append($", restart {phase.Elapsed.TotalSeconds:0.0} s");
             phase.Restart();
-            await shopper.RunResumeTimerAsync();
-            var checks = new ExactlyOnceChecks(shopper, crashCase, DataDirectory, _events);
-            IReadOnlyList<Check> last = [];
+            await runs[0].Shopper.RunResumeTimerAsync();
             var deadline = Stopwatch.StartNew();
             var resumedAgain = false;
-            var (lastSeen, unchangedSince) = ("", TimeSpan.Zero);
-            while (true)
+            while (runs.Any(r => r.Killed && !r.Judged) && deadline.Elapsed < FinishTimeout && !restarted.HasExited)
             {
-                try { await shopper.AdvanceAsync(order); }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException) { }
                 await _events.DrainAsync();
-                last = await checks.RunAsync(order);
-                if (last.All(c => c.Held))
-                {
-                    await Task.Delay(Settle);
-                    await _events.DrainAsync();
-                    last = await checks.RunAsync(order);
-                    break;
-                }
-                // A checkout that ended (processing or cancelled) and whose checks no longer change has nothing more to show.
-                var seen = string.Join("|", last.Select(c => $"{c.Held}{c.Seen}"));
-                if (seen != lastSeen) (lastSeen, unchangedSince) = (seen, deadline.Elapsed);
-                else if (await EndedAsync(shopper, order) && deadline.Elapsed - unchangedSince > Unchanged) break;
-                if (deadline.Elapsed > FinishTimeout || restarted.HasExited) break;
+                foreach (var run in runs.Where(r => r.Killed && !r.Judged)) await FollowAsync(run, deadline.Elapsed);
                 // A checkout placed just before the kill may not be old enough yet for the timer's first run: run it once more.
                 if (!resumedAgain && deadline.Elapsed > TimeSpan.FromSeconds(5))
                 {
                     resumedAgain = true;
-                    await shopper.RunResumeTimerAsync();
+                    await runs[0].Shopper.RunResumeTimerAsync();
                 }
                 await Task.Delay(300);
             }
+            await Task.Delay(Settle);
+            await _events.DrainAsync();
+            foreach (var run in runs.Where(r => r.Killed)) run.Checks = await run.ChecksAsync(DataDirectory, _events);
             phases.Append($", finish {phase.Elapsed.TotalSeconds:0.0} s");
-            var error = restarted.HasExited ? $"the restarted host exited. Its output:{Environment.NewLine}{restarted.Tail}" : null;
-            return new CrashResult(crashCase, true, order.Number, last, error, clock.Elapsed) { Phases = phases.ToString() };
+            if (restarted.HasExited)
+                foreach (var run in runs) run.Error ??= $"the restarted host exited. Its output:{Environment.NewLine}{restarted.Tail}";
         }
         catch (Exception e)
         {
-            return new CrashResult(crashCase, killed, order?.Number, [], $"{e.GetType().Name}: {e.Message}", clock.Elapsed) { Phases = phases.ToString() };
+            foreach (var run in runs) run.Error ??= $"{e.GetType().Name}: {e.Message}";
+        }
+        return runs.Select(r => new CrashResult(r.Case, r.Killed, r.Order?.Number, r.Checks, r.Error, clock.Elapsed) { Phases = phases.ToString() }).ToList();
+    }
+
+    // One step of following an order after the restart: move it on, check it, and judge it once its checks hold, or once
+    // its checkout has ended and the checks have stopped changing.
+    private async Task FollowAsync(Run run, TimeSpan now)
+    {
+        try { await run.Shopper.AdvanceAsync(run.Order!); }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException) { }
+        run.Checks = await run.ChecksAsync(DataDirectory, _events);
+        if (run.Checks.All(c => c.Held)) { run.Judged = true; return; }
+        var seen = string.Join("|", run.Checks.Select(c => $"{c.Held}{c.Seen}"));
+        if (seen != run.LastSeen) (run.LastSeen, run.UnchangedSince) = (seen, now);
+        else if (now - run.UnchangedSince > Unchanged && await EndedAsync(run.Shopper, run.Order!)) run.Judged = true;
+    }
+
+    /// <summary>One case of a run: its shopper, its order and what became of it.</summary>
+    private sealed class Run(CrashCase crashCase, CrashShopper shopper)
+    {
+        public CrashCase Case { get; } = crashCase;
+        public CrashShopper Shopper { get; } = shopper;
+        public CrashOrder? Order { get; set; }
+        public bool Killed { get; set; }
+        public bool Judged { get; set; }
+        public string? Error { get; set; }
+        public IReadOnlyList<Check> Checks { get; set; } = [];
+        public string LastSeen { get; set; } = "";
+        public TimeSpan UnchangedSince { get; set; }
+        public Task? Move { get; set; }
+
+        public Task<IReadOnlyList<Check>> ChecksAsync(string dataDirectory, IntegrationEventLog events) =>
+            new ExactlyOnceChecks(Shopper, Case, dataDirectory, events).RunAsync(Order!);
+
+        /// <summary>The host announced this checkout at its crash point (by order number or cart id; StartCheckout's before it has a number, by count).</summary>
+        public bool ReachedIn(IReadOnlyList<string> reached, int cases) =>
+            (Order?.Number is { } number && reached.Contains(number)) || (Order is { } order && reached.Contains(order.CartId))
+            || (Case.Point.Step == CrashPoint.StartStep && reached.Count >= cases);
+    }
+
+    // Moves every checkout on until each has stopped at the crash point (or time is up); a move that meets the
+    // stopped host is left hanging (it dies with the host), and never repeated beside itself.
+    private static async Task AdvanceUntilReachedAsync(List<Run> runs, LocalHostProcess host)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < ReachTimeout && !host.HasExited)
+        {
+            var reached = host.Reached;
+            foreach (var run in runs) run.Killed = run.ReachedIn(reached, runs.Count);
+            if (runs.All(r => r.Killed)) return;
+            foreach (var run in runs.Where(r => !r.Killed && (r.Move is null || r.Move.IsCompleted)))
+            {
+                if (run.Move?.Exception is { } failed && failed.InnerException is not (HttpRequestException or TaskCanceledException))
+                    throw failed.InnerException!;
+                run.Move = run.Shopper.AdvanceAsync(run.Order!);
+            }
+            await Task.Delay(250);
         }
     }
 
@@ -156,26 +204,6 @@ public sealed class CrashSlot : IAsyncDisposable
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         return await LocalHostProcess.StartAsync(_hostDll, _port, DataDirectory, _stack.StorageConnectionString, _stack.CosmosConnectionString, Settings, crashPoint, timeout.Token);
-    }
-
-    // Moves the checkout on until the condition holds (true) or time is up (false); a move that meets the dying host fails quietly.
-    private static async Task<bool> AdvanceUntilAsync(CrashShopper shopper, CrashOrder order, Func<bool> reached, LocalHostProcess host, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        Task? move = null;
-        while (!reached() && clock.Elapsed < timeout && !host.HasExited)
-        {
-            // One move at a time: a move held up by the host stopping at its crash point is not repeated beside itself.
-            if (move is null || move.IsCompleted)
-            {
-                if (move?.Exception is { } failed && failed.InnerException is not (HttpRequestException or TaskCanceledException))
-                    throw failed.InnerException!;
-                move = shopper.AdvanceAsync(order);
-            }
-            await Task.WhenAny(move, host.CrashPointReached, Task.Delay(TimeSpan.FromSeconds(1)));
-            if (!reached() && move.IsCompleted) await Task.Delay(200);
-        }
-        return reached();
     }
 
     private static int FreePort()

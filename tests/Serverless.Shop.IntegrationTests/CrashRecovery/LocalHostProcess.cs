@@ -6,7 +6,7 @@ namespace Serverless.Shop.IntegrationTests.CrashRecovery;
 /// <summary>
 /// The local host (infra/Serverless.Shop.LocalHost) as a real child process: its built dll, on emulators this test
 /// process keeps running, with its own data directory and port, optionally with a crash point (--crash-at) where it
-/// stops dead for <see cref="Kill"/> to SIGKILL it. Killing it leaves the emulators and the data as they are.
+/// stops dead (once per checkout) for <see cref="Kill"/> to SIGKILL it. Killing it leaves the emulators and the data as they are.
 /// </summary>
 public sealed class LocalHostProcess : IAsyncDisposable
 {
@@ -15,7 +15,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
-    private readonly TaskCompletionSource<string> _crashPointReached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> _reached = [];
 
     private LocalHostProcess(Process process, Uri baseAddress)
     {
@@ -25,8 +25,11 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    /// <summary>Completes with the crash point's line when the host has stopped there.</summary>
-    public Task<string> CrashPointReached => _crashPointReached.Task;
+    /// <summary>The keys (order numbers, cart ids) of the checkouts the host has stopped at its crash point so far.</summary>
+    public IReadOnlyList<string> Reached
+    {
+        get { lock (_reached) return _reached.ToList(); }
+    }
 
     public bool HasExited => _process.HasExited;
 
@@ -136,7 +139,12 @@ public sealed class LocalHostProcess : IAsyncDisposable
             _tail.Enqueue(line);
             while (_tail.Count > TailLines) _tail.Dequeue();
         }
-        if (line.StartsWith(CrashPoint.ReachedMarker, StringComparison.Ordinal)) _crashPointReached.TrySetResult(line);
+        if (line.StartsWith(CrashPoint.ReachedMarker, StringComparison.Ordinal))
+        {
+            // "CRASH POINT REACHED: Step:moment key"
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            lock (_reached) _reached.Add(parts.Length >= 5 ? parts[4] : "");
+        }
     }
 
     public ValueTask DisposeAsync()
