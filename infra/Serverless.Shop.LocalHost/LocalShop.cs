@@ -29,7 +29,10 @@ public sealed record LocalShopOptions(string RepositoryRoot)
 
     public bool SeedDemoCatalog { get; init; } = true;
 
-    /// <summary>Overrides host.json's maxPollingInterval, so tests see queue work within a fraction of a second.</summary>
+    /// <summary>
+    /// Overrides host.json's longest waits between polls of an idle queue (the queue triggers' maxPollingInterval and
+    /// Durable's maxQueuePollingInterval), so tests see queue work and durable timers within a fraction of a second.
+    /// </summary>
     public TimeSpan? MaxQueuePollingInterval { get; init; }
 
     /// <summary>False leaves timer functions to <see cref="LocalShop.RunTimerAsync"/>: tests decide when a timer fires.</summary>
@@ -88,6 +91,7 @@ public sealed class LocalShop : IAsyncDisposable
         var functions = FunctionCatalog.Discover(FunctionApp);
         var hostJson = HostJson.Load(Path.Combine(options.RepositoryRoot, "host.json"));
         var queueSettings = options.MaxQueuePollingInterval is { } cap ? hostJson.Queues with { MaxPollingInterval = cap } : hostJson.Queues;
+        var durableSettings = options.MaxQueuePollingInterval is { } durableCap ? hostJson.DurableTask with { MaxQueuePollingInterval = durableCap } : hostJson.DurableTask;
 
         var stack = options.RunningEmulators is { } running
             ? RunningLocalStack.Attach(running.Storage, running.Cosmos, logger)
@@ -97,7 +101,8 @@ public sealed class LocalShop : IAsyncDisposable
         {
             // Orchestrations call back into the app's functions, so the invoker is resolved once the app is built.
             WebApplication? built = null;
-            durable = await LocalDurableTaskHost.StartAsync(functions, () => built!.Services.GetRequiredService<FunctionInvoker>(), DurableLogging, ct);
+            durable = await LocalDurableTaskHost.StartAsync(functions, () => built!.Services.GetRequiredService<FunctionInvoker>(),
+                new LocalDurableTaskOptions(stack.StorageConnectionString, durableSettings), DurableLogging, ct);
             var tokens = DevTokens.LoadOrCreate(options.DataDirectory, TimeProvider.System);
             var mailbox = options.DataDirectory is null ? Path.Combine(Path.GetTempPath(), "serverless-shop-mailbox-" + Guid.NewGuid().ToString("N")) : Path.Combine(options.DataDirectory, "mailbox");
 

@@ -36,6 +36,9 @@ public sealed class LocalShopFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Shop.DisposeAsync();
 
+    /// <summary>A shop a test started itself (on a data directory of its own), to use with the helpers that take a fixture; the test disposes the shop.</summary>
+    public static LocalShopFixture For(LocalShop shop) => new() { Shop = shop };
+
     public HttpClient Client(string? role = null) => Shop.CreateClient(role);
 }
 

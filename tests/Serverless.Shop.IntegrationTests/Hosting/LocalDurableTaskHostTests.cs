@@ -9,11 +9,12 @@ using Serverless.Shop.LocalHost.Hosting;
 namespace Serverless.Shop.IntegrationTests.Hosting;
 
 /// <summary>
-/// The local host runs orchestrator and activity functions in process, and binds [DurableClient]. These sample
-/// functions (not part of the app) exercise the parts the checkout relies on: typed inputs and outputs through the
-/// shop's JSON (enums as strings), activities, durable timers and external events.
+/// The local host runs orchestrator and activity functions in process on the Azure Storage provider (here against an
+/// in-memory Azurite), and binds [DurableClient]. These sample functions (not part of the app) exercise the parts the
+/// checkout relies on: typed inputs and outputs through the shop's JSON (enums as strings), activities, durable timers
+/// and external events.
 /// </summary>
-public sealed class LocalDurableTaskHostTests : IAsyncLifetime
+public sealed class LocalDurableTaskHostTests(AzuriteStackFixture stack) : IClassFixture<AzuriteStackFixture>, IAsyncLifetime
 {
     private IReadOnlyList<LocalFunction> _functions = [];
     private ServiceProvider _services = null!;
@@ -25,7 +26,10 @@ public sealed class LocalDurableTaskHostTests : IAsyncLifetime
         var services = new ServiceCollection();
         services.AddSingleton(sp => new FunctionInvoker(sp));
         ServiceProvider? provider = null;
-        _durable = await LocalDurableTaskHost.StartAsync(_functions, () => provider!.GetRequiredService<FunctionInvoker>(), NullLoggerFactory.Instance, CancellationToken.None);
+        // A task hub per test on the class's Azurite, so no test sees another's instances.
+        var settings = new DurableTaskSettings(AzuriteStackFixture.NewTaskHubName(), PartitionCount: 4, MaxQueuePollingInterval: TimeSpan.FromMilliseconds(200));
+        _durable = await LocalDurableTaskHost.StartAsync(_functions, () => provider!.GetRequiredService<FunctionInvoker>(),
+            new LocalDurableTaskOptions(stack.Stack.StorageConnectionString, settings), NullLoggerFactory.Instance, CancellationToken.None);
         services.AddSingleton(_durable);
         _services = provider = services.BuildServiceProvider();
     }
@@ -63,8 +67,9 @@ public sealed class LocalDurableTaskHostTests : IAsyncLifetime
     [Fact]
     public async Task An_orchestration_waits_for_an_external_event_and_a_durable_timer_decides_when_none_comes()
     {
-        await _durable.Client.ScheduleNewOrchestrationInstanceAsync("SampleApproval", new SampleParcel(1, SampleSize.Small), new StartOrchestrationOptions("approved"));
-        await _durable.Client.ScheduleNewOrchestrationInstanceAsync("SampleApproval", new SampleParcel(1, SampleSize.Small), new StartOrchestrationOptions("ignored"));
+        // A minute for the approval that comes (a busy machine must not make it late), two seconds for the one that does not.
+        await _durable.Client.ScheduleNewOrchestrationInstanceAsync("SampleApproval", new SampleApprovalRequest(TimeoutSeconds: 60), new StartOrchestrationOptions("approved"));
+        await _durable.Client.ScheduleNewOrchestrationInstanceAsync("SampleApproval", new SampleApprovalRequest(TimeoutSeconds: 2), new StartOrchestrationOptions("ignored"));
         await _durable.Client.WaitForInstanceStartAsync("approved", CancellationToken.None);
         await _durable.Client.RaiseEventAsync("approved", "Approval", "yes");
 
@@ -81,6 +86,8 @@ public enum SampleSize { Small, Large }
 public sealed record SampleParcel(int Items, SampleSize Size);
 
 public sealed record SampleResult(int Grams, SampleSize Size);
+
+public sealed record SampleApprovalRequest(int TimeoutSeconds);
 
 /// <summary>Functions written exactly as the app writes them, for the tests above only.</summary>
 public sealed class SampleDurableFunctions
@@ -103,9 +110,10 @@ public sealed class SampleDurableFunctions
     [Function("SampleApproval")]
     public static async Task<string> Approval([OrchestrationTrigger] TaskOrchestrationContext context)
     {
+        var request = context.GetInput<SampleApprovalRequest>()!;
         using var timeout = new CancellationTokenSource();
         var approval = context.WaitForExternalEvent<string>("Approval", timeout.Token);
-        var timer = context.CreateTimer(context.CurrentUtcDateTime.AddSeconds(2), timeout.Token);
+        var timer = context.CreateTimer(context.CurrentUtcDateTime.AddSeconds(request.TimeoutSeconds), timeout.Token);
         var winner = await Task.WhenAny(approval, timer);
         timeout.Cancel();
         return winner == approval ? $"approved: {approval.Result}" : "timed out";
