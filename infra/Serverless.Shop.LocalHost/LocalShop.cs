@@ -126,6 +126,16 @@ public sealed class LocalShop : IAsyncDisposable
                 ["Logging:LogLevel:Serverless.Shop"] = "Information",
             });
             builder.Configuration.AddInMemoryCollection(CardSimulatorEndpoints.LocalSettings(options.DataDirectory));
+            if (options.DataDirectory is not null)
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Payments:LocalWallet:StateFile"] = Path.Combine(options.DataDirectory, "wallet-simulator", "sessions.json") });
+            if (options.Port != 0)
+            {
+                // The simulators' pages are on this host. With a fixed port their address is known before the Durable
+                // worker starts, which after a restart replays a payment step before the web host listens: the replayed
+                // step must give the same 3-D Secure redirect as the first (found by the crash tests, CrashMatrixTests).
+                var pages = $"http://localhost:{options.Port}/";
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Payments:CardSimulator:PageBaseUrl"] = pages, ["Simulators:BaseUrl"] = pages });
+            }
             builder.Configuration.AddInMemoryCollection(options.Settings);
             builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
             builder.Services.AddShop(builder.Configuration);

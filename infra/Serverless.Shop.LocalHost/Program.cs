@@ -9,7 +9,8 @@ var root = RunningLocalStack.FindRepositoryRoot(AppContext.BaseDirectory);
 var port = args.SkipWhile(a => a != "--port").Skip(1).Select(int.Parse).DefaultIfEmpty(7071).First();
 // For the crash tests (tests/Serverless.Shop.IntegrationTests/CrashRecovery), which run this host as a child process:
 // its own data directory, emulators they keep running across its restarts, settings over the local defaults
-// (--setting Checkout:PaymentActionMinutes=2, repeatable), and a crash point where it stops for them to kill it.
+// (--setting Checkout:PaymentActionMinutes=2, repeatable), queues polled more often (--max-queue-polling-interval
+// 00:00:00.2), and a crash point where it stops for them to kill it (--crash-at CheckoutTakePayment:after).
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var dataDirectory = Path.GetFullPath(Option("--data-dir") ?? Path.Combine(root, ".local"));
 (string, string)? runningEmulators = (Option("--storage-connection-string"), Option("--cosmos-connection-string")) switch
@@ -21,6 +22,7 @@ var dataDirectory = Path.GetFullPath(Option("--data-dir") ?? Path.Combine(root, 
 var settings = args.Select((a, i) => (a, i)).Where(x => x.a == "--setting" && x.i + 1 < args.Length).Select(x => args[x.i + 1].Split('=', 2))
     .ToDictionary(kv => kv[0], string? (kv) => kv.Length == 2 ? kv[1] : throw new ArgumentException($"--setting takes Key=Value, not {kv[0]}."));
 var crashPoint = Option("--crash-at") is { } crashAt ? CrashPoint.Parse(crashAt) : null;
+TimeSpan? maxQueuePolling = Option("--max-queue-polling-interval") is { } polling ? TimeSpan.Parse(polling, System.Globalization.CultureInfo.InvariantCulture) : null;
 
 // Ctrl+C before the host is up cancels the start; once it is up, the web host's own lifetime handles Ctrl+C and SIGTERM.
 using var starting = new CancellationTokenSource();
@@ -28,7 +30,7 @@ ConsoleCancelEventHandler cancelStart = (_, e) => { e.Cancel = true; starting.Ca
 Console.CancelKeyPress += cancelStart;
 await using var shop = await LocalShop.StartAsync(new LocalShopOptions(root)
 {
-    Port = port, DataDirectory = dataDirectory, RunningEmulators = runningEmulators, Settings = settings, CrashPoint = crashPoint,
+    Port = port, DataDirectory = dataDirectory, RunningEmulators = runningEmulators, Settings = settings, CrashPoint = crashPoint, MaxQueuePollingInterval = maxQueuePolling,
 }, logger, starting.Token);
 Console.CancelKeyPress -= cancelStart;
 

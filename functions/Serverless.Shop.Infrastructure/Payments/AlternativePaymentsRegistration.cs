@@ -91,7 +91,8 @@ public sealed record AlternativePaymentsSettings(BankTransferOptions? BankTransf
         {
             var secret = Secret(Value("Payments:LocalWallet:WebhookSecret") ?? DevelopmentWalletWebhookSecret, "Payments:LocalWallet:WebhookSecret", problems);
             var baseUrl = HttpUrl(Value("Simulators:BaseUrl"), "Simulators:BaseUrl", problems) ?? DefaultSimulatorsBaseUrl;
-            wallet = new LocalWalletOptions(secret, baseUrl);
+            var stateFile = Value("Payments:LocalWallet:StateFile");
+            wallet = new LocalWalletOptions(secret, baseUrl, stateFile is null ? null : Path.GetFullPath(stateFile));
         }
 
         if (problems.Count > 0)

@@ -23,7 +23,7 @@ public sealed class CrashMatrixFixture : IAsyncLifetime
 
     public static int Workers => int.TryParse(Environment.GetEnvironmentVariable("SHOP_CRASH_WORKERS"), out var n) && n > 0 ? n : 2;
 
-    public static int CheckoutsPerHost => int.TryParse(Environment.GetEnvironmentVariable("SHOP_CRASH_PER_HOST"), out var n) && n > 0 ? n : 2;
+    public static int CheckoutsPerHost => int.TryParse(Environment.GetEnvironmentVariable("SHOP_CRASH_PER_HOST"), out var n) && n > 0 ? n : 6;
 
     public static IReadOnlyList<CrashCase> Cases =>
         Environment.GetEnvironmentVariable("SHOP_CRASH_CASES") is { Length: > 0 } filter

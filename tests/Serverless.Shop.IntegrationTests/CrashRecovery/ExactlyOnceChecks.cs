@@ -93,7 +93,16 @@ public sealed class ExactlyOnceChecks(CrashShopper shopper, CrashCase crashCase,
                 ? new Check("one charge, one full refund", charges.Count == 1 && taken.Count == 1 && refunds.Count == 1 && refunds[0].Amount.Amount == total && refunded == total, seen)
                 : new Check("one charge, no refund", charges.Count == 1 && taken.Count == 1 && taken[0].Amount.Amount == total && refunds.Count == 0 && captured == total, seen);
         }
-        // Wallet sessions and bank transfers leave no simulator record that outlives the host: the order's payment is the record.
+        if (crashCase.Scenario == CrashScenario.Wallet)
+        {
+            // The local wallet's own records (its state file under the host's data directory): one session per charge.
+            var sessions = WalletSessions().Where(w => w.GetProperty("orderId").GetString() == number).ToList();
+            var approved = sessions.Count(w => w.GetProperty("state").GetString() == "approved");
+            var walletRefunded = sessions.Sum(w => w.GetProperty("refunded").GetDecimal());
+            return new Check("one wallet payment, no refund", sessions.Count == 1 && approved == 1 && walletRefunded == 0m && captured == total,
+                $"{sessions.Count} session(s) [{string.Join(", ", sessions.Select(w => $"{w.GetProperty("state").GetString()} {w.GetProperty("amount").GetProperty("amount").GetDecimal()}"))}], refunded {walletRefunded}; order captured {captured}, refunded {refunded}");
+        }
+        // A bank transfer has no provider record here (the bank's statement is outside the shop): the order's payment is the record.
         var description = $"order captured {captured} of {total}, refunded {refunded}";
         return new Check("paid once, no refund", captured == total && refunded == 0m, description);
     }
@@ -102,6 +111,14 @@ public sealed class ExactlyOnceChecks(CrashShopper shopper, CrashCase crashCase,
     {
         var file = Path.Combine(dataDirectory, "card-simulator", "payments.json");
         return File.Exists(file) ? JsonSerializer.Deserialize<CardState>(File.ReadAllText(file), ShopJson.Options) ?? new CardState([], []) : new CardState([], []);
+    }
+
+    private List<JsonElement> WalletSessions()
+    {
+        var file = Path.Combine(dataDirectory, "wallet-simulator", "sessions.json");
+        if (!File.Exists(file)) return [];
+        using var json = JsonDocument.Parse(File.ReadAllText(file));
+        return json.RootElement.GetProperty("sessions").EnumerateArray().Select(e => e.Clone()).ToList();
     }
 
     private List<string> Mailbox(string number)

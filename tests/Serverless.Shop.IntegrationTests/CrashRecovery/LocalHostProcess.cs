@@ -59,7 +59,12 @@ public sealed class LocalHostProcess : IAsyncDisposable
             WorkingDirectory = Path.GetDirectoryName(hostDll)!,
         };
         info.ArgumentList.Add(hostDll);
-        foreach (var argument in new[] { "--port", $"{port}", "--data-dir", dataDirectory, "--storage-connection-string", storageConnectionString, "--cosmos-connection-string", cosmosConnectionString })
+        foreach (var argument in new[]
+                 {
+                     "--port", $"{port}", "--data-dir", dataDirectory, "--storage-connection-string", storageConnectionString, "--cosmos-connection-string", cosmosConnectionString,
+                     // Queue work (emails, integration events) and durable timers seen within a fraction of a second, as the in-process test shop does.
+                     "--max-queue-polling-interval", "00:00:00.200",
+                 })
             info.ArgumentList.Add(argument);
         foreach (var (key, value) in settings)
         {
