@@ -13,7 +13,8 @@ namespace Serverless.Shop.IntegrationTests.CrashRecovery;
 public sealed class CrashMatrixFixture : IAsyncLifetime
 {
     /// <summary>Bounds the whole matrix: a case that hangs is cut off, never the test run.</summary>
-    private static readonly TimeSpan MatrixTimeout = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan MatrixTimeout = TimeSpan.FromMinutes(
+        int.TryParse(Environment.GetEnvironmentVariable("SHOP_CRASH_MINUTES"), out var minutes) && minutes > 0 ? minutes : 15);
 
     private readonly ConcurrentDictionary<string, CrashResult> _results = new();
 
