@@ -41,8 +41,9 @@ public sealed record CheckoutSettings(TimeSpan ReservationHold, TimeSpan BankTra
 /// <summary>How taking the payment went, as the orchestration needs it.</summary>
 /// <param name="Reason">Why it did not go through, in words for the customer.</param>
 /// <param name="PayBy">Bank transfers: when the transfer is due.</param>
+/// <param name="LedgerKey">A capture: the key it has in the order's ledger, so marking the order paid records it once.</param>
 public sealed record PaymentStepResult(
-    PaymentOutcome Outcome, string? PaymentId, string? Reason, DateTimeOffset? PayBy, Common.Money? Amount = null, string? Provider = null);
+    PaymentOutcome Outcome, string? PaymentId, string? Reason, DateTimeOffset? PayBy, Common.Money? Amount = null, string? Provider = null, string? LedgerKey = null);
 
 public sealed record ReserveStockStep(string OrderNumber, DateTimeOffset Until);
 

@@ -18,7 +18,8 @@ namespace Serverless.Shop.Domain.Checkout;
 /// </summary>
 public sealed class CheckoutSteps(
     ManageOrders orders, ICartPricing pricing, ManageStock stock, IPromotionRedemptions redemptions,
-    PaymentGateways gateways, IEnumerable<ICarrier> carriers, ICartStore carts)
+    PaymentGateways gateways, IEnumerable<ICarrier> carriers, ICartStore carts, RecordPayments payments, IEnumerable<IPaymentSearch> searches,
+    TimeProvider clock)
 {
     private static readonly Actor Checkout = Actor.System("checkout");
 
@@ -80,28 +81,68 @@ public sealed class CheckoutSteps(
 
     /// <summary>
     /// Asks the gateway for the order's total, with one idempotency key per order: a retry, or a replay after a crash,
-    /// gets the first answer back and never a second charge.
+    /// gets the first answer back and never a second charge. The order's ledger is read first: money that arrived while
+    /// no checkout ran (a webhook, or a charge found by reconciliation) is the payment, and nothing is asked again. A
+    /// restarted checkout (it has no card token) whose payment waits for the customer or the bank waits again for it.
+    /// A capture the gateway reports at once is recorded in the ledger before anything else.
     /// </summary>
     public async Task<PaymentStepResult> TakePaymentAsync(CheckoutProcess process, CancellationToken ct)
     {
         var order = await OrderAsync(process.OrderNumber, ct);
+        if (order.Ledger is { Unrefunded: > 0, FirstCapture: { } capture })
+            return new PaymentStepResult(PaymentOutcome.Captured, capture.PaymentId, null, null, capture.Amount, capture.Provider, capture.Key);
+        if (process.PaymentToken is null && order.Payment is { Outcome: PaymentOutcome.ActionRequired or PaymentOutcome.AwaitingTransfer } waiting)
+            return new PaymentStepResult(waiting.Outcome, waiting.PaymentId, null, waiting.Transfer?.PayBy, order.Pricing.Total, waiting.Provider);
         var gateway = gateways.For(order.PaymentMethod);
         if (order.PaymentMethod == PaymentMethod.Card && process.PaymentToken is null && order.Payment is null)
+        {
+            // The checkout may have died between the charge and recording it: the provider knows.
+            if (await FindChargeAsync(order, gateway.Provider, ct) is { } found) return found;
             throw new BusinessRuleViolationException("The checkout was interrupted before the card was charged, and the card details are not kept. Nothing was charged; please order again.");
+        }
         var result = await gateway.ChargeAsync(new PaymentRequest(
             order.Number, order.Pricing.Total, order.PaymentMethod, process.PaymentToken, process.ReturnUrl, order.Email, ChargeKey(order.Number)), ct);
-        if (result.Outcome != PaymentOutcome.Captured)
-            await orders.RecordPaymentAttemptAsync(order.Number, OrderPayment.From(result, order.PaymentMethod, order.Pricing.Total), ct);
+        if (result.Outcome == PaymentOutcome.Captured)
+        {
+            var paymentId = result.PaymentId ?? order.Number;
+            var entry = new LedgerEntry(LedgerKeys.Captured(result.Provider, paymentId), result.Provider, paymentId, LedgerEntryKind.Captured, order.Pricing.Total, clock.GetUtcNow(), "checkout");
+            await payments.RecordAsync(order.Number, entry, ct);
+            return new PaymentStepResult(result.Outcome, result.PaymentId, null, null, order.Pricing.Total, result.Provider, entry.Key);
+        }
+        await orders.RecordPaymentAttemptAsync(order.Number, OrderPayment.From(result, order.PaymentMethod, order.Pricing.Total), ct);
         var reason = result.Outcome == PaymentOutcome.Declined ? result.Message ?? "The payment was declined." : null;
         return new PaymentStepResult(result.Outcome, result.PaymentId, reason, result.Transfer?.PayBy, order.Pricing.Total, result.Provider);
     }
 
-    /// <summary>Cancels a payment still waiting for the customer (3-D Secure, wallet approval). A bank transfer has nothing to cancel.</summary>
+    // A restarted card checkout that has no record of a charge asks the provider (the search by order number that
+    // reconciliation uses): a capture is recorded and is the payment. Anything else took no money, and the checkout stops.
+    private async Task<PaymentStepResult?> FindChargeAsync(Order order, string provider, CancellationToken ct)
+    {
+        if (searches.FirstOrDefault(s => s.Provider == provider) is not { } search) return null;
+        var found = (await search.FindByOrderAsync(order.Number, ct)).Where(p => p.OrderId == order.Number).ToList();
+        if (found.FirstOrDefault(p => p.Captured) is { } captured)
+        {
+            var entry = new LedgerEntry(LedgerKeys.Captured(provider, captured.PaymentId), provider, captured.PaymentId, LedgerEntryKind.Captured, captured.Amount, captured.CreatedAt, "checkout");
+            await payments.RecordAsync(order.Number, entry, ct);
+            return new PaymentStepResult(PaymentOutcome.Captured, captured.PaymentId, null, null, captured.Amount, provider, entry.Key);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Cancels a payment still waiting for the customer (3-D Secure, wallet approval). A bank transfer has nothing to
+    /// cancel. What the provider did is recorded in the ledger: a void, or a refund when the payment had gone through.
+    /// </summary>
     public async Task VoidPaymentAsync(string number, CancellationToken ct)
     {
         var order = await OrderAsync(number, ct);
         if (order.Payment is not { Outcome: PaymentOutcome.ActionRequired, PaymentId: { } paymentId } payment) return;
-        await gateways.ByProvider(payment.Provider).RefundAsync(paymentId, order.Pricing.Total, $"{order.Number}-void", ct);
+        var key = $"{order.Number}-void";
+        var result = await gateways.ByProvider(payment.Provider).RefundAsync(paymentId, order.Pricing.Total, key, ct);
+        var entry = result.Amount.Amount > 0
+            ? new LedgerEntry(LedgerKeys.Refunded(payment.Provider, key), payment.Provider, paymentId, LedgerEntryKind.Refunded, result.Amount, clock.GetUtcNow(), "checkout")
+            : new LedgerEntry(LedgerKeys.Voided(payment.Provider, paymentId), payment.Provider, paymentId, LedgerEntryKind.Voided, order.Pricing.Total, clock.GetUtcNow(), "checkout");
+        await payments.RecordAsync(order.Number, entry, ct);
     }
 
     public async Task MarkPaidAsync(MarkPaidStep step, CancellationToken ct)
@@ -111,7 +152,7 @@ public sealed class CheckoutSteps(
         var captured = step.Payment.Amount ?? order.Pricing.Total;
         await orders.MarkPaidAsync(order.Number, new OrderPayment(
             order.PaymentMethod, provider, step.Payment.PaymentId ?? order.Payment?.PaymentId, PaymentOutcome.Captured,
-            captured, new Money(0m, order.Currency), Transfer: order.Payment?.Transfer), Checkout, ct);
+            captured, new Money(0m, order.Currency), Transfer: order.Payment?.Transfer), Checkout, ct, step.Payment.LedgerKey);
     }
 
     /// <summary>Registers the parcel with the carrier (one shipment per order, by idempotency key) and moves the order to processing.</summary>

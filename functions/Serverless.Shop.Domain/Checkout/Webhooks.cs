@@ -5,19 +5,27 @@ using Serverless.Shop.Domain.Shipping;
 
 namespace Serverless.Shop.Domain.Checkout;
 
-/// <summary>Tells a running checkout what a payment provider said. Implemented over the Durable Functions client.</summary>
+/// <summary>Tells a checkout what a payment provider said, or starts it again. Implemented over the Durable Functions client.</summary>
 public interface ICheckoutSignals
 {
-    /// <returns>False when no checkout of that order is waiting (it finished, or never existed).</returns>
+    /// <returns>False when no checkout of that order is waiting (it finished, failed, was terminated, or never existed).</returns>
     Task<bool> SignalPaymentAsync(PaymentEvent payment, CancellationToken ct);
+
+    /// <summary>Starts the order's checkout again (same instance id) unless one is running, pending or suspended.</summary>
+    /// <returns>True when it was started again; false when one was still there.</returns>
+    Task<bool> RestartAsync(CheckoutProcess process, CancellationToken ct);
 }
 
 /// <summary>
 /// A payment provider's webhook: signature checked by the provider's reader (401 when wrong, and nothing changes),
-/// handled once per event id however often it is delivered, then passed to the order's checkout. Events may come in
-/// any order: the checkout acts on the first verdict and ignores what follows.
+/// handled once per event id however often it is delivered. Money it reports is recorded in the order's ledger first
+/// (<see cref="RecordPayments"/>), whatever state the checkout is in; then the event goes to the order's checkout.
+/// When no checkout is waiting for it: a payment for an order that no longer wants it was refunded by the recording
+/// (<see cref="WebhookReceipt.LatePaymentRefunded"/>); a payment for an order still pending payment whose checkout is
+/// gone (lost, failed, terminated) starts the checkout again, which finds the money in the ledger and marks the order paid
+/// (<see cref="WebhookReceipt.CheckoutResumed"/>). A checkout not yet started finds the money when it starts.
 /// </summary>
-public sealed class ReceivePaymentWebhook(PaymentGateways gateways, IWebhookInbox inbox, ManageOrders orders)
+public sealed class ReceivePaymentWebhook(PaymentGateways gateways, IWebhookInbox inbox, RecordPayments payments, FindInterruptedCheckouts interrupted)
 {
     public async Task<WebhookReceipt> HandleAsync(string provider, IReadOnlyDictionary<string, string> headers, string body, ICheckoutSignals signals, CancellationToken ct)
     {
@@ -27,24 +35,19 @@ public sealed class ReceivePaymentWebhook(PaymentGateways gateways, IWebhookInbo
         var receipt = WebhookReceipt.Handled;
         var handled = await inbox.HandleOnceAsync($"payment:{reader.Provider}", payment.EventId, async token =>
         {
-            if (!await signals.SignalPaymentAsync(payment, token) && await RefundLatePaymentAsync(payment, token))
-                receipt = WebhookReceipt.LatePaymentRefunded;
+            RecordedPayment? recorded = null;
+            if (LedgerKeys.For(payment) is { } entry)
+            {
+                try { recorded = await payments.RecordAsync(payment.OrderId, entry, token); }
+                // Not an order of this shop (another shop on the same provider account): nothing to record or tell.
+                catch (ResourceNotFoundException) { receipt = WebhookReceipt.Ignored; return; }
+            }
+            if (await signals.SignalPaymentAsync(payment, token)) return;
+            if (recorded is { Refunding: true }) receipt = WebhookReceipt.LatePaymentRefunded;
+            else if (recorded?.Order is { Status: OrderStatus.PendingPayment } pending && await interrupted.ResumeIfInterruptedAsync(pending, signals, token))
+                receipt = WebhookReceipt.CheckoutResumed;
         }, ct);
         return handled ? receipt : WebhookReceipt.Duplicate;
-    }
-
-    // Money that arrives after its checkout gave up (a wallet approved, or a transfer paid, after the deadline) belongs
-    // to an order the shop cancelled: it goes back, once (the key is the event's). Bank refunds are instructions for a person.
-    private async Task<bool> RefundLatePaymentAsync(PaymentEvent payment, CancellationToken ct)
-    {
-        if (payment.Type is not (PaymentEventType.PaymentSucceeded or PaymentEventType.TransferReceived) || payment is not { PaymentId: { } paymentId, Amount: { } amount })
-            return false;
-        Orders.Order order;
-        try { order = (await orders.GetAsync(payment.OrderId, ct)).Value; }
-        catch (ResourceNotFoundException) { return false; }
-        if (order.Status != OrderStatus.Cancelled) return false;
-        await gateways.ByProvider(payment.Provider).RefundAsync(paymentId, amount, $"{order.Number}-late-{payment.EventId}", ct);
-        return true;
     }
 }
 
@@ -62,7 +65,8 @@ public sealed class ReceiveTrackingWebhook(IEnumerable<ITrackingWebhookReader> r
     }
 }
 
-public enum WebhookReceipt { Handled, Duplicate, Ignored, LatePaymentRefunded }
+/// <summary>What the shop did with a payment webhook (docs/checkout.md).</summary>
+public enum WebhookReceipt { Handled, Duplicate, Ignored, LatePaymentRefunded, CheckoutResumed }
 
 /// <summary>An admin saw the bank transfer arrive (on a statement the bank does not send by webhook).</summary>
 public sealed record TransferReceivedInput(Money? Amount, string? Reference);
@@ -117,6 +121,23 @@ public sealed class FindInterruptedCheckouts(IOrderStore orders, CheckoutSetting
     public async Task<CheckoutProcess> ProcessForAsync(string number, CancellationToken ct)
     {
         var order = (await orders.FindAsync(number, ct) ?? throw new ResourceNotFoundException("order", number)).Value;
-        return new CheckoutProcess(order.Number, order.PaymentMethod, null, null, null, settings.HoldFor(order.PaymentMethod), settings.PaymentActionTimeout);
+        return ProcessFor(order);
     }
+
+    public CheckoutProcess ProcessFor(Order order) =>
+        new(order.Number, order.PaymentMethod, null, null, null, settings.HoldFor(order.PaymentMethod), settings.PaymentActionTimeout);
+
+    /// <summary>
+    /// Whether the order's checkout counts as interrupted: still pending payment <see cref="CheckoutSettings.ResumeAfter"/>
+    /// after it was placed. A younger order's orchestration may simply not have started yet: starting one here too would race it.
+    /// </summary>
+    public bool MayBeInterrupted(Order order) => order.Status == OrderStatus.PendingPayment && order.CreatedAt <= clock.GetUtcNow() - settings.ResumeAfter;
+
+    /// <summary>
+    /// The one way a checkout is started again (the resume timer, the webhook, reconciliation): when the order may be
+    /// interrupted and no orchestration of it is running, pending or suspended.
+    /// </summary>
+    /// <returns>True when it was started again.</returns>
+    public async Task<bool> ResumeIfInterruptedAsync(Order order, ICheckoutSignals signals, CancellationToken ct) =>
+        MayBeInterrupted(order) && await signals.RestartAsync(ProcessFor(order), ct);
 }

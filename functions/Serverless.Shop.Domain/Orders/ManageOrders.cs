@@ -23,10 +23,12 @@ public sealed class ManageOrders(
     OrderSettings settings, TimeProvider clock)
 {
     public const int MaximumReasonLength = 500;
-    private const int MaximumAttempts = 8;
 
     /// <summary>The operation id of the refund a cancellation makes of what was captured.</summary>
-    public const string CancellationRefund = "cancellation";
+    public const string CancellationRefund = OrderRefunds.CancellationRefund;
+
+    private readonly OrderWrites _writes = new(orders, queue);
+    private readonly OrderRefunds _refunds = new(orders, queue, gateways, clock);
 
     private static readonly string[] StaffRoles = [ShopRoles.Admin, ShopRoles.Support];
 
@@ -95,10 +97,10 @@ public sealed class ManageOrders(
         {
             var existing = await orders.FindAsync(cmd.Number, ct);
             if (existing is null || !IsSamePlacement(existing.Value, order)) throw;
-            await PublishAsync(existing.Value, existing.Value.History.Where(h => h.Change == OrderChange.Placed), ct);
+            await _writes.PublishAsync(existing.Value, existing.Value.History.Where(h => h.Change == OrderChange.Placed), ct);
             return existing.Value;
         }
-        await PublishAsync(order, order.History, ct);
+        await _writes.PublishAsync(order, order.History, ct);
         return order;
     }
 
@@ -111,9 +113,9 @@ public sealed class ManageOrders(
         if (payment.Outcome == PaymentOutcome.Captured)
             throw new ArgumentException("A captured payment marks the order paid: call MarkPaidAsync.", nameof(payment));
         var change = payment.Outcome == PaymentOutcome.Declined ? OrderChange.PaymentDeclined : OrderChange.PaymentPending;
-        return ChangeAsync(number, order =>
+        return _writes.ChangeAsync(number, order =>
         {
-            if (order.Payment is { } recorded && IsSameAttempt(recorded, payment)) return AlreadyDone(order, change);
+            if (order.Payment is { } recorded && IsSameAttempt(recorded, payment)) return OrderDecision.AlreadyDone(order, change);
             if (order.Status != OrderStatus.PendingPayment)
                 throw new BusinessRuleViolationException($"Order {order.Number} is {OrderTransitions.Describe(order.Status)}; a payment attempt can only be recorded while it is pending payment.", "status");
             var zero = new Money(0m, order.Currency);
@@ -126,21 +128,29 @@ public sealed class ManageOrders(
                 _ => "The payment was declined.",
             };
             var staffNote = payment.Outcome == PaymentOutcome.Declined ? $"Declined by {payment.Provider}: {payment.DeclineCode ?? "no code"}." : null;
-            return Changed((order with { Payment = payment with { CapturedAmount = zero, RefundedAmount = zero } })
+            // A payment waiting for the customer is an authorisation asked of the provider: the ledger notes it, so a void can be matched to it.
+            var ledger = payment is { Outcome: PaymentOutcome.ActionRequired, PaymentId: { } pending }
+                ? order.Books.With(new LedgerEntry(LedgerKeys.Authorised(payment.Provider, pending), payment.Provider, pending, LedgerEntryKind.Authorised, order.Pricing.Total, clock.GetUtcNow(), "checkout"))
+                : order.Ledger;
+            return OrderDecision.Changed((order with { Payment = payment with { CapturedAmount = zero, RefundedAmount = zero }, Ledger = ledger })
                 .Record(change, OrderStatus.PendingPayment, $"payment:{payment.Provider}", clock.GetUtcNow(), note, staffNote, reference: payment.PaymentId));
         }, ct);
     }
 
-    /// <summary>The money is in: pending payment becomes paid. At least the order total must have been captured.</summary>
-    public Task<Order> MarkPaidAsync(string number, OrderPayment payment, Actor actor, CancellationToken ct)
+    /// <summary>
+    /// The money is in: pending payment becomes paid. At least the order total must have been captured. The capture is
+    /// recorded in the ledger under <paramref name="ledgerKey"/> (the key it was first recorded with, by the webhook or
+    /// the payment step), so marking paid never counts the money twice.
+    /// </summary>
+    public Task<Order> MarkPaidAsync(string number, OrderPayment payment, Actor actor, CancellationToken ct, string? ledgerKey = null)
     {
         if (payment.Outcome != PaymentOutcome.Captured)
             throw new ArgumentException("Only a captured payment marks an order paid: record others with RecordPaymentAttemptAsync.", nameof(payment));
-        return ChangeAsync(number, order =>
+        return _writes.ChangeAsync(number, order =>
         {
             if (order.PaidAt is not null)
             {
-                if (order.Payment is { } paid && paid.Provider == payment.Provider && paid.PaymentId == payment.PaymentId) return AlreadyDone(order, OrderChange.Paid);
+                if (order.Payment is { } paid && paid.Provider == payment.Provider && paid.PaymentId == payment.PaymentId) return OrderDecision.AlreadyDone(order, OrderChange.Paid);
                 throw new BusinessRuleViolationException(
                     $"Order {order.Number} is {OrderTransitions.Describe(order.Status)} and was already paid with payment {order.Payment?.PaymentId ?? "(none)"} ({order.Payment?.Provider}); a second payment must be refunded.", "status");
             }
@@ -151,22 +161,25 @@ public sealed class ManageOrders(
                 throw new BusinessRuleViolationException(
                     $"{OrderEmails.Format(payment.CapturedAmount)} was captured, less than the order total of {OrderEmails.Format(order.Pricing.Total)}.", "amount");
             var now = clock.GetUtcNow();
-            return Changed((order with { Payment = payment with { RefundedAmount = new Money(0m, order.Currency) }, PaidAt = now })
+            var paymentId = payment.PaymentId ?? order.Number;
+            var capture = new LedgerEntry(ledgerKey ?? LedgerKeys.Captured(payment.Provider, paymentId), payment.Provider, paymentId,
+                LedgerEntryKind.Captured, payment.CapturedAmount, now, actor.Id);
+            return OrderDecision.Changed((order with { Payment = payment with { RefundedAmount = new Money(0m, order.Currency) }, PaidAt = now, Ledger = order.Books.With(capture) })
                 .Record(OrderChange.Paid, OrderStatus.Paid, actor.Id, now, $"Payment of {OrderEmails.Format(payment.CapturedAmount)} received.", reference: payment.PaymentId));
         }, ct);
     }
 
     /// <summary>The carrier has the parcel's label: paid becomes processing.</summary>
     public Task<Order> AttachShipmentAsync(string number, Shipment shipment, CancellationToken ct) =>
-        ChangeAsync(number, order =>
+        _writes.ChangeAsync(number, order =>
         {
             if (order.Shipment is { } attached)
             {
-                if (attached.ShipmentId == shipment.ShipmentId && attached.Carrier == shipment.Carrier) return AlreadyDone(order, OrderChange.ShipmentCreated);
+                if (attached.ShipmentId == shipment.ShipmentId && attached.Carrier == shipment.Carrier) return OrderDecision.AlreadyDone(order, OrderChange.ShipmentCreated);
                 throw new BusinessRuleViolationException($"Order {order.Number} is {OrderTransitions.Describe(order.Status)} and already has shipment {attached.ShipmentId} with {attached.Carrier}.", "status");
             }
             OrderTransitions.Ensure(order, OrderStatus.Processing, "get a shipment");
-            return Changed((order with { Shipment = OrderShipment.From(shipment) })
+            return OrderDecision.Changed((order with { Shipment = OrderShipment.From(shipment) })
                 .Record(OrderChange.ShipmentCreated, OrderStatus.Processing, $"carrier:{shipment.Carrier}", clock.GetUtcNow(),
                     $"Parcel registered with {shipment.Carrier}, tracking number {shipment.TrackingNumber}.", reference: shipment.ShipmentId));
         }, ct);
@@ -178,14 +191,14 @@ public sealed class ManageOrders(
     /// moves the order back. An event id seen before changes nothing.
     /// </summary>
     public Task<Order> ApplyTrackingAsync(TrackingEvent e, CancellationToken ct) =>
-        ChangeAsync(OrderNumbers.Normalise(e.OrderId) ?? throw new ResourceNotFoundException("Order", e.OrderId), order =>
+        _writes.ChangeAsync(OrderNumbers.Normalise(e.OrderId) ?? throw new ResourceNotFoundException("Order", e.OrderId), order =>
         {
             var shipment = order.Shipment
                 ?? throw new BusinessRuleViolationException($"Order {order.Number} is {OrderTransitions.Describe(order.Status)} and has no shipment yet; the tracking update cannot be applied.", "orderId");
             if (!string.Equals(shipment.TrackingNumber, e.TrackingNumber, StringComparison.OrdinalIgnoreCase) || shipment.Carrier != e.Carrier)
                 throw new BusinessRuleViolationException($"Tracking number {e.TrackingNumber} ({e.Carrier}) is not the shipment of order {order.Number}.", "trackingNumber");
             if (shipment.AppliedEventIds.Contains(e.EventId))
-                return new Decision(order, order.History.LastOrDefault(h => h.Reference == e.EventId));
+                return new OrderDecision(order, order.History.LastOrDefault(h => h.Reference == e.EventId));
 
             var newest = shipment.LastTrackingAt is not { } last || e.OccurredAt >= last;
             var updated = shipment with
@@ -202,10 +215,10 @@ public sealed class ManageOrders(
                 && target != order.Status && OrderTransitions.IsAllowed(order.Status, target))
             {
                 var change = target switch { OrderStatus.Delivered => OrderChange.Delivered, OrderStatus.Returned => OrderChange.Returned, _ => OrderChange.Shipped };
-                return Changed((order with { Shipment = updated, DeliveredAt = target == OrderStatus.Delivered ? e.OccurredAt : order.DeliveredAt })
+                return OrderDecision.Changed((order with { Shipment = updated, DeliveredAt = target == OrderStatus.Delivered ? e.OccurredAt : order.DeliveredAt })
                     .Record(change, target, actor, now, note, reference: e.EventId));
             }
-            return Changed((order with { Shipment = updated }).Record(OrderChange.TrackingUpdated, order.Status, actor, now, note,
+            return OrderDecision.Changed((order with { Shipment = updated }).Record(OrderChange.TrackingUpdated, order.Status, actor, now, note,
                 staffNote: newest ? null : $"Arrived after a later update ({shipment.LastTrackingStatus} at {shipment.LastTrackingAt:u}); the status was left as it was.", reference: e.EventId));
         }, ct);
 
@@ -230,19 +243,17 @@ public sealed class ManageOrders(
             }
         }
 
-        var cancelled = await ChangeAsync(current.Number, order =>
+        var cancelled = await _writes.ChangeAsync(current.Number, order =>
         {
-            if (order.Status == OrderStatus.Cancelled) return AlreadyDone(order, OrderChange.Cancelled);
+            if (order.Status == OrderStatus.Cancelled) return OrderDecision.AlreadyDone(order, OrderChange.Cancelled);
             OrderTransitions.Ensure(order, OrderStatus.Cancelled, "be cancelled");
             var now = clock.GetUtcNow();
-            var next = order with { CancellationReason = reason.Trim() };
-            if (order.RefundableAmount.Amount > 0)
-                next = next with { Refunds = [.. order.Refunds, NewRefund(order, CancellationRefund, order.RefundableAmount, reason.Trim(), actor, now)] };
-            return Changed(next.Record(OrderChange.Cancelled, OrderStatus.Cancelled, actor.Id, now, reason.Trim()));
+            // Whatever the ledger says was captured and not given back is claimed for refund in the same write that cancels.
+            var next = OrderRefunds.ClaimEverything(order with { CancellationReason = reason.Trim() }, CancellationRefund, reason.Trim(), actor.Id, now);
+            return OrderDecision.Changed(next.Record(OrderChange.Cancelled, OrderStatus.Cancelled, actor.Id, now, reason.Trim()));
         }, ct);
 
-        var refund = cancelled.Refunds.FirstOrDefault(r => r.OperationId == CancellationRefund && r.State != RefundState.Completed);
-        return refund is null ? cancelled : await CompleteRefundAsync(cancelled.Number, CancellationRefund, ct);
+        return await _refunds.CompleteOpenAsync(cancelled.Number, CancellationRefund, ct);
     }
 
     /// <summary>
@@ -253,16 +264,16 @@ public sealed class ManageOrders(
     {
         ValidateReason(reason);
         var staff = actor.IsInAnyRole(StaffRoles);
-        return ChangeAsync(Normalised(number), order =>
+        return _writes.ChangeAsync(Normalised(number), order =>
         {
             if (!staff && (order.CustomerId is null || order.CustomerId != actor.Id)) throw new ResourceNotFoundException("Order", number);
-            if (order.Status == OrderStatus.ReturnRequested) return AlreadyDone(order, OrderChange.ReturnRequested);
+            if (order.Status == OrderStatus.ReturnRequested) return OrderDecision.AlreadyDone(order, OrderChange.ReturnRequested);
             OrderTransitions.Ensure(order, OrderStatus.ReturnRequested, "have a return requested (only delivered orders can)");
             var now = clock.GetUtcNow();
             if (!staff && ReturnableUntil(order, settings) is { } until && now > until)
                 throw new BusinessRuleViolationException(
                     $"Order {order.Number} was delivered on {order.DeliveredAt:yyyy-MM-dd}; returns could be requested for {settings.ReturnWindowDays} days, until {until:yyyy-MM-dd}.", "status");
-            return Changed((order with { ReturnReason = reason.Trim() }).Record(OrderChange.ReturnRequested, OrderStatus.ReturnRequested, actor.Id, now, reason.Trim()));
+            return OrderDecision.Changed((order with { ReturnReason = reason.Trim() }).Record(OrderChange.ReturnRequested, OrderStatus.ReturnRequested, actor.Id, now, reason.Trim()));
         }, ct);
     }
 
@@ -270,25 +281,25 @@ public sealed class ManageOrders(
     public Task<Order> RejectReturnAsync(string number, string reason, Actor actor, CancellationToken ct)
     {
         ValidateReason(reason);
-        return ChangeAsync(Normalised(number), order =>
+        return _writes.ChangeAsync(Normalised(number), order =>
         {
             if (order.Status == OrderStatus.Delivered && order.LastEntryOf(OrderChange.ReturnRejected) is { } rejected
                 && rejected.Sequence > (order.LastEntryOf(OrderChange.ReturnRequested)?.Sequence ?? 0))
-                return AlreadyDone(order, OrderChange.ReturnRejected);
+                return OrderDecision.AlreadyDone(order, OrderChange.ReturnRejected);
             if (order.Status != OrderStatus.ReturnRequested)
                 throw new BusinessRuleViolationException($"Order {order.Number} is {OrderTransitions.Describe(order.Status)}; only a requested return can be rejected.", "status");
-            return Changed(order.Record(OrderChange.ReturnRejected, OrderStatus.Delivered, actor.Id, clock.GetUtcNow(), reason.Trim()));
+            return OrderDecision.Changed(order.Record(OrderChange.ReturnRejected, OrderStatus.Delivered, actor.Id, clock.GetUtcNow(), reason.Trim()));
         }, ct);
     }
 
     /// <summary>The parcel came back to the shop (a requested return, or one the carrier returned to the sender).</summary>
     public Task<Order> MarkReturnedAsync(string number, Actor actor, CancellationToken ct) =>
-        ChangeAsync(Normalised(number), order =>
+        _writes.ChangeAsync(Normalised(number), order =>
         {
             if (order.Status == OrderStatus.Returned || (order.Status == OrderStatus.Refunded && order.LastEntryOf(OrderChange.Returned) is not null))
-                return AlreadyDone(order, OrderChange.Returned);
+                return OrderDecision.AlreadyDone(order, OrderChange.Returned);
             OrderTransitions.Ensure(order, OrderStatus.Returned, "be marked returned");
-            return Changed(order.Record(OrderChange.Returned, OrderStatus.Returned, actor.Id, clock.GetUtcNow(), "The returned parcel arrived."));
+            return OrderDecision.Changed(order.Record(OrderChange.Returned, OrderStatus.Returned, actor.Id, clock.GetUtcNow(), "The returned parcel arrived."));
         }, ct);
 
     /// <summary>Refunds a request from the API: both fields are checked as input (400) before anything else.</summary>
@@ -310,138 +321,20 @@ public sealed class ManageOrders(
     /// exceed the captured amount, then made with the idempotency key "&lt;number&gt;-refund-&lt;sequence&gt;": a retry
     /// (the same <paramref name="operationId"/>) resumes the same refund and never refunds twice. Refunding everything ends
     /// the order as refunded when its goods are settled (see <see cref="OrderTransitions"/>); a partial refund keeps the status.
+    /// A refund a person must make (a bank transfer) stays an open task until staff confirm it (<see cref="OrderRefunds"/>).
     /// </summary>
     /// <param name="operationId">Identifies this request: the same id (a retry) finds its refund again.</param>
-    public async Task<Order> RefundAsync(string number, Money amount, string reason, Actor actor, string operationId, CancellationToken ct)
+    public Task<Order> RefundAsync(string number, Money amount, string reason, Actor actor, string operationId, CancellationToken ct)
     {
         ValidateReason(reason);
-        var claimed = await ChangeAsync(Normalised(number), order =>
-        {
-            var existing = order.Refunds.FirstOrDefault(r => r.OperationId == operationId);
-            if (existing is { State: RefundState.Completed }) return new Decision(order, order.History.LastOrDefault(h => h.Reference == existing.RefundId && h.Amount is not null));
-            if (existing is { State: RefundState.Pending }) return new Decision(order, null);
-
-            var v = new Validator();
-            Money.Validate(amount, "amount", v, order.Currency);
-            v.ThrowIfInvalid();
-            if (order.CapturedAmount == 0)
-                throw new BusinessRuleViolationException($"Order {order.Number} is {OrderTransitions.Describe(order.Status)} and nothing was captured, so there is nothing to refund.", "amount");
-            if (amount.Amount > order.RefundableAmount.Amount)
-                throw new BusinessRuleViolationException(
-                    $"Order {order.Number} is {OrderTransitions.Describe(order.Status)}; only {OrderEmails.Format(order.RefundableAmount)} of the {OrderEmails.Format(order.Payment!.CapturedAmount)} captured can still be refunded.", "amount");
-            GatewayFor(order);
-            var now = clock.GetUtcNow();
-            // A failed refund asked again keeps its sequence (and so its idempotency key): if the gateway did refund, it says so now.
-            var refunds = existing is { State: RefundState.Failed }
-                ? order.Refunds.Select(r => r == existing ? existing with { State = RefundState.Pending, Failure = null, Amount = amount } : r).ToList()
-                : [.. order.Refunds, NewRefund(order, operationId, amount, reason.Trim(), actor, now)];
-            return Changed(order with { Refunds = refunds, UpdatedAt = now });
-        }, ct);
-
-        var refund = claimed.Refunds.Single(r => r.OperationId == operationId);
-        return refund.State == RefundState.Completed ? claimed : await CompleteRefundAsync(claimed.Number, operationId, ct);
+        return _refunds.RefundAsync(Normalised(number), amount, reason.Trim(), actor, operationId, ct);
     }
 
-    public static string RefundIdempotencyKey(string number, long sequence) => $"{number}-refund-{sequence.ToString(CultureInfo.InvariantCulture)}";
-
-    private async Task<Order> CompleteRefundAsync(string number, string operationId, CancellationToken ct)
-    {
-        var order = (await GetAsync(number, ct)).Value;
-        var refund = order.Refunds.Single(r => r.OperationId == operationId);
-        if (refund.State == RefundState.Completed) return order;
-
-        RefundResult result;
-        try
-        {
-            result = await GatewayFor(order).RefundAsync(order.Payment!.PaymentId ?? order.Number, refund.Amount, RefundIdempotencyKey(order.Number, refund.Sequence), ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The amount is free again; asking again with the same operation id retries with the same idempotency key.
-            await ChangeAsync(number, o => o.Refunds.Single(r => r.OperationId == operationId) is { State: RefundState.Pending } pending
-                ? Changed(o with { Refunds = o.Refunds.Select(r => r == pending ? r with { State = RefundState.Failed, Failure = e.Message } : r).ToList(), UpdatedAt = clock.GetUtcNow() })
-                : new Decision(o, null), CancellationToken.None);
-            throw;
-        }
-
-        return await ChangeAsync(number, o =>
-        {
-            var pending = o.Refunds.Single(r => r.OperationId == operationId);
-            if (pending.State == RefundState.Completed) return new Decision(o, o.History.LastOrDefault(h => h.Reference == pending.RefundId && h.Amount is not null));
-            var now = clock.GetUtcNow();
-            var refunded = o.RefundedAmount + pending.Amount.Amount;
-            var everything = refunded >= o.CapturedAmount;
-            var status = everything && OrderTransitions.IsAllowed(o.Status, OrderStatus.Refunded) ? OrderStatus.Refunded : o.Status;
-            var next = o with
-            {
-                Refunds = o.Refunds.Select(r => r == pending ? r with { State = RefundState.Completed, RefundId = result.RefundId, CompletedAt = now, Failure = null } : r).ToList(),
-                Payment = o.Payment! with { RefundedAmount = new Money(refunded, o.Currency) },
-            };
-            return Changed(next.Record(everything ? OrderChange.Refunded : OrderChange.PartiallyRefunded, status, pending.Actor, now,
-                $"Refund of {OrderEmails.Format(pending.Amount)}.", pending.Reason, pending.Amount, result.RefundId));
-        }, CancellationToken.None);
-    }
-
-    // ---- The one way orders change -----------------------------------------------------------------------------------
-
-    /// <summary>
-    /// What a command decided: the order after it, or the same order when the change was applied before; then
-    /// <see cref="Replayed"/> is the entry that change made, whose message is sent again.
-    /// </summary>
-    private readonly record struct Decision(Order Order, OrderHistoryEntry? Replayed);
-
-    private static Decision Changed(Order order) => new(order, null);
-
-    private static Decision AlreadyDone(Order order, OrderChange change) => new(order, order.LastEntryOf(change));
-
-    private async Task<Order> ChangeAsync(string number, Func<Order, Decision> decide, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var current = await orders.FindAsync(number, ct) ?? throw new ResourceNotFoundException("Order", number);
-            var decision = decide(current.Value);
-            if (ReferenceEquals(decision.Order, current.Value))
-            {
-                if (decision.Replayed is { } entry) await PublishAsync(current.Value, [entry], ct);
-                return current.Value;
-            }
-            try
-            {
-                await orders.SaveAsync(decision.Order, current.Version, ct);
-            }
-            catch (StaleVersionException) when (attempt < MaximumAttempts)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), ct);
-                continue;
-            }
-            catch (StaleVersionException)
-            {
-                throw new BusyResourceException("Order");
-            }
-            await PublishAsync(decision.Order, decision.Order.History.Where(h => h.Sequence > current.Value.LastSequence), ct);
-            return decision.Order;
-        }
-    }
-
-    private async Task PublishAsync(Order order, IEnumerable<OrderHistoryEntry> entries, CancellationToken ct)
-    {
-        foreach (var entry in entries)
-            await queue.EnqueueAsync(WorkQueues.OrderEvents, OrderChanged.For(order, entry), ct);
-    }
+    public static string RefundIdempotencyKey(string number, long sequence) => OrderRefunds.RefundIdempotencyKey(number, sequence);
 
     // ---- Rules -------------------------------------------------------------------------------------------------------
 
     private static string Normalised(string number) => OrderNumbers.Normalise(number) ?? throw new ResourceNotFoundException("Order", number);
-
-    private IPaymentGateway GatewayFor(Order order)
-    {
-        var provider = order.Payment?.Provider;
-        return gateways.FirstOrDefault(g => g.Provider == provider)
-            ?? throw new BusinessRuleViolationException($"Order {order.Number} was paid through '{provider}', which is not configured here, so it cannot be refunded through the shop.", "amount");
-    }
-
-    private static OrderRefund NewRefund(Order order, string operationId, Money amount, string reason, Actor actor, DateTimeOffset at) =>
-        new(order.Refunds.Count + 1, operationId, amount, reason, actor.Id, at, RefundState.Pending);
 
     private static void ValidateReason(string? reason)
     {

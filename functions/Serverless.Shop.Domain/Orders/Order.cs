@@ -40,6 +40,7 @@ public enum OrderChange
 /// <param name="AccessTokenHash">SHA-256 of the token checkout gave the buyer, so a guest can view the order (<see cref="OrderAccessTokens"/>).</param>
 /// <param name="Refunds">Every refund asked for, in order; their sequence numbers make the gateway's idempotency keys.</param>
 /// <param name="NotifiedSequences">History entries the customer was emailed about, so a redelivered message sends no second email.</param>
+/// <param name="Ledger">Every authorisation, capture, void and refund at the providers, once each (null on orders stored before it existed).</param>
 public sealed record Order(
     string Id,
     string Number,
@@ -62,16 +63,24 @@ public sealed record Order(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? PaidAt,
-    DateTimeOffset? DeliveredAt)
+    DateTimeOffset? DeliveredAt,
+    PaymentLedger? Ledger = null)
 {
     internal long LastSequence => History.Count == 0 ? 0 : History[^1].Sequence;
 
-    internal decimal CapturedAmount => Payment?.CapturedAmount.Amount ?? 0m;
+    /// <summary>The ledger, empty for an order stored before there was one.</summary>
+    internal PaymentLedger Books => Ledger ?? PaymentLedger.Empty;
 
-    internal decimal RefundedAmount => Payment?.RefundedAmount.Amount ?? 0m;
+    // The ledger is the record of money; an order stored before it existed has only its payment's totals.
+    internal decimal CapturedAmount => Math.Max(Payment?.CapturedAmount.Amount ?? 0m, Books.Captured);
+
+    internal decimal RefundedAmount => Math.Max(Payment?.RefundedAmount.Amount ?? 0m, Books.Refunded);
+
+    /// <summary>Refunds claimed and not completed: under way, waiting for a person, or failed and to be tried again.</summary>
+    internal decimal OpenRefundAmount => Refunds.Where(r => r.State != RefundState.Completed).Sum(r => r.Amount.Amount);
 
     /// <summary>Money that may still be refunded: captured, less what was refunded and what refunds under way hold.</summary>
-    public Money RefundableAmount => new(CapturedAmount - RefundedAmount - Refunds.Where(r => r.State == RefundState.Pending).Sum(r => r.Amount.Amount), Currency);
+    public Money RefundableAmount => new(CapturedAmount - RefundedAmount - Refunds.Where(r => r.State is RefundState.Pending or RefundState.AwaitingStaff).Sum(r => r.Amount.Amount), Currency);
 
     /// <summary>This order with one more history entry (the next sequence number) and the new status.</summary>
     internal Order Record(OrderChange change, OrderStatus status, string actor, DateTimeOffset at, string? note = null, string? staffNote = null, Money? amount = null, string? reference = null) =>
@@ -116,16 +125,24 @@ public sealed record OrderShipment(
         new(shipment.Carrier, shipment.ShipmentId, shipment.TrackingNumber, shipment.TrackingUrl, shipment.LabelUrl, null, null, []);
 }
 
-public enum RefundState { Pending, Completed, Failed }
+/// <summary>
+/// Where a refund stands. <see cref="AwaitingStaff"/>: the provider cannot send money back by itself (a bank transfer), so
+/// a person must, and the refund is an open task on the order until staff confirm it with the bank's reference.
+/// </summary>
+public enum RefundState { Pending, Completed, Failed, AwaitingStaff }
 
 /// <summary>
 /// One refund. It is claimed (Pending, holding its amount) before the gateway is called, so two refunds at once can never
 /// give back more than was captured, and completed after. <see cref="Sequence"/> makes the gateway's idempotency key.
 /// </summary>
 /// <param name="OperationId">Who asked: a retry of the same request (same Idempotency-Key) finds its refund again.</param>
+/// <param name="Provider">The provider of the payment refunded; null: the order's payment (<see cref="Order.Payment"/>).</param>
+/// <param name="PaymentId">The provider's payment refunded; null: the order's payment.</param>
+/// <param name="Instruction">For a refund a person makes: what the provider said must be done (its instruction id).</param>
 public sealed record OrderRefund(
     long Sequence, string OperationId, Money Amount, string Reason, string Actor, DateTimeOffset RequestedAt,
-    RefundState State, string? RefundId = null, DateTimeOffset? CompletedAt = null, string? Failure = null);
+    RefundState State, string? RefundId = null, DateTimeOffset? CompletedAt = null, string? Failure = null,
+    string? Provider = null, string? PaymentId = null, string? Instruction = null);
 
 /// <summary>
 /// One thing that happened to an order. <see cref="Note"/> is for the customer (a cancellation reason, a carrier's

@@ -3,9 +3,10 @@ using Serverless.Shop.Domain.Common;
 namespace Serverless.Shop.Domain.Orders;
 
 /// <summary>What staff may search orders by; every given filter must hold. Emails match whole, ignoring case.</summary>
+/// <param name="PaymentMethod">How the order is paid (reconciliation asks card providers about card orders only).</param>
 public sealed record OrderSearch(
     string? Number = null, string? Email = null, OrderStatus? Status = null, string? CustomerId = null,
-    DateTimeOffset? CreatedFrom = null, DateTimeOffset? CreatedTo = null);
+    DateTimeOffset? CreatedFrom = null, DateTimeOffset? CreatedTo = null, Payments.PaymentMethod? PaymentMethod = null);
 
 /// <summary>An order in a listing: enough to find it and tell it apart, without its breakdown and history.</summary>
 public sealed record OrderSummary(
@@ -35,6 +36,12 @@ public interface IOrderStore
 
     /// <summary>Orders matching the filter, newest first (for support and admins).</summary>
     Task<Page<OrderSummary>> SearchAsync(OrderSearch filter, PageRequest page, CancellationToken ct);
+
+    /// <summary>Orders with a refund a person must make and has not confirmed (<see cref="OrderPaymentRules.HasOpenRefundTask"/>), oldest first.</summary>
+    Task<Page<OrderSummary>> ListWithOpenRefundTasksAsync(PageRequest page, CancellationToken ct);
+
+    /// <summary>Orders whose ledger and status disagree (<see cref="OrderPaymentRules.NeedsAttention"/>), oldest first: summaries only.</summary>
+    Task<Page<OrderSummary>> ListNeedingReconciliationAsync(PageRequest page, CancellationToken ct);
 
     /// <summary>Whether the customer has any order that was ever paid (refunded or cancelled later included).</summary>
     Task<bool> HasPaidOrderAsync(string customerId, CancellationToken ct);

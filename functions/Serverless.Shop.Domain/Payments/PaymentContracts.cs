@@ -30,7 +30,11 @@ public sealed record PaymentResult(
     PaymentOutcome Outcome, string Provider, string? PaymentId, string? DeclineCode = null, string? Message = null,
     string? RedirectUrl = null, BankTransferInstructions? Transfer = null);
 
-public sealed record RefundResult(string RefundId, Money Amount);
+/// <param name="NeedsPerson">
+/// The provider cannot send money back by itself (a bank transfer): <see cref="RefundId"/> names the instruction a person
+/// must carry out, and no money has moved yet. The order keeps the refund as an open task for staff.
+/// </param>
+public sealed record RefundResult(string RefundId, Money Amount, bool NeedsPerson = false);
 
 /// <summary>One payment provider for one method. A new gateway is one class implementing this.</summary>
 public interface IPaymentGateway
@@ -43,6 +47,23 @@ public interface IPaymentGateway
 
     /// <summary>Gives back <paramref name="amount"/> (all or part) of a captured payment, or cancels one still pending. Idempotent by key.</summary>
     Task<RefundResult> RefundAsync(string paymentId, Money amount, string idempotencyKey, CancellationToken ct);
+}
+
+/// <summary>A payment a provider holds for an order, as its search found it.</summary>
+/// <param name="Captured">The money is taken (a succeeded PaymentIntent); otherwise it is pending, failed or cancelled.</param>
+public sealed record FoundPayment(string Provider, string PaymentId, string OrderId, Money Amount, bool Captured, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// What the card gateways share beyond charging: finding the payments a provider holds for an order, by the order number
+/// the shop put in the payment's metadata. Reconciliation asks it about checkouts stuck pending payment, so a charge
+/// whose webhook never came (or whose checkout died before recording it) is found and recorded.
+/// </summary>
+public interface IPaymentSearch
+{
+    /// <summary>The provider searched, as on <see cref="IPaymentGateway.Provider"/>.</summary>
+    string Provider { get; }
+
+    Task<IReadOnlyList<FoundPayment>> FindByOrderAsync(string orderNumber, CancellationToken ct);
 }
 
 public enum PaymentEventType { PaymentSucceeded, PaymentFailed, TransferReceived, Refunded }

@@ -16,7 +16,7 @@ namespace Serverless.Shop.Functions.Checkout;
 /// <summary>Starting a checkout, the webhooks that move it on, and the safety net that resumes interrupted ones.</summary>
 public sealed class CheckoutFunctions(
     StartCheckout startCheckout, ReceivePaymentWebhook paymentWebhooks, ReceiveTrackingWebhook trackingWebhooks,
-    MarkTransferReceived markTransferReceived, FindInterruptedCheckouts interrupted, ILogger<CheckoutFunctions> logger)
+    MarkTransferReceived markTransferReceived, FindInterruptedCheckouts interrupted, ReconcilePayments reconciliation, ILogger<CheckoutFunctions> logger)
 {
     private const int MaximumWebhookBytes = 64 * 1024;
 
@@ -42,7 +42,9 @@ public sealed class CheckoutFunctions(
     {
         var receipt = await paymentWebhooks.HandleAsync(provider, Headers(req), await RawBodyAsync(req), new DurableCheckoutSignals(durable), ct);
         if (receipt == WebhookReceipt.LatePaymentRefunded)
-            logger.LogWarning("A payment from {Provider} arrived for an order already cancelled; it was refunded (a bank transfer refund is an instruction for staff).", provider);
+            logger.LogWarning("A payment from {Provider} arrived for an order that no longer wanted it; it was refunded (a bank transfer refund is a task for staff).", provider);
+        else if (receipt == WebhookReceipt.CheckoutResumed)
+            logger.LogWarning("A payment from {Provider} arrived while its checkout was not running; the checkout was started again.", provider);
         return Api.Ok(new { receipt });
     }
 
@@ -73,13 +75,30 @@ public sealed class CheckoutFunctions(
     [Function("ResumeInterruptedCheckouts")]
     public async Task Resume([TimerTrigger("0 */5 * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
+        var signals = new DurableCheckoutSignals(durable);
         foreach (var number in await interrupted.ListAsync(ct))
         {
+            // Read before the order is: most pending orders are transfers whose checkout is waiting, as it should.
             var instance = await durable.GetInstanceAsync(number, ct);
             if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended }) continue;
-            if (instance is not null) await durable.PurgeInstanceAsync(number, cancellation: ct);
-            logger.LogWarning("Resuming the checkout of order {Order}: its orchestration was {Status}.", number, instance?.RuntimeStatus.ToString() ?? "missing");
-            await durable.ScheduleNewOrchestrationInstanceAsync(CheckoutOrchestration.Name, await interrupted.ProcessForAsync(number, ct), new StartOrchestrationOptions(number), ct);
+            if (await signals.RestartAsync(await interrupted.ProcessForAsync(number, ct), ct))
+                logger.LogWarning("Resumed the checkout of order {Order}: its orchestration was {Status}.", number, instance?.RuntimeStatus.ToString() ?? "missing");
+        }
+    }
+
+    /// <summary>
+    /// Every five minutes (offset from the resume timer): orders whose payment ledger and status disagree, and card orders
+    /// stuck pending payment, are fixed (ReconcilePayments: signal or restart the checkout, refund, ask the provider).
+    /// </summary>
+    [Function("ReconcilePayments")]
+    public async Task Reconcile([TimerTrigger("0 2-59/5 * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken ct)
+    {
+        foreach (var order in await reconciliation.RunAsync(new DurableCheckoutSignals(durable), ct))
+        {
+            if (order.Action == ReconcileAction.FlaggedForStaff)
+                logger.LogError("Reconciling the payments of order {Order} failed: {Detail}. It stays flagged and is tried again.", order.Number, order.Detail);
+            else if (order.Action != ReconcileAction.Waiting)
+                logger.LogWarning("Reconciled the payments of order {Order}: {Action} ({Detail}).", order.Number, order.Action, order.Detail);
         }
     }
 

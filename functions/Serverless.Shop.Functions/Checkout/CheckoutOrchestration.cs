@@ -96,7 +96,7 @@ public static class CheckoutOrchestration
             {
                 case PaymentEventType.PaymentSucceeded or PaymentEventType.TransferReceived:
                     cancelTimer.Cancel();
-                    return new PaymentStepResult(PaymentOutcome.Captured, payment.PaymentId, null, null, payment.Amount, payment.Provider);
+                    return new PaymentStepResult(PaymentOutcome.Captured, payment.PaymentId, null, null, payment.Amount, payment.Provider, LedgerKeys.For(payment)?.Key);
                 case PaymentEventType.PaymentFailed:
                     cancelTimer.Cancel();
                     return new PaymentStepResult(PaymentOutcome.Declined, payment.PaymentId, payment.Reason ?? "The payment was declined.", null);

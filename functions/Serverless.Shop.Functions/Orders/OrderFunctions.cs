@@ -11,7 +11,7 @@ using Serverless.Shop.Infrastructure.Common;
 namespace Serverless.Shop.Functions.Orders;
 
 /// <summary>Orders as customers, guests and staff see and change them; checkout creates them (docs/orders.md).</summary>
-public sealed class OrderFunctions(ManageOrders orders, NotifyOrderChange notify, OrderSettings settings)
+public sealed class OrderFunctions(ManageOrders orders, OrderRefunds refunds, NotifyOrderChange notify, OrderSettings settings)
 {
     /// <summary>The header a guest sends the order's access token in.</summary>
     public const string TokenHeader = "Order-Token";
@@ -87,6 +87,27 @@ public sealed class OrderFunctions(ManageOrders orders, NotifyOrderChange notify
     [ApiDoc("Orders", "Refund part or all of what was captured (send an Idempotency-Key: a retry never refunds twice)", Request = typeof(RefundInput), Response = typeof(Order))]
     public async Task<IActionResult> Refund([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orders/{number}/refunds")] HttpRequest req, string number, CancellationToken ct) =>
         Api.Ok(await orders.RefundAsync(number, await req.ReadJsonAsync<RefundInput>(), req.Actor(), req.OperationId("rfd"), ct));
+
+    [Function("ListRefundTasks")]
+    [RequiresRole(ShopRoles.Admin, ShopRoles.Support)]
+    [ApiDoc("Orders", "Orders with a refund a person must make (bank transfers): support's work list, oldest first. Each such refund is in the order's refunds with state awaitingStaff",
+        Response = typeof(PageBody<OrderSummary>), Query = ["pageSize: 1-100, default 24", "continuationToken: from the previous page"])]
+    public async Task<IActionResult> ListRefundTasks([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orders/refund-tasks")] HttpRequest req, CancellationToken ct)
+    {
+        var v = new Validator();
+        var page = PageRequest.Parse(req.Query("pageSize"), req.Query("continuationToken"), v);
+        v.ThrowIfInvalid();
+        return Api.Page(await refunds.ListOpenTasksAsync(page, ct));
+    }
+
+    [Function("ConfirmManualRefund")]
+    [RequiresRole(ShopRoles.Admin, ShopRoles.Support)]
+    [ApiDoc("Orders", "Staff paid a refund back by hand: the task is done, recorded with the bank's reference; the order is refunded if that was all of it (confirming again changes nothing)",
+        Request = typeof(ManualRefundInput), Response = typeof(Order))]
+    public async Task<IActionResult> ConfirmManualRefund(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orders/{number}/refunds/{sequence}/paid")] HttpRequest req, string number, string sequence, CancellationToken ct) =>
+        Api.Ok(await refunds.ConfirmManualRefundAsync(number, long.TryParse(sequence, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : throw new ResourceNotFoundException("Refund", sequence),
+            (await req.ReadJsonAsync<ManualRefundInput>()).Reference, req.Actor(), ct));
 
     /// <summary>Emails the customer when the change matters to them, and publishes the order's integration event.</summary>
     [Function("NotifyOrderChange")]

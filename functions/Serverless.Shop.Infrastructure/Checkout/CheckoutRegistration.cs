@@ -27,6 +27,7 @@ public static class CheckoutRegistration
         services.AddSingleton<ReceiveTrackingWebhook>();
         services.AddSingleton<MarkTransferReceived>();
         services.AddSingleton<FindInterruptedCheckouts>();
+        services.AddSingleton<ReconcilePayments>();
         return services;
     }
 

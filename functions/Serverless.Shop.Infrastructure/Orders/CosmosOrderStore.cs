@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Azure.Cosmos;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Orders;
+using Serverless.Shop.Domain.Payments;
 using Serverless.Shop.Infrastructure.Common;
 
 namespace Serverless.Shop.Infrastructure.Orders;
@@ -68,6 +69,20 @@ public sealed class CosmosOrderStore(ShopContainers containers) : IOrderStore
 
     public Task<Page<OrderSummary>> SearchAsync(OrderSearch filter, PageRequest page, CancellationToken ct) => QueryAsync(filter, page, ct);
 
+    public Task<Page<OrderSummary>> ListWithOpenRefundTasksAsync(PageRequest page, CancellationToken ct) =>
+        FlaggedAsync("c.openRefundTask = true", page, ct);
+
+    public Task<Page<OrderSummary>> ListNeedingReconciliationAsync(PageRequest page, CancellationToken ct) =>
+        FlaggedAsync("c.needsReconciliation = true", page, ct);
+
+    // The flags are kept at the top of the document so these listings read summaries of the few orders flagged, oldest first.
+    private async Task<Page<OrderSummary>> FlaggedAsync(string condition, PageRequest page, CancellationToken ct)
+    {
+        var query = new QueryDefinition($"SELECT VALUE c.summary FROM c WHERE c.type = @type AND {condition} ORDER BY c.createdAt ASC")
+            .WithParameter("@type", OrderDocument.Kind);
+        return await ReadPageAsync(query, page, ct);
+    }
+
     // TOP 1 rather than COUNT: the emulator has no aggregates (docs/cosmos-emulator.md), and one id is all it takes.
     public async Task<bool> HasPaidOrderAsync(string customerId, CancellationToken ct)
     {
@@ -79,9 +94,12 @@ public sealed class CosmosOrderStore(ShopContainers containers) : IOrderStore
         return false;
     }
 
-    private async Task<Page<OrderSummary>> QueryAsync(OrderSearch filter, PageRequest page, CancellationToken ct)
+    private Task<Page<OrderSummary>> QueryAsync(OrderSearch filter, PageRequest page, CancellationToken ct) =>
+        ReadPageAsync(OrderQueryBuilder.Build(filter), page, ct);
+
+    private async Task<Page<OrderSummary>> ReadPageAsync(QueryDefinition query, PageRequest page, CancellationToken ct)
     {
-        using var feed = Orders.GetItemQueryIterator<OrderSummary>(OrderQueryBuilder.Build(filter), page.ContinuationToken,
+        using var feed = Orders.GetItemQueryIterator<OrderSummary>(query, page.ContinuationToken,
             new QueryRequestOptions { MaxItemCount = page.Size });
         try
         {
@@ -108,11 +126,19 @@ public sealed class CosmosOrderStore(ShopContainers containers) : IOrderStore
 
         public required OrderStatus Status { get; init; }
 
+        public required PaymentMethod PaymentMethod { get; init; }
+
         /// <summary>UTC in one fixed format, so that text order is time order.</summary>
         public required string CreatedAt { get; init; }
 
         /// <summary>True once the order was paid, for ever (first-order promotions).</summary>
         public required bool EverPaid { get; init; }
+
+        /// <summary>A refund waits for a person (<see cref="OrderPaymentRules.HasOpenRefundTask"/>): support's work list.</summary>
+        public required bool OpenRefundTask { get; init; }
+
+        /// <summary>The ledger and the status disagree (<see cref="OrderPaymentRules.NeedsAttention"/>): reconciliation looks at it.</summary>
+        public required bool NeedsReconciliation { get; init; }
 
         public required OrderSummary Summary { get; init; }
         public required Order Order { get; init; }
@@ -127,8 +153,11 @@ public sealed class CosmosOrderStore(ShopContainers containers) : IOrderStore
             CustomerId = order.CustomerId,
             EmailKey = order.Email.ToLowerInvariant(),
             Status = order.Status,
+            PaymentMethod = order.PaymentMethod,
             CreatedAt = Instant(order.CreatedAt),
             EverPaid = order.PaidAt is not null,
+            OpenRefundTask = OrderPaymentRules.HasOpenRefundTask(order),
+            NeedsReconciliation = OrderPaymentRules.NeedsAttention(order),
             Summary = OrderSummary.Of(order),
             Order = order,
         };
@@ -155,6 +184,7 @@ internal static class OrderQueryBuilder
         if (f.CustomerId is not null) where.Add($"c.customerId = {Param(f.CustomerId)}");
         if (f.Email is not null) where.Add($"c.emailKey = {Param(f.Email.ToLowerInvariant())}");
         if (f.Status is { } status) where.Add($"c.status = {Param(System.Text.Json.JsonSerializer.Serialize(status, ShopJson.Options).Trim('"'))}");
+        if (f.PaymentMethod is { } method) where.Add($"c.paymentMethod = {Param(System.Text.Json.JsonSerializer.Serialize(method, ShopJson.Options).Trim('"'))}");
         if (f.CreatedFrom is { } from) where.Add($"c.createdAt >= {Param(CosmosOrderStore.OrderDocument.Instant(from))}");
         if (f.CreatedTo is { } to) where.Add($"c.createdAt < {Param(CosmosOrderStore.OrderDocument.Instant(to))}");
 

@@ -17,6 +17,8 @@ public static class OrdersRegistration
         services.AddSingleton(ReadSettings(configuration));
         services.AddSingleton<IOrderStore, CosmosOrderStore>();
         services.AddSingleton<ManageOrders>();
+        services.AddSingleton<OrderRefunds>();
+        services.AddSingleton<RecordPayments>();
         services.AddSingleton<NotifyOrderChange>();
         services.AddSingleton<ICustomerPricingProfiles, CustomerPricingProfiles>();
         return services;

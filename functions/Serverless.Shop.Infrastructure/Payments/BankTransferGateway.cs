@@ -54,6 +54,6 @@ public sealed class BankTransferGateway(BankTransferOptions options, TimeProvide
         var refundId = ManualRefundPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))[..20];
         logger.LogWarning("Refund {RefundId}: {Amount} for the transfer with reference {Reference} must be paid back by bank, by hand.",
             refundId, amount, paymentId);
-        return Task.FromResult(new RefundResult(refundId, amount));
+        return Task.FromResult(new RefundResult(refundId, amount, NeedsPerson: true));
     }
 }

@@ -48,7 +48,7 @@ public sealed record SimulatedWebhook(string EventId, string Body, string Signat
 /// JSON file under the local data directory when <see cref="LocalCardSimulatorOptions.StateFile"/> is set, so a
 /// payment waiting for 3-D Secure and the idempotency of keys survive a restart of the local host.
 /// </remarks>
-public sealed class LocalCardPaymentSimulator : IPaymentGateway
+public sealed class LocalCardPaymentSimulator : IPaymentGateway, IPaymentSearch
 {
     public const string ProviderName = "local-card-simulator";
 
@@ -90,6 +90,15 @@ public sealed class LocalCardPaymentSimulator : IPaymentGateway
     public IReadOnlyList<SimulatedRefund> Refunds => Locked(() => _state.Refunds.ToList());
 
     public SimulatedPayment? Find(string paymentId) => Locked(() => _state.Payments.FirstOrDefault(p => p.Id == paymentId));
+
+    /// <summary>The payments taken or tried for an order, as Stripe's search by the order number in metadata finds them.</summary>
+    public Task<IReadOnlyList<FoundPayment>> FindByOrderAsync(string orderNumber, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderNumber);
+        IReadOnlyList<FoundPayment> found = Locked(() => _state.Payments.Where(p => p.OrderId == orderNumber)
+            .Select(p => new FoundPayment(ProviderName, p.Id, p.OrderId, p.Amount, p.Status == SimulatedPaymentStatus.Succeeded, p.CreatedAt)).ToList());
+        return Task.FromResult(found);
+    }
 
     public async Task<PaymentResult> ChargeAsync(PaymentRequest request, CancellationToken ct)
     {

@@ -26,11 +26,13 @@ public static class PaymentsRegistration
         {
             case StripeCardGateway.ProviderName:
                 var stripe = settings.Stripe!;
-                services.AddSingleton<IPaymentGateway>(sp => new StripeCardGateway(
+                services.AddSingleton(sp => new StripeCardGateway(
                     StripeCardGateway.CreateClient(stripe.SecretKey, stripe.ApiBase),
                     ThirdPartyResilience.Create(StripeCardGateway.ServiceName, ThirdPartyResilienceOptions.Default,
                         sp.GetRequiredService<ILogger<StripeCardGateway>>(), sp.GetRequiredService<TimeProvider>()),
                     sp.GetRequiredService<ILogger<StripeCardGateway>>()));
+                services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<StripeCardGateway>());
+                services.AddSingleton<IPaymentSearch>(sp => sp.GetRequiredService<StripeCardGateway>());
                 services.AddSingleton<IPaymentWebhookReader>(sp =>
                     new StripeWebhookReader(StripeCardGateway.ProviderName, stripe.WebhookSecret, sp.GetRequiredService<TimeProvider>()));
                 break;
@@ -41,6 +43,7 @@ public static class PaymentsRegistration
                     new LocalCardSimulatorOptions(simulator.WebhookSecret, simulator.StateFile, () => simulator.PageBaseUrl ?? LocalHostAddress(sp)),
                     sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalCardPaymentSimulator>>()));
                 services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<LocalCardPaymentSimulator>());
+                services.AddSingleton<IPaymentSearch>(sp => sp.GetRequiredService<LocalCardPaymentSimulator>());
                 services.AddSingleton<IPaymentWebhookReader>(sp =>
                     new StripeWebhookReader(LocalCardPaymentSimulator.ProviderName, simulator.WebhookSecret, sp.GetRequiredService<TimeProvider>()));
                 break;

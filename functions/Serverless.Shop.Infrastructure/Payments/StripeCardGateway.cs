@@ -21,7 +21,7 @@ namespace Serverless.Shop.Infrastructure.Payments;
 /// (<c>next_action.redirect_to_url</c>) rather than for Stripe.js (<c>use_stripe_sdk</c>), which would need a client
 /// secret the shop does not hand out. A card payment therefore needs <see cref="PaymentRequest.ReturnUrl"/>.</para>
 /// </remarks>
-public sealed class StripeCardGateway(IStripeClient client, ResiliencePipeline resilience, ILogger<StripeCardGateway> logger) : IPaymentGateway
+public sealed class StripeCardGateway(IStripeClient client, ResiliencePipeline resilience, ILogger<StripeCardGateway> logger) : IPaymentGateway, IPaymentSearch
 {
     public const string ProviderName = "stripe";
     public const string ServiceName = "Stripe";
@@ -130,6 +130,24 @@ public sealed class StripeCardGateway(IStripeClient client, ResiliencePipeline r
             default:
                 throw new InvalidOperationException($"Stripe payment {paymentId} is {intent.Status}: it can be neither refunded nor cancelled yet; try again later.");
         }
+    }
+
+    /// <summary>
+    /// The PaymentIntents whose metadata names the order (<see cref="StripeWebhookReader.OrderIdMetadataKey"/>, set by
+    /// <see cref="ChargeAsync"/>), through Stripe's search API. Stripe's search index may lag a new PaymentIntent by up to
+    /// a minute, which is why reconciliation asks only about orders pending a while.
+    /// </summary>
+    public async Task<IReadOnlyList<FoundPayment>> FindByOrderAsync(string orderNumber, CancellationToken ct)
+    {
+        // The number goes inside the query's quotes: only characters that need no escaping there are let through.
+        if (string.IsNullOrWhiteSpace(orderNumber) || !orderNumber.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            throw new ArgumentException("An order number has letters, digits and dashes only.", nameof(orderNumber));
+        var options = new PaymentIntentSearchOptions { Query = $"metadata['{StripeWebhookReader.OrderIdMetadataKey}']:'{orderNumber}'", Limit = 20 };
+        var found = await CallAsync(token => _intents.SearchAsync(options, cancellationToken: token), ct);
+        return found.Data.Select(intent => new FoundPayment(ProviderName, intent.Id,
+            intent.Metadata?.GetValueOrDefault(StripeWebhookReader.OrderIdMetadataKey) ?? orderNumber,
+            FromMinorUnits(intent.Status == "succeeded" && intent.AmountReceived > 0 ? intent.AmountReceived : intent.Amount, intent.Currency),
+            intent.Status == "succeeded", new DateTimeOffset(DateTime.SpecifyKind(intent.Created, DateTimeKind.Utc)))).ToList();
     }
 
     private async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct) =>

@@ -78,9 +78,24 @@ internal sealed class InMemoryOrderStore : IOrderStore
             var skip = page.ContinuationToken is null ? 0 : int.Parse(page.ContinuationToken, System.Globalization.CultureInfo.InvariantCulture);
             var matches = _orders.Values.Select(v => v.Value)
                 .Where(o => (f.Number is null || o.Number == f.Number) && (f.CustomerId is null || o.CustomerId == f.CustomerId)
-                    && (f.Email is null || string.Equals(o.Email, f.Email, StringComparison.OrdinalIgnoreCase)) && (f.Status is null || o.Status == f.Status)
+                    && (f.Email is null || string.Equals(o.Email, f.Email, StringComparison.OrdinalIgnoreCase)) && (f.Status is null || o.Status == f.Status) && (f.PaymentMethod is null || o.PaymentMethod == f.PaymentMethod)
                     && (f.CreatedFrom is null || o.CreatedAt >= f.CreatedFrom) && (f.CreatedTo is null || o.CreatedAt < f.CreatedTo))
                 .OrderByDescending(o => o.CreatedAt).Skip(skip).ToList();
+            var next = matches.Count > page.Size ? (skip + page.Size).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+            return Task.FromResult(new Page<OrderSummary>(matches.Take(page.Size).Select(OrderSummary.Of).ToList(), next));
+        }
+    }
+
+    public Task<Page<OrderSummary>> ListWithOpenRefundTasksAsync(PageRequest page, CancellationToken ct) => Flagged(OrderPaymentRules.HasOpenRefundTask, page);
+
+    public Task<Page<OrderSummary>> ListNeedingReconciliationAsync(PageRequest page, CancellationToken ct) => Flagged(OrderPaymentRules.NeedsAttention, page);
+
+    private Task<Page<OrderSummary>> Flagged(Func<Order, bool> flag, PageRequest page)
+    {
+        lock (_lock)
+        {
+            var skip = page.ContinuationToken is null ? 0 : int.Parse(page.ContinuationToken, System.Globalization.CultureInfo.InvariantCulture);
+            var matches = _orders.Values.Select(v => v.Value).Where(flag).OrderBy(o => o.CreatedAt).Skip(skip).ToList();
             var next = matches.Count > page.Size ? (skip + page.Size).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
             return Task.FromResult(new Page<OrderSummary>(matches.Take(page.Size).Select(OrderSummary.Of).ToList(), next));
         }
@@ -119,6 +134,9 @@ internal sealed class FakePaymentGateway(string provider = FakePaymentGateway.Na
     /// <summary>The next call fails with this (a timeout, the provider refusing), before any money moves.</summary>
     public Exception? FailNext { get; set; }
 
+    /// <summary>Refunds are instructions for a person (as a bank's): the result says so and no money moves.</summary>
+    public bool NeedsPerson { get; init; }
+
     public TaskCompletionSource? Hold { get; set; }
     public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -134,7 +152,7 @@ internal sealed class FakePaymentGateway(string provider = FakePaymentGateway.Na
             FailNext = null;
             throw failure;
         }
-        return _byKey.GetOrAdd(idempotencyKey, key => new RefundResult($"re_{key}", amount));
+        return _byKey.GetOrAdd(idempotencyKey, key => new RefundResult($"re_{key}", amount, NeedsPerson));
     }
 }
 

@@ -31,6 +31,14 @@ internal sealed class OrderTestBed
 
     public ManageOrders Orders => new(Store, Queue, [Gateway], [Carrier], Settings, Clock);
 
+    public RecordPayments Payments => new(Store, Queue, [Gateway], Clock);
+
+    public OrderRefunds Refunds => new(Store, Queue, [Gateway], Clock);
+
+    /// <summary>A capture as the provider's webhook reports it, for the order's total unless said otherwise.</summary>
+    public LedgerEntry Capture(string paymentId = "pi_1", decimal amount = 46.50m) =>
+        new(LedgerKeys.Captured(FakePaymentGateway.Name, paymentId), FakePaymentGateway.Name, paymentId, LedgerEntryKind.Captured, Eur(amount), Clock.Now, "evt_" + paymentId);
+
     public IReadOnlyList<OrderChanged> Messages => Queue.MessagesOn<OrderChanged>(WorkQueues.OrderEvents);
 
     public Order Stored(string number) => Store.Current(number)!.Value;

@@ -323,6 +323,23 @@ public sealed class LocalCardPaymentSimulatorTests : IDisposable
         Simulator().Payments.ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task Searching_by_order_finds_that_orders_payments_with_whether_each_took_the_money_as_stripes_search_does()
+    {
+        var simulator = Simulator();
+        var paid = await simulator.ChargeAsync(Charge("pm_card_visa"), CancellationToken.None);
+        var waiting = await simulator.ChargeAsync(Charge("pm_card_authenticationRequired", "ord_1:payment:2"), CancellationToken.None);
+        await simulator.ChargeAsync(Charge("pm_card_visa", "ord_2:payment:1") with { OrderId = "ord_2" }, CancellationToken.None);
+
+        var found = await simulator.FindByOrderAsync("ord_1", CancellationToken.None);
+
+        found.ShouldBe([
+            new FoundPayment("local-card-simulator", paid.PaymentId!, "ord_1", new Money(19.99m, "EUR"), Captured: true, _clock.GetUtcNow()),
+            new FoundPayment("local-card-simulator", waiting.PaymentId!, "ord_1", new Money(19.99m, "EUR"), Captured: false, _clock.GetUtcNow()),
+        ]);
+        (await simulator.FindByOrderAsync("ord_none", CancellationToken.None)).ShouldBeEmpty();
+    }
+
     private LocalCardPaymentSimulator Simulator(string? stateFile = null) =>
         new(new LocalCardSimulatorOptions(Secret, stateFile, () => PageBase), _clock, NullLogger<LocalCardPaymentSimulator>.Instance);
 
