@@ -41,7 +41,7 @@ public sealed class CrashShopper(Uri baseAddress, DevTokens tokens, CrashScenari
     /// <summary>A provider redelivers a webhook it got no answer for; the shopper presses again after a while.</summary>
     private static readonly TimeSpan RedeliverAfter = TimeSpan.FromSeconds(6);
 
-    private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(20) };
+    private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
 
     private HttpRequestMessage Request(HttpMethod method, string url, string? role = null, object? body = null)
     {

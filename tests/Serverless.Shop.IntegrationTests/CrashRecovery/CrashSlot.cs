@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Shop.LocalHost.Hosting;
 using Serverless.Shop.LocalHost.LocalStack;
@@ -98,12 +99,16 @@ public sealed class CrashSlot : IAsyncDisposable
             {
                 phases.Append($"start {phase.Elapsed.TotalSeconds:0.0} s");
                 phase.Restart();
-                foreach (var run in runs) run.Order = await run.Shopper.PrepareAsync();
+                foreach (var run in runs)
+                {
+                    try { run.Order = await run.Shopper.PrepareAsync(); }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException) { run.Error = $"preparing the order failed: {e.Message}"; }
+                }
                 await AdvanceUntilReachedAsync(runs, doomed);
                 doomed.Kill();
                 phases.Append($", buy until killed {phase.Elapsed.TotalSeconds:0.0} s");
                 foreach (var run in runs.Where(r => !r.Killed))
-                    run.Error = $"the host never stopped this checkout at {point} within {ReachTimeout.TotalSeconds:0} s (it stopped {string.Join(", ", doomed.Reached)}). Its output:{Environment.NewLine}{doomed.Tail}";
+                    run.Error ??= $"the host never stopped this checkout at {point} within {ReachTimeout.TotalSeconds:0} s (it stopped {string.Join(", ", doomed.Reached)}). Its output:{Environment.NewLine}{doomed.Tail}";
             }
 
             // 2. The same host on the same data, with no crash point: the resume timer fires as it would on schedule,
@@ -129,7 +134,7 @@ public sealed class CrashSlot : IAsyncDisposable
             }
             await Task.Delay(Settle);
             await _events.DrainAsync();
-            foreach (var run in runs.Where(r => r.Killed)) run.Checks = await run.ChecksAsync(DataDirectory, _events);
+            foreach (var run in runs.Where(r => r.Killed)) await CheckAsync(run);
             phases.Append($", finish {phase.Elapsed.TotalSeconds:0.0} s");
             if (restarted.HasExited)
                 foreach (var run in runs) run.Error ??= $"the restarted host exited. Its output:{Environment.NewLine}{restarted.Tail}";
@@ -147,11 +152,21 @@ public sealed class CrashSlot : IAsyncDisposable
     {
         try { await run.Shopper.AdvanceAsync(run.Order!); }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException) { }
-        run.Checks = await run.ChecksAsync(DataDirectory, _events);
+        await CheckAsync(run);
         if (run.Checks.All(c => c.Held)) { run.Judged = true; return; }
         var seen = string.Join("|", run.Checks.Select(c => $"{c.Held}{c.Seen}"));
         if (seen != run.LastSeen) (run.LastSeen, run.UnchangedSince) = (seen, now);
         else if (now - run.UnchangedSince > Unchanged && await EndedAsync(run.Shopper, run.Order!)) run.Judged = true;
+    }
+
+    // A check the shop could not answer is a failed check of that case (what it answered is the finding), not of the run.
+    private async Task CheckAsync(Run run)
+    {
+        try { run.Checks = await run.ChecksAsync(DataDirectory, _events); }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException or JsonException)
+        {
+            run.Checks = [new Check("the shop answers about the order", false, e.Message)];
+        }
     }
 
     /// <summary>One case of a run: its shopper, its order and what became of it.</summary>
@@ -174,7 +189,7 @@ public sealed class CrashSlot : IAsyncDisposable
         /// <summary>The host announced this checkout at its crash point (by order number or cart id; StartCheckout's before it has a number, by count).</summary>
         public bool ReachedIn(IReadOnlyList<string> reached, int cases) =>
             (Order?.Number is { } number && reached.Contains(number)) || (Order is { } order && reached.Contains(order.CartId))
-            || (Case.Point.Step == CrashPoint.StartStep && reached.Count >= cases);
+            || (Order is not null && Case.Point.Step == CrashPoint.StartStep && reached.Count >= cases);
     }
 
     // Moves every checkout on until each has stopped at the crash point (or time is up); a move that meets the
@@ -186,19 +201,22 @@ public sealed class CrashSlot : IAsyncDisposable
         {
             var reached = host.Reached;
             foreach (var run in runs) run.Killed = run.ReachedIn(reached, runs.Count);
-            if (runs.All(r => r.Killed)) return;
-            foreach (var run in runs.Where(r => !r.Killed && (r.Move is null || r.Move.IsCompleted)))
+            if (runs.All(r => r.Killed || r.Order is null)) return;
+            foreach (var run in runs.Where(r => !r.Killed && r.Order is not null && (r.Move is null || r.Move.IsCompleted)))
             {
                 if (run.Move?.Exception is { } failed && failed.InnerException is not (HttpRequestException or TaskCanceledException))
-                    throw failed.InnerException!;
+                    run.Error = $"buying failed before the crash point: {failed.InnerException!.Message}";
                 run.Move = run.Shopper.AdvanceAsync(run.Order!);
             }
             await Task.Delay(250);
         }
     }
 
-    private static async Task<bool> EndedAsync(CrashShopper shopper, CrashOrder order) =>
-        order.Number is { } number && (await shopper.OrderAsync(number)).GetProperty("status").GetString() is "processing" or "cancelled";
+    private static async Task<bool> EndedAsync(CrashShopper shopper, CrashOrder order)
+    {
+        try { return order.Number is { } number && (await shopper.OrderAsync(number)).GetProperty("status").GetString() is "processing" or "cancelled"; }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException) { return false; }
+    }
 
     private async Task<LocalHostProcess> StartHostAsync(CrashPoint? crashPoint)
     {
