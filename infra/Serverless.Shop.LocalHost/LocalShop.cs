@@ -46,6 +46,16 @@ public sealed record LocalShopOptions(string RepositoryRoot)
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
     public Action<WebApplicationBuilder>? Configure { get; init; }
+
+    /// <summary>
+    /// Emulators already running, to use instead of starting the local stack (its connection strings); null starts
+    /// them. Stopping or killing this host then leaves them and their data as they are: the crash tests restart the
+    /// host on the same data.
+    /// </summary>
+    public (string Storage, string Cosmos)? RunningEmulators { get; init; }
+
+    /// <summary>Where the host stops dead, for the crash tests to kill it there (see <see cref="CrashPoint"/>); null for none.</summary>
+    public CrashPoint? CrashPoint { get; init; }
 }
 
 /// <summary>
@@ -87,7 +97,9 @@ public sealed class LocalShop : IAsyncDisposable
         var queueSettings = options.MaxQueuePollingInterval is { } cap ? hostJson.Queues with { MaxPollingInterval = cap } : hostJson.Queues;
         var durableSettings = options.MaxQueuePollingInterval is { } durableCap ? hostJson.DurableTask with { MaxQueuePollingInterval = durableCap } : hostJson.DurableTask;
 
-        var stack = await RunningLocalStack.StartAsync(new LocalStackOptions(options.RepositoryRoot, options.DataDirectory is null ? null : Path.Combine(options.DataDirectory, "data")), logger, ct);
+        var stack = options.RunningEmulators is { } running
+            ? RunningLocalStack.Attach(running.Storage, running.Cosmos, logger)
+            : await RunningLocalStack.StartAsync(new LocalStackOptions(options.RepositoryRoot, options.DataDirectory is null ? null : Path.Combine(options.DataDirectory, "data")), logger, ct);
         LocalDurableTaskHost? durable = null;
         try
         {
@@ -124,6 +136,16 @@ public sealed class LocalShop : IAsyncDisposable
             });
             builder.Configuration.AddInMemoryCollection(CardSimulatorEndpoints.LocalSettings(options.DataDirectory));
             builder.Configuration.AddInMemoryCollection(DemoTaxRates.LocalSettings);
+            if (options.DataDirectory is not null)
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Payments:LocalWallet:StateFile"] = Path.Combine(options.DataDirectory, "wallet-simulator", "sessions.json") });
+            if (options.Port != 0)
+            {
+                // The simulators' pages are on this host. With a fixed port their address is known before the Durable
+                // worker starts, which after a restart replays a payment step before the web host listens: the replayed
+                // step must give the same 3-D Secure redirect as the first (found by the crash tests, CrashMatrixTests).
+                var pages = $"http://localhost:{options.Port}/";
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Payments:CardSimulator:PageBaseUrl"] = pages, ["Simulators:BaseUrl"] = pages });
+            }
             builder.Configuration.AddInMemoryCollection(options.Settings);
             builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
             builder.Services.AddShop(builder.Configuration);
@@ -132,6 +154,7 @@ public sealed class LocalShop : IAsyncDisposable
             builder.Services.AddSingleton(sp => new FunctionInvoker(sp));
             builder.Services.AddCors();
             builder.Services.AddSingleton(durable);
+            if (options.CrashPoint is not null) builder.Services.AddSingleton(options.CrashPoint);
             var queues = new QueueServiceClient(stack.StorageConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
             foreach (var f in functions.Where(f => f.Trigger == TriggerKind.Queue))
                 builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueTriggerListener>(sp, f, queues, queueSettings));
@@ -146,6 +169,7 @@ public sealed class LocalShop : IAsyncDisposable
             app.MapGet("/", () => Results.Redirect($"/{hostJson.RoutePrefix}/swagger/ui")).ExcludeFromDescription();
             app.MapCardSimulator(hostJson.RoutePrefix);
             app.MapWalletSimulator(hostJson.RoutePrefix);
+            MapRunTimerEndpoint(app, functions);
             app.MapHttpFunctions(functions, hostJson.RoutePrefix);
             await app.StartAsync(ct);
 
@@ -183,6 +207,24 @@ public sealed class LocalShop : IAsyncDisposable
             await queues.GetQueueClient(name + "-poison").CreateIfNotExistsAsync(cancellationToken: ct);
         }
     }
+
+    /// <summary>
+    /// POST /admin/functions/{name}: runs a timer function now, as the Functions host's admin API does for `func start`
+    /// (the host listens on loopback only). Answers 202 once the function has run, 404 for no such timer function.
+    /// </summary>
+    private static void MapRunTimerEndpoint(WebApplication app, IReadOnlyList<LocalFunction> functions) =>
+        app.MapPost("/admin/functions/{name}", async (string name, HttpContext http, FunctionInvoker invoker) =>
+        {
+            if (functions.SingleOrDefault(f => f.Name == name && f.Trigger == TriggerKind.Timer) is not { } function)
+            {
+                var problem = Problems.Create(http, StatusCodes.Status404NotFound, "no-function", "Not found.", $"No timer function is called {name}.");
+                await problem.ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext(http, http.GetRouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+                return;
+            }
+            var now = DateTime.UtcNow;
+            await invoker.InvokeTimerAsync(function, new TimerInfo { ScheduleStatus = new ScheduleStatus { Last = now, Next = now, LastUpdated = now } }, http.RequestAborted);
+            http.Response.StatusCode = StatusCodes.Status202Accepted;
+        }).ExcludeFromDescription();
 
     /// <summary>Runs a timer function now, as the portal's "Run" button does, without waiting for its schedule.</summary>
     public async Task RunTimerAsync(string functionName, CancellationToken ct = default)

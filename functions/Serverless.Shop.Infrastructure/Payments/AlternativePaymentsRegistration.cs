@@ -108,7 +108,8 @@ public sealed record AlternativePaymentsSettings(BankTransferOptions? BankTransf
         {
             var secret = RequiredSecret(WalletWebhookSecretSetting);
             var baseUrl = HttpUrl(Value("Simulators:BaseUrl"), "Simulators:BaseUrl", problems) ?? DefaultSimulatorsBaseUrl;
-            wallet = new LocalWalletOptions(secret.ValueOrNull ?? "", baseUrl);
+            var stateFile = Value("Payments:LocalWallet:StateFile");
+            wallet = new LocalWalletOptions(secret.ValueOrNull ?? "", baseUrl, stateFile is null ? null : Path.GetFullPath(stateFile));
         }
 
         if (problems.Count > 0)

@@ -8,7 +8,8 @@ namespace Serverless.Shop.Infrastructure.Payments;
 
 /// <param name="WebhookSecret">Signs the simulator's webhooks (<c>Payments:LocalWallet:WebhookSecret</c>, a development default locally).</param>
 /// <param name="PageBaseUrl">Where the local host serves the wallet page (<c>Simulators:BaseUrl</c>; the local host sets the real one when it starts).</param>
-public sealed record LocalWalletOptions(string WebhookSecret, Uri PageBaseUrl)
+/// <param name="StateFile">Where the wallet's sessions survive a restart of the local host (<c>Payments:LocalWallet:StateFile</c>); null keeps them in memory (tests).</param>
+public sealed record LocalWalletOptions(string WebhookSecret, Uri PageBaseUrl, string? StateFile = null)
 {
     public override string ToString() => $"LocalWalletOptions {{ PageBaseUrl = {PageBaseUrl} }}";
 }
@@ -26,7 +27,9 @@ public sealed record LocalWalletWebhook(string Body, IReadOnlyDictionary<string,
 /// opens a session and sends the shopper to the local host's wallet page (/simulators/wallet/{session id}); pressing
 /// Approve or Cancel there (or <see cref="Approve"/> / <see cref="Cancel"/> in a test) produces the webhook a real
 /// wallet would send, signed like the bank's (<see cref="HmacWebhookSignature"/>), which
-/// <see cref="LocalWalletWebhookReader"/> reads. Sessions live in memory: they are gone when the host stops.
+/// <see cref="LocalWalletWebhookReader"/> reads. Sessions live in memory, and in a JSON file under the local data
+/// directory when <see cref="LocalWalletOptions.StateFile"/> is set, so that, as at a real provider, a payment waiting
+/// for approval and the idempotency of its key survive a restart of the local host (the crash tests restart it).
 /// </summary>
 public sealed class LocalWalletSimulator(LocalWalletOptions options, TimeProvider time, ILogger<LocalWalletSimulator> logger) : IPaymentGateway
 {
@@ -41,6 +44,19 @@ public sealed class LocalWalletSimulator(LocalWalletOptions options, TimeProvide
     private readonly Dictionary<string, Session> _sessionsById = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RefundResult> _refundsByKey = new(StringComparer.Ordinal);
     private Uri _pageBaseUrl = WithSlash(options.PageBaseUrl);
+
+    /// <summary>Every session opened, oldest first (what the wallet's own records say: one per charge).</summary>
+    public IReadOnlyList<WalletSession> Sessions
+    {
+        get
+        {
+            lock (_lock)
+            {
+                Load();
+                return _sessionsById.Values.OrderBy(s => s.CreatedAt).Select(s => s.Snapshot()).ToList();
+            }
+        }
+    }
 
     public string Provider => ProviderName;
     public PaymentMethod Method => PaymentMethod.EWallet;
@@ -63,6 +79,7 @@ public sealed class LocalWalletSimulator(LocalWalletOptions options, TimeProvide
         Session session;
         lock (_lock)
         {
+            Load();
             if (_sessionsByKey.TryGetValue(request.IdempotencyKey, out var existing))
             {
                 // As real providers do: a key belongs to one charge.
@@ -72,9 +89,10 @@ public sealed class LocalWalletSimulator(LocalWalletOptions options, TimeProvide
             }
             else
             {
-                session = new Session(Ids.New("wal"), request.OrderId, request.Amount, request.CustomerEmail, returnUrl);
+                session = new Session(Ids.New("wal"), request.OrderId, request.Amount, request.CustomerEmail, returnUrl) { IdempotencyKey = request.IdempotencyKey, CreatedAt = time.GetUtcNow() };
                 _sessionsByKey.Add(request.IdempotencyKey, session);
                 _sessionsById.Add(session.Id, session);
+                Save();
                 logger.LogInformation("Local wallet session {SessionId} for order {OrderId} ({Amount}).", session.Id, request.OrderId, request.Amount);
             }
         }
@@ -85,7 +103,11 @@ public sealed class LocalWalletSimulator(LocalWalletOptions options, TimeProvide
 
     public WalletSession? FindSession(string sessionId)
     {
-        lock (_lock) return _sessionsById.TryGetValue(sessionId, out var session) ? session.Snapshot() : null;
+        lock (_lock)
+        {
+            Load();
+            return _sessionsById.TryGetValue(sessionId, out var session) ? session.Snapshot() : null;
+        }
     }
 
     /// <summary>The shopper approves: the money is taken. Pressing it again gives the same webhook (same event id).</summary>
@@ -104,6 +126,7 @@ public sealed class LocalWalletSimulator(LocalWalletOptions options, TimeProvide
     {
         lock (_lock)
         {
+            Load();
             if (_refundsByKey.TryGetValue(idempotencyKey, out var earlier)) return Task.FromResult(earlier);
             if (!_sessionsById.TryGetValue(paymentId, out var session)) throw new ResourceNotFoundException("Wallet payment", paymentId);
 
@@ -125,6 +148,7 @@ public sealed class LocalWalletSimulator(LocalWalletOptions options, TimeProvide
             }
 
             _refundsByKey.Add(idempotencyKey, result);
+            Save();
             logger.LogInformation("Local wallet refund {RefundId}: {Amount} of session {SessionId}.", result.RefundId, result.Amount, paymentId);
             return Task.FromResult(result);
         }
@@ -135,11 +159,13 @@ public sealed class LocalWalletSimulator(LocalWalletOptions options, TimeProvide
         Session session;
         lock (_lock)
         {
+            Load();
             if (!_sessionsById.TryGetValue(sessionId, out session!)) throw new ResourceNotFoundException("Wallet session", sessionId);
             if (session.State == WalletSessionState.Pending)
             {
                 session.State = decision;
                 session.DecidedAt = time.GetUtcNow();
+                Save();
             }
             else if (session.State != decision)
                 throw new BusinessRuleViolationException($"This payment was already {session.State.ToString().ToLowerInvariant()}.");
@@ -159,8 +185,50 @@ public sealed class LocalWalletSimulator(LocalWalletOptions options, TimeProvide
 
     private sealed record WalletWebhookBody(string Id, string Type, string SessionId, string OrderId, decimal Amount, string Currency, DateTimeOffset OccurredAt);
 
+    // Called under the lock: the state file, read once, before the first use.
+    private void Load()
+    {
+        if (_loadedOnce || options.StateFile is not { } file) return;
+        _loadedOnce = true;
+        if (!File.Exists(file)) return;
+        var state = JsonSerializer.Deserialize<State>(File.ReadAllText(file), ShopJson.Options)
+            ?? throw new InvalidOperationException($"The local wallet's state file {file} is empty; delete it to start afresh.");
+        foreach (var s in state.Sessions)
+        {
+            var session = new Session(s.Id, s.OrderId, s.Amount, s.CustomerEmail, new Uri(s.ReturnUrl))
+            {
+                IdempotencyKey = s.IdempotencyKey, CreatedAt = s.CreatedAt, State = s.State, DecidedAt = s.DecidedAt, Refunded = s.Refunded,
+            };
+            _sessionsById[session.Id] = session;
+            _sessionsByKey[session.IdempotencyKey] = session;
+        }
+        foreach (var (key, refund) in state.Refunds) _refundsByKey[key] = refund;
+    }
+
+    // Called under the lock. Written aside, then moved over the old file: a crash mid-write never leaves half a file.
+    private void Save()
+    {
+        if (options.StateFile is not { } file) return;
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        var state = new State(
+            _sessionsById.Values.Select(s => new StoredSession(s.Id, s.OrderId, s.Amount, s.CustomerEmail, s.ReturnUrl.AbsoluteUri, s.IdempotencyKey, s.CreatedAt, s.State, s.DecidedAt, s.Refunded)).ToList(),
+            new Dictionary<string, RefundResult>(_refundsByKey));
+        File.WriteAllText(file + ".tmp", JsonSerializer.Serialize(state, ShopJson.Options));
+        File.Move(file + ".tmp", file, overwrite: true);
+    }
+
+    private bool _loadedOnce;
+
+    private sealed record State(List<StoredSession> Sessions, Dictionary<string, RefundResult> Refunds);
+
+    private sealed record StoredSession(
+        string Id, string OrderId, Money Amount, string CustomerEmail, string ReturnUrl, string IdempotencyKey, DateTimeOffset CreatedAt,
+        WalletSessionState State, DateTimeOffset? DecidedAt, decimal Refunded);
+
     private sealed class Session(string id, string orderId, Money amount, string customerEmail, Uri returnUrl)
     {
+        public string IdempotencyKey { get; init; } = "";
+        public DateTimeOffset CreatedAt { get; init; }
         public string Id { get; } = id;
         public string OrderId { get; } = orderId;
         public Money Amount { get; } = amount;

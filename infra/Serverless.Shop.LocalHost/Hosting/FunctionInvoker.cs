@@ -19,6 +19,8 @@ namespace Serverless.Shop.LocalHost.Hosting;
 /// </summary>
 public sealed class FunctionInvoker(IServiceProvider services)
 {
+    private readonly CrashPoint? _crashPoint = services.GetService<CrashPoint>();
+
     public static bool CanBind(ParameterInfo p, LocalFunction f) =>
         p.ParameterType == typeof(CancellationToken)
         || (p.GetCustomAttribute<DurableClientAttribute>() is not null && p.ParameterType == typeof(DurableTaskClient))
@@ -48,12 +50,27 @@ public sealed class FunctionInvoker(IServiceProvider services)
     public Task<object?> InvokeOrchestrationAsync(LocalFunction f, TaskOrchestrationContext context) =>
         InvokeAsync(f, p => p.ParameterType == typeof(CancellationToken) ? CancellationToken.None : context);
 
-    /// <summary>Runs an activity function; its input arrives as JSON and binds to the trigger parameter's type.</summary>
-    public Task<object?> InvokeActivityAsync(LocalFunction f, JsonElement? input, CancellationToken ct) =>
-        InvokeAsync(f, p =>
+    /// <summary>
+    /// Runs an activity function; its input arrives as JSON and binds to the trigger parameter's type. A crash point
+    /// (local host only) may stop it before it runs, or after its work and before the worker records its completion.
+    /// </summary>
+    public async Task<object?> InvokeActivityAsync(LocalFunction f, JsonElement? input, CancellationToken ct)
+    {
+        if (_crashPoint is not null) await _crashPoint.ReachedAsync(f.Name, CrashMoment.Before, CrashPoint.KeyOf(input));
+        var result = await InvokeAsync(f, p =>
             p.ParameterType == typeof(CancellationToken) ? ct
             : input is null || input.Value.ValueKind == JsonValueKind.Null ? null
             : input.Value.Deserialize(p.ParameterType, ShopJson.Options));
+        if (_crashPoint is not null) await _crashPoint.ReachedAsync(f.Name, CrashMoment.After, CrashPoint.KeyOf(input));
+        return result;
+    }
+
+    // The [DurableClient] a function gets; behind a crash point when one is set, so a test can stop the host around a signal or a start.
+    private DurableTaskClient DurableClient()
+    {
+        var client = services.GetRequiredService<LocalDurableTaskHost>().Client;
+        return _crashPoint is null ? client : new CrashPointDurableTaskClient(client, _crashPoint);
+    }
 
     private async Task<object?> InvokeAsync(LocalFunction f, Func<ParameterInfo, object?> bindTrigger)
     {
@@ -63,7 +80,7 @@ public sealed class FunctionInvoker(IServiceProvider services)
         try
         {
             returned = f.Method.Invoke(target, f.Method.GetParameters().Select(p =>
-                p.GetCustomAttribute<DurableClientAttribute>() is not null ? services.GetRequiredService<LocalDurableTaskHost>().Client : bindTrigger(p)).ToArray());
+                p.GetCustomAttribute<DurableClientAttribute>() is not null ? DurableClient() : bindTrigger(p)).ToArray());
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {

@@ -37,23 +37,30 @@ public sealed class RunningLocalStack : IAsyncDisposable
     private static readonly TimeSpan StartupCpuBudget = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 
-    private readonly NodeProcess _azurite;
-    private readonly NodeProcess _cosmos;
+    // Null when the stack was attached to emulators another process runs (see Attach): then they are not ours to stop.
+    private readonly NodeProcess? _azurite;
+    private readonly NodeProcess? _cosmos;
     private readonly ILogger _logger;
     private readonly CrossProcessLock? _dataLock;
     private readonly EventHandler _onProcessExit;
     private int _disposed;
 
     private RunningLocalStack(NodeProcess azurite, NodeProcess cosmos, CrossProcessLock? dataLock, int blobPort, int queuePort, int tablePort, int cosmosPort, ILogger logger)
+        : this(azurite, cosmos, dataLock, new Uri($"http://{Host}:{blobPort}/{AzuriteAccountName}"), new Uri($"http://{Host}:{queuePort}/{AzuriteAccountName}"),
+            new Uri($"http://{Host}:{tablePort}/{AzuriteAccountName}"), new Uri($"http://{Host}:{cosmosPort}/"), logger)
+    {
+    }
+
+    private RunningLocalStack(NodeProcess? azurite, NodeProcess? cosmos, CrossProcessLock? dataLock, Uri blob, Uri queue, Uri table, Uri cosmosEndpoint, ILogger logger)
     {
         _azurite = azurite;
         _cosmos = cosmos;
         _dataLock = dataLock;
         _logger = logger;
-        BlobEndpoint = new Uri($"http://{Host}:{blobPort}/{AzuriteAccountName}");
-        QueueEndpoint = new Uri($"http://{Host}:{queuePort}/{AzuriteAccountName}");
-        TableEndpoint = new Uri($"http://{Host}:{tablePort}/{AzuriteAccountName}");
-        CosmosEndpoint = new Uri($"http://{Host}:{cosmosPort}/");
+        BlobEndpoint = blob;
+        QueueEndpoint = queue;
+        TableEndpoint = table;
+        CosmosEndpoint = cosmosEndpoint;
         StorageConnectionString =
             $"DefaultEndpointsProtocol=http;AccountName={AzuriteAccountName};AccountKey={AzuriteAccountKey};" +
             $"BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};TableEndpoint={TableEndpoint};";
@@ -83,6 +90,32 @@ public sealed class RunningLocalStack : IAsyncDisposable
                 return directory.FullName;
         }
         throw new DirectoryNotFoundException($"No folder holding Serverless.Shop.sln above {startDirectory}.");
+    }
+
+    /// <summary>
+    /// Emulators that are already running (another local host's, or a test harness's that restarts the host and keeps
+    /// the data): nothing is started, and disposing stops nothing. The endpoints are read from the connection strings
+    /// this class hands out (<see cref="StorageConnectionString"/> with explicit endpoints, <see cref="CosmosConnectionString"/>).
+    /// </summary>
+    public static RunningLocalStack Attach(string storageConnectionString, string cosmosConnectionString, ILogger logger)
+    {
+        Environment.SetEnvironmentVariable("AZURE_COSMOS_USE_QUERY_PLAN_INTEROP_LINUX", "true");
+        var storage = Parts(storageConnectionString);
+        var cosmos = Parts(cosmosConnectionString);
+        Uri Endpoint(IReadOnlyDictionary<string, string> parts, string key, string name) =>
+            parts.TryGetValue(key, out var value) && Uri.TryCreate(value, UriKind.Absolute, out var uri)
+                ? uri
+                : throw new ArgumentException($"The {name} connection string has no absolute {key}.", name == "storage" ? nameof(storageConnectionString) : nameof(cosmosConnectionString));
+        var stack = new RunningLocalStack(null, null, null, Endpoint(storage, "BlobEndpoint", "storage"), Endpoint(storage, "QueueEndpoint", "storage"),
+            Endpoint(storage, "TableEndpoint", "storage"), Endpoint(cosmos, "AccountEndpoint", "Cosmos DB"), logger);
+        logger.LogInformation("Using running emulators: Azurite blobs {BlobEndpoint}, queues {QueueEndpoint}; Cosmos DB emulator {CosmosEndpoint}", stack.BlobEndpoint, stack.QueueEndpoint, stack.CosmosEndpoint);
+        return stack;
+
+        static Dictionary<string, string> Parts(string connectionString) => connectionString
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => part.Split('=', 2))
+            .Where(kv => kv.Length == 2)
+            .ToDictionary(kv => kv[0], kv => kv[1], StringComparer.OrdinalIgnoreCase);
     }
 
     public static async Task<RunningLocalStack> StartAsync(LocalStackOptions options, ILogger logger, CancellationToken ct)
@@ -260,7 +293,7 @@ public sealed class RunningLocalStack : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         AppDomain.CurrentDomain.ProcessExit -= _onProcessExit;
-        await Task.WhenAll(_azurite.StopAsync(StopGrace), _cosmos.StopAsync(StopGrace));
+        if (_azurite is not null && _cosmos is not null) await Task.WhenAll(_azurite.StopAsync(StopGrace), _cosmos.StopAsync(StopGrace));
         _dataLock?.Dispose();
         _logger.LogDebug("Local stack stopped");
     }
@@ -270,7 +303,7 @@ public sealed class RunningLocalStack : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         var grace = TimeSpan.FromSeconds(3);
-        Task.WaitAll(Task.Run(() => _azurite.StopNow(grace)), Task.Run(() => _cosmos.StopNow(grace)));
+        if (_azurite is not null && _cosmos is not null) Task.WaitAll(Task.Run(() => _azurite.StopNow(grace)), Task.Run(() => _cosmos.StopNow(grace)));
         _dataLock?.Dispose();
     }
 
