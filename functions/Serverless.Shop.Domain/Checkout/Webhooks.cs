@@ -117,7 +117,7 @@ public sealed class FindInterruptedCheckouts(IOrderStore orders, CheckoutSetting
         return numbers;
     }
 
-    /// <summary>The orchestration input to restart the order's checkout with. The card token is not kept, so it is absent.</summary>
+    /// <summary>The orchestration input to restart the order's checkout with: as it was started (<see cref="Order.CheckoutInputs"/>).</summary>
     public async Task<CheckoutProcess> ProcessForAsync(string number, CancellationToken ct)
     {
         var order = (await orders.FindAsync(number, ct) ?? throw new ResourceNotFoundException("order", number)).Value;
@@ -125,7 +125,8 @@ public sealed class FindInterruptedCheckouts(IOrderStore orders, CheckoutSetting
     }
 
     public CheckoutProcess ProcessFor(Order order) =>
-        new(order.Number, order.PaymentMethod, null, null, null, settings.HoldFor(order.PaymentMethod), settings.PaymentActionTimeout);
+        new(order.Number, order.PaymentMethod, order.CheckoutInputs?.PaymentToken, order.CheckoutInputs?.ReturnUrl, order.CheckoutInputs?.CartId,
+            settings.HoldFor(order.PaymentMethod), settings.PaymentActionTimeout);
 
     /// <summary>
     /// Whether the order's checkout counts as interrupted: still pending payment <see cref="CheckoutSettings.ResumeAfter"/>

@@ -69,6 +69,12 @@ public sealed record Order(
     /// <summary>History entries whose integration event was published, so a redelivered message publishes none again (<see cref="NotifyOrderChange"/>).</summary>
     public IReadOnlyList<long> PublishedSequences { get; init; } = [];
 
+    /// <summary>
+    /// What the checkout was started with and the order alone cannot tell (<see cref="CheckoutResumeInputs"/>), kept so
+    /// a checkout whose orchestration never started, or was lost, can be started again as it was. Never shown to anyone.
+    /// </summary>
+    public CheckoutResumeInputs? CheckoutInputs { get; init; }
+
     internal long LastSequence => History.Count == 0 ? 0 : History[^1].Sequence;
 
     /// <summary>The ledger, empty for an order stored before there was one.</summary>
@@ -159,7 +165,15 @@ public sealed record OrderHistoryEntry(
 /// <param name="AccessToken">The secret the buyer gets to view the order without signing in (<see cref="OrderAccessTokens.New"/>); only its hash is kept.</param>
 public sealed record PlaceOrder(
     string Number, string? CustomerId, string Email, PricedCart Pricing, ShippingAddress ShippingAddress,
-    ShippingQuote? ShippingQuote, PaymentMethod PaymentMethod, string AccessToken);
+    ShippingQuote? ShippingQuote, PaymentMethod PaymentMethod, string AccessToken, CheckoutResumeInputs? CheckoutInputs = null);
+
+/// <summary>
+/// The checkout's inputs that live nowhere else: the payment token the storefront got from the provider (a Stripe
+/// PaymentMethod id, never card data: a provider accepts it for one payment only), where to send the shopper back
+/// after 3-D Secure, and the cart to close. Without them a card checkout whose process died between placing the order
+/// and starting its orchestration could only be cancelled (CrashMatrixTests, "Card killed at start:before").
+/// </summary>
+public sealed record CheckoutResumeInputs(string? PaymentToken, string? ReturnUrl, string? CartId);
 
 /// <summary>
 /// Told through the order-events queue after an order changed (at least once). The message id (number and history

@@ -40,6 +40,21 @@ public sealed class ReconcilePaymentsTests
     }
 
     [Fact]
+    public async Task A_checkout_started_again_gets_the_payment_token_return_url_and_cart_it_was_started_with()
+    {
+        var placed = await _bed.InStatusAsync(OrderStatus.PendingPayment);
+        var stored = (await _bed.Store.FindAsync(placed.Number, Ct))!;
+        var inputs = new CheckoutResumeInputs("pm_card_visa", "https://shop.example/checkout/done", "cart-1");
+        await _bed.Store.SaveAsync(stored.Value with { CheckoutInputs = inputs }, stored.Version, Ct);
+        _bed.Clock.Advance(Settings.ResumeAfter);
+
+        var process = await new FindInterruptedCheckouts(_bed.Store, Settings, _bed.Clock).ProcessForAsync(placed.Number, Ct);
+
+        process.ShouldBe(new CheckoutProcess(placed.Number, PaymentMethod.Card, "pm_card_visa", "https://shop.example/checkout/done", "cart-1",
+            Settings.ReservationHold, Settings.PaymentActionTimeout));
+    }
+
+    [Fact]
     public async Task Money_recorded_for_an_order_whose_checkout_runs_is_signalled_to_it_as_the_same_ledger_entry()
     {
         var order = await PendingWithCaptureAsync();
