@@ -38,8 +38,12 @@ public sealed class CrashSlot : IAsyncDisposable
     /// <summary>After every guarantee held, a late duplicate (a replayed step, a redelivered message) still has this long to show.</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
 
-    /// <summary>A checkout that has ended and whose checks stayed the same this long is judged as it is.</summary>
-    private static readonly TimeSpan Unchanged = TimeSpan.FromSeconds(8);
+    /// <summary>
+    /// A checkout that has ended and whose checks stayed the same this long is judged as it is. Longer than the local
+    /// Durable backend's message lock (LocalDurableTaskHost.MessageVisibilityTimeout): a step the killed host had taken is invisible to the
+    /// restarted one until then, so a compensation after a cancelled order's last write can only move after it.
+    /// </summary>
+    private static readonly TimeSpan Unchanged = LocalDurableTaskHost.MessageVisibilityTimeout + TimeSpan.FromSeconds(10);
 
     public const string BankWebhookSecret = "crash-tests-bank-webhook-secret-0123456789";
 
@@ -61,10 +65,15 @@ public sealed class CrashSlot : IAsyncDisposable
 
     public string DataDirectory { get; }
 
-    /// <summary>The checkout's windows for the tests: a minute to pay, checkouts resumable at once, a bank transfer due in about 90 s.</summary>
+    /// <summary>
+    /// The checkout's windows for the tests: two minutes to pay, checkouts resumable at once, a bank transfer due in about
+    /// 90 s. The time to pay outlasts the webhook inbox's one-minute lease: a webhook whose process was killed while
+    /// handling it is taken over by a redelivery only once that lease has run out (CosmosWebhookInbox), and with a
+    /// shorter time to pay the checkout would give up first and refund the payment (safe, but not the case's outcome).
+    /// </summary>
     public static readonly IReadOnlyDictionary<string, string> Settings = new Dictionary<string, string>
     {
-        ["Checkout:PaymentActionMinutes"] = "1",
+        ["Checkout:PaymentActionMinutes"] = "2",
         ["Checkout:ResumeAfterMinutes"] = "0.01",
         ["Payments:BankTransfer:DaysToPay"] = "0.001",
         ["Payments:BankTransfer:WebhookSecret"] = BankWebhookSecret,
