@@ -15,6 +15,13 @@ public sealed class QueueTriggerListener(
 {
     private static readonly TimeSpan MinimumPollingInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// How long a message this host has taken stays hidden from other readers. Kept short and renewed while the function
+    /// runs (as the Functions host renews its own), so the messages of a host that was killed mid-function come back
+    /// within this time instead of minutes later (CrashMatrixTests: a host killed as it emails an order's change).
+    /// </summary>
+    public static readonly TimeSpan MessageHold = TimeSpan.FromSeconds(30);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var queue = queues.GetQueueClient(function.QueueName);
@@ -28,7 +35,7 @@ public sealed class QueueTriggerListener(
             QueueMessage[] batch;
             try
             {
-                batch = (await queue.ReceiveMessagesAsync(settings.BatchSize, TimeSpan.FromMinutes(5), stoppingToken)).Value;
+                batch = (await queue.ReceiveMessagesAsync(settings.BatchSize, MessageHold, stoppingToken)).Value;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
             catch (Exception e)
@@ -50,23 +57,63 @@ public sealed class QueueTriggerListener(
 
     private async Task HandleAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken ct)
     {
-        try
+        // Each renewal gives the message a new pop receipt; the delete or retry below needs the latest one.
+        var popReceipt = message.PopReceipt;
+        Exception? failure = null;
+        using (var renewal = new CancellationTokenSource())
         {
-            await invoker.InvokeQueueAsync(function, message.Body.ToString(), ct);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
-        }
-        catch (Exception e) when (!ct.IsCancellationRequested)
-        {
-            if (message.DequeueCount >= settings.MaxDequeueCount)
+            var hidden = KeepHiddenAsync(queue, message.MessageId, () => popReceipt, receipt => popReceipt = receipt, renewal.Token);
+            try
             {
-                logger.LogError(e, "{Function} failed {Count} times on message {Id}; moved to {Queue}-poison", function.Name, message.DequeueCount, message.MessageId, function.QueueName);
-                await poison.SendMessageAsync(message.Body, cancellationToken: CancellationToken.None);
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+                await invoker.InvokeQueueAsync(function, message.Body.ToString(), ct);
             }
-            else
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                logger.LogWarning(e, "{Function} failed on message {Id} (attempt {Count}); retrying", function.Name, message.MessageId, message.DequeueCount);
-                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: CancellationToken.None);
+                failure = e;
+            }
+            finally
+            {
+                await renewal.CancelAsync();
+                await hidden;
+            }
+        }
+
+        if (failure is null)
+        {
+            await queue.DeleteMessageAsync(message.MessageId, popReceipt, CancellationToken.None);
+        }
+        else if (message.DequeueCount >= settings.MaxDequeueCount)
+        {
+            logger.LogError(failure, "{Function} failed {Count} times on message {Id}; moved to {Queue}-poison", function.Name, message.DequeueCount, message.MessageId, function.QueueName);
+            await poison.SendMessageAsync(message.Body, cancellationToken: CancellationToken.None);
+            await queue.DeleteMessageAsync(message.MessageId, popReceipt, CancellationToken.None);
+        }
+        else
+        {
+            logger.LogWarning(failure, "{Function} failed on message {Id} (attempt {Count}); retrying", function.Name, message.MessageId, message.DequeueCount);
+            await queue.UpdateMessageAsync(message.MessageId, popReceipt, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: CancellationToken.None);
+        }
+    }
+
+    // Until stopped, hides the message for another MessageHold every third of it. The update itself is never cancelled
+    // half-way: its new pop receipt must be kept, or the delete after the function would be refused.
+    private async Task KeepHiddenAsync(QueueClient queue, string messageId, Func<string> popReceipt, Action<string> renewed, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(MessageHold / 3, stop);
+                var receipt = await queue.UpdateMessageAsync(messageId, popReceipt(), visibilityTimeout: MessageHold, cancellationToken: CancellationToken.None);
+                renewed(receipt.Value.PopReceipt);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Could not keep message {Id} of {Queue} hidden; another reader may take it", messageId, function.QueueName);
             }
         }
     }

@@ -40,10 +40,11 @@ public sealed class CrashSlot : IAsyncDisposable
 
     /// <summary>
     /// A checkout that has ended and whose checks stayed the same this long is judged as it is. Longer than the local
-    /// Durable backend's message lock (LocalDurableTaskHost.MessageVisibilityTimeout): a step the killed host had taken is invisible to the
-    /// restarted one until then, so a compensation after a cancelled order's last write can only move after it.
+    /// Durable backend's message lock and the queue functions' message hold: what the killed host had taken is invisible
+    /// to the restarted one until then (a compensation after a cancelled order's last write, an order change's email).
     /// </summary>
-    private static readonly TimeSpan Unchanged = LocalDurableTaskHost.MessageVisibilityTimeout + TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Unchanged =
+        TimeSpan.FromTicks(Math.Max(LocalDurableTaskHost.MessageVisibilityTimeout.Ticks, QueueTriggerListener.MessageHold.Ticks)) + TimeSpan.FromSeconds(10);
 
     public const string BankWebhookSecret = "crash-tests-bank-webhook-secret-0123456789";
 
