@@ -99,7 +99,8 @@ public sealed class CheckoutSteps(
     /// </summary>
     public async Task<PaymentStepResult> TakePaymentAsync(CheckoutProcess process, CancellationToken ct)
     {
-        var order = await OrderAsync(process.OrderNumber, ct);
+        var read = await orders.GetAsync(process.OrderNumber, ct);
+        var order = read.Value;
         if (order.Ledger is { Unrefunded: > 0, FirstCapture: { } capture })
             return new PaymentStepResult(PaymentOutcome.Captured, capture.PaymentId, null, null, capture.Amount, capture.Provider, capture.Key);
         if (process.PaymentToken is null && order.Payment is { Outcome: PaymentOutcome.ActionRequired or PaymentOutcome.AwaitingTransfer } waiting)
@@ -117,7 +118,7 @@ public sealed class CheckoutSteps(
         {
             var paymentId = result.PaymentId ?? order.Number;
             var entry = new LedgerEntry(LedgerKeys.Captured(result.Provider, paymentId), result.Provider, paymentId, LedgerEntryKind.Captured, order.Pricing.Total, clock.GetUtcNow(), "checkout");
-            await payments.RecordAsync(order.Number, entry, ct);
+            await payments.RecordAsync(order.Number, entry, ct, read);
             return new PaymentStepResult(result.Outcome, result.PaymentId, null, null, order.Pricing.Total, result.Provider, entry.Key);
         }
         await orders.RecordPaymentAttemptAsync(order.Number, OrderPayment.From(result, order.PaymentMethod, order.Pricing.Total), ct);
@@ -158,23 +159,25 @@ public sealed class CheckoutSteps(
 
     public async Task MarkPaidAsync(MarkPaidStep step, CancellationToken ct)
     {
-        var order = await OrderAsync(step.OrderNumber, ct);
+        var read = await orders.GetAsync(step.OrderNumber, ct);
+        var order = read.Value;
         var provider = step.Payment.Provider ?? order.Payment?.Provider ?? gateways.For(order.PaymentMethod).Provider;
         var captured = step.Payment.Amount ?? order.Pricing.Total;
         await orders.MarkPaidAsync(order.Number, new OrderPayment(
             order.PaymentMethod, provider, step.Payment.PaymentId ?? order.Payment?.PaymentId, PaymentOutcome.Captured,
-            captured, new Money(0m, order.Currency), Transfer: order.Payment?.Transfer), Checkout, ct, step.Payment.LedgerKey);
+            captured, new Money(0m, order.Currency), Transfer: order.Payment?.Transfer), Checkout, ct, step.Payment.LedgerKey, read);
     }
 
     /// <summary>Registers the parcel with the carrier (one shipment per order, by idempotency key) and moves the order to processing.</summary>
     public async Task CreateShipmentAsync(string number, CancellationToken ct)
     {
-        var order = await OrderAsync(number, ct);
+        var read = await orders.GetAsync(number, ct);
+        var order = read.Value;
         if (order.Shipment is not null) return;
         var carrier = carriers.FirstOrDefault(c => c.Name == order.ShippingQuote?.Carrier) ?? carriers.First();
         var shipment = await carrier.CreateShipmentAsync(new ShipmentRequest(
             order.Number, order.ShippingAddress, Items(order), order.ShippingQuote?.Service ?? "standard", $"{order.Number}-shipment"), ct);
-        await orders.AttachShipmentAsync(order.Number, shipment, ct);
+        await orders.AttachShipmentAsync(order.Number, shipment, ct, read);
     }
 
     /// <summary>The order is paid and on its way: the cart it came from has done its job.</summary>

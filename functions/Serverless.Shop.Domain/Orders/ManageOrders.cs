@@ -142,7 +142,8 @@ public sealed class ManageOrders(
     /// recorded in the ledger under <paramref name="ledgerKey"/> (the key it was first recorded with, by the webhook or
     /// the payment step), so marking paid never counts the money twice.
     /// </summary>
-    public Task<Order> MarkPaidAsync(string number, OrderPayment payment, Actor actor, CancellationToken ct, string? ledgerKey = null)
+    /// <param name="lastRead">The order as the caller has just read it, if it has (OrderWrites).</param>
+    public Task<Order> MarkPaidAsync(string number, OrderPayment payment, Actor actor, CancellationToken ct, string? ledgerKey = null, Versioned<Order>? lastRead = null)
     {
         if (payment.Outcome != PaymentOutcome.Captured)
             throw new ArgumentException("Only a captured payment marks an order paid: record others with RecordPaymentAttemptAsync.", nameof(payment));
@@ -168,11 +169,11 @@ public sealed class ManageOrders(
             var known = ledgerKey is null && order.Books.Entries.Any(e => e.Kind == LedgerEntryKind.Captured && e.Provider == payment.Provider && e.PaymentId == paymentId);
             return OrderDecision.Changed((order with { Payment = payment with { RefundedAmount = new Money(0m, order.Currency) }, PaidAt = now, Ledger = known ? order.Ledger : order.Books.With(capture) })
                 .Record(OrderChange.Paid, OrderStatus.Paid, actor.Id, now, $"Payment of {OrderEmails.Format(payment.CapturedAmount)} received.", reference: payment.PaymentId));
-        }, ct);
+        }, ct, lastRead);
     }
 
     /// <summary>The carrier has the parcel's label: paid becomes processing.</summary>
-    public Task<Order> AttachShipmentAsync(string number, Shipment shipment, CancellationToken ct) =>
+    public Task<Order> AttachShipmentAsync(string number, Shipment shipment, CancellationToken ct, Versioned<Order>? lastRead = null) =>
         _writes.ChangeAsync(number, order =>
         {
             if (order.Shipment is { } attached)
@@ -184,7 +185,7 @@ public sealed class ManageOrders(
             return OrderDecision.Changed((order with { Shipment = OrderShipment.From(shipment) })
                 .Record(OrderChange.ShipmentCreated, OrderStatus.Processing, $"carrier:{shipment.Carrier}", clock.GetUtcNow(),
                     $"Parcel registered with {shipment.Carrier}, tracking number {shipment.TrackingNumber}.", reference: shipment.ShipmentId));
-        }, ct);
+        }, ct, lastRead);
 
     /// <summary>
     /// Applies a carrier's tracking update. In transit or out for delivery means shipped; delivered means delivered (also

