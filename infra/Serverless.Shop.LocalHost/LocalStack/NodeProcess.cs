@@ -16,9 +16,21 @@ internal sealed class NodeProcess
     /// the emulator's own SIGTERM handling (Azurite closes its stores, the Cosmos emulator saves its data file and exits)
     /// and the process ends when nothing is left to do, at the latest 2 s later. Nothing is left running, and no PID
     /// files are needed.
+    /// <para>
+    /// It also keeps Ctrl+C away from the emulator. A terminal sends SIGINT to the whole foreground process group, the
+    /// emulators included; they used to stop at once while the host, still stopping, released its Durable leases
+    /// against a dead Azurite (20 s of retries and a screen of warnings). The emulator now ignores SIGINT (its own
+    /// handlers are not installed) and is stopped by the host, after the host, through its standard input as above.
+    /// Test: LocalStackTests.Ctrl_C_stops_the_host_first_and_the_emulators_with_it.
+    /// </para>
     /// </summary>
     private const string ExitWithParentScript =
         """
+        process.on("SIGINT", () => {});
+        for (const name of ["on", "once", "addListener", "prependListener", "prependOnceListener"]) {
+          const original = process[name].bind(process);
+          process[name] = (event, listener) => event === "SIGINT" ? process : original(event, listener);
+        }
         process.stdin.on("data", () => {});
         process.stdin.on("error", () => {});
         process.stdin.once("end", () => {

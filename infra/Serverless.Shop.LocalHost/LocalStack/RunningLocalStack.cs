@@ -40,6 +40,9 @@ public sealed class RunningLocalStack : IAsyncDisposable
     // Null when the stack was attached to emulators another process runs (see Attach): then they are not ours to stop.
     private readonly NodeProcess? _azurite;
     private readonly NodeProcess? _cosmos;
+
+    /// <summary>The emulators' process ids (none when attached to emulators another process runs), for tests.</summary>
+    internal IReadOnlyList<int> EmulatorProcessIds => _azurite is null || _cosmos is null ? [] : [_azurite.Id, _cosmos.Id];
     private readonly ILogger _logger;
     private readonly CrossProcessLock? _dataLock;
     private readonly EventHandler _onProcessExit;
