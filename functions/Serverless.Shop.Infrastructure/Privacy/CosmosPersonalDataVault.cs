@@ -27,6 +27,9 @@ public sealed class CosmosPersonalDataVault(ShopContainers containers, PrivacyKe
 
     private Container DataKeys => containers.DataKeys;
 
+    /// <summary>The id (and partition key) of an owner's document in <c>data-keys</c>.</summary>
+    public static string DocumentIdFor(DataOwner owner) => DataKeyDocument.IdFor(owner);
+
     public async Task<IPersonalDataKey> OpenAsync(DataOwner owner, bool createIfMissing, CancellationToken ct)
     {
         var id = DataKeyDocument.IdFor(owner);
