@@ -39,6 +39,13 @@ public sealed class PersonalDataVaultTests(LocalShopFixture fixture)
         public Task<byte[]> ReadBlindIndexKeyAsync(CancellationToken ct) => Task.FromResult(IndexKey);
     }
 
+    private sealed class SteppedClock : TimeProvider
+    {
+        private DateTimeOffset _now = DateTimeOffset.UtcNow;
+        public override DateTimeOffset GetUtcNow() => _now;
+        public void Advance(TimeSpan by) => _now += by;
+    }
+
     private CosmosPersonalDataVault Vault(IPrivacyKeySource? keys = null, int cacheSeconds = 0) =>
         new(_containers, new PrivacyKeyRing(keys ?? fixture.Shop.Services.GetRequiredService<IPrivacyKeySource>()),
             new PrivacySettings(null, TimeSpan.FromSeconds(cacheSeconds)), TimeProvider.System);
@@ -142,6 +149,24 @@ public sealed class PersonalDataVaultTests(LocalShopFixture fixture)
             new Microsoft.Azure.Cosmos.PartitionKey(CosmosPersonalDataVault.DocumentIdFor(owner)));
         tombstone.Resource.GetProperty("keys").GetArrayLength().ShouldBe(0);
         tombstone.Resource.GetProperty("type").GetString().ShouldBe("erased-data-key");
+    }
+
+    [Fact]
+    public async Task Another_instance_that_cached_the_key_reads_an_erased_owner_until_its_cache_runs_out_and_not_after()
+    {
+        var clock = new SteppedClock();
+        var keys = fixture.Shop.Services.GetRequiredService<IPrivacyKeySource>();
+        var otherInstance = new CosmosPersonalDataVault(_containers, new PrivacyKeyRing(keys), new PrivacySettings(null, TimeSpan.FromSeconds(60)), clock);
+        var owner = NewCustomer();
+        var sealedValue = (await otherInstance.OpenAsync(owner, createIfMissing: true, Ct)).Seal("Katherine Johnson")!;
+
+        (await Vault().EraseAsync(owner, Ct)).ShouldBeTrue();
+
+        // docs/security.md, "The key cache": the window an erasure leaves on instances that opened the key just before.
+        clock.Advance(TimeSpan.FromSeconds(59));
+        (await otherInstance.OpenAsync(owner, createIfMissing: false, Ct)).Unseal(sealedValue).ShouldBe("Katherine Johnson");
+        clock.Advance(TimeSpan.FromSeconds(2));
+        (await otherInstance.OpenAsync(owner, createIfMissing: false, Ct)).Unseal(sealedValue).ShouldBe(PersonalData.Erased);
     }
 
     [Fact]
