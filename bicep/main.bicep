@@ -150,6 +150,11 @@ var cosmosContainers = [
     name: 'tax-rates'
     partitionKeyPath: '/id'
   }
+  {
+    // Personal-data protection: each owner's data keys, wrapped by the KEK, or the tombstone of an erasure (docs/security.md).
+    name: 'data-keys'
+    partitionKeyPath: '/id'
+  }
 ]
 var appQueues = [
   'image-processing'
@@ -325,6 +330,12 @@ var appSettings = {
   // Every instance writes to the primary region: the conditional writes the shop relies on hold only within one
   // region (cosmos.bicep). The secondary region is the failover.
   Cosmos__ApplicationRegion: location
+
+  // Personal-data protection reads its two keys, the Key Vault secrets privacy-kek and privacy-blind-index-key, from
+  // this vault with the app's identity (Key Vault Secrets User, rbac.bicep): not Key Vault references, because the
+  // app also reads earlier versions of the KEK to unwrap data keys wrapped before a rotation (docs/security.md).
+  // A person creates both secrets after provisioning, like every other secret (docs/deployment.md).
+  Privacy__KeyVaultUri: keyVault.outputs.uri
 
   Media__BlobServiceUri: storage.outputs.mediaBlobServiceUri
   Media__PublicBaseUrl: '${cdn.outputs.baseUrl}/${productImagesContainer}'

@@ -10,6 +10,7 @@ using OpenTelemetry.Trace;
 using Serverless.Shop.Functions;
 using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Common;
+using Serverless.Shop.Infrastructure.Privacy;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
@@ -32,4 +33,14 @@ var app = builder.Build();
 // Fail loudly at startup: a required secret that is missing or an unresolved Key Vault reference stops the app, naming
 // the setting (docs/configuration.md, "Secrets"). The local host does not call this: it wires the simulators' secrets.
 app.Services.GetRequiredService<RequiredSecrets>().ThrowIfAnyUnresolved();
-app.Run();
+// Likewise the keys that seal personal data: without a readable KEK and blind-index key no order can be written or read
+// (docs/security.md). The local host registers its key file instead of Key Vault and reads it on first use.
+try
+{
+    await app.Services.GetRequiredService<PrivacyKeyRing>().EnsureLoadedAsync(CancellationToken.None);
+}
+catch (Serverless.Shop.Domain.Common.NotConfiguredException e)
+{
+    throw new InvalidOperationException("The personal-data keys cannot be read: " + e.Message, e);
+}
+await app.RunAsync();

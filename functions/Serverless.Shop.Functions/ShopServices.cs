@@ -11,6 +11,7 @@ using Serverless.Shop.Infrastructure.Common;
 using Serverless.Shop.Infrastructure.Orders;
 using Serverless.Shop.Infrastructure.Payments;
 using Serverless.Shop.Infrastructure.Pricing;
+using Serverless.Shop.Infrastructure.Privacy;
 using Serverless.Shop.Infrastructure.Shipping;
 
 namespace Serverless.Shop.Functions;
@@ -41,6 +42,7 @@ public static class ShopServices
         services.AddShopShipping(configuration);
         services.AddShopPayments(configuration);
         services.AddShopAlternativePayments(configuration);
+        services.AddShopPrivacy(configuration);
         services.AddShopOrders(configuration);
         services.AddShopCheckout(configuration);
 

@@ -14,6 +14,8 @@ using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Common;
 using Serverless.Shop.Infrastructure.Payments;
 using Serverless.Shop.LocalHost.Hosting;
+using Serverless.Shop.LocalHost.Privacy;
+using Serverless.Shop.Infrastructure.Privacy;
 using Serverless.Shop.LocalHost.LocalStack;
 using Serverless.Shop.LocalHost.Seeding;
 using Serverless.Shop.LocalHost.Simulators;
@@ -151,6 +153,8 @@ public sealed class LocalShop : IAsyncDisposable
             builder.Services.AddShop(builder.Configuration);
             // The developer tokens' key, as a service: the function app never registers one, so no setting can turn it on there.
             builder.Services.AddSingleton(new LocalTokenSigningKey(tokens.SigningKey));
+            // The personal-data keys from a file in the data directory, in place of Key Vault (docs/security.md); only here.
+            builder.Services.AddSingleton<IPrivacyKeySource>(LocalPrivacyKeyFile.LoadOrCreate(options.DataDirectory));
             builder.Services.AddSingleton(sp => new FunctionInvoker(sp));
             builder.Services.AddCors();
             builder.Services.AddSingleton(durable);

@@ -52,6 +52,7 @@ public sealed partial class MainTemplateTests
                 ["orders"] = ("/id", null),
                 ["webhook-events"] = ("/id", 2592000),
                 ["tax-rates"] = ("/id", null),
+                ["data-keys"] = ("/id", null),
             },
             ignoreOrder: true);
     }
@@ -91,6 +92,7 @@ public sealed partial class MainTemplateTests
                 "Cosmos__AccountEndpoint",
                 "Cosmos__DatabaseName",
                 "Cosmos__ApplicationRegion",
+                "Privacy__KeyVaultUri",
                 "Media__BlobServiceUri",
                 "Media__PublicBaseUrl",
                 "ServiceBus__FullyQualifiedNamespace",

@@ -15,6 +15,9 @@ public class LocalShopFixture : IAsyncLifetime
     /// <summary>Settings a derived fixture adds or changes over the ones below (a secret left unresolved, another tax source).</summary>
     protected virtual IReadOnlyDictionary<string, string?> OverriddenSettings { get; } = new Dictionary<string, string?>();
 
+    /// <summary>Services a derived fixture replaces after the shop's own (a key source taken away).</summary>
+    protected virtual Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? ConfigureShop => null;
+
     public LocalShop Shop { get; private set; } = null!;
 
     public virtual async Task InitializeAsync()
@@ -28,6 +31,7 @@ public class LocalShopFixture : IAsyncLifetime
             MaxQueuePollingInterval = TimeSpan.FromMilliseconds(200),
             // Timers fire when a test says so: a schedule would otherwise resume other tests' pending orders mid-test.
             RunTimersOnSchedule = false,
+            Configure = ConfigureShop,
             // Checkout windows in seconds, so tests see a payment time out and an interrupted checkout resume.
             Settings = new Dictionary<string, string?>
             {

@@ -13,6 +13,8 @@ public static class OrderEmails
 {
     public static EmailMessage? For(Order order, OrderHistoryEntry entry, OrderSettings settings)
     {
+        // An erased buyer has no address left to write to (docs/security.md).
+        if (order.Email == Privacy.PersonalData.Erased) return null;
         var n = order.Number;
         (string Subject, string Text)? content = entry.Change switch
         {

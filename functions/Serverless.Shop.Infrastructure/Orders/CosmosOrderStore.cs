@@ -6,6 +6,7 @@ using Microsoft.Azure.Cosmos;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Orders;
 using Serverless.Shop.Domain.Payments;
+using Serverless.Shop.Domain.Privacy;
 using Serverless.Shop.Infrastructure.Common;
 
 namespace Serverless.Shop.Infrastructure.Orders;
@@ -16,7 +17,12 @@ namespace Serverless.Shop.Infrastructure.Orders;
 /// cross-partition queries over fields kept at the top of the document (customer, email, status, creation time) that
 /// return the precomputed summary, never the whole order.
 /// </summary>
-public sealed class CosmosOrderStore(ShopContainers containers) : IOrderStore
+/// <remarks>
+/// Personal fields are sealed with the owner's data key on every write and opened on every read
+/// (<see cref="SealedOrders"/>), and the email is searched by its blind index, so no document holds a plain personal
+/// value. A document written before sealing existed (no <c>sealed</c> field) is read as it is and sealed by its next write.
+/// </remarks>
+public sealed class CosmosOrderStore(ShopContainers containers, IPersonalDataVault vault) : IOrderStore
 {
     private Container Orders => containers.Orders;
 
@@ -25,7 +31,9 @@ public sealed class CosmosOrderStore(ShopContainers containers) : IOrderStore
         try
         {
             var response = await Orders.ReadItemAsync<OrderDocument>(number, new PartitionKey(number), cancellationToken: ct);
-            return new(response.Resource.Order, response.ETag);
+            var order = response.Resource.Order;
+            if (response.Resource.Sealed is null) return new(order, response.ETag);
+            return new(SealedOrders.Unseal(order, await vault.OpenAsync(SealedOrders.OwnerOf(order), createIfMissing: false, ct)), response.ETag);
         }
         catch (CosmosException e) when (e.Is(HttpStatusCode.NotFound))
         {
@@ -37,7 +45,7 @@ public sealed class CosmosOrderStore(ShopContainers containers) : IOrderStore
     {
         try
         {
-            var response = await Orders.CreateItemAsync(OrderDocument.From(order), new PartitionKey(order.Id), cancellationToken: ct);
+            var response = await Orders.CreateItemAsync(await SealAsync(order, ct), new PartitionKey(order.Id), cancellationToken: ct);
             return response.ETag;
         }
         catch (CosmosException e) when (e.Is(HttpStatusCode.Conflict))
@@ -50,7 +58,7 @@ public sealed class CosmosOrderStore(ShopContainers containers) : IOrderStore
     {
         try
         {
-            var response = await Orders.ReplaceItemAsync(OrderDocument.From(order), order.Id, new PartitionKey(order.Id),
+            var response = await Orders.ReplaceItemAsync(await SealAsync(order, ct), order.Id, new PartitionKey(order.Id),
                 new ItemRequestOptions { IfMatchEtag = expectedVersion }, ct);
             return response.ETag;
         }
@@ -62,6 +70,14 @@ public sealed class CosmosOrderStore(ShopContainers containers) : IOrderStore
         {
             throw new ResourceNotFoundException("Order", order.Number);
         }
+    }
+
+    // The key is made here when the owner has none: a first order, or a document from before sealing being written again.
+    private async Task<OrderDocument> SealAsync(Order order, CancellationToken ct)
+    {
+        var key = await vault.OpenAsync(SealedOrders.OwnerOf(order), createIfMissing: true, ct);
+        var emailIndex = key.IsErased ? null : await vault.BlindIndexAsync(BlindIndexKind.Email, order.Email, ct);
+        return OrderDocument.From(SealedOrders.Seal(order, key), emailIndex);
     }
 
     public Task<Page<OrderSummary>> ListByCustomerAsync(string customerId, PageRequest page, CancellationToken ct) =>
@@ -78,7 +94,7 @@ public sealed class CosmosOrderStore(ShopContainers containers) : IOrderStore
     // The flags are kept at the top of the document so these listings read summaries of the few orders flagged, oldest first.
     private async Task<Page<OrderSummary>> FlaggedAsync(string condition, PageRequest page, CancellationToken ct)
     {
-        var query = new QueryDefinition($"SELECT VALUE c.summary FROM c WHERE c.type = @type AND {condition} ORDER BY c.createdAt ASC")
+        var query = new QueryDefinition($"SELECT c.summary, c.sealed FROM c WHERE c.type = @type AND {condition} ORDER BY c.createdAt ASC")
             .WithParameter("@type", OrderDocument.Kind);
         return await ReadPageAsync(query, page, ct);
     }
@@ -94,23 +110,35 @@ public sealed class CosmosOrderStore(ShopContainers containers) : IOrderStore
         return false;
     }
 
-    private Task<Page<OrderSummary>> QueryAsync(OrderSearch filter, PageRequest page, CancellationToken ct) =>
-        ReadPageAsync(OrderQueryBuilder.Build(filter), page, ct);
+    // An email is looked up by its blind index (and, for documents from before sealing, by the lower-case email they kept).
+    private async Task<Page<OrderSummary>> QueryAsync(OrderSearch filter, PageRequest page, CancellationToken ct) =>
+        await ReadPageAsync(OrderQueryBuilder.Build(filter, filter.Email is null ? null : await vault.BlindIndexAsync(BlindIndexKind.Email, filter.Email, ct)), page, ct);
 
     private async Task<Page<OrderSummary>> ReadPageAsync(QueryDefinition query, PageRequest page, CancellationToken ct)
     {
-        using var feed = Orders.GetItemQueryIterator<OrderSummary>(query, page.ContinuationToken,
+        using var feed = Orders.GetItemQueryIterator<SummaryRow>(query, page.ContinuationToken,
             new QueryRequestOptions { MaxItemCount = page.Size });
         try
         {
             var response = await feed.ReadNextAsync(ct);
-            return new Page<OrderSummary>(response.ToList(), response.ContinuationToken);
+            return new Page<OrderSummary>(await OpenAsync(response.ToList(), ct), response.ContinuationToken);
         }
         catch (CosmosException e) when (e.Is(HttpStatusCode.BadRequest) && page.ContinuationToken is not null)
         {
             throw ValidationFailedException.For("continuationToken", "is not a token this API issued for this listing.");
         }
     }
+
+    // One key per owner on the page (a customer's listing opens one; a search may find several guests' orders).
+    private async Task<IReadOnlyList<OrderSummary>> OpenAsync(IReadOnlyList<SummaryRow> rows, CancellationToken ct)
+    {
+        var owners = rows.Where(r => r.Sealed is not null).Select(r => SealedOrders.OwnerOf(r.Summary)).Distinct().ToList();
+        var keys = (await Task.WhenAll(owners.Select(o => vault.OpenAsync(o, createIfMissing: false, ct)))).ToDictionary(k => k.Owner);
+        return rows.Select(r => r.Sealed is null ? r.Summary : SealedOrders.Unseal(r.Summary, keys[SealedOrders.OwnerOf(r.Summary)])).ToList();
+    }
+
+    /// <summary>A listing's row: the summary, and whether its document is sealed.</summary>
+    internal sealed record SummaryRow(OrderSummary Summary, int? Sealed);
 
     /// <summary>How an order is stored: the order, its summary for listings, and the fields queries filter on.</summary>
     internal sealed record OrderDocument
@@ -121,8 +149,17 @@ public sealed class CosmosOrderStore(ShopContainers containers) : IOrderStore
         public required string Type { get; init; }
         public string? CustomerId { get; init; }
 
-        /// <summary>Lower-case email, for a search that ignores case.</summary>
-        public required string EmailKey { get; init; }
+        /// <summary>
+        /// The email's blind index (<see cref="BlindIndexKind.Email"/>), for a search that ignores case without the
+        /// plain value; null once the owner was erased.
+        /// </summary>
+        public string? EmailIndex { get; init; }
+
+        /// <summary>The plain lower-case email that documents from before sealing kept here; never written now.</summary>
+        public string? EmailKey { get; init; }
+
+        /// <summary><see cref="SealedOrders.Scheme"/> when the personal fields are sealed; null on a document from before.</summary>
+        public int? Sealed { get; init; }
 
         public required OrderStatus Status { get; init; }
 
@@ -146,20 +183,22 @@ public sealed class CosmosOrderStore(ShopContainers containers) : IOrderStore
         [JsonPropertyName("_etag")]
         public string? ETag { get; init; }
 
-        public static OrderDocument From(Order order) => new()
+        /// <param name="sealedOrder">The order with its personal fields sealed (<see cref="SealedOrders.Seal"/>).</param>
+        public static OrderDocument From(Order sealedOrder, string? emailIndex) => new()
         {
-            Id = order.Id,
+            Id = sealedOrder.Id,
             Type = Kind,
-            CustomerId = order.CustomerId,
-            EmailKey = order.Email.ToLowerInvariant(),
-            Status = order.Status,
-            PaymentMethod = order.PaymentMethod,
-            CreatedAt = Instant(order.CreatedAt),
-            EverPaid = order.PaidAt is not null,
-            OpenRefundTask = OrderPaymentRules.HasOpenRefundTask(order),
-            NeedsReconciliation = OrderPaymentRules.NeedsAttention(order),
-            Summary = OrderSummary.Of(order),
-            Order = order,
+            CustomerId = sealedOrder.CustomerId,
+            EmailIndex = emailIndex,
+            Sealed = SealedOrders.Scheme,
+            Status = sealedOrder.Status,
+            PaymentMethod = sealedOrder.PaymentMethod,
+            CreatedAt = Instant(sealedOrder.CreatedAt),
+            EverPaid = sealedOrder.PaidAt is not null,
+            OpenRefundTask = OrderPaymentRules.HasOpenRefundTask(sealedOrder),
+            NeedsReconciliation = OrderPaymentRules.NeedsAttention(sealedOrder),
+            Summary = OrderSummary.Of(sealedOrder),
+            Order = sealedOrder,
         };
 
         public static string Instant(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
@@ -169,7 +208,8 @@ public sealed class CosmosOrderStore(ShopContainers containers) : IOrderStore
 /// <summary>Translates an <see cref="OrderSearch"/> to one parameterised query, newest first.</summary>
 internal static class OrderQueryBuilder
 {
-    public static QueryDefinition Build(OrderSearch f)
+    /// <param name="emailIndex">The blind index of <see cref="OrderSearch.Email"/>, when the search has one.</param>
+    public static QueryDefinition Build(OrderSearch f, string? emailIndex = null)
     {
         var where = new List<string> { "c.type = @type" };
         var parameters = new Dictionary<string, object> { ["@type"] = CosmosOrderStore.OrderDocument.Kind };
@@ -182,13 +222,14 @@ internal static class OrderQueryBuilder
 
         if (f.Number is not null) where.Add($"c.id = {Param(f.Number)}");
         if (f.CustomerId is not null) where.Add($"c.customerId = {Param(f.CustomerId)}");
-        if (f.Email is not null) where.Add($"c.emailKey = {Param(f.Email.ToLowerInvariant())}");
+        if (f.Email is not null)
+            where.Add($"(c.emailIndex = {Param(emailIndex ?? throw new ArgumentNullException(nameof(emailIndex), "An email is searched by its blind index."))} OR c.emailKey = {Param(PersonalData.Normalise(BlindIndexKind.Email, f.Email))})");
         if (f.Status is { } status) where.Add($"c.status = {Param(System.Text.Json.JsonSerializer.Serialize(status, ShopJson.Options).Trim('"'))}");
         if (f.PaymentMethod is { } method) where.Add($"c.paymentMethod = {Param(System.Text.Json.JsonSerializer.Serialize(method, ShopJson.Options).Trim('"'))}");
         if (f.CreatedFrom is { } from) where.Add($"c.createdAt >= {Param(CosmosOrderStore.OrderDocument.Instant(from))}");
         if (f.CreatedTo is { } to) where.Add($"c.createdAt < {Param(CosmosOrderStore.OrderDocument.Instant(to))}");
 
-        var sql = new StringBuilder("SELECT VALUE c.summary FROM c WHERE ").AppendJoin(" AND ", where).Append(" ORDER BY c.createdAt DESC").ToString();
+        var sql = new StringBuilder("SELECT c.summary, c.sealed FROM c WHERE ").AppendJoin(" AND ", where).Append(" ORDER BY c.createdAt DESC").ToString();
         var query = new QueryDefinition(sql);
         foreach (var (name, value) in parameters) query = query.WithParameter(name, value);
         return query;

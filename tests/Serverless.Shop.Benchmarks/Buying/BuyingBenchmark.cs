@@ -38,6 +38,8 @@ public static class BuyingBenchmark
         ("Remove a line", _ => 5, "5"),
         ("POST /checkouts (request)", _ => 12, "12"),
         ("Checkout orchestration (background)", n => 24 + 4 * n, "24 + 4N"),
+        // The order, and its owner's data key unless this instance opened it in the last minute (docs/security.md).
+        ("Read the order (guest, Order-Token)", _ => 2, "2"),
     ];
 
     public static async Task<int> RunAsync(string[] args)
@@ -108,6 +110,8 @@ public static class BuyingBenchmark
                 // depend on timing, not on the code path. They are shown, and left out of the budget check.
                 var races = (int)(CosmosCallCounter.Conflicts - racesBefore);
                 measured.Add(("Checkout orchestration (background)", (int)(CosmosCallCounter.Total - before) - placed.Calls, races));
+                var orderToken = placed.Body.GetProperty("orderToken").GetString()!;
+                measured.Add(("Read the order (guest, Order-Token)", (await SendAsync(guest, HttpMethod.Get, $"api/orders/{number}/status", null, null, orderToken: orderToken)).Calls, 0));
                 if (round == 1) rows.AddRange(measured.Select(m => (m.Item1, n, m.Item2, m.Item3)));
             }
         }
@@ -231,12 +235,13 @@ public static class BuyingBenchmark
     private static Task<(JsonElement Body, int Calls)> PostAsync(HttpClient client, string url, object? body, string? cartToken, string? idempotencyKey = null) =>
         SendAsync(client, HttpMethod.Post, url, body, cartToken, idempotencyKey);
 
-    private static async Task<(JsonElement Body, int Calls)> SendAsync(HttpClient client, HttpMethod method, string url, object? body, string? cartToken, string? idempotencyKey = null)
+    private static async Task<(JsonElement Body, int Calls)> SendAsync(HttpClient client, HttpMethod method, string url, object? body, string? cartToken, string? idempotencyKey = null, string? orderToken = null)
     {
         using var request = new HttpRequestMessage(method, url);
         if (body is not null) request.Content = JsonContent.Create(body, options: ShopJson.Options);
         if (cartToken is not null) request.Headers.Add("Cart-Token", cartToken);
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        if (orderToken is not null) request.Headers.Add("Order-Token", orderToken);
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{method} {url}: {(int)response.StatusCode} {text}");

@@ -91,5 +91,6 @@ public sealed class ApiSurfaceTests(LocalShopFixture fixture)
         dependencies.ShouldContain("cosmos");
         dependencies.ShouldContain("blob-storage");
         dependencies.ShouldContain("queues");
+        dependencies.ShouldContain("privacy-keys");
     }
 }

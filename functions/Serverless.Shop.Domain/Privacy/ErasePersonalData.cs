@@ -1,0 +1,86 @@
+using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Orders;
+
+namespace Serverless.Shop.Domain.Privacy;
+
+/// <summary>What staff ask to erase: a customer (all their data) or one guest order. Exactly one of the two.</summary>
+public sealed record ErasureInput(string? CustomerId, string? OrderNumber);
+
+/// <summary>What was erased; <see cref="KeyDestroyed"/> is false when the owner had no key left (erased before, or never had data).</summary>
+public sealed record ErasureResult(string OwnerKind, string OwnerId, bool KeyDestroyed);
+
+/// <summary>
+/// Erasure by crypto-shredding (GDPR article 17): the owner's data key is destroyed, so every personal value it sealed,
+/// in the live containers and in every backup or copy of them, can no longer be read. Orders keep what the books need
+/// (amounts, dates, products, statuses): those were never sealed. A customer's orders go with the customer; a guest
+/// order is its own owner. Once the key is gone, each of the owner's orders is written again, so the live documents also
+/// lose the email's blind index and hold the erased marker instead of ciphertext. Proof: PersonalDataErasureTests.
+/// </summary>
+public sealed class ErasePersonalData(IPersonalDataVault vault, IOrderStore orders)
+{
+    public const int MaximumIdLength = 200;
+
+    public async Task<ErasureResult> EraseAsync(ErasureInput input, CancellationToken ct)
+    {
+        var v = new Validator();
+        var hasCustomer = !string.IsNullOrWhiteSpace(input.CustomerId);
+        var hasOrder = !string.IsNullOrWhiteSpace(input.OrderNumber);
+        if (hasCustomer == hasOrder) v.Add(hasCustomer ? "orderNumber" : "customerId", "give either customerId (a customer) or orderNumber (a guest order), not both and not neither.");
+        v.MaxLength(input.CustomerId, MaximumIdLength, "customerId");
+        v.MaxLength(input.OrderNumber, MaximumIdLength, "orderNumber");
+        v.ThrowIfInvalid();
+
+        DataOwner owner;
+        IReadOnlyList<string> numbers;
+        if (hasCustomer)
+        {
+            owner = DataOwner.Customer(input.CustomerId!.Trim());
+            numbers = await CustomerOrderNumbersAsync(owner.Id, ct);
+        }
+        else
+        {
+            var number = input.OrderNumber!.Trim();
+            var order = await orders.FindAsync(number, ct) ?? throw new ResourceNotFoundException("Order", number);
+            if (order.Value.CustomerId is not null)
+                throw new BusinessRuleViolationException(
+                    "This order belongs to a customer: its personal data is sealed with the customer's key, so erase the customer (customerId) instead.", "orderNumber");
+            owner = DataOwner.GuestOrder(order.Value.Number);
+            numbers = [order.Value.Number];
+        }
+
+        var destroyed = await vault.EraseAsync(owner, ct);
+        foreach (var number in numbers) await RewriteAsync(number, ct);
+        return new ErasureResult(owner.Kind, owner.Id, destroyed);
+    }
+
+    private async Task<IReadOnlyList<string>> CustomerOrderNumbersAsync(string customerId, CancellationToken ct)
+    {
+        var numbers = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await orders.ListByCustomerAsync(customerId, new PageRequest(PageRequest.MaximumSize, token), ct);
+            numbers.AddRange(page.Items.Select(s => s.Number));
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+        return numbers;
+    }
+
+    // Read (the personal fields now read as erased) and write back; another change in between means read again.
+    private async Task RewriteAsync(string number, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await orders.FindAsync(number, ct) is not { } order) return;
+            try
+            {
+                await orders.SaveAsync(order.Value, order.Version, ct);
+                return;
+            }
+            catch (StaleVersionException) when (attempt < 5)
+            {
+            }
+        }
+    }
+}
