@@ -151,6 +151,10 @@ public sealed class LocalShop : IAsyncDisposable
             builder.Services.AddShop(builder.Configuration);
             // The developer tokens' key, as a service: the function app never registers one, so no setting can turn it on there.
             builder.Services.AddSingleton(new LocalTokenSigningKey(tokens.SigningKey));
+            // The customer sign-up and sign-in simulator (External ID's stand-in) and the key its tokens are signed with: only here.
+            var customers = new LocalCustomerIdentity(options.DataDirectory is null ? null : Path.Combine(options.DataDirectory, "customer-identity"), TimeProvider.System);
+            builder.Services.AddSingleton(customers);
+            builder.Services.AddSingleton(customers.SigningKey);
             builder.Services.AddSingleton(sp => new FunctionInvoker(sp));
             builder.Services.AddCors();
             builder.Services.AddSingleton(durable);
@@ -169,6 +173,7 @@ public sealed class LocalShop : IAsyncDisposable
             app.MapGet("/", () => Results.Redirect($"/{hostJson.RoutePrefix}/swagger/ui")).ExcludeFromDescription();
             app.MapCardSimulator(hostJson.RoutePrefix);
             app.MapWalletSimulator(hostJson.RoutePrefix);
+            app.MapCustomerIdentitySimulator();
             MapRunTimerEndpoint(app, functions);
             app.MapHttpFunctions(functions, hostJson.RoutePrefix);
             await app.StartAsync(ct);
