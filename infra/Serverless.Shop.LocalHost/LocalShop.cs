@@ -174,6 +174,7 @@ public sealed class LocalShop : IAsyncDisposable
             app.MapCardSimulator(hostJson.RoutePrefix);
             app.MapWalletSimulator(hostJson.RoutePrefix);
             app.MapCustomerIdentitySimulator();
+            app.MapCarrierSimulator(hostJson.RoutePrefix);
             MapRunTimerEndpoint(app, functions);
             app.MapHttpFunctions(functions, hostJson.RoutePrefix);
             await app.StartAsync(ct);
