@@ -115,6 +115,8 @@ public sealed partial class MainTemplateTests
                 "Auth__Authority",
                 "Auth__Audience",
                 "Auth__TrustPlatformPrincipal",
+                "CustomerAuth__Authority",
+                "CustomerAuth__Audience",
                 "Tax__Source",
                 "Tax__DefaultCountry",
             ],

@@ -91,5 +91,7 @@ public sealed class ApiSurfaceTests(LocalShopFixture fixture)
         dependencies.ShouldContain("cosmos");
         dependencies.ShouldContain("blob-storage");
         dependencies.ShouldContain("queues");
+        // Locally the customer sign-in simulator is the customer authority, so customer sign-in is configured.
+        dependencies.ShouldContain("customer-sign-in");
     }
 }
