@@ -52,7 +52,7 @@ public sealed class ClaimGuestData(IOrderStore orders, ManageCarts carts, TimePr
         string? token = null;
         do
         {
-            var page = await orders.SearchAsync(new OrderSearch(Email: verifiedEmail), new PageRequest(PageRequest.MaximumSize, token), ct);
+            var page = await orders.SearchAsync(new OrderSearch { Email = verifiedEmail }, new PageRequest(PageRequest.MaximumSize, token), ct);
             foreach (var summary in page.Items)
             {
                 if (summary.CustomerId == actor.Id) alreadyYours.Add(summary.Number);
