@@ -36,7 +36,7 @@ public sealed class ClaimGuestData(IOrderStore orders, ManageCarts carts, TimePr
         else v.Check(cartToken is null, "cartId", "is required with a Cart-Token.");
         v.ThrowIfInvalid();
         if (verifiedEmail is null)
-            throw new EmailNotVerifiedException("Your sign-in carries no verified email, so no guest order can be matched to you: verify your email with the sign-in provider, then sign in again.");
+            throw new EmailNotVerifiedException("Your sign-in carries no verified email (a customer token with the email claim), so no guest order can be matched to you: sign in as a customer whose email is verified.");
 
         // The cart first: it fails on a wrong token or someone else's cart before any order moves.
         CartView? cart = null;

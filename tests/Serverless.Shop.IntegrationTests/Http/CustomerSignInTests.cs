@@ -159,6 +159,21 @@ public sealed class CustomerSignInTests(LocalShopFixture fixture) : IDisposable
         Authenticator().CustomerSignInProblem.ShouldBeNull();
     }
 
+    [Fact]
+    public async Task Staff_still_sign_in_when_the_customer_authority_does_not_answer()
+    {
+        // An authority with no metadata behind it (the double answers 404 there), as during an outage of the external tenant.
+        var authenticator = new RequestAuthenticator(
+            new AuthOptions(_staff.Authority, StaffAudience, TrustPlatformPrincipal: false, _customers.Authority.Replace(CustomerTenant, "no-such-tenant", StringComparison.Ordinal), CustomerAudience),
+            localKey: null, OpenIdAuthorityDouble.Retriever);
+
+        var (status, detail) = await EntraSignInTests.CallAdminRouteAsync(authenticator, EntraSignInTests.Bearer(StaffToken(ShopRoles.Admin)));
+        var customer = await AuthenticateAsync(authenticator, CustomerToken());
+
+        status.ShouldBe(200, detail);
+        customer.ShouldBeOfType<Authentication.Failed>();
+    }
+
     [Theory]
     [InlineData(null, null, "CustomerAuth:Authority")]
     [InlineData("https://x.ciamlogin.com/x/v2.0", null, "CustomerAuth:Audience")]
