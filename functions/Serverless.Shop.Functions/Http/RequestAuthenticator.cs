@@ -126,7 +126,8 @@ public sealed class RequestAuthenticator
         // The issuer, read before the signature is checked, only chooses which authority's keys and rules check the
         // token; a forged issuer still has to be signed by that authority's key. A customer authority's token is
         // always a customer, never staff: it is checked first, so even a shop whose two authorities were set to the
-        // same tenant by mistake grants no staff role to anyone.
+        // same tenant by mistake grants no staff role to anyone
+        // (CustomerSignInTests.A_shop_whose_two_authorities_are_the_same_tenant_by_mistake_grants_no_staff_role).
         string issuer;
         try
         {

@@ -160,6 +160,25 @@ public sealed class CustomerSignInTests(LocalShopFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_shop_whose_two_authorities_are_the_same_tenant_by_mistake_grants_no_staff_role()
+    {
+        var sameTenant = new RequestAuthenticator(new AuthOptions(_staff.Authority, StaffAudience, TrustPlatformPrincipal: false, _staff.Authority, StaffAudience),
+            localKey: null, OpenIdAuthorityDouble.Retriever);
+
+        var (status, _) = await EntraSignInTests.CallAdminRouteAsync(sameTenant, EntraSignInTests.Bearer(StaffToken(ShopRoles.Admin)));
+
+        status.ShouldBe(403);
+    }
+
+    [Theory]
+    [InlineData("not-a-jwt")]
+    [InlineData("a.b.c")]
+    public async Task A_malformed_bearer_token_is_refused(string token)
+    {
+        (await AuthenticateAsync(Authenticator(), token)).ShouldBeOfType<Authentication.Failed>().Reason.ShouldBe("The token is not valid.");
+    }
+
+    [Fact]
     public async Task Staff_still_sign_in_when_the_customer_authority_does_not_answer()
     {
         // An authority with no metadata behind it (the double answers 404 there), as during an outage of the external tenant.
