@@ -36,6 +36,12 @@ param authAuthority string
 @description('Audience the API accepts in tokens: its application id URI or client id.')
 param authAudience string
 
+@description('Customers\' authority: the Microsoft Entra External ID tenant, such as https://<tenant id>.ciamlogin.com/<tenant id>/v2.0. Empty: customers cannot sign in (/api/health says so); staff still can.')
+param customerAuthAuthority string = ''
+
+@description('Audience of customer tokens: the API\'s application (client) id in the External ID tenant.')
+param customerAuthAudience string = ''
+
 @minLength(3)
 @description('Sender address of the shop\'s emails (a sender verified in SendGrid).')
 param emailFrom string
@@ -376,6 +382,9 @@ var appSettings = {
   Auth__Audience: authAudience
   // App Service authentication is not configured: the app validates bearer tokens itself.
   Auth__TrustPlatformPrincipal: 'false'
+  // Customers: a separate authority (External ID). Its tokens are customers only, whatever roles they claim.
+  CustomerAuth__Authority: customerAuthAuthority
+  CustomerAuth__Audience: customerAuthAudience
 
   // Tax: managed rates or Stripe Tax (which reuses Payments__Stripe__SecretKey); nothing is taxed from a demo table.
   Tax__Source: taxSource
@@ -406,6 +415,10 @@ module functionApp 'modules/functionapp.bicep' = {
 // ---------- Outputs (azd stores them in .azure/<env>/.env) ----------
 
 output AZURE_LOCATION string = location
+// Which authority is which: staff (workforce tenant, app roles) and customers (External ID, no app role needed).
+output STAFF_AUTH_AUTHORITY string = authAuthority
+output CUSTOMER_AUTH_AUTHORITY string = customerAuthAuthority
+output CUSTOMER_AUTH_AUDIENCE string = customerAuthAudience
 output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name

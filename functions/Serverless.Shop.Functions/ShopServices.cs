@@ -45,9 +45,13 @@ public static class ShopServices
         services.AddShopPrivacy(configuration);
         services.AddShopOrders(configuration);
         services.AddShopCheckout(configuration);
+        services.AddSingleton<Domain.Customers.ClaimGuestData>();
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();
+        services.AddHostedService<Customers.CustomerSignInConfigurationCheck>();
+        services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("customer-sign-in",
+            sp => new Customers.CustomerSignInHealthCheck(sp.GetRequiredService<RequestAuthenticator>()), null, null, TimeSpan.FromSeconds(10)));
         services.AddSingleton(sp => new HttpPipeline(
             sp.GetRequiredService<RequestAuthenticator>(), sp.GetRequiredService<IIdempotencyStore>(),
             sp.GetRequiredService<ILogger<HttpPipeline>>(), sp.GetRequiredService<CosmosOptions>().CountCalls));

@@ -155,6 +155,10 @@ public sealed class LocalShop : IAsyncDisposable
             builder.Services.AddSingleton(new LocalTokenSigningKey(tokens.SigningKey));
             // The personal-data keys from a file in the data directory, in place of Key Vault (docs/security.md); only here.
             builder.Services.AddSingleton<IPrivacyKeySource>(LocalPrivacyKeyFile.LoadOrCreate(options.DataDirectory));
+            // The customer sign-up and sign-in simulator (External ID's stand-in) and the key its tokens are signed with: only here.
+            var customers = new LocalCustomerIdentity(options.DataDirectory is null ? null : Path.Combine(options.DataDirectory, "customer-identity"), TimeProvider.System);
+            builder.Services.AddSingleton(customers);
+            builder.Services.AddSingleton(customers.SigningKey);
             builder.Services.AddSingleton(sp => new FunctionInvoker(sp));
             builder.Services.AddCors();
             builder.Services.AddSingleton(durable);
@@ -173,6 +177,8 @@ public sealed class LocalShop : IAsyncDisposable
             app.MapGet("/", () => Results.Redirect($"/{hostJson.RoutePrefix}/swagger/ui")).ExcludeFromDescription();
             app.MapCardSimulator(hostJson.RoutePrefix);
             app.MapWalletSimulator(hostJson.RoutePrefix);
+            app.MapCustomerIdentitySimulator();
+            app.MapCarrierSimulator(hostJson.RoutePrefix);
             MapRunTimerEndpoint(app, functions);
             app.MapHttpFunctions(functions, hostJson.RoutePrefix);
             await app.StartAsync(ct);

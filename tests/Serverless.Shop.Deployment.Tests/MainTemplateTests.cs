@@ -117,6 +117,8 @@ public sealed partial class MainTemplateTests
                 "Auth__Authority",
                 "Auth__Audience",
                 "Auth__TrustPlatformPrincipal",
+                "CustomerAuth__Authority",
+                "CustomerAuth__Audience",
                 "Tax__Source",
                 "Tax__DefaultCountry",
             ],
@@ -154,6 +156,8 @@ public sealed partial class MainTemplateTests
         settings["Media__PublicBaseUrl"].ShouldContain("reference('cdn')");
         settings["Auth__Authority"].ShouldBe("[parameters('authAuthority')]");
         settings["Auth__Audience"].ShouldBe("[parameters('authAudience')]");
+        settings["CustomerAuth__Authority"].ShouldBe("[parameters('customerAuthAuthority')]");
+        settings["CustomerAuth__Audience"].ShouldBe("[parameters('customerAuthAudience')]");
         settings["Tax__Source"].ShouldBe("[parameters('taxSource')]");
         settings["Tax__DefaultCountry"].ShouldBe("[parameters('taxDefaultCountry')]");
     }

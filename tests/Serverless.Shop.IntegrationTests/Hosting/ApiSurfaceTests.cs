@@ -92,5 +92,7 @@ public sealed class ApiSurfaceTests(LocalShopFixture fixture)
         dependencies.ShouldContain("blob-storage");
         dependencies.ShouldContain("queues");
         dependencies.ShouldContain("privacy-keys");
+        // Locally the customer sign-in simulator is the customer authority, so customer sign-in is configured.
+        dependencies.ShouldContain("customer-sign-in");
     }
 }

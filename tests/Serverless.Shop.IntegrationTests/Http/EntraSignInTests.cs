@@ -8,15 +8,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Tokens;
 using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Functions;
 using Serverless.Shop.Functions.Http;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
-using WireMock.Server;
 
 namespace Serverless.Shop.IntegrationTests.Http;
 
@@ -34,72 +30,29 @@ public sealed class EntraSignInTests : IDisposable
     private static readonly string V2Issuer = $"https://login.microsoftonline.com/{Tenant}/v2.0";
 
     private readonly LocalShopFixture _fixture;
-    private readonly WireMockServer _entra = WireMockServer.Start();
-    private readonly RSA _tenantKey = RSA.Create(2048);
-    private readonly RSA _strangerKey = RSA.Create(2048);
-    private const string KeyId = "tenant-key-1";
+    // The v2.0 endpoint's metadata names the v2 issuer; its keys document is the tenant's JWKS (public keys only).
+    private readonly OpenIdAuthorityDouble _entra = new(Tenant, V2Issuer);
+    private const string KeyId = OpenIdAuthorityDouble.KeyId;
 
-    public EntraSignInTests(LocalShopFixture fixture)
-    {
-        _fixture = fixture;
-        // The v2.0 endpoint's metadata names the v2 issuer; its keys document is the tenant's JWKS (public keys only).
-        var metadata = JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["issuer"] = V2Issuer,
-            ["jwks_uri"] = $"{_entra.Url}/{Tenant}/discovery/v2.0/keys",
-            ["authorization_endpoint"] = $"{_entra.Url}/{Tenant}/oauth2/v2.0/authorize",
-            ["token_endpoint"] = $"{_entra.Url}/{Tenant}/oauth2/v2.0/token",
-            ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
-        });
-        var publicKey = _tenantKey.ExportParameters(includePrivateParameters: false);
-        var keys = JsonSerializer.Serialize(new
-        {
-            keys = new[]
-            {
-                new { kty = "RSA", use = "sig", kid = KeyId, n = Base64UrlEncoder.Encode(publicKey.Modulus), e = Base64UrlEncoder.Encode(publicKey.Exponent) },
-            },
-        });
-        _entra.Given(Request.Create().WithPath($"/{Tenant}/v2.0/.well-known/openid-configuration").UsingGet())
-            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(metadata));
-        _entra.Given(Request.Create().WithPath($"/{Tenant}/discovery/v2.0/keys").UsingGet())
-            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(keys));
-    }
+    public EntraSignInTests(LocalShopFixture fixture) => _fixture = fixture;
 
-    public void Dispose()
-    {
-        _entra.Stop();
-        _entra.Dispose();
-        _tenantKey.Dispose();
-        _strangerKey.Dispose();
-    }
+    public void Dispose() => _entra.Dispose();
 
-    private AuthOptions Options(bool trustPlatformPrincipal = false) => new($"{_entra.Url}/{Tenant}/v2.0", Audience, trustPlatformPrincipal);
+    private AuthOptions Options(bool trustPlatformPrincipal = false) => new(_entra.Authority, Audience, trustPlatformPrincipal);
 
     // As in Azure (no local key), except that the double is plain HTTP.
     private RequestAuthenticator Authenticator(bool trustPlatformPrincipal = false) =>
-        new(Options(trustPlatformPrincipal), localKey: null, new HttpDocumentRetriever { RequireHttps = false });
+        new(Options(trustPlatformPrincipal), localKey: null, OpenIdAuthorityDouble.Retriever);
 
-    private string Token(string issuer, string[] roles, string audience = Audience, TimeSpan? lifetime = null, RSA? signWith = null, string keyId = KeyId)
-    {
-        var now = DateTime.UtcNow;
-        var expires = now + (lifetime ?? TimeSpan.FromHours(1));
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = issuer,
-            Audience = audience,
-            IssuedAt = expires < now ? expires.AddHours(-1) : now,
-            NotBefore = expires < now ? expires.AddHours(-1) : now,
-            Expires = expires,
-            Claims = new Dictionary<string, object> { ["oid"] = "3a7e0000-0000-4000-8000-00000000a11c", ["name"] = "Alice Admin", ["roles"] = roles, ["tid"] = Tenant },
-            SigningCredentials = new SigningCredentials(new RsaSecurityKey(signWith ?? _tenantKey) { KeyId = keyId }, SecurityAlgorithms.RsaSha256),
-        });
-    }
+    private string Token(string issuer, string[] roles, string audience = Audience, TimeSpan? lifetime = null, RSA? signWith = null, string keyId = KeyId) =>
+        _entra.Token(new Dictionary<string, object> { ["oid"] = "3a7e0000-0000-4000-8000-00000000a11c", ["name"] = "Alice Admin", ["roles"] = roles, ["tid"] = Tenant },
+            audience, issuer, lifetime, signWith, keyId);
 
     [RequiresRole(ShopRoles.Admin)]
     private static Task<IActionResult?> AdminOnly() => Task.FromResult<IActionResult?>(Api.Ok(new { ok = true }));
 
     /// <summary>The status the shop's pipeline answers for an admin-only function called with these headers.</summary>
-    private static async Task<(int Status, string? Detail)> CallAdminRouteAsync(RequestAuthenticator authenticator, params (string Name, string Value)[] headers)
+    internal static async Task<(int Status, string? Detail)> CallAdminRouteAsync(RequestAuthenticator authenticator, params (string Name, string Value)[] headers)
     {
         var pipeline = new HttpPipeline(authenticator, new RefusingIdempotencyStore(), NullLogger<HttpPipeline>.Instance);
         var http = new DefaultHttpContext();
@@ -111,7 +64,7 @@ public sealed class EntraSignInTests : IDisposable
         return (result.StatusCode, (result.Body as Problem)?.Detail);
     }
 
-    private static (string, string) Bearer(string token) => ("Authorization", "Bearer " + token);
+    internal static (string, string) Bearer(string token) => ("Authorization", "Bearer " + token);
 
     [Theory]
     [InlineData("v1")]
@@ -146,9 +99,9 @@ public sealed class EntraSignInTests : IDisposable
         {
             "wrong audience" => Token(V2Issuer, [ShopRoles.Admin], audience: "api://someone-elses-api"),
             "expired" => Token(V2Issuer, [ShopRoles.Admin], lifetime: TimeSpan.FromMinutes(-10)),
-            "unknown key" => Token(V2Issuer, [ShopRoles.Admin], signWith: _strangerKey, keyId: "not-in-the-jwks"),
+            "unknown key" => Token(V2Issuer, [ShopRoles.Admin], signWith: _entra.StrangerKey, keyId: "not-in-the-jwks"),
             // The tenant's key id, another key's signature.
-            "bad signature" => Token(V2Issuer, [ShopRoles.Admin], signWith: _strangerKey),
+            "bad signature" => Token(V2Issuer, [ShopRoles.Admin], signWith: _entra.StrangerKey),
             "another tenant" => Token("https://login.microsoftonline.com/00000000-0000-4000-8000-0000000e71b0/v2.0", [ShopRoles.Admin]),
             _ => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
             {

@@ -1,0 +1,57 @@
+using System.Net;
+using Serverless.Shop.IntegrationTests.Checkout;
+
+namespace Serverless.Shop.IntegrationTests.Shipping;
+
+/// <summary>The local carrier's depot page and its scan calls: an order reaches delivered through the carrier's own signed webhook.</summary>
+[Collection(LocalShopCollection.Name)]
+public sealed class CarrierSimulatorEndpointsTests(LocalShopFixture fixture)
+{
+    private readonly CheckoutShopper _shopper = new(fixture);
+
+    private async Task<(CheckoutShopper.Placed Placed, string TrackingNumber)> ShippedOrderAsync()
+    {
+        var variant = await _shopper.ProductInStockAsync(3);
+        var placed = await _shopper.PlaceAsync(await _shopper.CartWithAsync(variant, 1));
+        await _shopper.CompletedAsync(placed.Number);
+        var order = await _shopper.OrderAsync(placed);
+        return (placed, order.GetProperty("tracking").GetProperty("trackingNumber").GetString()!);
+    }
+
+    [Fact]
+    public async Task Delivering_a_parcel_at_the_local_carrier_makes_its_order_delivered()
+    {
+        var (placed, tracking) = await ShippedOrderAsync();
+
+        var page = await _shopper.Guest.GetAsync($"simulators/carrier/{tracking}");
+        var inTransit = await _shopper.Guest.PostAsync($"simulators/carrier/{tracking}/in-transit", null);
+        var shipped = (await _shopper.OrderAsync(placed)).GetProperty("status").GetString();
+        var delivered = await _shopper.Guest.PostAsync($"simulators/carrier/{tracking}/delivered", null);
+        var body = await delivered.JsonAsync();
+        var order = await _shopper.OrderAsync(placed);
+
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await page.Content.ReadAsStringAsync()).ShouldContain(placed.Number);
+        inTransit.StatusCode.ShouldBe(HttpStatusCode.OK, await inTransit.Content.ReadAsStringAsync());
+        shipped.ShouldBe("shipped");
+        delivered.StatusCode.ShouldBe(HttpStatusCode.OK, body.ToString());
+        body.GetProperty("status").GetString().ShouldBe("delivered");
+        order.GetProperty("status").GetString().ShouldBe("delivered");
+        order.GetProperty("tracking").GetProperty("status").GetString().ShouldBe("delivered");
+    }
+
+    [Fact]
+    public async Task An_unknown_scan_or_parcel_is_a_problem_and_moves_nothing()
+    {
+        var (placed, tracking) = await ShippedOrderAsync();
+
+        var unknownScan = await _shopper.Guest.PostAsync($"simulators/carrier/{tracking}/teleported", null);
+        var unknownParcel = await _shopper.Guest.PostAsync("simulators/carrier/LC000000000000/delivered", null);
+        var order = await _shopper.OrderAsync(placed);
+
+        await ProblemAssertions.ShouldBeProblem(unknownScan, HttpStatusCode.BadRequest, "scan");
+        await ProblemAssertions.ShouldBeProblem(unknownParcel, HttpStatusCode.NotFound);
+        order.GetProperty("status").GetString().ShouldNotBe("delivered");
+        (await _shopper.Guest.GetAsync("simulators/carrier/LC000000000000")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+}
