@@ -18,8 +18,13 @@ namespace Serverless.Shop.Domain.Orders;
 /// topic's duplicate detection drops (bicep/modules/servicebus.bicep). Tests: NotifyOrderChangeSideEffectTests.
 /// One message with recorded completion, rather than a queue per side effect, because a fanned-out message can be
 /// redelivered too, so each side effect would need the same record anyway, plus two more queues to run.
+/// Other capabilities' <see cref="IOrderChangeReaction"/>s (the points ledger) run here too, each as one more independent
+/// side effect with no record on the order: a reaction is idempotent by itself, so running it on every redelivery is
+/// harmless, and it costs no extra queue message or order read. A failing reaction is retried by redelivery without
+/// holding back the email or the event.
 /// </remarks>
-public sealed class NotifyOrderChange(IOrderStore orders, IEmailSender email, IIntegrationEvents events, OrderSettings settings)
+public sealed class NotifyOrderChange(IOrderStore orders, IEmailSender email, IIntegrationEvents events, OrderSettings settings,
+    IEnumerable<IOrderChangeReaction>? reactions = null)
 {
     private const int MaximumAttempts = 8;
     private const int SequencesKept = 50;
@@ -36,6 +41,9 @@ public sealed class NotifyOrderChange(IOrderStore orders, IEmailSender email, II
             () => events.PublishAsync(new IntegrationEvent(EventType(entry.Change), order.Number, OrderEvent.Of(order, entry), entry.At, message.MessageId), ct), failures);
         var emailed = !order.NotifiedSequences.Contains(entry.Sequence) && OrderEmails.For(order, entry, settings) is { } mail
             && await SucceedsAsync(() => email.SendAsync(mail, ct), failures);
+
+        foreach (var reaction in reactions ?? [])
+            await SucceedsAsync(() => reaction.ReactAsync(order, entry, ct), failures);
 
         if (published || emailed) await RememberAsync(found, entry.Sequence, published, emailed, ct);
         if (failures.Count == 1) ExceptionDispatchInfo.Throw(failures[0]);

@@ -90,6 +90,8 @@ public sealed class ShopContainers
         ("webhook-events", "/id", (int)TimeSpan.FromDays(30).TotalSeconds),
         // One document: the managed tax rate table, read whole by pricing and written whole (docs/pricing.md#tax).
         ("tax-rates", "/id", null),
+        // One document per customer: their points ledger (docs/loyalty.md).
+        ("loyalty", "/id", null),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)
@@ -105,6 +107,7 @@ public sealed class ShopContainers
         Orders = database.GetContainer("orders");
         WebhookEvents = database.GetContainer("webhook-events");
         TaxRates = database.GetContainer("tax-rates");
+        Loyalty = database.GetContainer("loyalty");
         Client = client;
     }
 
@@ -119,6 +122,7 @@ public sealed class ShopContainers
     public Container Orders { get; }
     public Container WebhookEvents { get; }
     public Container TaxRates { get; }
+    public Container Loyalty { get; }
 
     /// <summary>Creates the database and containers. Only for emulators: in Azure they come from Bicep and the app's identity may not create them.</summary>
     public static async Task CreateIfNotExistsAsync(CosmosClient client, string databaseName, CancellationToken ct)

@@ -1,0 +1,69 @@
+using Serverless.Shop.Domain.Administration;
+using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Orders;
+
+namespace Serverless.Shop.Domain.Loyalty;
+
+/// <summary>A customer's points as they see them: what they can spend, what is pending, and the recent movements, newest first.</summary>
+public sealed record PointsView(int Available, int Pending, DateTimeOffset? NextExpiryAt, IReadOnlyList<PointsMovement> Movements)
+{
+    public static PointsView Of(PointsAccount account) => new(
+        account.Available, account.Pending,
+        account.Orders.Where(o => o.Available).Select(o => o.ExpiresAt).Min(),
+        [.. account.Movements.Reverse()]);
+}
+
+/// <summary>
+/// The points ledger's use cases: follow order changes (an <see cref="IOrderChangeReaction"/> run by
+/// <see cref="NotifyOrderChange"/> beside the email and the integration event), release and expire points on the
+/// timer, and show a customer their points. Every change is read, decide (<see cref="PointsRules"/>), write with the
+/// ETag, read again on a conflict.
+/// </summary>
+public sealed class PointsLedger(IPointsAccountStore accounts, LoyaltySettings settings, TimeProvider clock) : IOrderChangeReaction
+{
+    private const int MaximumAttempts = 8;
+    private const int DueBatch = 100;
+
+    public async Task<PointsView> GetAsync(Actor customer, CancellationToken ct) =>
+        PointsView.Of((await accounts.FindAsync(customer.Id, ct))?.Value ?? PointsAccount.Empty(customer.Id));
+
+    /// <summary>Applies the order as it now stands to its customer's points. Guests' orders earn nothing.</summary>
+    public Task ReactAsync(Order order, OrderHistoryEntry entry, CancellationToken ct) =>
+        order.CustomerId is { } customerId
+            ? ChangeAsync(customerId, account => PointsRules.Apply(account, order, settings, clock.GetUtcNow()), ct)
+            : Task.CompletedTask;
+
+    /// <summary>The timer's work: every account with a release or an expiry due. Returns how many accounts changed.</summary>
+    public async Task<int> ApplyDueAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var changed = 0;
+        foreach (var customerId in await accounts.ListDueAsync(now, DueBatch, ct))
+            if (await ChangeAsync(customerId, account => PointsRules.ApplyDue(account, settings, now), ct)) changed++;
+        return changed;
+    }
+
+    private async Task<bool> ChangeAsync(string customerId, Func<PointsAccount, PointsAccount> decide, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await accounts.FindAsync(customerId, ct);
+            var before = current?.Value ?? PointsAccount.Empty(customerId);
+            var after = decide(before);
+            if (ReferenceEquals(after, before)) return false;
+            try
+            {
+                await accounts.SaveAsync(after, current?.Version, ct);
+                return true;
+            }
+            catch (StaleVersionException) when (attempt < MaximumAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), ct);
+            }
+            catch (StaleVersionException)
+            {
+                throw new BusyResourceException("Points account");
+            }
+        }
+    }
+}
