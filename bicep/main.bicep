@@ -150,6 +150,11 @@ var cosmosContainers = [
     name: 'tax-rates'
     partitionKeyPath: '/id'
   }
+  {
+    // One points ledger per customer (docs/loyalty.md).
+    name: 'loyalty'
+    partitionKeyPath: '/id'
+  }
 ]
 var appQueues = [
   'image-processing'

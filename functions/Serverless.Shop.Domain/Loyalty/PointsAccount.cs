@@ -11,6 +11,10 @@ public enum PointsMovementKind
     Reversed,
     /// <summary>Available points were not spent in time.</summary>
     Expired,
+    /// <summary>Points spent on an order at checkout (held while it was paid for, then redeemed).</summary>
+    Redeemed,
+    /// <summary>Points spent on an order that was then cancelled came back.</summary>
+    GivenBack,
 }
 
 /// <summary>One change of a customer's points, as the customer sees it. <see cref="Id"/> is unique within the account.</summary>
@@ -21,13 +25,20 @@ public sealed record PointsMovement(string Id, PointsMovementKind Kind, int Poin
 /// return window), then available until <see cref="ExpiresAt"/>.
 /// </summary>
 /// <param name="OnHold">A return was requested: the points stay pending whatever the date, until it is settled.</param>
+/// <param name="Spent">Points of this order spent at checkout (the oldest to expire are spent first).</param>
 public sealed record OrderPoints(
     string OrderNumber, int Earned, int Reversed, bool Available, bool OnHold,
-    DateTimeOffset EarnedAt, DateTimeOffset? AvailableAt, DateTimeOffset? ExpiresAt)
+    DateTimeOffset EarnedAt, DateTimeOffset? AvailableAt, DateTimeOffset? ExpiresAt, int Spent = 0)
 {
     /// <summary>Points of this order that are still the customer's.</summary>
-    public int Left => Earned - Reversed;
+    public int Left => Earned - Reversed - Spent;
 }
+
+/// <summary>
+/// Points a checkout holds back for the order it pays (<paramref name="OrderNumber"/>): not spendable elsewhere while
+/// held; <see cref="Redeemed"/> once the order was paid and the points taken from the account.
+/// </summary>
+public sealed record PointsHold(string OrderNumber, int Points, DateTimeOffset At, bool Redeemed = false);
 
 /// <summary>
 /// A customer's points ledger: the orders whose points are still pending or available (<see cref="Orders"/>), the
@@ -40,12 +51,20 @@ public sealed record PointsAccount(
     IReadOnlyList<PointsMovement> Movements,
     IReadOnlyList<string> EarnedOrders)
 {
+    /// <summary>Points held or redeemed by checkouts, by order (the latest <see cref="HoldsKept"/> redeemed ones are kept, so a retried step is recognised).</summary>
+    public IReadOnlyList<PointsHold> Holds { get; init; } = [];
+
+    public const int HoldsKept = 100;
     public const int MovementsKept = 100;
     public const int EarnedOrdersKept = 1000;
 
     public static PointsAccount Empty(string customerId) => new(customerId, [], [], []);
 
-    public int Available => Orders.Where(o => o.Available).Sum(o => o.Left);
+    /// <summary>Points that can be spent now: available, less what checkouts in progress hold.</summary>
+    public int Available => Orders.Where(o => o.Available).Sum(o => o.Left) - Held;
+
+    /// <summary>Points held by checkouts in progress.</summary>
+    public int Held => Holds.Where(h => !h.Redeemed).Sum(h => h.Points);
 
     public int Pending => Orders.Where(o => !o.Available).Sum(o => o.Left);
 

@@ -5,10 +5,11 @@ using Serverless.Shop.Domain.Orders;
 namespace Serverless.Shop.Domain.Loyalty;
 
 /// <summary>A customer's points as they see them: what they can spend, what is pending, and the recent movements, newest first.</summary>
-public sealed record PointsView(int Available, int Pending, DateTimeOffset? NextExpiryAt, IReadOnlyList<PointsMovement> Movements)
+/// <param name="Held">Points checkouts in progress hold (not counted in <paramref name="Available"/>).</param>
+public sealed record PointsView(int Available, int Pending, int Held, DateTimeOffset? NextExpiryAt, IReadOnlyList<PointsMovement> Movements)
 {
     public static PointsView Of(PointsAccount account) => new(
-        account.Available, account.Pending,
+        account.Available, account.Pending, account.Held,
         account.Orders.Where(o => o.Available).Select(o => o.ExpiresAt).Min(),
         [.. account.Movements.Reverse()]);
 }
@@ -21,7 +22,8 @@ public sealed record PointsView(int Available, int Pending, DateTimeOffset? Next
 /// </summary>
 public sealed class PointsLedger(IPointsAccountStore accounts, LoyaltySettings settings, TimeProvider clock) : IOrderChangeReaction
 {
-    private const int MaximumAttempts = 8;
+    // Concurrent checkouts of one customer all write this one document; each round of conflicts lets one of them through.
+    private const int MaximumAttempts = 16;
     private const int DueBatch = 100;
 
     public async Task<PointsView> GetAsync(Actor customer, CancellationToken ct) =>
@@ -42,6 +44,19 @@ public sealed class PointsLedger(IPointsAccountStore accounts, LoyaltySettings s
             if (await ChangeAsync(customerId, account => PointsRules.ApplyDue(account, settings, now), ct)) changed++;
         return changed;
     }
+
+    /// <summary>Holds points for an order being checked out (idempotent by order).</summary>
+    /// <exception cref="BusinessRuleViolationException">More points than the customer has available (field <c>pointsToSpend</c>).</exception>
+    public Task HoldAsync(string customerId, string orderNumber, int points, CancellationToken ct) =>
+        ChangeAsync(customerId, account => PointsSpending.Hold(account, orderNumber, points, clock.GetUtcNow()), ct);
+
+    /// <summary>The order was paid: its held points are spent.</summary>
+    public Task RedeemAsync(string customerId, string orderNumber, CancellationToken ct) =>
+        ChangeAsync(customerId, account => PointsSpending.Redeem(account, orderNumber, clock.GetUtcNow()), ct);
+
+    /// <summary>The checkout failed or the order was cancelled: its points are the customer's again.</summary>
+    public Task GiveBackAsync(string customerId, string orderNumber, CancellationToken ct) =>
+        ChangeAsync(customerId, account => PointsSpending.GiveBack(account, orderNumber, clock.GetUtcNow(), settings), ct);
 
     private async Task<bool> ChangeAsync(string customerId, Func<PointsAccount, PointsAccount> decide, CancellationToken ct)
     {

@@ -34,7 +34,8 @@ public static class PointsRules
         }
         var before = entry;
 
-        var reversal = Math.Min(ReversedTarget(entry.Earned, order) - entry.Reversed, entry.Left);
+        // Points already spent stay spent, and so do points a checkout holds: a reversal takes what is left of them.
+        var reversal = Math.Min(ReversedTarget(entry.Earned, order) - entry.Reversed, entry.Available ? Math.Min(entry.Left, Math.Max(0, account.Available)) : entry.Left);
         if (reversal > 0)
         {
             entry = entry with { Reversed = entry.Reversed + reversal };
@@ -64,7 +65,9 @@ public static class PointsRules
     {
         var movements = new List<PointsMovement>();
         var updated = Release(account, now, settings, movements);
-        foreach (var expired in updated.Orders.Where(o => o.Available && o.ExpiresAt <= now).ToList())
+        // While a checkout holds points they do not expire (the hold may be spending them); the next run after it ends expires them.
+        var expiring = updated.Held > 0 ? [] : updated.Orders.Where(o => o.Available && o.ExpiresAt <= now).ToList();
+        foreach (var expired in expiring)
         {
             movements.Add(new PointsMovement($"{expired.OrderNumber}:expired", PointsMovementKind.Expired, -expired.Left, expired.OrderNumber, now));
             updated = updated with { Orders = [.. updated.Orders.Where(o => o != expired)] };
