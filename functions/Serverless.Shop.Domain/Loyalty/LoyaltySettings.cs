@@ -6,8 +6,10 @@ namespace Serverless.Shop.Domain.Loyalty;
 /// <param name="PointsPerCurrencyUnit">Points earned per unit of the shop's currency paid (1 = one point per euro), rounded down per order.</param>
 /// <param name="PointsExpiryDays">Days points stay spendable after they became available; then the timer expires what is left of them.</param>
 /// <param name="ReturnWindowDays">The orders' return window (<c>Orders:ReturnWindowDays</c>): points stay pending until it has passed after delivery.</param>
-public sealed record LoyaltySettings(decimal PointsPerCurrencyUnit, int PointsExpiryDays, int ReturnWindowDays)
+/// <param name="PointValue">What one point takes off an order at checkout, in the shop's currency (0.01 = 100 points per euro).</param>
+public sealed record LoyaltySettings(decimal PointsPerCurrencyUnit, int PointsExpiryDays, int ReturnWindowDays, decimal PointValue = LoyaltySettings.DefaultPointValue)
 {
+    public const decimal DefaultPointValue = 0.01m;
     public const decimal DefaultPointsPerCurrencyUnit = 1m;
     public const int DefaultPointsExpiryDays = 365;
 }

@@ -29,10 +29,18 @@ public sealed class PointsLedger(IPointsAccountStore accounts, LoyaltySettings s
     public async Task<PointsView> GetAsync(Actor customer, CancellationToken ct) =>
         PointsView.Of((await accounts.FindAsync(customer.Id, ct))?.Value ?? PointsAccount.Empty(customer.Id));
 
-    /// <summary>Applies the order as it now stands to its customer's points. Guests' orders earn nothing.</summary>
+    /// <summary>
+    /// Applies the order as it now stands to its customer's points. Guests' orders earn nothing. A cancelled order gives
+    /// back the points spent on it (also when staff cancel it after checkout redeemed them).
+    /// </summary>
     public Task ReactAsync(Order order, OrderHistoryEntry entry, CancellationToken ct) =>
         order.CustomerId is { } customerId
-            ? ChangeAsync(customerId, account => PointsRules.Apply(account, order, settings, clock.GetUtcNow()), ct)
+            ? ChangeAsync(customerId, account =>
+            {
+                var now = clock.GetUtcNow();
+                var applied = PointsRules.Apply(account, order, settings, now);
+                return order is { Status: OrderStatus.Cancelled, PointsSpent: > 0 } ? PointsSpending.GiveBack(applied, order.Number, now, settings) : applied;
+            }, ct)
             : Task.CompletedTask;
 
     /// <summary>The timer's work: every account with a release or an expiry due. Returns how many accounts changed.</summary>

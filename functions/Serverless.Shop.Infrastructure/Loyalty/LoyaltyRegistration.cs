@@ -28,7 +28,10 @@ public static class LoyaltyRegistration
         var expiry = Read(configuration, "Loyalty:PointsExpiryDays", LoyaltySettings.DefaultPointsExpiryDays,
             text => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v is >= 1 and <= 3650 ? v : (int?)null,
             "a whole number of days from 1 to 3650");
-        return new LoyaltySettings(rate, expiry, OrdersRegistration.ReadSettings(configuration).ReturnWindowDays);
+        var pointValue = Read(configuration, "Loyalty:PointValue", LoyaltySettings.DefaultPointValue,
+            text => decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) && v is > 0m and <= 1000m ? v : null,
+            "an amount of the shop's currency above 0 and up to 1000 (e.g. 0.01)");
+        return new LoyaltySettings(rate, expiry, OrdersRegistration.ReadSettings(configuration).ReturnWindowDays, pointValue);
     }
 
     private static T Read<T>(IConfiguration configuration, string key, T fallback, Func<string, T?> parse, string expected) where T : struct
