@@ -52,6 +52,7 @@ public sealed partial class MainTemplateTests
                 ["orders"] = ("/id", null),
                 ["webhook-events"] = ("/id", 2592000),
                 ["tax-rates"] = ("/id", null),
+                ["loyalty"] = ("/id", null),
             },
             ignoreOrder: true);
     }
