@@ -40,7 +40,7 @@ public static class BuyingBenchmark
         ("POST /checkouts (request)", _ => 12, "12"),
         ("Checkout orchestration (background)", n => 24 + 4 * n, "24 + 4N"),
         ("POST /checkouts spending points (request)", _ => 13, "13"),
-        ("Checkout spending points (background)", n => 34 + 4 * n, "34 + 4N"),
+        ("Checkout spending points (background)", n => 30 + 4 * n, "30 + 4N"),
     ];
 
     public static async Task<int> RunAsync(string[] args)
