@@ -43,15 +43,28 @@ public sealed class PointsLedger(IPointsAccountStore accounts, LoyaltySettings s
             }, ct)
             : Task.CompletedTask;
 
-    /// <summary>The timer's work: every account with a release or an expiry due. Returns how many accounts changed.</summary>
+    /// <summary>
+    /// The timer's work: every account with a release or an expiry due, a batch at a time, until a batch changes
+    /// nothing or <see cref="MaximumDueBatches"/> ran (the next run carries on). Returns how many accounts changed.
+    /// An account that stays due without changing (its expiry waits for a checkout's hold) does not loop the timer.
+    /// </summary>
     public async Task<int> ApplyDueAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var changed = 0;
-        foreach (var customerId in await accounts.ListDueAsync(now, DueBatch, ct))
-            if (await ChangeAsync(customerId, account => PointsRules.ApplyDue(account, settings, now), ct)) changed++;
+        for (var batch = 0; batch < MaximumDueBatches; batch++)
+        {
+            var due = await accounts.ListDueAsync(now, DueBatch, ct);
+            var changedNow = 0;
+            foreach (var customerId in due)
+                if (await ChangeAsync(customerId, account => PointsRules.ApplyDue(account, settings, now), ct)) changedNow++;
+            changed += changedNow;
+            if (due.Count < DueBatch || changedNow == 0) break;
+        }
         return changed;
     }
+
+    private const int MaximumDueBatches = 20;
 
     /// <summary>Holds points for an order being checked out (idempotent by order).</summary>
     /// <exception cref="BusinessRuleViolationException">More points than the customer has available (field <c>pointsToSpend</c>).</exception>

@@ -13,7 +13,7 @@ namespace Serverless.Shop.Domain.Orders;
 /// The two side effects are independent: each runs unless the order records it done (<see cref="Order.PublishedSequences"/>,
 /// <see cref="Order.NotifiedSequences"/>), one failing does not stop the other, and what succeeded is recorded before the
 /// failure is rethrown. The queue's redelivery then retries only what failed, so a SendGrid outage never holds back an
-/// order's event, nor a Service Bus outage its email. A redelivery after both succeeded does nothing. Only a crash
+/// order's event, nor a Service Bus outage its email. A redelivery after both succeeded sends neither again. Only a crash
 /// between a side effect and its record repeats it: the event then carries the same id (the message id), which the
 /// topic's duplicate detection drops (bicep/modules/servicebus.bicep). Tests: NotifyOrderChangeSideEffectTests.
 /// One message with recorded completion, rather than a queue per side effect, because a fanned-out message can be
