@@ -48,7 +48,8 @@ public sealed class StartCheckout(
             catch (NoTaxRateException e) { throw e.For("shippingAddress.country"); }
         }
 
-        var goods = await PriceAsync(new CartPricingInput(lines, cart.Codes, customerId, location, null) { AppliedLast = pointsDiscount });
+        // Without the points: spending points does not cost a free-shipping threshold (it counts what promotions leave).
+        var goods = await PriceAsync(new CartPricingInput(lines, cart.Codes, customerId, location, null));
         for (var i = 0; i < goods.Lines.Count; i++)
             if (goods.Lines[i].Problem is { } problem)
                 throw new BusinessRuleViolationException($"{goods.Lines[i].Name} ({goods.Lines[i].Sku}): {problem} Remove it from the cart to check out.", $"lines[{i}]");
