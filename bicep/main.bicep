@@ -161,6 +161,11 @@ var cosmosContainers = [
     name: 'data-keys'
     partitionKeyPath: '/id'
   }
+  {
+    // One points ledger per customer (docs/loyalty.md).
+    name: 'loyalty'
+    partitionKeyPath: '/id'
+  }
 ]
 var appQueues = [
   'image-processing'

@@ -53,6 +53,7 @@ public sealed partial class MainTemplateTests
                 ["webhook-events"] = ("/id", 2592000),
                 ["tax-rates"] = ("/id", null),
                 ["data-keys"] = ("/id", null),
+                ["loyalty"] = ("/id", null),
             },
             ignoreOrder: true);
     }

@@ -9,9 +9,11 @@ namespace Serverless.Shop.Domain.Checkout;
 /// What a storefront posts to check out. Prices and totals are never part of it: the server prices the cart.
 /// <see cref="PaymentToken"/> is what the provider's client-side SDK gave the storefront (a Stripe PaymentMethod id, or a
 /// test card number with the local simulator); <see cref="ReturnUrl"/> is where a redirect (3-D Secure, a wallet) comes back to.
+/// <see cref="PointsToSpend"/>: loyalty points a signed-in customer spends on the order, as a discount (docs/loyalty.md#redeeming-at-checkout).
 /// </summary>
 public sealed record CheckoutInput(
-    string? CartId, string? Email, ShippingAddress? ShippingAddress, PaymentMethod? PaymentMethod, string? PaymentToken, string? ReturnUrl);
+    string? CartId, string? Email, ShippingAddress? ShippingAddress, PaymentMethod? PaymentMethod, string? PaymentToken, string? ReturnUrl,
+    int? PointsToSpend = null);
 
 /// <summary>
 /// The answer to a checkout: the order, pending payment, and the token that lets a guest follow it

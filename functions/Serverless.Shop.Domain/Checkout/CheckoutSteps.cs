@@ -2,6 +2,7 @@ using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.Domain.Carts;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Inventory;
+using Serverless.Shop.Domain.Loyalty;
 using Serverless.Shop.Domain.Orders;
 using Serverless.Shop.Domain.Payments;
 using Serverless.Shop.Domain.Pricing;
@@ -19,7 +20,7 @@ namespace Serverless.Shop.Domain.Checkout;
 public sealed class CheckoutSteps(
     ManageOrders orders, ICartPricing pricing, ManageStock stock, IPromotionRedemptions redemptions,
     PaymentGateways gateways, IEnumerable<ICarrier> carriers, ICartStore carts, RecordPayments payments, IEnumerable<IPaymentSearch> searches,
-    TimeProvider clock)
+    TimeProvider clock, PointsLedger points, LoyaltySettings loyalty)
 {
     private static readonly Actor Checkout = Actor.System("checkout");
 
@@ -40,7 +41,7 @@ public sealed class CheckoutSteps(
             // With the full address, so that a tax service (when tax comes from one) calculates the tax again.
             now = await pricing.PriceAsync(new CartPricingInput(
                 lines, codes, order.CustomerId, new TaxLocation(order.ShippingAddress.Country!, order.ShippingAddress.Region), order.Pricing.ShippingFee)
-                { CheckoutAddress = order.ShippingAddress }, ct);
+                { CheckoutAddress = order.ShippingAddress, AppliedLast = PointsDiscount.For(order.PointsSpent, loyalty, order.Currency, order.CreatedAt) }, ct);
         }
         catch (NoTaxRateException e)
         {
@@ -54,22 +55,31 @@ public sealed class CheckoutSteps(
                 $"The price changed from {OrderEmails.Format(order.Pricing.Total)} to {OrderEmails.Format(now.Total)} while the order was placed (a promotion ended or a price was updated). Nothing was charged; please check your cart and order again.");
     }
 
+    /// <summary>
+    /// Holds the uses of limited promotions and the loyalty points the order spends, like coupon uses: the points are
+    /// held after the promotions, so when the customer no longer has them the compensation gives the promotions back.
+    /// </summary>
     public async Task HoldPromotionsAsync(string number, CancellationToken ct)
     {
         var order = await OrderAsync(number, ct);
-        await redemptions.HoldAsync(number, order.CustomerId, order.Pricing.Promotions, ct);
+        await redemptions.HoldAsync(number, order.CustomerId, PointsDiscount.WithoutPoints(order.Pricing.Promotions), ct);
+        if (order is { PointsSpent: > 0, CustomerId: { } customerId }) await points.HoldAsync(customerId, number, order.PointsSpent, ct);
     }
 
+    /// <summary>Gives back the promotion uses and the loyalty points the order held (or redeemed).</summary>
     public async Task ReleasePromotionsAsync(string number, CancellationToken ct)
     {
         var order = await OrderAsync(number, ct);
-        await redemptions.ReleaseAsync(number, order.Pricing.Promotions, ct);
+        await redemptions.ReleaseAsync(number, PointsDiscount.WithoutPoints(order.Pricing.Promotions), ct);
+        if (order is { PointsSpent: > 0, CustomerId: { } customerId }) await points.GiveBackAsync(customerId, number, ct);
     }
 
+    /// <summary>Makes the held promotion uses and loyalty points final (the order was paid).</summary>
     public async Task RedeemPromotionsAsync(string number, CancellationToken ct)
     {
         var order = await OrderAsync(number, ct);
-        await redemptions.RedeemAsync(number, order.Pricing.Promotions, ct);
+        await redemptions.RedeemAsync(number, PointsDiscount.WithoutPoints(order.Pricing.Promotions), ct);
+        if (order is { PointsSpent: > 0, CustomerId: { } customerId }) await points.RedeemAsync(customerId, number, ct);
     }
 
     public async Task ReserveStockAsync(ReserveStockStep step, CancellationToken ct)

@@ -3,6 +3,7 @@ using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.Domain.Carts;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Inventory;
+using Serverless.Shop.Domain.Loyalty;
 using Serverless.Shop.Domain.Orders;
 using Serverless.Shop.Domain.Payments;
 using Serverless.Shop.Domain.Pricing;
@@ -17,7 +18,7 @@ namespace Serverless.Shop.Domain.Checkout;
 /// </summary>
 public sealed class StartCheckout(
     ManageCarts carts, ICartPricing pricing, IShippingRates shippingRates, ManageStock stock, ManageOrders orders,
-    PaymentGateways gateways, CheckoutSettings settings)
+    PaymentGateways gateways, CheckoutSettings settings, PointsLedger points, LoyaltySettings loyalty, TimeProvider clock)
 {
     public const int MaximumTokenLength = 255;
 
@@ -30,6 +31,16 @@ public sealed class StartCheckout(
         var lines = cart.Lines.Select(l => new CartLineRef(l.LineId, l.ProductId, l.Sku, l.Quantity)).ToList();
         var location = new TaxLocation(address.Country!, address.Region);
         var customerId = cart.CustomerId ?? access.CustomerId;
+        var pointsToSpend = input.PointsToSpend ?? 0;
+        if (pointsToSpend > 0)
+        {
+            if (customerId is null) throw ValidationFailedException.For(PointsSpending.Field, "Sign in to spend loyalty points: a guest has none.");
+            // A quick answer for the common mistake; the hold in the orchestration is what guarantees it under concurrency.
+            var balance = await points.GetAsync(new Administration.Actor(customerId, []), ct);
+            if (pointsToSpend > balance.Available)
+                throw new BusinessRuleViolationException($"You have {balance.Available} points to spend; this order asks for {pointsToSpend}.", PointsSpending.Field);
+        }
+        var pointsDiscount = PointsDiscount.For(pointsToSpend, loyalty, cart.Currency, clock.GetUtcNow());
         // A destination without a tax rate is refused here, before anything is reserved (docs/pricing.md#tax).
         async Task<PricedCart> PriceAsync(CartPricingInput pricingInput)
         {
@@ -37,6 +48,7 @@ public sealed class StartCheckout(
             catch (NoTaxRateException e) { throw e.For("shippingAddress.country"); }
         }
 
+        // Without the points: spending points does not cost a free-shipping threshold (it counts what promotions leave).
         var goods = await PriceAsync(new CartPricingInput(lines, cart.Codes, customerId, location, null));
         for (var i = 0; i < goods.Lines.Count; i++)
             if (goods.Lines[i].Problem is { } problem)
@@ -53,13 +65,14 @@ public sealed class StartCheckout(
             address, lines.Select(l => new ParcelItem(l.Sku, l.Quantity)).ToList(),
             new Money(goods.Subtotal.Amount - goods.DiscountTotal.Amount, goods.Currency)), ct);
         // The price charged: with a tax service, this is where it calculates the tax (once per checkout).
-        var priced = await PriceAsync(new CartPricingInput(lines, cart.Codes, customerId, location, quote.Fee) { CheckoutAddress = address });
+        var priced = await PriceAsync(new CartPricingInput(lines, cart.Codes, customerId, location, quote.Fee) { CheckoutAddress = address, AppliedLast = pointsDiscount });
+        PointsDiscount.EnsureFullyApplied(priced, pointsToSpend, loyalty);
 
         var number = OrderNumbers.New();
         var token = OrderAccessTokens.New();
         var method = input.PaymentMethod!.Value;
         var order = await orders.PlaceAsync(new PlaceOrder(number, customerId, input.Email!.Trim(), priced, address, quote, method, token,
-            new CheckoutResumeInputs(input.PaymentToken, input.ReturnUrl, cart.Id)), ct);
+            new CheckoutResumeInputs(input.PaymentToken, input.ReturnUrl, cart.Id)) { PointsSpent = pointsToSpend }, ct);
 
         return (new CheckoutStarted(order.Number, token, order.Status, order.Pricing, quote),
                 new CheckoutProcess(order.Number, method, input.PaymentToken, input.ReturnUrl, cart.Id, settings.HoldFor(method), settings.PaymentActionTimeout));
@@ -80,6 +93,7 @@ public sealed class StartCheckout(
             if (method == PaymentMethod.Card) v.Required(input.PaymentToken, "paymentToken");
         }
         v.MaxLength(input.PaymentToken, MaximumTokenLength, "paymentToken");
+        v.Check(input.PointsToSpend is null or >= 0, PointsSpending.Field, "must not be negative.");
         if (input.ReturnUrl is not null)
             v.Check(input.ReturnUrl.Length <= 2000 && Uri.TryCreate(input.ReturnUrl, UriKind.Absolute, out var url) && url.Scheme is "https" or "http",
                 "returnUrl", "must be an absolute http(s) URL of the storefront.");

@@ -13,13 +13,18 @@ namespace Serverless.Shop.Domain.Orders;
 /// The two side effects are independent: each runs unless the order records it done (<see cref="Order.PublishedSequences"/>,
 /// <see cref="Order.NotifiedSequences"/>), one failing does not stop the other, and what succeeded is recorded before the
 /// failure is rethrown. The queue's redelivery then retries only what failed, so a SendGrid outage never holds back an
-/// order's event, nor a Service Bus outage its email. A redelivery after both succeeded does nothing. Only a crash
+/// order's event, nor a Service Bus outage its email. A redelivery after both succeeded sends neither again. Only a crash
 /// between a side effect and its record repeats it: the event then carries the same id (the message id), which the
 /// topic's duplicate detection drops (bicep/modules/servicebus.bicep). Tests: NotifyOrderChangeSideEffectTests.
 /// One message with recorded completion, rather than a queue per side effect, because a fanned-out message can be
 /// redelivered too, so each side effect would need the same record anyway, plus two more queues to run.
+/// Other capabilities' <see cref="IOrderChangeReaction"/>s (the points ledger) run here too, each as one more independent
+/// side effect with no record on the order: a reaction is idempotent by itself, so running it on every redelivery is
+/// harmless, and it costs no extra queue message or order read. A failing reaction is retried by redelivery without
+/// holding back the email or the event.
 /// </remarks>
-public sealed class NotifyOrderChange(IOrderStore orders, IEmailSender email, IIntegrationEvents events, OrderSettings settings)
+public sealed class NotifyOrderChange(IOrderStore orders, IEmailSender email, IIntegrationEvents events, OrderSettings settings,
+    IEnumerable<IOrderChangeReaction>? reactions = null)
 {
     private const int MaximumAttempts = 8;
     private const int SequencesKept = 50;
@@ -36,6 +41,9 @@ public sealed class NotifyOrderChange(IOrderStore orders, IEmailSender email, II
             () => events.PublishAsync(new IntegrationEvent(EventType(entry.Change), order.Number, OrderEvent.Of(order, entry), entry.At, message.MessageId), ct), failures);
         var emailed = !order.NotifiedSequences.Contains(entry.Sequence) && OrderEmails.For(order, entry, settings) is { } mail
             && await SucceedsAsync(() => email.SendAsync(mail, ct), failures);
+
+        foreach (var reaction in reactions ?? [])
+            await SucceedsAsync(() => reaction.ReactAsync(order, entry, ct), failures);
 
         if (published || emailed) await RememberAsync(found, entry.Sequence, published, emailed, ct);
         if (failures.Count == 1) ExceptionDispatchInfo.Throw(failures[0]);

@@ -75,6 +75,9 @@ public sealed record Order(
     /// </summary>
     public CheckoutResumeInputs? CheckoutInputs { get; init; }
 
+    /// <summary>Loyalty points the customer spends on this order (its <c>loyalty-points</c> discount), held and redeemed by checkout.</summary>
+    public int PointsSpent { get; init; }
+
     internal long LastSequence => History.Count == 0 ? 0 : History[^1].Sequence;
 
     /// <summary>The ledger, empty for an order stored before there was one.</summary>
@@ -165,7 +168,11 @@ public sealed record OrderHistoryEntry(
 /// <param name="AccessToken">The secret the buyer gets to view the order without signing in (<see cref="OrderAccessTokens.New"/>); only its hash is kept.</param>
 public sealed record PlaceOrder(
     string Number, string? CustomerId, string Email, PricedCart Pricing, ShippingAddress ShippingAddress,
-    ShippingQuote? ShippingQuote, PaymentMethod PaymentMethod, string AccessToken, CheckoutResumeInputs? CheckoutInputs = null);
+    ShippingQuote? ShippingQuote, PaymentMethod PaymentMethod, string AccessToken, CheckoutResumeInputs? CheckoutInputs = null)
+{
+    /// <summary>Loyalty points spent on the order (already priced into <see cref="Pricing"/> as a discount).</summary>
+    public int PointsSpent { get; init; }
+}
 
 /// <summary>
 /// The checkout's inputs that live nowhere else: the payment token the storefront got from the provider (a Stripe

@@ -13,6 +13,9 @@ public sealed record CartPricingInput(
     /// one) is then asked for the final tax. Carts leave it out and show the estimate (docs/pricing.md#tax).
     /// </summary>
     public ShippingAddress? CheckoutAddress { get; init; }
+
+    /// <summary>Discounts applied after the promotions: the points spent at checkout (<see cref="PricingRequest.AppliedLast"/>).</summary>
+    public IReadOnlyList<Promotion> AppliedLast { get; init; } = [];
 }
 
 /// <summary>Prices carts; carts and checkout depend on this, <see cref="PriceCart"/> implements it.</summary>
@@ -76,7 +79,7 @@ public sealed class PriceCart(
         }
 
         var request = new PricingRequest(shop.Currency, sellable, codes, customerRead.Result ?? PricingCustomer.Guest,
-            input.TaxLocation, input.ShippingFee, at);
+            input.TaxLocation, input.ShippingFee, at) { AppliedLast = input.AppliedLast ?? [] };
         var candidates = automaticRead.Result.Concat(codesRead.Result).ToList();
         var priced = engine.Price(request, candidates, ratesRead.Result) with { TaxCalculatedAtCheckout = tax.Service is not null };
         if (problems.Count > 0)

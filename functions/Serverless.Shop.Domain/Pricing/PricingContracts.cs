@@ -22,7 +22,14 @@ public sealed record PricingLine(
 
 public sealed record PricingRequest(
     string Currency, IReadOnlyList<PricingLine> Lines, IReadOnlyList<string> Codes, PricingCustomer Customer,
-    TaxLocation? TaxLocation, Money? ShippingFee, DateTimeOffset At);
+    TaxLocation? TaxLocation, Money? ShippingFee, DateTimeOffset At)
+{
+    /// <summary>
+    /// Discounts that apply after the promotions, whatever those are and however they stack: the value of the points a
+    /// customer spends at checkout (docs/loyalty.md#redeeming). Each is an amount off what is left of the goods.
+    /// </summary>
+    public IReadOnlyList<Promotion> AppliedLast { get; init; } = [];
+}
 
 /// <summary>One discount on one line, by promotion name, so a customer can see why a price is what it is.</summary>
 public sealed record AppliedDiscount(string PromotionId, string Name, string? Code, Money Amount);

@@ -46,6 +46,7 @@ public sealed class PromotionEngine(PricingSettings settings, ITaxRates? taxRate
             ? ApplyInPriorityOrder(ctx, screened.Candidates, scratch)
             : ApplyBestForCustomer(ctx, screened.Candidates, scratch);
         var rejections = ExplainCodes(ctx, screened, outcome, scratch, Settings.Strategy);
+        if (request.AppliedLast.Count > 0) outcome = ApplyLast(ctx, outcome, PromotionScreening.Screen(ctx, request.AppliedLast).Candidates, scratch);
         return Build(ctx, outcome, rejections);
     }
 
@@ -104,6 +105,28 @@ public sealed class PromotionEngine(PricingSettings settings, ITaxRates? taxRate
         var winner = scratch.Discounts.AsSpan(0, best.Lines.Length);
         PromotionCalculator.Evaluate(best, ctx, ctx.ListTotals, ctx.ShippingFee ?? 0, scratch, winner, out var winnerShipping);
         return new Outcome([new Application(best, winner.ToArray(), winnerShipping)], best);
+    }
+
+    /// <summary>The request's <see cref="PricingRequest.AppliedLast"/> discounts, each on what the chosen promotions left.</summary>
+    private static Outcome ApplyLast(PricingContext ctx, Outcome outcome, IReadOnlyList<Candidate> last, Scratch scratch)
+    {
+        var remaining = (long[])ctx.ListTotals.Clone();
+        var shipping = ctx.ShippingFee ?? 0;
+        foreach (var a in outcome.Applied)
+        {
+            for (var j = 0; j < a.Candidate.Lines.Length; j++) remaining[a.Candidate.Lines[j]] -= a.LineDiscounts[j];
+            shipping -= a.ShippingDiscount;
+        }
+        var applied = outcome.Applied.ToList();
+        foreach (var c in last)
+        {
+            var discounts = scratch.Discounts.AsSpan(0, c.Lines.Length);
+            if (!PromotionCalculator.Evaluate(c, ctx, remaining, shipping, scratch, discounts, out var shippingDiscount)) continue;
+            for (var j = 0; j < c.Lines.Length; j++) remaining[c.Lines[j]] -= discounts[j];
+            shipping -= shippingDiscount;
+            applied.Add(new Application(c, discounts.ToArray(), shippingDiscount));
+        }
+        return outcome with { Applied = applied };
     }
 
     /// <summary>What the customer pays, tax and shipping included, after these promotions.</summary>

@@ -92,6 +92,8 @@ public sealed class ShopContainers
         ("tax-rates", "/id", null),
         // One document per owner of personal data: their wrapped data keys, or the tombstone of an erasure (docs/security.md).
         ("data-keys", "/id", null),
+        // One document per customer: their points ledger (docs/loyalty.md).
+        ("loyalty", "/id", null),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)
@@ -108,6 +110,7 @@ public sealed class ShopContainers
         WebhookEvents = database.GetContainer("webhook-events");
         TaxRates = database.GetContainer("tax-rates");
         DataKeys = database.GetContainer("data-keys");
+        Loyalty = database.GetContainer("loyalty");
         Client = client;
     }
 
@@ -123,6 +126,7 @@ public sealed class ShopContainers
     public Container WebhookEvents { get; }
     public Container TaxRates { get; }
     public Container DataKeys { get; }
+    public Container Loyalty { get; }
 
     /// <summary>Creates the database and containers. Only for emulators: in Azure they come from Bicep and the app's identity may not create them.</summary>
     public static async Task CreateIfNotExistsAsync(CosmosClient client, string databaseName, CancellationToken ct)

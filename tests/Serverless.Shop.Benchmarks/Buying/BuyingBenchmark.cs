@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Serverless.Shop.Domain.Administration;
+using Serverless.Shop.Domain.Loyalty;
 using Serverless.Shop.Infrastructure.Common;
 using Serverless.Shop.LocalHost;
 using Serverless.Shop.LocalHost.Hosting;
@@ -40,6 +41,8 @@ public static class BuyingBenchmark
         ("Checkout orchestration (background)", n => 24 + 4 * n, "24 + 4N"),
         // The order, and its owner's data key unless this instance opened it in the last minute (docs/security.md).
         ("Read the order (guest, Order-Token)", _ => 2, "2"),
+        ("POST /checkouts spending points (request)", _ => 13, "13"),
+        ("Checkout spending points (background)", n => 30 + 4 * n, "30 + 4N"),
     ];
 
     public static async Task<int> RunAsync(string[] args)
@@ -64,6 +67,14 @@ public static class BuyingBenchmark
         using var marketer = shop.CreateClient(ShopRoles.Marketer);
         var code = "BENCH10";
         await PostAsync(marketer, "api/promotions", new { name = "Bench 10%", kind = "percentOff", percent = 10, code }, null);
+
+        // A signed-in customer with points to spend, as earning leaves them (docs/loyalty.md).
+        const string customerId = "bench-customer";
+        using var customer = shop.CreateClient();
+        customer.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", shop.Tokens.For(ShopRoles.Customer, subject: customerId));
+        var seededAt = DateTimeOffset.UtcNow;
+        await shop.Services.GetRequiredService<IPointsAccountStore>().SaveAsync(new PointsAccount(customerId,
+            [new OrderPoints("SS-BENCH", 1_000_000, 0, true, false, seededAt, seededAt, seededAt.AddDays(365))], [], ["SS-BENCH"]), null, CancellationToken.None);
 
         var skus = new List<(string ProductId, string Sku)>();
         for (var i = 0; i < 5; i++) skus.Add(await ProductAsync(merchandiser, units: 100_000));
@@ -112,6 +123,24 @@ public static class BuyingBenchmark
                 measured.Add(("Checkout orchestration (background)", (int)(CosmosCallCounter.Total - before) - placed.Calls, races));
                 var orderToken = placed.Body.GetProperty("orderToken").GetString()!;
                 measured.Add(("Read the order (guest, Order-Token)", (await SendAsync(guest, HttpMethod.Get, $"api/orders/{number}/status", null, null, orderToken: orderToken)).Calls, 0));
+
+                // The same cart contents bought by the signed-in customer, spending 100 points (a discount line):
+                // the balance read, the hold and redemption in the ledger, and the ledger's reaction to each order change.
+                var pointsCart = await PostAsync(guest, "api/carts", null, null);
+                var pointsCartId = pointsCart.Body.GetProperty("id").GetString()!;
+                var pointsToken = pointsCart.Body.GetProperty("cartToken").GetString()!;
+                foreach (var (productId, sku) in skus.Take(n))
+                    await PostAsync(guest, $"api/carts/{pointsCartId}/lines", new { productId, sku, quantity = 2 }, pointsToken);
+                await Quiet(durable);
+                before = CosmosCallCounter.Total;
+                racesBefore = CosmosCallCounter.Conflicts;
+                var spent = await PostAsync(customer, "api/checkouts", Checkout(pointsCartId, pointsToSpend: 100), pointsToken, Guid.NewGuid().ToString());
+                measured.Add(("POST /checkouts spending points (request)", spent.Calls, 0));
+                var spentNumber = spent.Body.GetProperty("orderNumber").GetString()!;
+                var spentDone = await durable.WaitForInstanceCompletionAsync(spentNumber, getInputsAndOutputs: true);
+                if (!spentDone.SerializedOutput!.Contains("\"completed\"", StringComparison.Ordinal)) throw new InvalidOperationException($"Checkout {spentNumber} did not complete: {spentDone.SerializedOutput}");
+                await Task.Delay(QueueSettle);
+                measured.Add(("Checkout spending points (background)", (int)(CosmosCallCounter.Total - before) - spent.Calls, (int)(CosmosCallCounter.Conflicts - racesBefore)));
                 if (round == 1) rows.AddRange(measured.Select(m => (m.Item1, n, m.Item2, m.Item3)));
             }
         }
@@ -207,9 +236,9 @@ public static class BuyingBenchmark
     private static Task<OrchestrationMetadata> FinishedAsync(DurableTaskClient durable, string instanceId) =>
         durable.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true);
 
-    private static object Checkout(string cartId) => new
+    private static object Checkout(string cartId, int? pointsToSpend = null) => new
     {
-        cartId, email = "bench@example.com", paymentMethod = "card", paymentToken = "pm_card_visa",
+        cartId, email = "bench@example.com", pointsToSpend, paymentMethod = "card", paymentToken = "pm_card_visa",
         shippingAddress = new { name = "Bench Buyer", line1 = "Damrak 1", city = "Amsterdam", postalCode = "1012 LG", country = "NL" },
     };
 
