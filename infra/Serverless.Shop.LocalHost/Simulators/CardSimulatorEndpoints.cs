@@ -86,7 +86,7 @@ public static class CardSimulatorEndpoints
     private static string ReturnUrl(string returnUrl, string paymentId, bool succeeded) =>
         $"{returnUrl}{(returnUrl.Contains('?') ? '&' : '?')}payment_intent={Uri.EscapeDataString(paymentId)}&redirect_status={(succeeded ? "succeeded" : "failed")}";
 
-    private static string AuthenticationPage(SimulatedPayment payment)
+    private static (string Title, string Body) AuthenticationPage(SimulatedPayment payment)
     {
         if (payment.Status != SimulatedPaymentStatus.RequiresAction)
             return Page("Already settled", $"<p>Payment <code>{Encode(payment.Id)}</code> is {Encode(payment.Status.ToString())}; there is nothing left to authenticate.</p>");
@@ -100,15 +100,13 @@ public static class CardSimulatorEndpoints
 
     private static string Masked(string card) => card.All(char.IsAsciiDigit) && card.Length > 4 ? "•••• " + card[^4..] : card;
 
-    private static string Page(string title, string body) => $$"""
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><title>{{Encode(title)}} · card simulator</title>
-        <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}form{display:inline-block;margin-right:.5rem}
-        button{font-size:1rem;padding:.5rem 1rem;cursor:pointer}.ok{background:#1a7f37;color:#fff}.fail{background:#cf222e;color:#fff}.error{color:#cf222e}</style>
-        </head><body><h1>{{Encode(title)}}</h1>{{body}}<p><small>Serverless.Shop local card simulator: no real bank, no real money.</small></p></body></html>
-        """;
+    private const string Style =
+        "form{display:inline-block;margin-right:.5rem} button{font-size:1rem;padding:.5rem 1rem;cursor:pointer} .ok{background:#1a7f37;color:#fff} .fail{background:#cf222e;color:#fff} .error{color:#cf222e}";
 
-    private static IResult Html(HttpStatusCode status, string html) => Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, (int)status);
+    private static (string Title, string Body) Page(string title, string body) => (title, body);
 
-    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+    private static IResult Html(HttpStatusCode status, (string Title, string Body) page) =>
+        SimulatorPage.Html((int)status, page.Title, page.Body, Style, "Serverless.Shop local card simulator: no real bank, no real money.");
+
+    private static string Encode(string text) => SimulatorPage.Encode(text);
 }

@@ -93,15 +93,7 @@ public static class CarrierSimulatorEndpoints
         </script>
         """;
 
-    private static IResult Html(int status, string title, string body) => Results.Content(
-        $$"""
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><title>{{Encode(title)}}</title>
-        <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto} button{font-size:1rem;margin:0 .5rem .5rem 0}</style>
-        </head><body><h1>{{Encode(title)}}</h1>
-        {{body}}
-        </body></html>
-        """, "text/html; charset=utf-8", Encoding.UTF8, status);
+    private static IResult Html(int status, string title, string body) => SimulatorPage.Html(status, title, body, "button{font-size:1rem;margin:0 .5rem .5rem 0}");
 
-    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+    private static string Encode(string text) => SimulatorPage.Encode(text);
 }

@@ -96,17 +96,9 @@ public static class WalletSimulatorEndpoints
             """;
     }
 
-    private const string Style = "body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto} form{display:inline} button{font-size:1.1rem;margin-right:1rem}";
+    private const string Style = "form{display:inline} button{font-size:1.1rem;margin-right:1rem}";
 
-    private static IResult Html(int status, string title, string body) => Results.Content(
-        $"""
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><title>{Encode(title)}</title>
-        <style>{Style}</style>
-        </head><body><h1>{Encode(title)}</h1>
-        {body}
-        </body></html>
-        """, "text/html; charset=utf-8", Encoding.UTF8, status);
+    private static IResult Html(int status, string title, string body) => SimulatorPage.Html(status, title, body, Style);
 
-    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+    private static string Encode(string text) => SimulatorPage.Encode(text);
 }
