@@ -7,8 +7,8 @@ using Serverless.Shop.Domain.Shipping;
 namespace Serverless.Shop.Domain.Orders;
 
 /// <summary>
-/// Everything that happens to an order after checkout creates it: payment, shipment, tracking, cancellation, returns
-/// and refunds, and what customers, guests and staff may read.
+/// Everything that happens to an order after checkout creates it: payment, shipment, tracking, cancellation and
+/// refunds, and what customers, guests and staff may read. Returns are <see cref="OrderReturns"/>.
 /// <para>
 /// Every command is idempotent: a change already applied (a retried request, a replayed orchestration step, a webhook
 /// delivered twice) adds no history entry and no event. Concurrent changes are read-change-write with the order's ETag,
@@ -30,7 +30,7 @@ public sealed class ManageOrders(
     private readonly OrderWrites _writes = new(orders, queue);
     private readonly OrderRefunds _refunds = new(orders, queue, gateways, clock);
 
-    private static readonly string[] StaffRoles = [ShopRoles.Admin, ShopRoles.Support];
+    internal static readonly string[] StaffRoles = [ShopRoles.Admin, ShopRoles.Support];
 
     // ---- Reads -------------------------------------------------------------------------------------------------
 
@@ -69,10 +69,6 @@ public sealed class ManageOrders(
         var (filter, page) = query.Parse();
         return await orders.SearchAsync(filter, page, ct);
     }
-
-    /// <summary>Until when the customer may ask to return a delivered order; null when the order is not delivered.</summary>
-    public static DateTimeOffset? ReturnableUntil(Order order, OrderSettings settings) =>
-        order.Status == OrderStatus.Delivered && order.DeliveredAt is { } delivered ? delivered.AddDays(settings.ReturnWindowDays) : null;
 
     // ---- Checkout --------------------------------------------------------------------------------------------------
 
@@ -259,52 +255,6 @@ public sealed class ManageOrders(
         return await _refunds.CompleteOpenAsync(cancelled.Number, CancellationRefund, ct);
     }
 
-    /// <summary>
-    /// The customer asks to send a delivered order back, within the return window (Orders:ReturnWindowDays after
-    /// delivery). Someone else's order is 404. Support and admins may open a return for the customer, also later.
-    /// </summary>
-    public Task<Order> RequestReturnAsync(string number, string reason, Actor actor, CancellationToken ct)
-    {
-        ValidateReason(reason);
-        var staff = actor.IsInAnyRole(StaffRoles);
-        return _writes.ChangeAsync(Normalised(number), order =>
-        {
-            if (!staff && (order.CustomerId is null || order.CustomerId != actor.Id)) throw new ResourceNotFoundException("Order", number);
-            if (order.Status == OrderStatus.ReturnRequested) return OrderDecision.AlreadyDone(order, OrderChange.ReturnRequested);
-            OrderTransitions.Ensure(order, OrderStatus.ReturnRequested, "have a return requested (only delivered orders can)");
-            var now = clock.GetUtcNow();
-            if (!staff && ReturnableUntil(order, settings) is { } until && now > until)
-                throw new BusinessRuleViolationException(
-                    $"Order {order.Number} was delivered on {order.DeliveredAt:yyyy-MM-dd}; returns could be requested for {settings.ReturnWindowDays} days, until {until:yyyy-MM-dd}.", "status");
-            return OrderDecision.Changed((order with { ReturnReason = reason.Trim() }).Record(OrderChange.ReturnRequested, OrderStatus.ReturnRequested, actor.Id, now, reason.Trim()));
-        }, ct);
-    }
-
-    /// <summary>Staff refuse a requested return: the order is delivered again, and the customer is told why.</summary>
-    public Task<Order> RejectReturnAsync(string number, string reason, Actor actor, CancellationToken ct)
-    {
-        ValidateReason(reason);
-        return _writes.ChangeAsync(Normalised(number), order =>
-        {
-            if (order.Status == OrderStatus.Delivered && order.LastEntryOf(OrderChange.ReturnRejected) is { } rejected
-                && rejected.Sequence > (order.LastEntryOf(OrderChange.ReturnRequested)?.Sequence ?? 0))
-                return OrderDecision.AlreadyDone(order, OrderChange.ReturnRejected);
-            if (order.Status != OrderStatus.ReturnRequested)
-                throw new BusinessRuleViolationException($"Order {order.Number} is {OrderTransitions.Describe(order.Status)}; only a requested return can be rejected.", "status");
-            return OrderDecision.Changed(order.Record(OrderChange.ReturnRejected, OrderStatus.Delivered, actor.Id, clock.GetUtcNow(), reason.Trim()));
-        }, ct);
-    }
-
-    /// <summary>The parcel came back to the shop (a requested return, or one the carrier returned to the sender).</summary>
-    public Task<Order> MarkReturnedAsync(string number, Actor actor, CancellationToken ct) =>
-        _writes.ChangeAsync(Normalised(number), order =>
-        {
-            if (order.Status == OrderStatus.Returned || (order.Status == OrderStatus.Refunded && order.LastEntryOf(OrderChange.Returned) is not null))
-                return OrderDecision.AlreadyDone(order, OrderChange.Returned);
-            OrderTransitions.Ensure(order, OrderStatus.Returned, "be marked returned");
-            return OrderDecision.Changed(order.Record(OrderChange.Returned, OrderStatus.Returned, actor.Id, clock.GetUtcNow(), "The returned parcel arrived."));
-        }, ct);
-
     /// <summary>Refunds a request from the API: both fields are checked as input (400) before anything else.</summary>
     public Task<Order> RefundAsync(string number, RefundInput input, Actor actor, string operationId, CancellationToken ct)
     {
@@ -337,9 +287,9 @@ public sealed class ManageOrders(
 
     // ---- Rules -------------------------------------------------------------------------------------------------------
 
-    private static string Normalised(string number) => OrderNumbers.Normalise(number) ?? throw new ResourceNotFoundException("Order", number);
+    internal static string Normalised(string number) => OrderNumbers.Normalise(number) ?? throw new ResourceNotFoundException("Order", number);
 
-    private static void ValidateReason(string? reason)
+    internal static void ValidateReason(string? reason)
     {
         var v = new Validator();
         if (v.Required(reason, "reason")) v.MaxLength(reason, MaximumReasonLength, "reason");

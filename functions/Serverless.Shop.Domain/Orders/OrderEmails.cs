@@ -32,7 +32,7 @@ public static class OrderEmails
             OrderChange.Delivered => (
                 $"Order {n} was delivered",
                 "Your parcel was delivered. We hope you enjoy your order."
-                + (ManageOrders.ReturnableUntil(order, settings) is { } until && order.Status == OrderStatus.Delivered
+                + (OrderReturns.ReturnableUntil(order, settings) is { } until && order.Status == OrderStatus.Delivered
                     ? $" If something is not right, you can ask to return it until {Day(until)}." : "")
                 + (order.Shipment is { } s ? $"\n\n  Tracking: {s.TrackingUrl}" : "")),
             OrderChange.Cancelled => (

@@ -22,7 +22,7 @@ public sealed record OrderView(
             p.Outcome == PaymentOutcome.ActionRequired ? p.RedirectUrl : null, p.Outcome == PaymentOutcome.AwaitingTransfer ? p.Transfer : null) : null,
         order.Shipment is { } s ? new OrderTrackingView(s.Carrier, s.TrackingNumber, s.TrackingUrl, s.LastTrackingStatus, s.LastTrackingAt) : null,
         order.CancellationReason,
-        ManageOrders.ReturnableUntil(order, settings),
+        OrderReturns.ReturnableUntil(order, settings),
         order.History.Select(h => new OrderHistoryView(h.At, h.Change, h.Status, h.Note, h.Amount)).ToList(),
         order.CreatedAt, order.UpdatedAt);
 }

@@ -11,7 +11,7 @@ using Serverless.Shop.Infrastructure.Common;
 namespace Serverless.Shop.Functions.Orders;
 
 /// <summary>Orders as customers, guests and staff see and change them; checkout creates them (docs/orders.md).</summary>
-public sealed class OrderFunctions(ManageOrders orders, OrderRefunds refunds, NotifyOrderChange notify, OrderSettings settings)
+public sealed class OrderFunctions(ManageOrders orders, OrderReturns returns, OrderRefunds refunds, NotifyOrderChange notify, OrderSettings settings)
 {
     /// <summary>The header a guest sends the order's access token in.</summary>
     public const string TokenHeader = "Order-Token";
@@ -36,7 +36,7 @@ public sealed class OrderFunctions(ManageOrders orders, OrderRefunds refunds, No
     public async Task<IActionResult> RequestReturn([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/orders/{number}/return-request")] HttpRequest req, string number, CancellationToken ct)
     {
         var input = await req.ReadJsonAsync<ReasonInput>();
-        return Api.Ok(OrderView.Of(await orders.RequestReturnAsync(number, input.Reason!, req.Actor(), ct), settings));
+        return Api.Ok(OrderView.Of(await returns.RequestReturnAsync(number, input.Reason!, req.Actor(), ct), settings));
     }
 
     // ---- Guests ----------------------------------------------------------------------------------------------------
@@ -74,13 +74,13 @@ public sealed class OrderFunctions(ManageOrders orders, OrderRefunds refunds, No
     [RequiresRole(ShopRoles.Admin, ShopRoles.Support)]
     [ApiDoc("Orders", "The returned parcel arrived", Response = typeof(Order))]
     public async Task<IActionResult> MarkReturned([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orders/{number}/returns/received")] HttpRequest req, string number, CancellationToken ct) =>
-        Api.Ok(await orders.MarkReturnedAsync(number, req.Actor(), ct));
+        Api.Ok(await returns.MarkReturnedAsync(number, req.Actor(), ct));
 
     [Function("RejectOrderReturn")]
     [RequiresRole(ShopRoles.Admin, ShopRoles.Support)]
     [ApiDoc("Orders", "Refuse a requested return; the order is delivered again and the customer is told why", Request = typeof(ReasonInput), Response = typeof(Order))]
     public async Task<IActionResult> RejectReturn([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orders/{number}/returns/rejected")] HttpRequest req, string number, CancellationToken ct) =>
-        Api.Ok(await orders.RejectReturnAsync(number, (await req.ReadJsonAsync<ReasonInput>()).Reason!, req.Actor(), ct));
+        Api.Ok(await returns.RejectReturnAsync(number, (await req.ReadJsonAsync<ReasonInput>()).Reason!, req.Actor(), ct));
 
     [Function("RefundOrder")]
     [RequiresRole(ShopRoles.Admin)]

@@ -17,6 +17,7 @@ public static class OrdersRegistration
         services.AddSingleton(ReadSettings(configuration));
         services.AddSingleton<IOrderStore, CosmosOrderStore>();
         services.AddSingleton<ManageOrders>();
+        services.AddSingleton<OrderReturns>();
         services.AddSingleton<OrderRefunds>();
         services.AddSingleton<RecordPayments>();
         services.AddSingleton<NotifyOrderChange>();

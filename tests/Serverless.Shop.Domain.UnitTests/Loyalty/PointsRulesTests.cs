@@ -89,13 +89,13 @@ public sealed class PointsRulesTests
     {
         var delivered = await _bed.InStatusAsync(OrderStatus.Delivered);
         var account = PointsRules.Apply(Empty, delivered, Settings, Now);
-        var requested = await _bed.Orders.RequestReturnAsync(delivered.Number, "Too small", OrderTestBed.Customer, Ct);
+        var requested = await _bed.Returns.RequestReturnAsync(delivered.Number, "Too small", OrderTestBed.Customer, Ct);
 
         account = PointsRules.Apply(account, requested, Settings, Now);
         account.NextDueAt.ShouldBeNull("the points are on hold while the return is open");
         PointsRules.ApplyDue(account, Settings, Now.AddDays(60)).ShouldBeSameAs(account);
 
-        var returned = await _bed.Orders.MarkReturnedAsync(delivered.Number, OrderTestBed.Support, Ct);
+        var returned = await _bed.Returns.MarkReturnedAsync(delivered.Number, OrderTestBed.Support, Ct);
         account = PointsRules.Apply(account, returned, Settings, Now);
 
         account.Pending.ShouldBe(0);

@@ -121,7 +121,7 @@ public sealed class CancelAndReturnTests
         var order = await _bed.InStatusAsync(OrderStatus.Delivered);
         _bed.Clock.Advance(TimeSpan.FromDays(29));
 
-        var requested = await _bed.Orders.RequestReturnAsync(order.Number, "Too small", Customer, Ct);
+        var requested = await _bed.Returns.RequestReturnAsync(order.Number, "Too small", Customer, Ct);
 
         requested.Status.ShouldBe(OrderStatus.ReturnRequested);
         requested.ReturnReason.ShouldBe("Too small");
@@ -135,11 +135,11 @@ public sealed class CancelAndReturnTests
         var order = await _bed.InStatusAsync(OrderStatus.Delivered);
         _bed.Clock.Advance(TimeSpan.FromDays(30) + TimeSpan.FromMinutes(1));
 
-        var refused = await Should.ThrowAsync<BusinessRuleViolationException>(() => _bed.Orders.RequestReturnAsync(order.Number, "Too small", Customer, Ct));
+        var refused = await Should.ThrowAsync<BusinessRuleViolationException>(() => _bed.Returns.RequestReturnAsync(order.Number, "Too small", Customer, Ct));
         refused.Message.ShouldContain("30 days");
         _bed.Stored(order.Number).Status.ShouldBe(OrderStatus.Delivered);
 
-        (await _bed.Orders.RequestReturnAsync(order.Number, "Goodwill", Support, Ct)).Status.ShouldBe(OrderStatus.ReturnRequested);
+        (await _bed.Returns.RequestReturnAsync(order.Number, "Goodwill", Support, Ct)).Status.ShouldBe(OrderStatus.ReturnRequested);
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class CancelAndReturnTests
     {
         var order = await _bed.InStatusAsync(OrderStatus.Delivered);
 
-        await Should.ThrowAsync<ResourceNotFoundException>(() => _bed.Orders.RequestReturnAsync(order.Number, "Mine now", OtherCustomer, Ct));
+        await Should.ThrowAsync<ResourceNotFoundException>(() => _bed.Returns.RequestReturnAsync(order.Number, "Mine now", OtherCustomer, Ct));
 
         _bed.Stored(order.Number).Status.ShouldBe(OrderStatus.Delivered);
     }
@@ -157,16 +157,16 @@ public sealed class CancelAndReturnTests
     {
         var order = await _bed.InStatusAsync(OrderStatus.Processing, customerId: null);
 
-        await Should.ThrowAsync<ResourceNotFoundException>(() => _bed.Orders.RequestReturnAsync(order.Number, "Mine", Customer, Ct));
+        await Should.ThrowAsync<ResourceNotFoundException>(() => _bed.Returns.RequestReturnAsync(order.Number, "Mine", Customer, Ct));
     }
 
     [Fact]
     public async Task Asking_twice_for_a_return_records_it_once()
     {
         var order = await _bed.InStatusAsync(OrderStatus.Delivered);
-        await _bed.Orders.RequestReturnAsync(order.Number, "Too small", Customer, Ct);
+        await _bed.Returns.RequestReturnAsync(order.Number, "Too small", Customer, Ct);
 
-        await _bed.Orders.RequestReturnAsync(order.Number, "Too small", Customer, Ct);
+        await _bed.Returns.RequestReturnAsync(order.Number, "Too small", Customer, Ct);
 
         _bed.Stored(order.Number).History.Count(h => h.Change == OrderChange.ReturnRequested).ShouldBe(1);
     }
@@ -176,8 +176,8 @@ public sealed class CancelAndReturnTests
     {
         var order = await _bed.InStatusAsync(OrderStatus.ReturnRequested);
 
-        var rejected = await _bed.Orders.RejectReturnAsync(order.Number, "Worn and washed", Support, Ct);
-        var again = await _bed.Orders.RejectReturnAsync(order.Number, "Worn and washed", Support, Ct);
+        var rejected = await _bed.Returns.RejectReturnAsync(order.Number, "Worn and washed", Support, Ct);
+        var again = await _bed.Returns.RejectReturnAsync(order.Number, "Worn and washed", Support, Ct);
 
         rejected.Status.ShouldBe(OrderStatus.Delivered);
         rejected.History[^1].Change.ShouldBe(OrderChange.ReturnRejected);
@@ -189,9 +189,9 @@ public sealed class CancelAndReturnTests
     public async Task After_a_rejection_the_customer_may_ask_again_within_the_window()
     {
         var order = await _bed.InStatusAsync(OrderStatus.ReturnRequested);
-        await _bed.Orders.RejectReturnAsync(order.Number, "Send photos", Support, Ct);
+        await _bed.Returns.RejectReturnAsync(order.Number, "Send photos", Support, Ct);
 
-        (await _bed.Orders.RequestReturnAsync(order.Number, "Photos attached", Customer, Ct)).Status.ShouldBe(OrderStatus.ReturnRequested);
+        (await _bed.Returns.RequestReturnAsync(order.Number, "Photos attached", Customer, Ct)).Status.ShouldBe(OrderStatus.ReturnRequested);
     }
 
     [Fact]
@@ -199,8 +199,8 @@ public sealed class CancelAndReturnTests
     {
         var order = await _bed.InStatusAsync(OrderStatus.ReturnRequested);
 
-        var returned = await _bed.Orders.MarkReturnedAsync(order.Number, Support, Ct);
-        await _bed.Orders.MarkReturnedAsync(order.Number, Support, Ct);
+        var returned = await _bed.Returns.MarkReturnedAsync(order.Number, Support, Ct);
+        await _bed.Returns.MarkReturnedAsync(order.Number, Support, Ct);
 
         returned.Status.ShouldBe(OrderStatus.Returned);
         _bed.Stored(order.Number).History.Count(h => h.Change == OrderChange.Returned).ShouldBe(1);
@@ -212,7 +212,7 @@ public sealed class CancelAndReturnTests
         var order = await _bed.InStatusAsync(OrderStatus.Returned);
         await _bed.Orders.RefundAsync(order.Number, Eur(46.50m), "Returned", Admin, Ct);
 
-        var again = await _bed.Orders.MarkReturnedAsync(order.Number, Support, Ct);
+        var again = await _bed.Returns.MarkReturnedAsync(order.Number, Support, Ct);
 
         again.Status.ShouldBe(OrderStatus.Refunded);
     }

@@ -160,9 +160,9 @@ public sealed class NotifyOrderChangeTests
     public async Task Return_requested_rejected_and_received_are_each_emailed()
     {
         var order = await _bed.InStatusAsync(OrderStatus.ReturnRequested);
-        await _bed.Orders.RejectReturnAsync(order.Number, "Please send photos first", Support, Ct);
-        await _bed.Orders.RequestReturnAsync(order.Number, "Photos attached", Customer, Ct);
-        await _bed.Orders.MarkReturnedAsync(order.Number, Support, Ct);
+        await _bed.Returns.RejectReturnAsync(order.Number, "Please send photos first", Support, Ct);
+        await _bed.Returns.RequestReturnAsync(order.Number, "Photos attached", Customer, Ct);
+        await _bed.Returns.MarkReturnedAsync(order.Number, Support, Ct);
 
         await DeliverAllAsync();
 

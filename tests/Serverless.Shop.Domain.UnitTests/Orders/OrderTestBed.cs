@@ -31,6 +31,8 @@ internal sealed class OrderTestBed
 
     public ManageOrders Orders => new(Store, Queue, [Gateway], [Carrier], Settings, Clock);
 
+    public OrderReturns Returns => new(Store, Queue, Settings, Clock);
+
     public RecordPayments Payments => new(Store, Queue, [Gateway], Clock);
 
     public OrderRefunds Refunds => new(Store, Queue, [Gateway], Clock);
@@ -104,10 +106,10 @@ internal sealed class OrderTestBed
         order = await Orders.ApplyTrackingAsync(Tracking(n, TrackingStatus.Delivered), ct);
         if (status == OrderStatus.Delivered) return order;
 
-        order = await Orders.RequestReturnAsync(n, "Too small", Customer with { Id = customerId ?? "" }, ct);
+        order = await Returns.RequestReturnAsync(n, "Too small", Customer with { Id = customerId ?? "" }, ct);
         if (status == OrderStatus.ReturnRequested) return order;
 
-        order = await Orders.MarkReturnedAsync(n, Support, ct);
+        order = await Returns.MarkReturnedAsync(n, Support, ct);
         if (status == OrderStatus.Returned) return order;
         throw new ArgumentOutOfRangeException(nameof(status));
     }

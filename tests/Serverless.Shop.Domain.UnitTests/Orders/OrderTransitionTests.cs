@@ -151,9 +151,9 @@ public sealed class OrderTransitionTests
             Command.Delivered => bed.Orders.ApplyTrackingAsync(Tracking(bed, order, TrackingStatus.Delivered), ct),
             Command.ReturnedToSender => bed.Orders.ApplyTrackingAsync(Tracking(bed, order, TrackingStatus.ReturnedToSender), ct),
             Command.Cancel => bed.Orders.CancelAsync(n, "Customer asked", Support, ct),
-            Command.RequestReturn => bed.Orders.RequestReturnAsync(n, "Wrong size", Customer, ct),
-            Command.RejectReturn => bed.Orders.RejectReturnAsync(n, "Worn", Support, ct),
-            Command.MarkReturned => bed.Orders.MarkReturnedAsync(n, Support, ct),
+            Command.RequestReturn => bed.Returns.RequestReturnAsync(n, "Wrong size", Customer, ct),
+            Command.RejectReturn => bed.Returns.RejectReturnAsync(n, "Worn", Support, ct),
+            Command.MarkReturned => bed.Returns.MarkReturnedAsync(n, Support, ct),
             Command.RefundEverything => bed.Orders.RefundAsync(n, order.RefundableAmount.Amount > 0 ? order.RefundableAmount : Eur(46.50m), "Goodwill", Admin, ct),
             _ => throw new ArgumentOutOfRangeException(nameof(command)),
         };

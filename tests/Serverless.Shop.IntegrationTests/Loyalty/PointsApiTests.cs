@@ -23,6 +23,7 @@ public sealed class PointsApiTests(LocalShopFixture fixture)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
     private readonly ManageOrders _orders = fixture.Shop.Services.GetRequiredService<ManageOrders>();
+    private readonly OrderReturns _returns = fixture.Shop.Services.GetRequiredService<OrderReturns>();
 
     private static Money Eur(decimal amount) => new(amount, "EUR");
 
@@ -93,8 +94,8 @@ public sealed class PointsApiTests(LocalShopFixture fixture)
         var order = await PaidOrderAsync(customerId, deliveredAt: DateTimeOffset.UtcNow.AddHours(-1));
         await PointsWhenAsync(client, p => Pending(p) == 26);
 
-        await _orders.RequestReturnAsync(order.Number, "Too small", new Actor(customerId, [ShopRoles.Customer]), Ct);
-        await _orders.MarkReturnedAsync(order.Number, Actor.System("test"), Ct);
+        await _returns.RequestReturnAsync(order.Number, "Too small", new Actor(customerId, [ShopRoles.Customer]), Ct);
+        await _returns.MarkReturnedAsync(order.Number, Actor.System("test"), Ct);
 
         var after = await PointsWhenAsync(client, p => Pending(p) == 0);
         Pending(after).ShouldBe(0);
