@@ -34,16 +34,14 @@ public static class CheckoutOrchestration
         var undo = new Stack<string>();
         try
         {
-            // The price check, the promotion hold and the stock reservation do not depend on each other, so they run at
-            // once: each step costs a round trip through the task hub's queues and history, and a shopper waits for
-            // every one. Both holds are undone if any of the three fails (releasing what was never taken changes nothing).
+            await context.CallActivityAsync(CheckoutActivities.ConfirmPrice, order, Retry);
+
+            await context.CallActivityAsync(CheckoutActivities.HoldPromotions, order, Retry);
             undo.Push(CheckoutActivities.ReleasePromotions);
-            undo.Push(CheckoutActivities.ReleaseStock);
+
             var holdUntil = context.CurrentUtcDateTime + input.ReservationHold;
-            await Task.WhenAll(
-                context.CallActivityAsync(CheckoutActivities.ConfirmPrice, order, Retry),
-                context.CallActivityAsync(CheckoutActivities.HoldPromotions, order, Retry),
-                context.CallActivityAsync(CheckoutActivities.ReserveStock, new ReserveStockStep(order, holdUntil), Retry));
+            await context.CallActivityAsync(CheckoutActivities.ReserveStock, new ReserveStockStep(order, holdUntil), Retry);
+            undo.Push(CheckoutActivities.ReleaseStock);
 
             var payment = await context.CallActivityAsync<PaymentStepResult>(CheckoutActivities.TakePayment, input, Retry);
             if (payment.Outcome is PaymentOutcome.ActionRequired or PaymentOutcome.AwaitingTransfer)
@@ -65,11 +63,9 @@ public static class CheckoutOrchestration
             await context.CallActivityAsync(CheckoutActivities.CreateShipment, order, Retry);
 
             // From here on only transient failures are expected; if one outlasts its retries, the checkout is undone as above.
-            // The three touch different documents (stock, coupon uses, the cart) and read the order only, so they run at once.
-            await Task.WhenAll(
-                context.CallActivityAsync(CheckoutActivities.CommitStock, order, Retry),
-                context.CallActivityAsync(CheckoutActivities.RedeemPromotions, order, Retry),
-                context.CallActivityAsync(CheckoutActivities.CloseCart, input.CartId, Retry));
+            await context.CallActivityAsync(CheckoutActivities.CommitStock, order, Retry);
+            await context.CallActivityAsync(CheckoutActivities.RedeemPromotions, order, Retry);
+            await context.CallActivityAsync(CheckoutActivities.CloseCart, input.CartId, Retry);
             return new CheckoutOutcome(order, CheckoutResult.Completed, null);
         }
         catch (Exception e) when (e is TaskFailedException or CheckoutStopped)
