@@ -14,9 +14,10 @@ public sealed record ErasureResult(string OwnerKind, string OwnerId, bool KeyDes
 /// in the live containers and in every backup or copy of them, can no longer be read. Orders keep what the books need
 /// (amounts, dates, products, statuses): those were never sealed. A customer's orders go with the customer; a guest
 /// order is its own owner. Once the key is gone, each of the owner's orders is written again, so the live documents also
-/// lose the email's blind index and hold the erased marker instead of ciphertext. Proof: PersonalDataErasureTests.
+/// lose the email's blind index and hold the erased marker instead of ciphertext; then every capability's
+/// <see cref="IPersonalDataCleanup"/> tidies its own live documents of the customer. Proof: PersonalDataErasureTests.
 /// </summary>
-public sealed class ErasePersonalData(IPersonalDataVault vault, IOrderStore orders)
+public sealed class ErasePersonalData(IPersonalDataVault vault, IOrderStore orders, IEnumerable<IPersonalDataCleanup> cleanups)
 {
     public const int MaximumIdLength = 200;
 
@@ -50,6 +51,8 @@ public sealed class ErasePersonalData(IPersonalDataVault vault, IOrderStore orde
 
         var destroyed = await vault.EraseAsync(owner, ct);
         foreach (var number in numbers) await RewriteAsync(number, ct);
+        if (hasCustomer)
+            foreach (var cleanup in cleanups) await cleanup.CleanUpAsync(owner.Id, ct);
         return new ErasureResult(owner.Kind, owner.Id, destroyed);
     }
 

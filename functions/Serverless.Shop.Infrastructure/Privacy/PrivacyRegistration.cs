@@ -52,6 +52,7 @@ public static class PrivacyRegistration
         services.AddSingleton<CosmosPersonalDataVault>();
         services.AddSingleton<IPersonalDataVault>(sp => sp.GetRequiredService<CosmosPersonalDataVault>());
         services.AddSingleton<ErasePersonalData>();
+        services.AddSingleton<ExportPersonalData>();
         services.AddHealthChecks().Add(new HealthCheckRegistration("privacy-keys",
             sp => new PrivacyKeysHealthCheck(sp.GetRequiredService<PrivacyKeyRing>()), null, null, TimeSpan.FromSeconds(10)));
         return services;
