@@ -2,6 +2,7 @@ using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.Domain.Carts;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Orders;
+using Serverless.Shop.Domain.Privacy;
 
 namespace Serverless.Shop.Domain.Customers;
 
@@ -20,9 +21,11 @@ public sealed class EmailNotVerifiedException(string detail) : ShopException("Em
 /// After sign-up or sign-in: what the shopper did as a guest joins the account. The guest cart (proved by its token)
 /// merges into the customer's cart, and past guest orders placed with the customer's verified email become the
 /// customer's orders. Only with an email the customer authority verified; an order of another customer never moves;
-/// running it again changes nothing. Tests: GuestDataClaimTests.
+/// running it again changes nothing. A claimed order's personal data is sealed again with the customer's key, and the
+/// order's own guest key is then destroyed, so erasing the customer later also shreds every copy of the order taken
+/// while it was a guest's (GuestDataClaimTests).
 /// </summary>
-public sealed class ClaimGuestData(IOrderStore orders, ManageCarts carts, TimeProvider clock)
+public sealed class ClaimGuestData(IOrderStore orders, ManageCarts carts, IPersonalDataVault vault, TimeProvider clock)
 {
     private const int MaximumAttempts = 5;
 
@@ -57,6 +60,10 @@ public sealed class ClaimGuestData(IOrderStore orders, ManageCarts carts, TimePr
             {
                 if (summary.CustomerId == actor.Id) alreadyYours.Add(summary.Number);
                 else if (summary.CustomerId is null && await ClaimOrderAsync(summary.Number, actor.Id, verifiedEmail, ct)) claimed.Add(summary.Number);
+                else continue;
+                // The order is sealed with the customer's key now. Its guest key goes, also for an order a claim
+                // interrupted after the move left behind (erasing an erased or absent key is one read, or a tombstone).
+                await vault.EraseAsync(DataOwner.GuestOrder(summary.Number), ct);
             }
             token = page.ContinuationToken;
         }

@@ -1,14 +1,15 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
 using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.Domain.Privacy;
 using Serverless.Shop.Functions.Http;
 
 namespace Serverless.Shop.Functions.Privacy;
 
-/// <summary>Personal-data protection as staff use it (docs/security.md).</summary>
-public sealed class PrivacyFunctions(ErasePersonalData erasure)
+/// <summary>Personal-data protection: a customer's export, and erasure and exports as staff use them (docs/security.md).</summary>
+public sealed class PrivacyFunctions(ErasePersonalData erasure, ExportPersonalData export, ILogger<PrivacyFunctions> logger)
 {
     [Function("ErasePersonalData")]
     [RequiresRole(ShopRoles.Admin)]
@@ -16,4 +17,28 @@ public sealed class PrivacyFunctions(ErasePersonalData erasure)
         Request = typeof(ErasureInput), Response = typeof(ErasureResult))]
     public async Task<IActionResult> Erase([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "privacy/erasures")] HttpRequest req, CancellationToken ct) =>
         Api.Ok(await erasure.EraseAsync(await req.ReadJsonAsync<ErasureInput>(), ct));
+
+    [Function("ExportMyPersonalData")]
+    [RequiresRole(ShopRoles.Customer)]
+    [ApiDoc("Privacy", "Download everything the shop keeps about the signed-in customer, personal values readable, as one JSON document (GDPR articles 15 and 20)",
+        Response = typeof(PersonalDataExport))]
+    public async Task<IActionResult> ExportMine([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/data-export")] HttpRequest req, CancellationToken ct) =>
+        AsDownload(await export.ExportMineAsync(req.Actor(), ct));
+
+    [Function("ExportCustomerPersonalData")]
+    [RequiresRole(ShopRoles.Admin, ShopRoles.Support)]
+    [ApiDoc("Privacy", "Download everything the shop keeps about a customer, on the customer's request (GDPR articles 15 and 20); who asked is logged",
+        Response = typeof(PersonalDataExport))]
+    public async Task<IActionResult> ExportCustomer(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "privacy/exports/{customerId}")] HttpRequest req, string customerId, CancellationToken ct)
+    {
+        var result = await export.ExportAsync(customerId, ct);
+        // An export hands a person's data to staff: keep who asked (ids only, never the data) for the data-protection officer.
+        logger.LogInformation("Personal data of customer {CustomerId} exported by {StaffId}", customerId, req.Actor().Id);
+        return AsDownload(result);
+    }
+
+    // A browser saves it as a file; an API client reads the same JSON.
+    private static ApiResult AsDownload(PersonalDataExport result) =>
+        Api.Ok(result).WithHeader("Content-Disposition", $"attachment; filename=\"personal-data-{result.ExportedAt:yyyyMMdd}.json\"");
 }

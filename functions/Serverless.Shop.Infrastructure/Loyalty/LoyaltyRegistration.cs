@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Shop.Domain.Loyalty;
 using Serverless.Shop.Domain.Orders;
+using Serverless.Shop.Domain.Privacy;
 using Serverless.Shop.Infrastructure.Orders;
 
 namespace Serverless.Shop.Infrastructure.Loyalty;
@@ -16,6 +17,7 @@ public static class LoyaltyRegistration
         services.AddSingleton<IPointsAccountStore, CosmosPointsAccountStore>();
         services.AddSingleton<PointsLedger>();
         services.AddSingleton<IOrderChangeReaction>(sp => sp.GetRequiredService<PointsLedger>());
+        services.AddSingleton<IPersonalDataExportSection, PointsExportSection>();
         return services;
     }
 

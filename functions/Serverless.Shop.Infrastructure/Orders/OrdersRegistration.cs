@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Shop.Domain.Orders;
 using Serverless.Shop.Domain.Pricing;
+using Serverless.Shop.Domain.Privacy;
 
 namespace Serverless.Shop.Infrastructure.Orders;
 
@@ -22,6 +23,7 @@ public static class OrdersRegistration
         services.AddSingleton<RecordPayments>();
         services.AddSingleton<NotifyOrderChange>();
         services.AddSingleton<ICustomerPricingProfiles, CustomerPricingProfiles>();
+        services.AddSingleton<IPersonalDataExportSection, OrdersExportSection>();
         return services;
     }
 

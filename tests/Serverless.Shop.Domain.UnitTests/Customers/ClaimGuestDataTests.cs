@@ -4,11 +4,13 @@ using Serverless.Shop.Domain.Catalog;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Customers;
 using Serverless.Shop.Domain.Inventory;
+using Serverless.Shop.Domain.Privacy;
 using Serverless.Shop.Domain.UnitTests.Carts;
 using Serverless.Shop.Domain.UnitTests.Catalog;
 using Serverless.Shop.Domain.UnitTests.Common;
 using Serverless.Shop.Domain.UnitTests.Inventory;
 using Serverless.Shop.Domain.UnitTests.Orders;
+using Serverless.Shop.Domain.UnitTests.Privacy;
 
 namespace Serverless.Shop.Domain.UnitTests.Customers;
 
@@ -18,11 +20,12 @@ public sealed class ClaimGuestDataTests
     private static readonly CancellationToken None = CancellationToken.None;
     private const string Email = "ada@example.com";
     private readonly OrderTestBed _bed = new();
+    private readonly RecordingVault _vault = new();
     private static readonly Actor Ada = new("cust_new_ada", [ShopRoles.Customer]);
 
     private ClaimGuestData Claim => new(_bed.Store, new ManageCarts(new InMemoryCartStore(), new InMemoryProductStore(),
         new ManageStock(new InMemoryInventoryStore(), new RecordingWorkQueue(), _bed.Clock), new FakePromotionCatalog(), new FakeCartPricing(),
-        new CartSettings(30), new ShopSettings("EUR"), _bed.Clock), _bed.Clock);
+        new CartSettings(30), new ShopSettings("EUR"), _bed.Clock), _vault, _bed.Clock);
 
     private async Task<string> OrderAsync(string? customerId) => (await _bed.Orders.PlaceAsync(OrderTestBed.Placement(customerId: customerId), None)).Number;
 
@@ -37,6 +40,19 @@ public sealed class ClaimGuestDataTests
         claim.ClaimedOrders.ShouldBe([guest]);
         _bed.Stored(guest).CustomerId.ShouldBe(Ada.Id);
         _bed.Stored(others).CustomerId.ShouldBe(OrderTestBed.OtherCustomer.Id);
+        _vault.Erased.ShouldBe([DataOwner.GuestOrder(guest)], "the moved order's guest key is shredded, no other");
+    }
+
+    [Fact]
+    public async Task An_order_already_the_customers_has_its_guest_key_shredded_again_so_an_interrupted_claim_leaves_none()
+    {
+        // A claim killed after moving the order and before destroying its guest key: the next claim finishes the job.
+        var mine = await OrderAsync(Ada.Id);
+
+        var claim = await Claim.ClaimAsync(Ada, Email, new ClaimGuestDataInput(null), null, None);
+
+        claim.OrdersAlreadyYours.ShouldBe([mine]);
+        _vault.Erased.ShouldBe([DataOwner.GuestOrder(mine)]);
     }
 
     [Fact]
@@ -63,6 +79,7 @@ public sealed class ClaimGuestDataTests
 
         claim.ClaimedOrders.ShouldBeEmpty();
         _bed.Stored(guest).CustomerId.ShouldBe(OrderTestBed.OtherCustomer.Id);
+        _vault.Erased.ShouldBeEmpty("someone else's order keeps its keys");
     }
 
     [Fact]

@@ -13,23 +13,19 @@ public sealed class ErasePersonalDataTests
     private readonly OrderTestBed _bed = new();
     private readonly RecordingVault _vault = new();
 
-    private ErasePersonalData Erasure => new(_vault, _bed.Store);
+    private readonly RecordingCleanup _cleanup = new();
 
-    /// <summary>Records erasures; the rest of the vault is not what these tests are about.</summary>
-    private sealed class RecordingVault : IPersonalDataVault
+    private ErasePersonalData Erasure => new(_vault, _bed.Store, [_cleanup]);
+
+    private sealed class RecordingCleanup : IPersonalDataCleanup
     {
-        public List<DataOwner> Erased { get; } = [];
+        public List<string> CleanedUp { get; } = [];
 
-        public Task<IPersonalDataKey> OpenAsync(DataOwner owner, bool createIfMissing, CancellationToken ct) => throw new NotSupportedException();
-
-        public Task<bool> EraseAsync(DataOwner owner, CancellationToken ct)
+        public Task CleanUpAsync(string customerId, CancellationToken ct)
         {
-            var first = !Erased.Contains(owner);
-            Erased.Add(owner);
-            return Task.FromResult(first);
+            CleanedUp.Add(customerId);
+            return Task.CompletedTask;
         }
-
-        public Task<string> BlindIndexAsync(BlindIndexKind kind, string value, CancellationToken ct) => throw new NotSupportedException();
     }
 
     [Theory]
@@ -66,6 +62,7 @@ public sealed class ErasePersonalDataTests
         _bed.Store.Current(first.Number)!.Version.ShouldNotBe(versions[first.Number]);
         _bed.Store.Current(second.Number)!.Version.ShouldNotBe(versions[second.Number]);
         _bed.Store.Current(someoneElse.Number)!.Version.ShouldBe(versions[someoneElse.Number]);
+        _cleanup.CleanedUp.ShouldBe([CustomerId], "every capability tidies its live documents of the customer");
     }
 
     [Fact]
@@ -77,6 +74,7 @@ public sealed class ErasePersonalDataTests
 
         result.ShouldBe(new ErasureResult(DataOwner.GuestOrderKind, order.Number, true));
         _vault.Erased.ShouldBe([DataOwner.GuestOrder(order.Number)]);
+        _cleanup.CleanedUp.ShouldBeEmpty("a guest order has no customer whose documents need tidying");
     }
 
     [Fact]

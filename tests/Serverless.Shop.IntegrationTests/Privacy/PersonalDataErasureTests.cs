@@ -87,6 +87,32 @@ public sealed class PersonalDataErasureTests(LocalShopFixture fixture)
     }
 
     [Fact]
+    public async Task A_claimed_guest_orders_old_copies_no_longer_open_and_erasing_the_customer_shreds_the_new_ones()
+    {
+        var guest = TestPerson.New();
+        var number = await _shop.GuestBuysAsync(guest);
+        var copyAsGuests = await _shop.RawOrderAsync(number);
+        (await OpenCopiedEmailAsync(copyAsGuests, DataOwner.GuestOrder(number))).ShouldBe(guest.Email);
+        var accounts = new Customers.LocalCustomerAccounts(fixture);
+        var customer = accounts.ClientWith(await accounts.VerifiedCustomerTokenAsync(guest.Email));
+
+        var claim = await customer.PostAsync("api/me/guest-data/claim", System.Net.Http.Json.JsonContent.Create(new { }));
+        (await claim.JsonAsync()).GetProperty("claimedOrders").EnumerateArray().Single().GetString().ShouldBe(number);
+        var customerId = (await fixture.Shop.Services.GetRequiredService<Domain.Orders.IOrderStore>().FindAsync(number, Ct))!.Value.CustomerId!;
+        var copyAsCustomers = await _shop.RawOrderAsync(number);
+
+        // The guest key went with the claim: a backup from the guest days is already unreadable.
+        (await OpenCopiedEmailAsync(copyAsGuests, DataOwner.GuestOrder(number))).ShouldBe(PersonalData.Erased);
+        (await OpenCopiedEmailAsync(copyAsCustomers, DataOwner.Customer(customerId))).ShouldBe(guest.Email);
+        (await _shop.StaffOrderAsync(number)).GetProperty("email").GetString().ShouldBe(guest.Email);
+
+        (await EraseAsync(new { customerId })).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await OpenCopiedEmailAsync(copyAsCustomers, DataOwner.Customer(customerId))).ShouldBe(PersonalData.Erased);
+        (await _shop.StaffOrderAsync(number)).GetProperty("email").GetString().ShouldBe(PersonalData.Erased);
+    }
+
+    [Fact]
     public async Task Erasure_needs_exactly_one_owner_an_existing_guest_order_and_the_admin_role()
     {
         await ShouldBeProblem(await EraseAsync(new { }), HttpStatusCode.BadRequest, "customerId");
