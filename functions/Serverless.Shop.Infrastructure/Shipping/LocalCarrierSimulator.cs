@@ -129,9 +129,11 @@ public sealed class LocalCarrierSimulator : ICarrier
     /// new each time; send the same webhook again to test duplicate delivery.
     /// </summary>
     /// <exception cref="ThirdPartyCallFailedException">404 for an unknown shipment, 409 for a cancelled one.</exception>
-    public async Task<SignedTrackingWebhook> CreateTrackingWebhookAsync(string shipmentIdOrTrackingNumber, TrackingStatus status, string? description = null, CancellationToken ct = default)
+    /// <param name="occurredAt">When the scan happened, if not now: a carrier's scan can reach the shop late.</param>
+    public async Task<SignedTrackingWebhook> CreateTrackingWebhookAsync(
+        string shipmentIdOrTrackingNumber, TrackingStatus status, string? description = null, CancellationToken ct = default, DateTimeOffset? occurredAt = null)
     {
-        var at = _clock.GetUtcNow();
+        var at = occurredAt ?? _clock.GetUtcNow();
         var shipment = await ChangeAsync(shipmentIdOrTrackingNumber, s =>
         {
             if (s.CancelledAt is not null)

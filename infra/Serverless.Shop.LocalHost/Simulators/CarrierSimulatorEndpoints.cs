@@ -17,11 +17,13 @@ public sealed record CarrierScanBody(string TrackingNumber, string Status, int S
 /// The local carrier's depot: moves a parcel on (in transit, out for delivery, delivered ...) and sends the shop the
 /// carrier's signed tracking webhook (POST /api/webhooks/carriers/local-carrier on this same host, as a carrier would),
 /// so an order reaches <c>delivered</c> without signing webhooks by hand. A page with one button per scan, and the
-/// POST it calls. Mapped by the local host only. Tests: CarrierSimulatorEndpointsTests.
+/// POST it calls (with <c>?daysAgo=N</c>, a scan that happened N days ago). Mapped by the local host only. Tests:
+/// CarrierSimulatorEndpointsTests.
 /// </summary>
 public static class CarrierSimulatorEndpoints
 {
     public const string PagePath = "simulators/carrier";
+    public const int MaximumDaysAgo = 365;
 
     // The webhook goes to this host itself; one client for the host's lifetime.
     private static readonly HttpClient Webhooks = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -46,10 +48,19 @@ public static class CarrierSimulatorEndpoints
                 return Problem(Problems.Create(http, StatusCodes.Status400BadRequest, "validation-failed", "Unknown scan.", $"A scan is one of: {string.Join(", ", Scans.Select(Slug))}.",
                     new Dictionary<string, string[]> { ["scan"] = [$"must be one of: {string.Join(", ", Scans.Select(Slug))}."] }));
 
+            // ?daysAgo=31 dates the scan in the past, as a carrier's late scan would be: a parcel delivered longer ago than
+            // the return window lets a developer see what happens once the window has passed (points become available).
+            var daysAgoText = http.Request.Query["daysAgo"].ToString();
+            var daysAgo = 0;
+            if (daysAgoText.Length > 0 && (!int.TryParse(daysAgoText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out daysAgo) || daysAgo > MaximumDaysAgo))
+                return Problem(Problems.Create(http, StatusCodes.Status400BadRequest, "validation-failed", "Invalid scan date.", $"daysAgo is a whole number of days from 0 to {MaximumDaysAgo}.",
+                    new Dictionary<string, string[]> { ["daysAgo"] = [$"must be a whole number from 0 to {MaximumDaysAgo}."] }));
+
             SignedTrackingWebhook webhook;
             try
             {
-                webhook = await carrier.CreateTrackingWebhookAsync(trackingNumber, status, null, http.RequestAborted);
+                webhook = await carrier.CreateTrackingWebhookAsync(trackingNumber, status, null, http.RequestAborted,
+                    daysAgo == 0 ? null : DateTimeOffset.UtcNow.AddDays(-daysAgo));
             }
             catch (ThirdPartyCallFailedException e) when (e.StatusCode is HttpStatusCode.NotFound)
             {

@@ -41,6 +41,37 @@ public sealed class CarrierSimulatorEndpointsTests(LocalShopFixture fixture)
     }
 
     [Fact]
+    public async Task A_delivery_scanned_days_ago_dates_the_delivery_then_so_the_return_window_counts_from_it()
+    {
+        var (placed, tracking) = await ShippedOrderAsync();
+
+        var delivered = await _shopper.Guest.PostAsync($"simulators/carrier/{tracking}/delivered?daysAgo=31", null);
+        var order = await _shopper.OrderAsync(placed);
+
+        delivered.StatusCode.ShouldBe(HttpStatusCode.OK, await delivered.Content.ReadAsStringAsync());
+        order.GetProperty("status").GetString().ShouldBe("delivered");
+        var deliveredAt = order.GetProperty("tracking").GetProperty("lastUpdateAt").GetDateTimeOffset();
+        (DateTimeOffset.UtcNow - deliveredAt).TotalDays.ShouldBeInRange(30.9, 31.1);
+        // The return window (30 days locally) has passed: no return can be asked for any more.
+        order.TryGetProperty("returnableUntil", out var until).ShouldBeTrue();
+        until.GetDateTimeOffset().ShouldBeLessThan(DateTimeOffset.UtcNow);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("366")]
+    [InlineData("soon")]
+    public async Task A_scan_date_out_of_range_is_a_problem_naming_daysAgo_and_moves_nothing(string daysAgo)
+    {
+        var (placed, tracking) = await ShippedOrderAsync();
+
+        var delivered = await _shopper.Guest.PostAsync($"simulators/carrier/{tracking}/delivered?daysAgo={daysAgo}", null);
+
+        await ProblemAssertions.ShouldBeProblem(delivered, HttpStatusCode.BadRequest, "daysAgo");
+        (await _shopper.OrderAsync(placed)).GetProperty("status").GetString().ShouldNotBe("delivered");
+    }
+
+    [Fact]
     public async Task An_unknown_scan_or_parcel_is_a_problem_and_moves_nothing()
     {
         var (placed, tracking) = await ShippedOrderAsync();
