@@ -42,6 +42,12 @@ param customerAuthAuthority string = ''
 @description('Audience of customer tokens: the API\'s application (client) id in the External ID tenant.')
 param customerAuthAudience string = ''
 
+@description('The External ID tenant\'s id: erasing a customer deletes their account there (Microsoft Graph). Empty: erasing a customer answers 503 (/api/health says so).')
+param customerAuthTenantId string = ''
+
+@description('Client id of the app in the External ID tenant that deletes customer accounts (Graph application permission User.ReadWrite.All); its federated credential is the function app\'s managed identity, so there is no secret.')
+param customerAccountsClientId string = ''
+
 @minLength(3)
 @description('Sender address of the shop\'s emails (a sender verified in SendGrid).')
 param emailFrom string
@@ -390,6 +396,9 @@ var appSettings = {
   // Customers: a separate authority (External ID). Its tokens are customers only, whatever roles they claim.
   CustomerAuth__Authority: customerAuthAuthority
   CustomerAuth__Audience: customerAuthAudience
+  // Erasure deletes the customer's account in that tenant, as its accounts app (keyless: a federated credential).
+  CustomerAuth__TenantId: customerAuthTenantId
+  CustomerAuth__AccountsClientId: customerAccountsClientId
 
   // Tax: managed rates or Stripe Tax (which reuses Payments__Stripe__SecretKey); nothing is taxed from a demo table.
   Tax__Source: taxSource
@@ -424,6 +433,8 @@ output AZURE_LOCATION string = location
 output STAFF_AUTH_AUTHORITY string = authAuthority
 output CUSTOMER_AUTH_AUTHORITY string = customerAuthAuthority
 output CUSTOMER_AUTH_AUDIENCE string = customerAuthAudience
+// The subject of the federated credential the External ID accounts app trusts (issuer: login.microsoftonline.com/<AZURE_TENANT_ID>/v2.0).
+output FUNCTION_APP_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
 output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name

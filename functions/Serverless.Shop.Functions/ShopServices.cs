@@ -8,6 +8,7 @@ using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Carts;
 using Serverless.Shop.Infrastructure.Checkout;
 using Serverless.Shop.Infrastructure.Common;
+using Serverless.Shop.Infrastructure.Customers;
 using Serverless.Shop.Infrastructure.Loyalty;
 using Serverless.Shop.Infrastructure.Orders;
 using Serverless.Shop.Infrastructure.Payments;
@@ -47,6 +48,7 @@ public static class ShopServices
         services.AddShopOrders(configuration);
         services.AddShopCheckout(configuration);
         services.AddSingleton<Domain.Customers.ClaimGuestData>();
+        services.AddShopCustomerAccounts(configuration);
         services.AddShopLoyalty(configuration);
 
         services.AddSingleton(AuthOptions.From(configuration));

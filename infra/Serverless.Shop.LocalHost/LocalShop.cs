@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Customers;
 using Serverless.Shop.Functions;
 using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Common;
@@ -159,6 +160,7 @@ public sealed class LocalShop : IAsyncDisposable
             var customers = new LocalCustomerIdentity(options.DataDirectory is null ? null : Path.Combine(options.DataDirectory, "customer-identity"), TimeProvider.System);
             builder.Services.AddSingleton(customers);
             builder.Services.AddSingleton(customers.SigningKey);
+            builder.Services.AddSingleton<ICustomerAccounts>(new LocalCustomerAccounts(customers));
             builder.Services.AddSingleton(sp => new FunctionInvoker(sp));
             builder.Services.AddCors();
             builder.Services.AddSingleton(durable);

@@ -120,6 +120,8 @@ public sealed partial class MainTemplateTests
                 "Auth__TrustPlatformPrincipal",
                 "CustomerAuth__Authority",
                 "CustomerAuth__Audience",
+                "CustomerAuth__TenantId",
+                "CustomerAuth__AccountsClientId",
                 "Tax__Source",
                 "Tax__DefaultCountry",
             ],
@@ -159,6 +161,8 @@ public sealed partial class MainTemplateTests
         settings["Auth__Audience"].ShouldBe("[parameters('authAudience')]");
         settings["CustomerAuth__Authority"].ShouldBe("[parameters('customerAuthAuthority')]");
         settings["CustomerAuth__Audience"].ShouldBe("[parameters('customerAuthAudience')]");
+        settings["CustomerAuth__TenantId"].ShouldBe("[parameters('customerAuthTenantId')]");
+        settings["CustomerAuth__AccountsClientId"].ShouldBe("[parameters('customerAccountsClientId')]");
         settings["Tax__Source"].ShouldBe("[parameters('taxSource')]");
         settings["Tax__DefaultCountry"].ShouldBe("[parameters('taxDefaultCountry')]");
     }

@@ -1,4 +1,6 @@
+using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Customers;
 using Serverless.Shop.Domain.Orders;
 
 namespace Serverless.Shop.Domain.Privacy;
@@ -7,7 +9,11 @@ namespace Serverless.Shop.Domain.Privacy;
 public sealed record ErasureInput(string? CustomerId, string? OrderNumber);
 
 /// <summary>What was erased; <see cref="KeyDestroyed"/> is false when the owner had no key left (erased before, or never had data).</summary>
-public sealed record ErasureResult(string OwnerKind, string OwnerId, bool KeyDestroyed);
+/// <param name="AccountDeleted">For a customer: whether a sign-in account was deleted (false when there was none left); null for a guest order.</param>
+public sealed record ErasureResult(string OwnerKind, string OwnerId, bool KeyDestroyed, bool? AccountDeleted = null);
+
+/// <summary>A customer erasing their own account: <see cref="Confirm"/> must be true, so that no stray call erases anyone.</summary>
+public sealed record MyErasureInput(bool Confirm);
 
 /// <summary>
 /// Erasure by crypto-shredding (GDPR article 17): the owner's data key is destroyed, so every personal value it sealed,
@@ -15,11 +21,39 @@ public sealed record ErasureResult(string OwnerKind, string OwnerId, bool KeyDes
 /// (amounts, dates, products, statuses): those were never sealed. A customer's orders go with the customer; a guest
 /// order is its own owner. Once the key is gone, each of the owner's orders is written again, so the live documents also
 /// lose the email's blind index and hold the erased marker instead of ciphertext; then every capability's
-/// <see cref="IPersonalDataCleanup"/> tidies its own live documents of the customer. Proof: PersonalDataErasureTests.
+/// <see cref="IPersonalDataCleanup"/> tidies its own live documents of the customer. A customer's sign-in account is
+/// deleted first, so nobody signs in as them while their data goes. Proof: PersonalDataErasureTests.
 /// </summary>
-public sealed class ErasePersonalData(IPersonalDataVault vault, IOrderStore orders, IEnumerable<IPersonalDataCleanup> cleanups)
+public sealed class ErasePersonalData(IPersonalDataVault vault, IOrderStore orders, ICustomerAccounts accounts, IEnumerable<IPersonalDataCleanup> cleanups)
 {
     public const int MaximumIdLength = 200;
+
+    /// <summary>Orders in these states still need the buyer's address or email (fulfilment, a refund to tell them about).</summary>
+    private static readonly OrderStatus[] OpenStatuses =
+        [OrderStatus.PendingPayment, OrderStatus.Paid, OrderStatus.Processing, OrderStatus.Shipped, OrderStatus.ReturnRequested];
+
+    /// <summary>
+    /// A signed-in customer erases their own account (the right to erasure, self-served). Refused while one of their
+    /// orders is still open: the shop needs the address to deliver it and the email to tell them about it; the problem
+    /// names the orders. Staff can still erase at once through <see cref="EraseAsync"/>.
+    /// </summary>
+    public async Task<ErasureResult> EraseMineAsync(Actor customer, MyErasureInput input, CancellationToken ct)
+    {
+        if (!input.Confirm) throw ValidationFailedException.For("confirm", "must be true: erasing your account cannot be undone.");
+        var open = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await orders.ListByCustomerAsync(customer.Id, new PageRequest(PageRequest.MaximumSize, token), ct);
+            open.AddRange(page.Items.Where(o => OpenStatuses.Contains(o.Status)).Select(o => $"{o.Number} ({OrderTransitions.Describe(o.Status)})"));
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+        if (open.Count > 0)
+            throw new BusinessRuleViolationException(
+                $"Your account cannot be erased while an order is open: {string.Join(", ", open)}. Try again once it is delivered or cancelled, or ask support.", "orders");
+        return await EraseAsync(new ErasureInput(customer.Id, null), ct);
+    }
 
     public async Task<ErasureResult> EraseAsync(ErasureInput input, CancellationToken ct)
     {
@@ -33,9 +67,11 @@ public sealed class ErasePersonalData(IPersonalDataVault vault, IOrderStore orde
 
         DataOwner owner;
         IReadOnlyList<string> numbers;
+        bool? accountDeleted = null;
         if (hasCustomer)
         {
             owner = DataOwner.Customer(input.CustomerId!.Trim());
+            accountDeleted = await accounts.DeleteAsync(owner.Id, ct);
             numbers = await CustomerOrderNumbersAsync(owner.Id, ct);
         }
         else
@@ -53,7 +89,7 @@ public sealed class ErasePersonalData(IPersonalDataVault vault, IOrderStore orde
         foreach (var number in numbers) await RewriteAsync(number, ct);
         if (hasCustomer)
             foreach (var cleanup in cleanups) await cleanup.CleanUpAsync(owner.Id, ct);
-        return new ErasureResult(owner.Kind, owner.Id, destroyed);
+        return new ErasureResult(owner.Kind, owner.Id, destroyed, accountDeleted);
     }
 
     private async Task<IReadOnlyList<string>> CustomerOrderNumbersAsync(string customerId, CancellationToken ct)

@@ -18,6 +18,13 @@ public sealed class PrivacyFunctions(ErasePersonalData erasure, ExportPersonalDa
     public async Task<IActionResult> Erase([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "privacy/erasures")] HttpRequest req, CancellationToken ct) =>
         Api.Ok(await erasure.EraseAsync(await req.ReadJsonAsync<ErasureInput>(), ct));
 
+    [Function("EraseMyAccount")]
+    [RequiresRole(ShopRoles.Customer)]
+    [ApiDoc("Privacy", "Erase the signed-in customer's account: the sign-in account is deleted and their data key destroyed, so nothing personal about them can be read again, backups included; orders keep their books. Send { \"confirm\": true }. Refused (409) while one of their orders is open. Cannot be undone",
+        Request = typeof(MyErasureInput), Response = typeof(ErasureResult))]
+    public async Task<IActionResult> EraseMine([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/erasure")] HttpRequest req, CancellationToken ct) =>
+        Api.Ok(await erasure.EraseMineAsync(req.Actor(), await req.ReadJsonAsync<MyErasureInput>(), ct));
+
     [Function("ExportMyPersonalData")]
     [RequiresRole(ShopRoles.Customer)]
     [ApiDoc("Privacy", "Download everything the shop keeps about the signed-in customer, personal values readable, as one JSON document (GDPR articles 15 and 20)",

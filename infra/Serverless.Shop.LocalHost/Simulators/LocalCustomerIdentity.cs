@@ -129,6 +129,18 @@ public sealed class LocalCustomerIdentity
         });
     }
 
+    /// <summary>Deletes the account with this id (the tokens' <c>oid</c>), as erasing a customer does in External ID; false when there is none.</summary>
+    public bool Delete(string id)
+    {
+        lock (_lock)
+        {
+            if (_byEmail.Values.FirstOrDefault(a => a.Id == id) is not { } account) return false;
+            _byEmail.Remove(account.Email);
+            Save();
+            return true;
+        }
+    }
+
     public LocalCustomerAccount? Find(string email)
     {
         lock (_lock) return Normalize(email) is { } e && _byEmail.TryGetValue(e, out var account) ? account : null;

@@ -1,4 +1,6 @@
+using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Customers;
 using Serverless.Shop.Domain.Orders;
 using Serverless.Shop.Domain.Privacy;
 using Serverless.Shop.Domain.UnitTests.Orders;
@@ -15,7 +17,28 @@ public sealed class ErasePersonalDataTests
 
     private readonly RecordingCleanup _cleanup = new();
 
-    private ErasePersonalData Erasure => new(_vault, _bed.Store, [_cleanup]);
+    private ICustomerAccounts _accounts = new RecordingAccounts();
+
+    private ErasePersonalData Erasure => new(_vault, _bed.Store, _accounts, [_cleanup]);
+
+    private RecordingAccounts Accounts => (RecordingAccounts)_accounts;
+
+    private sealed class RecordingAccounts : ICustomerAccounts
+    {
+        public List<string> Deleted { get; } = [];
+
+        public Task<bool> DeleteAsync(string customerId, CancellationToken ct)
+        {
+            var first = !Deleted.Contains(customerId);
+            Deleted.Add(customerId);
+            return Task.FromResult(first);
+        }
+    }
+
+    private sealed class UnconfiguredAccounts : ICustomerAccounts
+    {
+        public Task<bool> DeleteAsync(string customerId, CancellationToken ct) => throw new NotConfiguredException("no way to delete accounts");
+    }
 
     private sealed class RecordingCleanup : IPersonalDataCleanup
     {
@@ -57,7 +80,8 @@ public sealed class ErasePersonalDataTests
 
         var result = await Erasure.EraseAsync(new ErasureInput($" {CustomerId} ", null), Ct);
 
-        result.ShouldBe(new ErasureResult(DataOwner.CustomerKind, CustomerId, true));
+        result.ShouldBe(new ErasureResult(DataOwner.CustomerKind, CustomerId, true, AccountDeleted: true));
+        Accounts.Deleted.ShouldBe([CustomerId], "the sign-in account goes too");
         _vault.Erased.ShouldBe([DataOwner.Customer(CustomerId)]);
         _bed.Store.Current(first.Number)!.Version.ShouldNotBe(versions[first.Number]);
         _bed.Store.Current(second.Number)!.Version.ShouldNotBe(versions[second.Number]);
@@ -75,6 +99,7 @@ public sealed class ErasePersonalDataTests
         result.ShouldBe(new ErasureResult(DataOwner.GuestOrderKind, order.Number, true));
         _vault.Erased.ShouldBe([DataOwner.GuestOrder(order.Number)]);
         _cleanup.CleanedUp.ShouldBeEmpty("a guest order has no customer whose documents need tidying");
+        Accounts.Deleted.ShouldBeEmpty("a guest has no account");
     }
 
     [Fact]
@@ -110,5 +135,55 @@ public sealed class ErasePersonalDataTests
         var cancelled = order.History[^1];
         OrderEmails.For(order, cancelled, _bed.Settings).ShouldNotBeNull("the test must start from a change that emails");
         OrderEmails.For(order with { Email = PersonalData.Erased }, cancelled, _bed.Settings).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Without_a_way_to_delete_the_account_nothing_is_erased()
+    {
+        var order = await _bed.Orders.PlaceAsync(Placement(), Ct);
+        var version = _bed.Store.Current(order.Number)!.Version;
+        _accounts = new UnconfiguredAccounts();
+
+        await Should.ThrowAsync<NotConfiguredException>(() => Erasure.EraseAsync(new ErasureInput(CustomerId, null), Ct));
+
+        _vault.Erased.ShouldBeEmpty();
+        _bed.Store.Current(order.Number)!.Version.ShouldBe(version);
+        _cleanup.CleanedUp.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_customer_erasing_their_own_account_must_confirm()
+    {
+        var e = await Should.ThrowAsync<ValidationFailedException>(() => Erasure.EraseMineAsync(new Actor(CustomerId, [ShopRoles.Customer]), new MyErasureInput(false), Ct));
+
+        e.Errors.Keys.ShouldBe(["confirm"]);
+        _vault.Erased.ShouldBeEmpty();
+        Accounts.Deleted.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_customer_with_an_open_order_cannot_erase_their_account_and_the_problem_names_the_order()
+    {
+        var open = await _bed.Orders.PlaceAsync(Placement(), Ct);
+
+        var e = await Should.ThrowAsync<BusinessRuleViolationException>(() => Erasure.EraseMineAsync(new Actor(CustomerId, [ShopRoles.Customer]), new MyErasureInput(true), Ct));
+
+        e.Field.ShouldBe("orders");
+        e.Message.ShouldContain(open.Number);
+        _vault.Erased.ShouldBeEmpty();
+        Accounts.Deleted.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_customer_whose_orders_are_all_closed_erases_their_own_account()
+    {
+        var placed = await _bed.Orders.PlaceAsync(Placement(), Ct);
+        var cancelled = await _bed.Orders.CancelAsync(placed.Number, "changed my mind", new Actor(CustomerId, [ShopRoles.Customer]), Ct);
+        cancelled.Status.ShouldBe(OrderStatus.Cancelled);
+
+        var result = await Erasure.EraseMineAsync(new Actor(CustomerId, [ShopRoles.Customer]), new MyErasureInput(true), Ct);
+
+        result.ShouldBe(new ErasureResult(DataOwner.CustomerKind, CustomerId, true, AccountDeleted: true));
+        _vault.Erased.ShouldBe([DataOwner.Customer(CustomerId)]);
     }
 }

@@ -94,5 +94,7 @@ public sealed class ApiSurfaceTests(LocalShopFixture fixture)
         dependencies.ShouldContain("privacy-keys");
         // Locally the customer sign-in simulator is the customer authority, so customer sign-in is configured.
         dependencies.ShouldContain("customer-sign-in");
+        // ... and it deletes the accounts an erasure deletes.
+        dependencies.ShouldContain("customer-accounts");
     }
 }
