@@ -26,14 +26,6 @@ public sealed class AccountErasureTests(LocalShopFixture fixture)
 
     private static Task<HttpResponseMessage> EraseMineAsync(HttpClient client, object body) => client.PostAsJsonAsync("api/me/erasure", body);
 
-    private async Task DeliverAsync(HttpClient customer, string number)
-    {
-        var order = await (await customer.GetAsync($"api/me/orders/{number}")).JsonAsync();
-        var tracking = order.GetProperty("tracking").GetProperty("trackingNumber").GetString();
-        var delivered = await fixture.Client().PostAsync($"simulators/carrier/{tracking}/delivered", null);
-        delivered.StatusCode.ShouldBe(HttpStatusCode.OK, await delivered.Content.ReadAsStringAsync());
-    }
-
     [Fact]
     public async Task A_customer_erases_their_account_once_their_order_is_delivered_and_can_no_longer_sign_in_nor_be_read()
     {
@@ -46,7 +38,7 @@ public sealed class AccountErasureTests(LocalShopFixture fixture)
         problem.GetProperty("detail").GetString().ShouldNotBeNull().ShouldContain(number);
         (await _accounts.TokenAsync(person.Email)).StatusCode.ShouldBe(HttpStatusCode.OK, "nothing was erased");
 
-        await DeliverAsync(customer, number);
+        await _shop.DeliverAsync(customer, number);
         var erased = await EraseMineAsync(customer, new { confirm = true });
         var result = await erased.JsonAsync();
 

@@ -76,6 +76,15 @@ public sealed class PrivacyShopper(LocalShopFixture fixture)
         return number;
     }
 
+    /// <summary>The local carrier delivers the customer's order (a scan <paramref name="daysAgo"/> days ago: the return window counts from it).</summary>
+    public async Task DeliverAsync(HttpClient customer, string number, int daysAgo = 0)
+    {
+        var order = await (await customer.GetAsync($"api/me/orders/{number}")).JsonAsync();
+        var tracking = order.GetProperty("tracking").GetProperty("trackingNumber").GetString();
+        var delivered = await fixture.Client().PostAsync($"simulators/carrier/{tracking}/delivered?daysAgo={daysAgo}", null);
+        delivered.StatusCode.ShouldBe(HttpStatusCode.OK, await delivered.Content.ReadAsStringAsync());
+    }
+
     public async Task<JsonElement> StaffOrderAsync(string number)
     {
         var response = await Support.GetAsync($"api/orders/{number}");
