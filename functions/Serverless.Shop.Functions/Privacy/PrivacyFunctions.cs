@@ -5,11 +5,12 @@ using Microsoft.Extensions.Logging;
 using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.Domain.Privacy;
 using Serverless.Shop.Functions.Http;
+using Serverless.Shop.Infrastructure.Privacy;
 
 namespace Serverless.Shop.Functions.Privacy;
 
 /// <summary>Personal-data protection: a customer's export, and erasure and exports as staff use them (docs/security.md).</summary>
-public sealed class PrivacyFunctions(ErasePersonalData erasure, ExportPersonalData export, ILogger<PrivacyFunctions> logger)
+public sealed class PrivacyFunctions(ErasePersonalData erasure, ExportPersonalData export, DataKeyRewrapping rewrapping, ILogger<PrivacyFunctions> logger)
 {
     [Function("ErasePersonalData")]
     [RequiresRole(ShopRoles.Admin)]
@@ -44,6 +45,14 @@ public sealed class PrivacyFunctions(ErasePersonalData erasure, ExportPersonalDa
         logger.LogInformation("Personal data of customer {CustomerId} exported by {StaffId}", customerId, req.Actor().Id);
         return AsDownload(result);
     }
+
+    /// <summary>
+    /// Nightly: data keys still wrapped with an older KEK version are wrapped with the current one, so a rotated KEK's old
+    /// versions can be disabled once a run logs that none is left. Run it at once from the portal after a rotation.
+    /// </summary>
+    [Function("RewrapDataKeys")]
+    public async Task RewrapDataKeys([TimerTrigger("0 20 3 * * *")] TimerInfo timer, CancellationToken ct) =>
+        await rewrapping.RunAsync(ct);
 
     // A browser saves it as a file; an API client reads the same JSON.
     private static ApiResult AsDownload(PersonalDataExport result) =>

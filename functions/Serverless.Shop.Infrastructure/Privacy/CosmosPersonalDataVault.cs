@@ -77,10 +77,59 @@ public sealed class CosmosPersonalDataVault(ShopContainers containers, PrivacyKe
         var next = document.CurrentVersion + 1;
         var versions = document.Keys.Select(k => k.Version).Append(next)
             .Select(v => Wrap(owner, v, v == next ? RandomNumberGenerator.GetBytes(32) : opened.KeyOf(v), kek)).ToList();
-        await DataKeys.ReplaceItemAsync(document with { CurrentVersion = next, Keys = versions }, id, new PartitionKey(id),
+        await DataKeys.ReplaceItemAsync(document with { CurrentVersion = next, Keys = versions, OwnerId = owner.Id, KekVersion = kek.Version }, id, new PartitionKey(id),
             new ItemRequestOptions { IfMatchEtag = response.ETag }, ct);
         _cache.TryRemove(id, out _);
         return next;
+    }
+
+    /// <summary>
+    /// The KEK rotation sweep: re-wraps, with the current KEK, every data key still wrapped with an older version (the data
+    /// keys themselves do not change, so nothing sealed needs writing again), up to <paramref name="max"/> owners per call.
+    /// Once a call finds none left, no data key needs the old KEK versions and they can be disabled in Key Vault. Documents
+    /// written before the owner id was kept are not found (docs/security.md). Another writer first (an erasure, a
+    /// rotation) wins: that owner is left for the next call. Test: PersonalDataVaultTests.
+    /// </summary>
+    /// <returns>How many owners' keys were re-wrapped, and how many could not be opened (their KEK version is not
+    /// readable, or they do not unwrap): those are left as they are, and logged by the caller.</returns>
+    public async Task<(int Rewrapped, int Unreadable)> RewrapWithCurrentKekAsync(int max, CancellationToken ct)
+    {
+        var kek = await keys.CurrentAsync(ct);
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.type = @type AND IS_DEFINED(c.ownerId) AND c.kekVersion != @current")
+            .WithParameter("@type", DataKeyDocument.Kind).WithParameter("@current", kek.Version);
+        var (rewrapped, unreadable) = (0, 0);
+        using var feed = DataKeys.GetItemQueryIterator<DataKeyDocument>(query, requestOptions: new QueryRequestOptions { MaxItemCount = max });
+        while (feed.HasMoreResults && rewrapped < max)
+        {
+            foreach (var document in await feed.ReadNextAsync(ct))
+            {
+                if (rewrapped >= max) break;
+                var owner = document.OwnerKind == DataOwner.GuestOrderKind ? DataOwner.GuestOrder(document.OwnerId!) : DataOwner.Customer(document.OwnerId!);
+                OpenedDataKey opened;
+                try
+                {
+                    opened = await UnwrapAsync(owner, document, ct);
+                }
+                catch (Exception e) when (e is Domain.Common.NotConfiguredException or PersonalDataUnreadableException)
+                {
+                    unreadable++;
+                    continue;
+                }
+                var versions = document.Keys.Select(k => Wrap(owner, k.Version, opened.KeyOf(k.Version), kek)).ToList();
+                try
+                {
+                    await DataKeys.ReplaceItemAsync(document with { Keys = versions, KekVersion = kek.Version }, document.Id, new PartitionKey(document.Id),
+                        new ItemRequestOptions { IfMatchEtag = document.ETag }, ct);
+                    _cache.TryRemove(document.Id, out _);
+                    rewrapped++;
+                }
+                catch (CosmosException e) when (e.Is(HttpStatusCode.PreconditionFailed))
+                {
+                    // Erased or rotated meanwhile: a tombstone needs nothing, a rotation wrapped it with the current KEK already.
+                }
+            }
+        }
+        return (rewrapped, unreadable);
     }
 
     public async Task<string> BlindIndexAsync(BlindIndexKind kind, string value, CancellationToken ct)
@@ -116,8 +165,8 @@ public sealed class CosmosPersonalDataVault(ShopContainers containers, PrivacyKe
         var kek = await keys.CurrentAsync(ct);
         var document = new DataKeyDocument
         {
-            Id = DataKeyDocument.IdFor(owner), Type = DataKeyDocument.Kind, OwnerKind = owner.Kind, CurrentVersion = 1,
-            Keys = [Wrap(owner, 1, RandomNumberGenerator.GetBytes(32), kek)],
+            Id = DataKeyDocument.IdFor(owner), Type = DataKeyDocument.Kind, OwnerKind = owner.Kind, OwnerId = owner.Id, CurrentVersion = 1,
+            Keys = [Wrap(owner, 1, RandomNumberGenerator.GetBytes(32), kek)], KekVersion = kek.Version,
         };
         try
         {
@@ -172,6 +221,12 @@ public sealed class CosmosPersonalDataVault(ShopContainers containers, PrivacyKe
         public required string OwnerKind { get; init; }
         public required int CurrentVersion { get; init; }
         public required IReadOnlyList<WrappedDataKey> Keys { get; init; }
+
+        /// <summary>The owner's id, so the re-wrap sweep can rebuild the wrapping context (null on documents written before it was kept).</summary>
+        public string? OwnerId { get; init; }
+
+        /// <summary>The KEK version every key of the document is wrapped with (each write wraps them all with one), for the sweep's query.</summary>
+        public string? KekVersion { get; init; }
         public DateTimeOffset? ErasedAt { get; init; }
 
         [JsonPropertyName("_etag")]

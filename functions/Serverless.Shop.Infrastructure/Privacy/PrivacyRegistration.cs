@@ -51,6 +51,7 @@ public static class PrivacyRegistration
         services.AddSingleton<PrivacyKeyRing>();
         services.AddSingleton<CosmosPersonalDataVault>();
         services.AddSingleton<IPersonalDataVault>(sp => sp.GetRequiredService<CosmosPersonalDataVault>());
+        services.AddSingleton<DataKeyRewrapping>();
         services.AddSingleton<ErasePersonalData>();
         services.AddSingleton<ExportPersonalData>();
         services.AddHealthChecks().Add(new HealthCheckRegistration("privacy-keys",
