@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Serverless.Shop.Domain.Catalog;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Inventory;
+using Serverless.Shop.Domain.Privacy;
 using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Carts;
 using Serverless.Shop.Infrastructure.Checkout;
@@ -58,7 +59,7 @@ public static class ShopServices
             sp => new Customers.CustomerSignInHealthCheck(sp.GetRequiredService<RequestAuthenticator>()), null, null, TimeSpan.FromSeconds(10)));
         services.AddSingleton(sp => new HttpPipeline(
             sp.GetRequiredService<RequestAuthenticator>(), sp.GetRequiredService<IIdempotencyStore>(),
-            sp.GetRequiredService<ILogger<HttpPipeline>>(), sp.GetRequiredService<CosmosOptions>().CountCalls));
+            sp.GetRequiredService<ILogger<HttpPipeline>>(), sp.GetRequiredService<CosmosOptions>().CountCalls, sp.GetRequiredService<IPersonalDataVault>()));
         return services;
     }
 

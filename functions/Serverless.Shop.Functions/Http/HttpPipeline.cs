@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Privacy;
 using Serverless.Shop.Infrastructure.Common;
 
 namespace Serverless.Shop.Functions.Http;
@@ -15,8 +16,12 @@ namespace Serverless.Shop.Functions.Http;
 /// conditional GETs, and turning every failure into a problem response. The Functions worker runs it from
 /// <see cref="HttpPipelineMiddleware"/>; the local host runs the very same object around its invocation.
 /// </summary>
-public sealed class HttpPipeline(RequestAuthenticator authenticator, IIdempotencyStore idempotency, ILogger<HttpPipeline> logger, bool countCosmosCalls = false)
+public sealed class HttpPipeline(
+    RequestAuthenticator authenticator, IIdempotencyStore idempotency, ILogger<HttpPipeline> logger, bool countCosmosCalls = false, IPersonalDataVault? vault = null)
 {
+    // What a customer's stored response starts with once sealed; a replay opens it with the same customer's key.
+    private const string SealedBodyPrefix = "sealed:";
+
     private const int MaximumIdempotencyKeyLength = 255;
 
     public async Task<IActionResult> RunAsync(HttpContext http, MethodInfo function, Func<Task<IActionResult?>> invoke)
@@ -84,7 +89,8 @@ public sealed class HttpPipeline(RequestAuthenticator authenticator, IIdempotenc
         switch (claim)
         {
             case IdempotencyClaim.Replay replay:
-                var replayed = new ApiResult(replay.Response.StatusCode, replay.Response.Body is null ? null : new RawJson(replay.Response.Body),
+                var body = await OpenAsync(actor, replay.Response.Body, http.RequestAborted);
+                var replayed = new ApiResult(replay.Response.StatusCode, body is null ? null : new RawJson(body),
                     replay.Response.Headers.TryGetValue("Content-Type", out var type) ? type : "application/json");
                 foreach (var (name, value) in replay.Response.Headers.Where(h => h.Key != "Content-Type")) replayed.Headers[name] = value;
                 replayed.Headers["Idempotent-Replayed"] = "true";
@@ -93,6 +99,19 @@ public sealed class HttpPipeline(RequestAuthenticator authenticator, IIdempotenc
                 throw new RequestInProgressException();
             case IdempotencyClaim.Mismatch:
                 return Problems.IdempotencyKeyMismatch(http);
+        }
+
+        // A customer's answer is stored sealed: their key is opened before the function runs, so keys that cannot be read
+        // fail the request before it changes anything, never after (the claim is let go and a retry runs again).
+        IPersonalDataKey? sealingKey;
+        try
+        {
+            sealingKey = vault is not null && IsCustomer(actor) ? await vault.OpenAsync(DataOwner.Customer(actor.Id), createIfMissing: true, http.RequestAborted) : null;
+        }
+        catch (Exception)
+        {
+            await idempotency.ReleaseAsync(scope, CancellationToken.None);
+            throw;
         }
 
         IActionResult result;
@@ -109,7 +128,7 @@ public sealed class HttpPipeline(RequestAuthenticator authenticator, IIdempotenc
         if (result is ApiResult api && api.StatusCode < 500)
         {
             var headers = new Dictionary<string, string>(api.Headers) { ["Content-Type"] = api.ContentType };
-            await idempotency.CompleteAsync(scope, new StoredResponse(api.StatusCode, api.SerializedBody, headers), CancellationToken.None);
+            await idempotency.CompleteAsync(scope, new StoredResponse(api.StatusCode, Seal(sealingKey, api.SerializedBody), headers), CancellationToken.None);
         }
         else
         {
@@ -117,6 +136,23 @@ public sealed class HttpPipeline(RequestAuthenticator authenticator, IIdempotenc
         }
         return result;
     }
+
+    /// <summary>
+    /// A customer's stored response is sealed with their data key, so the idempotency container holds no plain personal
+    /// data (an address they added, their profile) and erasing them shreds it too (IdempotentResponseSealingTests). Staff
+    /// and guests' answers are kept as they are: a guest's carry no personal data (a cart, an order number).
+    /// </summary>
+    private static string? Seal(IPersonalDataKey? key, string? body) => body is not null && key is not null ? SealedBodyPrefix + key.Seal(body) : body;
+
+    // An erased customer's stored response opens to nothing: the replay keeps its status and has no body.
+    private async Task<string?> OpenAsync(Actor actor, string? stored, CancellationToken ct)
+    {
+        if (stored is null || !stored.StartsWith(SealedBodyPrefix, StringComparison.Ordinal) || vault is null) return stored;
+        var opened = (await vault.OpenAsync(DataOwner.Customer(actor.Id), createIfMissing: false, ct)).Unseal(stored[SealedBodyPrefix.Length..]);
+        return opened == PersonalData.Erased ? null : opened;
+    }
+
+    private static bool IsCustomer(Actor actor) => actor.Id != Actor.Anonymous.Id && actor.Roles.Contains(ShopRoles.Customer);
 
     private ApiResult Fail(HttpContext http, Exception e)
     {
