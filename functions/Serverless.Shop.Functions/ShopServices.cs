@@ -8,6 +8,7 @@ using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Carts;
 using Serverless.Shop.Infrastructure.Checkout;
 using Serverless.Shop.Infrastructure.Common;
+using Serverless.Shop.Infrastructure.Customers;
 using Serverless.Shop.Infrastructure.Loyalty;
 using Serverless.Shop.Infrastructure.Orders;
 using Serverless.Shop.Infrastructure.Payments;
@@ -48,6 +49,7 @@ public static class ShopServices
         services.AddShopCheckout(configuration);
         services.AddSingleton<Domain.Customers.ClaimGuestData>();
         services.AddShopLoyalty(configuration);
+        services.AddShopCustomers();
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();
