@@ -172,6 +172,11 @@ var cosmosContainers = [
     name: 'loyalty'
     partitionKeyPath: '/id'
   }
+  {
+    // One profile and address book per customer, personal fields sealed (docs/customers.md).
+    name: 'customers'
+    partitionKeyPath: '/id'
+  }
 ]
 var appQueues = [
   'image-processing'

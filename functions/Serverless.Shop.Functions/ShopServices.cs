@@ -51,6 +51,7 @@ public static class ShopServices
         services.AddSingleton<Domain.Customers.ClaimGuestData>();
         services.AddShopCustomerAccounts(configuration);
         services.AddShopLoyalty(configuration);
+        services.AddShopCustomers();
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();

@@ -10,6 +10,8 @@ using Serverless.Shop.LocalHost.LocalStack;
 if (args.FirstOrDefault() == "pricing") return Serverless.Shop.Benchmarks.Pricing.PricingBenchmarks.Run(args[1..]);
 // `-- buying` measures carts and checkouts: Cosmos DB calls per operation against their budgets, and checkouts per second.
 if (args.FirstOrDefault() == "buying") return await Serverless.Shop.Benchmarks.Buying.BuyingBenchmark.RunAsync(args[1..]);
+// `-- customers` measures the Cosmos DB calls of customer profile operations, a profile read above all (budget 1).
+if (args.FirstOrDefault() == "customers") return await Serverless.Shop.Benchmarks.Customers.ProfileBenchmark.RunAsync(args[1..]);
 
 // Starts the local shop with the demo catalog, adds products through the API, runs each scenario (warm-up, then the
 // measured requests), prints a Markdown table to stdout and exits non-zero when a Cosmos DB call budget is broken.

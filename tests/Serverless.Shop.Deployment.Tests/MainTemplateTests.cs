@@ -54,6 +54,7 @@ public sealed partial class MainTemplateTests
                 ["tax-rates"] = ("/id", null),
                 ["data-keys"] = ("/id", null),
                 ["loyalty"] = ("/id", null),
+                ["customers"] = ("/id", null),
             },
             ignoreOrder: true);
     }

@@ -2,6 +2,7 @@ using System.Net.Mail;
 using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.Domain.Carts;
 using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Customers;
 using Serverless.Shop.Domain.Inventory;
 using Serverless.Shop.Domain.Loyalty;
 using Serverless.Shop.Domain.Orders;
@@ -18,13 +19,13 @@ namespace Serverless.Shop.Domain.Checkout;
 /// </summary>
 public sealed class StartCheckout(
     ManageCarts carts, ICartPricing pricing, IShippingRates shippingRates, ManageStock stock, ManageOrders orders,
-    PaymentGateways gateways, CheckoutSettings settings, PointsLedger points, LoyaltySettings loyalty, TimeProvider clock)
+    PaymentGateways gateways, CheckoutSettings settings, PointsLedger points, LoyaltySettings loyalty, ManageCustomerProfile profiles, TimeProvider clock)
 {
     public const int MaximumTokenLength = 255;
 
     public async Task<(CheckoutStarted Started, CheckoutProcess Process)> StartAsync(CheckoutInput input, CartAccess access, CancellationToken ct)
     {
-        var address = Validate(input);
+        var address = Validate(input) ?? await AddressFromBookAsync(input.ShippingAddressId!.Trim(), access, ct);
         var cart = (await carts.OpenAsync(input.CartId!, access, forChange: true, ct)).Value;
         if (cart.Lines.Count == 0) throw new BusinessRuleViolationException("The cart is empty: add something before checking out.", "cartId");
 
@@ -78,14 +79,38 @@ public sealed class StartCheckout(
                 new CheckoutProcess(order.Number, method, input.PaymentToken, input.ReturnUrl, cart.Id, settings.HoldFor(method), settings.PaymentActionTimeout));
     }
 
-    private ShippingAddress Validate(CheckoutInput input)
+    /// <summary>
+    /// The address book entry a signed-in customer names instead of typing an address: one read of their profile (its
+    /// data key is the one the order is sealed with, so that read is shared). A guest has no book, and an id that is not
+    /// in the customer's book is refused on the field, before anything is written.
+    /// </summary>
+    private async Task<ShippingAddress> AddressFromBookAsync(string addressId, CartAccess access, CancellationToken ct)
+    {
+        if (access.CustomerId is not { } customerId)
+            throw ValidationFailedException.For(ShippingAddressIdField, "Sign in to use an address from your address book, or send shippingAddress.");
+        var found = await profiles.FindAddressAsync(customerId, addressId, ct)
+            ?? throw ValidationFailedException.For(ShippingAddressIdField, "is not the id of an address in your address book.");
+        return ShippingAddressRules.Normalise(found.ToShippingAddress());
+    }
+
+    private const string ShippingAddressIdField = "shippingAddressId";
+
+    /// <summary>Checks the input; the shipping address when it was sent whole, null when it is named by <see cref="CheckoutInput.ShippingAddressId"/>.</summary>
+    private ShippingAddress? Validate(CheckoutInput input)
     {
         var v = new Validator();
         if (v.Required(input.CartId, "cartId")) v.Check(Ids.IsWellFormed(input.CartId), "cartId", "is not a cart id the shop issued.");
         if (v.Required(input.Email, "email"))
             v.Check(input.Email!.Length <= 254 && MailAddress.TryCreate(input.Email.Trim(), out var parsed) && parsed.Address == input.Email.Trim() && parsed.Host.Contains('.'),
                 "email", "must be an email address such as name@example.com.");
-        ShippingAddressRules.Validate(input.ShippingAddress, "shippingAddress", v);
+        var byId = input.ShippingAddressId is not null;
+        if (byId)
+        {
+            v.Check(input.ShippingAddress is null, ShippingAddressIdField, "give shippingAddress or shippingAddressId, not both.");
+            v.Check(input.ShippingAddressId!.Trim().Length is > 0 and <= Customers.CustomerProfileRules.MaximumAddressIdLength, ShippingAddressIdField,
+                "is not the id of an address in your address book.");
+        }
+        else ShippingAddressRules.Validate(input.ShippingAddress, "shippingAddress", v);
         if (v.Required(input.PaymentMethod, "paymentMethod"))
         {
             var method = input.PaymentMethod!.Value;
@@ -98,6 +123,6 @@ public sealed class StartCheckout(
             v.Check(input.ReturnUrl.Length <= 2000 && Uri.TryCreate(input.ReturnUrl, UriKind.Absolute, out var url) && url.Scheme is "https" or "http",
                 "returnUrl", "must be an absolute http(s) URL of the storefront.");
         v.ThrowIfInvalid();
-        return ShippingAddressRules.Normalise(input.ShippingAddress!);
+        return byId ? null : ShippingAddressRules.Normalise(input.ShippingAddress!);
     }
 }

@@ -75,20 +75,33 @@ public interface IPersonalDataVault
 }
 
 /// <summary>What a blind index is of: each kind is normalised its own way and hashed apart from the others.</summary>
-public enum BlindIndexKind { Email, Phone }
+public enum BlindIndexKind { Email, Phone, Name }
 
 public static class PersonalData
 {
     /// <summary>What a personal field reads as once its owner was erased.</summary>
     public const string Erased = "[erased]";
 
-    /// <summary>The form a value is indexed in: emails ignore case and surrounding spaces; phones keep only digits and a leading +.</summary>
+    /// <summary>
+    /// The form a value is indexed in: emails ignore case and surrounding spaces; phones keep only digits and a leading +;
+    /// names ignore case, accents and how many spaces separate the words ("José  García" finds "jose garcia").
+    /// </summary>
     public static string Normalise(BlindIndexKind kind, string value) => kind switch
     {
+        BlindIndexKind.Name => NormaliseName(value),
         BlindIndexKind.Email => value.Trim().ToLowerInvariant(),
         BlindIndexKind.Phone => new string([.. value.Trim().Where((c, i) => char.IsAsciiDigit(c) || (c == '+' && i == 0))]),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
+
+    private static string NormaliseName(string value)
+    {
+        var decomposed = value.Normalize(System.Text.NormalizationForm.FormD);
+        var letters = decomposed.Where(c => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark);
+        var words = new string([.. letters]).Normalize(System.Text.NormalizationForm.FormC).ToLowerInvariant()
+            .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        return string.Join(' ', words);
+    }
 }
 
 /// <summary>A sealed value that cannot be opened with its owner's key: it belongs to someone else, or was altered.</summary>

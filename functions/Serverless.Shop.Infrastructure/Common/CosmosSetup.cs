@@ -94,6 +94,8 @@ public sealed class ShopContainers
         ("data-keys", "/id", null),
         // One document per customer: their points ledger (docs/loyalty.md).
         ("loyalty", "/id", null),
+        // One document per customer: their profile and address book, personal fields sealed (docs/customers.md).
+        ("customers", "/id", null),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)
@@ -111,6 +113,7 @@ public sealed class ShopContainers
         TaxRates = database.GetContainer("tax-rates");
         DataKeys = database.GetContainer("data-keys");
         Loyalty = database.GetContainer("loyalty");
+        Customers = database.GetContainer("customers");
         Client = client;
     }
 
@@ -127,6 +130,7 @@ public sealed class ShopContainers
     public Container TaxRates { get; }
     public Container DataKeys { get; }
     public Container Loyalty { get; }
+    public Container Customers { get; }
 
     /// <summary>Creates the database and containers. Only for emulators: in Azure they come from Bicep and the app's identity may not create them.</summary>
     public static async Task CreateIfNotExistsAsync(CosmosClient client, string databaseName, CancellationToken ct)
