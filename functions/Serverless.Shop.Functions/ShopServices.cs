@@ -13,6 +13,7 @@ using Serverless.Shop.Infrastructure.Orders;
 using Serverless.Shop.Infrastructure.Payments;
 using Serverless.Shop.Infrastructure.Pricing;
 using Serverless.Shop.Infrastructure.Privacy;
+using Serverless.Shop.Infrastructure.Reviews;
 using Serverless.Shop.Infrastructure.Shipping;
 
 namespace Serverless.Shop.Functions;
@@ -48,6 +49,7 @@ public static class ShopServices
         services.AddShopCheckout(configuration);
         services.AddSingleton<Domain.Customers.ClaimGuestData>();
         services.AddShopLoyalty(configuration);
+        services.AddShopReviews(configuration);
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();

@@ -94,6 +94,8 @@ public sealed class ShopContainers
         ("data-keys", "/id", null),
         // One document per customer: their points ledger (docs/loyalty.md).
         ("loyalty", "/id", null),
+        // Product reviews by product: a product's reviews are listed and its rating computed in one partition (docs/reviews.md).
+        ("reviews", "/productId", null),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)
@@ -111,6 +113,7 @@ public sealed class ShopContainers
         TaxRates = database.GetContainer("tax-rates");
         DataKeys = database.GetContainer("data-keys");
         Loyalty = database.GetContainer("loyalty");
+        Reviews = database.GetContainer("reviews");
         Client = client;
     }
 
@@ -127,6 +130,7 @@ public sealed class ShopContainers
     public Container TaxRates { get; }
     public Container DataKeys { get; }
     public Container Loyalty { get; }
+    public Container Reviews { get; }
 
     /// <summary>Creates the database and containers. Only for emulators: in Azure they come from Bicep and the app's identity may not create them.</summary>
     public static async Task CreateIfNotExistsAsync(CosmosClient client, string databaseName, CancellationToken ct)
