@@ -54,6 +54,7 @@ public sealed partial class MainTemplateTests
                 ["tax-rates"] = ("/id", null),
                 ["data-keys"] = ("/id", null),
                 ["loyalty"] = ("/id", null),
+                ["reviews"] = ("/productId", null),
             },
             ignoreOrder: true);
     }
@@ -106,6 +107,7 @@ public sealed partial class MainTemplateTests
                 "Payments__Stripe__SecretKey",
                 "Payments__Stripe__WebhookSecret",
                 "Shipping__Carrier__WebhookSecret",
+                "Reviews__InvitationSigningKey",
                 "Payments__BankTransfer__Iban",
                 "Payments__BankTransfer__Bic",
                 "Payments__BankTransfer__Beneficiary",

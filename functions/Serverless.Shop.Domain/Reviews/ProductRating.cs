@@ -16,7 +16,10 @@ public sealed record ProductRating(decimal Average, int Count, IReadOnlyDictiona
         return new ProductRating(average, ratings.Count, byStar);
     }
 
-    public bool SameAs(ProductRating? other) =>
+    // By value, counts per star included (a record compares the dictionary by reference): "already right" means equal.
+    public bool Equals(ProductRating? other) =>
         other is not null && other.Average == Average && other.Count == Count
         && CountByStar.Count == other.CountByStar.Count && CountByStar.All(kv => other.CountByStar.TryGetValue(kv.Key, out var n) && n == kv.Value);
+
+    public override int GetHashCode() => HashCode.Combine(Average, Count);
 }

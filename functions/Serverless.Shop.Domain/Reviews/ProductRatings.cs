@@ -25,7 +25,7 @@ public sealed class ProductRatings(IProductStore products, IReviewStore reviews)
         {
             if (await products.FindByIdAsync(productId, ct) is not { } product) return null;
             var rating = ProductRating.Of(await reviews.ApprovedRatingsAsync(productId, ct));
-            if (rating.SameAs(product.Value.Rating)) return rating;
+            if (rating.Equals(product.Value.Rating)) return rating;
             try
             {
                 await products.ReplaceAsync(product.Value with { Rating = rating }, product, ct);
