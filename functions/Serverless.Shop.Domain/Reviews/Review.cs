@@ -40,6 +40,9 @@ public sealed record Review(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
+    /// <summary>Up to <see cref="ReviewPhotos.MaximumPhotos"/> photos, through the product image pipeline (<see cref="ReviewPhotos"/>).</summary>
+    public IReadOnlyList<Catalog.ProductImage> Photos { get; init; } = [];
+
     /// <summary>Whose data key seals the personal fields: the customer, or the guest order.</summary>
     public DataOwner Author() => AuthorCustomerId is { } c ? DataOwner.Customer(c) : DataOwner.GuestOrder(GuestOrderNumber!);
 
@@ -59,9 +62,11 @@ public sealed record PublishedReview(
     string Id, string ProductId, string DisplayName, int Rating, string Title, string Text, bool VerifiedPurchase,
     int HelpfulVotes, PublishedReply? Reply, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
+    public IReadOnlyList<Catalog.ProductImage> Photos { get; init; } = [];
+
     public static PublishedReview Of(Review r) =>
         new(r.Id, r.ProductId, r.DisplayName, r.Rating, r.Title, r.Text, true, r.HelpfulVotes,
-            r.Reply is { } reply ? new PublishedReply(reply.Text, reply.RepliedAt) : null, r.CreatedAt, r.UpdatedAt);
+            r.Reply is { } reply ? new PublishedReply(reply.Text, reply.RepliedAt) : null, r.CreatedAt, r.UpdatedAt) { Photos = r.Photos };
 }
 
 public sealed record PublishedReply(string Text, DateTimeOffset RepliedAt);
@@ -72,7 +77,9 @@ public sealed record ReviewDetails(
     ReviewStatus Status, IReadOnlyList<string> ScreeningFlags, string? ModerationReason, DateTimeOffset? ModeratedAt,
     MerchantReply? Reply, int HelpfulVotes, int Revision, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
+    public IReadOnlyList<Catalog.ProductImage> Photos { get; init; } = [];
+
     public static ReviewDetails Of(Review r) =>
         new(r.Id, r.ProductId, r.OrderNumber, r.Author().Kind, r.DisplayName, r.Rating, r.Title, r.Text, r.Status, r.ScreeningFlags,
-            r.ModerationReason, r.ModeratedAt, r.Reply, r.HelpfulVotes, r.Revision, r.CreatedAt, r.UpdatedAt);
+            r.ModerationReason, r.ModeratedAt, r.Reply, r.HelpfulVotes, r.Revision, r.CreatedAt, r.UpdatedAt) { Photos = r.Photos };
 }

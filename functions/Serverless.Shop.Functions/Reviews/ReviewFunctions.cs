@@ -2,13 +2,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Shop.Domain.Administration;
+using Serverless.Shop.Domain.Catalog;
 using Serverless.Shop.Domain.Reviews;
 using Serverless.Shop.Functions.Http;
 
 namespace Serverless.Shop.Functions.Reviews;
 
 /// <summary>Product reviews as shoppers and their authors use them (docs/reviews.md).</summary>
-public sealed class ReviewFunctions(ReadReviews read, WriteReviews write)
+public sealed class ReviewFunctions(ReadReviews read, WriteReviews write, ReviewPhotos photos)
 {
     [Function("ListProductReviews")]
     [PublicEndpoint]
@@ -38,6 +39,21 @@ public sealed class ReviewFunctions(ReadReviews read, WriteReviews write)
     [ApiDoc("Reviews", "Edit your review of a product; it goes back to moderation", Request = typeof(ReviewInput), Response = typeof(ReviewDetails))]
     public async Task<IActionResult> EditMine([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "products/{id}/reviews/mine")] HttpRequest req, string id, CancellationToken ct) =>
         Api.Ok(await write.EditMineAsync(id, await req.ReadJsonAsync<ReviewInput>(), req.Actor(), ct));
+
+    [Function("AddMyReviewPhoto")]
+    [RequiresRole(ShopRoles.Customer)]
+    [MaximumBodyBytes(ManageProductImages.MaximumBytes)]
+    [ApiDoc("Reviews", "Add a photo to your review of a product (image/jpeg, png, webp or gif, at most 10 MB; up to 4 photos); the review goes back to moderation",
+        Request = typeof(byte[]), RequestContentType = "image/*", Response = typeof(ReviewDetails))]
+    public async Task<IActionResult> AddPhoto([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "products/{id}/reviews/mine/photos")] HttpRequest req, string id, CancellationToken ct) =>
+        Api.Ok(await photos.AddMineAsync(id, req.Actor(), req.Body, req.ContentType?.Split(';')[0].Trim(), req.ContentLength, ct));
+
+    [Function("RemoveMyReviewPhoto")]
+    [RequiresRole(ShopRoles.Customer)]
+    [ApiDoc("Reviews", "Remove a photo from your review; the review goes back to moderation", Response = typeof(ReviewDetails))]
+    public async Task<IActionResult> RemovePhoto(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "products/{id}/reviews/mine/photos/{photoId}")] HttpRequest req, string id, string photoId, CancellationToken ct) =>
+        Api.Ok(await photos.RemoveMineAsync(id, photoId, req.Actor(), ct));
 
     [Function("ListMyReviews")]
     [RequiresRole(ShopRoles.Customer)]

@@ -26,6 +26,7 @@ public static class ReviewsRegistration
         services.AddSingleton<WriteReviews>();
         services.AddSingleton<ModerateReviews>();
         services.AddSingleton<ReadReviews>();
+        services.AddSingleton<ReviewPhotos>();
         services.AddSingleton<ReviewInvitationEmails>();
         services.AddSingleton<IOrderChangeReaction>(sp => sp.GetRequiredService<ReviewInvitationEmails>());
         services.AddSingleton<ReviewPersonalData>();
