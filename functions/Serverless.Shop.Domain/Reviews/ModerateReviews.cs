@@ -7,7 +7,7 @@ namespace Serverless.Shop.Domain.Reviews;
 /// Staff moderation (merchandiser, support or admin): the queue of pending reviews, approving, rejecting with a reason
 /// the author reads, and the merchant's public reply. Approving or rejecting a review that counts in the product's
 /// rating, or that now does, recomputes the rating (<see cref="ProductRatings"/>). Deciding again what is already decided
-/// changes nothing but still recomputes, so a retry after a failure heals the aggregate. Tests: ReviewModerationTests.
+/// changes nothing but still recomputes, so a retry after a failure heals the aggregate. Tests: ProductRatingTests, ReviewApiTests, ReviewBadInputTests.
 /// </summary>
 public sealed class ModerateReviews(IReviewStore reviews, ProductRatings ratings, TimeProvider clock)
 {

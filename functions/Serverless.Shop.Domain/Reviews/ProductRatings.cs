@@ -13,7 +13,7 @@ namespace Serverless.Shop.Domain.Reviews;
 /// saved; and one that read the product after another's write also read the ratings after it. A recompute that finds
 /// the aggregate already right writes nothing, so running it again (a retried approval, a redelivered message) is
 /// harmless, and one that never ran (a crash after the review was saved) is healed by the next change of any review of
-/// the product. Tests: ProductRatingTests (domain), ReviewAggregateConcurrencyTests (many approvals at once, on Cosmos DB).
+/// the product. Tests: ProductRatingTests (an approval landing between another recompute's read and write; 30 approvals at once), ReviewApiTests (on Cosmos DB, over HTTP).
 /// </remarks>
 public sealed class ProductRatings(IProductStore products, IReviewStore reviews)
 {

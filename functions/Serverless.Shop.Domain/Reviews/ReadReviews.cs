@@ -13,7 +13,7 @@ public sealed record HelpfulVoteResult(string ReviewId, int HelpfulVotes, bool C
 /// counts once per voter: a signed-in customer by their id, anyone else by their voter token (the <c>Voter-Token</c>
 /// header, 16 to 128 characters the storefront generates once and keeps in a cookie). A token is cheap to make anew,
 /// so anonymous votes resist double clicks and retries, not a determined cheat; docs/reviews.md says so.
-/// Tests: ReviewListingTests, HelpfulVoteTests.
+/// Tests: ReviewApiTests (listing, sorting, paging, votes over HTTP), HelpfulVoteTests.
 /// </summary>
 public sealed class ReadReviews(IReviewStore reviews)
 {

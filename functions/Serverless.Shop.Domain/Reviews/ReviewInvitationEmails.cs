@@ -11,7 +11,7 @@ namespace Serverless.Shop.Domain.Reviews;
 /// valid <see cref="ReviewSettings.InvitationDays"/> days, so a guest without an account can review too. The order
 /// records nothing: the reviews container keeps an invitation marker, checked before and written after sending, so a
 /// redelivered message sends no second email (a crash between sending and the marker sends it again: at least once).
-/// Tests: ReviewInvitationEmailTests.
+/// Tests: ReviewInvitationEmailTests (domain), GuestReviewTests (over HTTP).
 /// </summary>
 public sealed class ReviewInvitationEmails(
     IReviewStore reviews, IEmailSender email, ReviewInvitationTokens tokens, ReviewSettings settings, TimeProvider clock) : IOrderChangeReaction

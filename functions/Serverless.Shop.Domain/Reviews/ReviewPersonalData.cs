@@ -7,7 +7,7 @@ namespace Serverless.Shop.Domain.Reviews;
 /// Erasure removes the customer's reviews and recomputes the rating of each product they had reviewed: a review's
 /// text is the author's own words (it may tell about them), and a review nobody can edit or stand behind any more
 /// should not keep moving a product's rating (its photos' files go too). A guest order's erasure has no clean-up hook: its reviews stay, their
-/// display name reading as erased once the order's key is gone. Tests: ReviewPrivacyTests.
+/// display name reading as erased once the order's key is gone. Tests: ReviewPersonalDataTests.
 /// </summary>
 public sealed class ReviewPersonalData(IReviewStore reviews, ProductRatings ratings, ReviewPhotos photos) : IPersonalDataExportSection, IPersonalDataCleanup
 {
