@@ -177,6 +177,11 @@ var cosmosContainers = [
     name: 'customers'
     partitionKeyPath: '/id'
   }
+  {
+    // Product reviews by product: a product's reviews are listed and its rating computed in one partition (docs/reviews.md).
+    name: 'reviews'
+    partitionKeyPath: '/productId'
+  }
 ]
 var appQueues = [
   'image-processing'
@@ -191,6 +196,8 @@ var sendGridSecretName = 'sendgrid-api-key'
 var stripeSecretKeyName = 'stripe-secret-key'
 var stripeWebhookSecretName = 'stripe-webhook-secret'
 var carrierWebhookSecretName = 'carrier-webhook-secret'
+// What review invitation links (delivery emails, guests' reviews) are signed with (docs/reviews.md).
+var reviewInvitationSigningKeyName = 'review-invitation-signing-key'
 var bankTransferWebhookSecretName = 'bank-transfer-webhook-secret'
 var payPalClientSecretName = 'paypal-client-secret'
 var payPalApiBases = {
@@ -377,6 +384,8 @@ var appSettings = {
   Payments__Stripe__SecretKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeSecretKeyName})'
   Payments__Stripe__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeWebhookSecretName})'
   Shipping__Carrier__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${carrierWebhookSecretName})'
+  // Required: unresolved, the app does not start. The links point at the app's own address (WEBSITE_HOSTNAME).
+  Reviews__InvitationSigningKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${reviewInvitationSigningKeyName})'
 
   // Bank transfer and PayPal: an empty value is an unset setting to the app, so each method stays off until its
   // parameters are given; then its secret is a Key Vault reference like the others.

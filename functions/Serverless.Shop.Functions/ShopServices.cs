@@ -15,6 +15,7 @@ using Serverless.Shop.Infrastructure.Orders;
 using Serverless.Shop.Infrastructure.Payments;
 using Serverless.Shop.Infrastructure.Pricing;
 using Serverless.Shop.Infrastructure.Privacy;
+using Serverless.Shop.Infrastructure.Reviews;
 using Serverless.Shop.Infrastructure.Shipping;
 
 namespace Serverless.Shop.Functions;
@@ -52,6 +53,7 @@ public static class ShopServices
         services.AddShopCustomerAccounts(configuration);
         services.AddShopLoyalty(configuration);
         services.AddShopCustomers();
+        services.AddShopReviews(configuration);
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();

@@ -134,6 +134,8 @@ public sealed class LocalShop : IAsyncDisposable
                 ["Payments:BankTransfer:WebhookSecret"] = AlternativePaymentsSettings.DevelopmentBankWebhookSecret,
                 ["Payments:LocalWallet:WebhookSecret"] = AlternativePaymentsSettings.DevelopmentWalletWebhookSecret,
                 ["Shipping:Carrier:WebhookSecret"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                // Review invitation links in .local/mailbox keep working across runs: the key is kept in the data directory.
+                [Infrastructure.Reviews.ReviewsRegistration.SigningKeySetting] = LocalReviewInvitationKey.LoadOrCreate(options.DataDirectory),
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Serverless.Shop"] = "Information",
             });
@@ -147,11 +149,16 @@ public sealed class LocalShop : IAsyncDisposable
                 // worker starts, which after a restart replays a payment step before the web host listens: the replayed
                 // step must give the same 3-D Secure redirect as the first (found by the crash tests, CrashMatrixTests).
                 var pages = $"http://localhost:{options.Port}/";
-                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Payments:CardSimulator:PageBaseUrl"] = pages, ["Simulators:BaseUrl"] = pages });
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Payments:CardSimulator:PageBaseUrl"] = pages, ["Simulators:BaseUrl"] = pages, ["Reviews:InvitationBaseUrl"] = pages + "api/review-invitations",
+                });
             }
             builder.Configuration.AddInMemoryCollection(options.Settings);
             builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
             builder.Services.AddShop(builder.Configuration);
+            // On a free port (tests) the review links' address is known once the host listens, as the simulators' pages are.
+            builder.Services.AddSingleton(sp => LocalReviewInvitationKey.WithLinksToThisHost(builder.Configuration, sp));
             // The developer tokens' key, as a service: the function app never registers one, so no setting can turn it on there.
             builder.Services.AddSingleton(new LocalTokenSigningKey(tokens.SigningKey));
             // The personal-data keys from a file in the data directory, in place of Key Vault (docs/security.md); only here.

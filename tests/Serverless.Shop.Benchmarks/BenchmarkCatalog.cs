@@ -11,6 +11,9 @@ public sealed record CategoryRef(string Id, string Name, string? ParentId);
 /// <summary>What the scenarios pick from: every product in the shop, the top-level categories and the tags in use.</summary>
 public sealed record BenchmarkCatalog(IReadOnlyList<ProductRef> Products, IReadOnlyList<CategoryRef> TopLevelCategories, IReadOnlyList<string> Tags)
 {
+    /// <summary>Products with approved reviews and a rating on the product (<see cref="ReviewSeeding"/>).</summary>
+    public IReadOnlyList<string> ReviewedProductIds { get; init; } = [];
+
     /// <summary>The demo catalog's tags; the added products use the same ones, so a tag filter matches a realistic share.</summary>
     private static readonly string[] DemoTags = ["summer", "winter", "bestseller", "gift", "kitchen", "outdoor"];
 

@@ -65,6 +65,7 @@ using var merchandiser = shop.CreateClient(ShopRoles.Merchandiser);
 log.LogInformation("Adding {Count} products through the API", options.ExtraProducts);
 var catalog = await BenchmarkCatalog.BuildAsync(shopper, merchandiser, options.ExtraProducts, concurrency: 8, stop.Token);
 log.LogInformation("The catalog has {Count} products", catalog.Products.Count);
+catalog = catalog with { ReviewedProductIds = await ReviewSeeding.SeedAsync(shop.Services, catalog, stop.Token) };
 
 var scenarios = Scenario.All(catalog).Where(s => options.Scenarios.Count == 0 || options.Scenarios.Contains(s.Name)).ToList();
 

@@ -19,6 +19,9 @@ public sealed record Scenario(string Name, int CosmosCallBudget, bool ReadsCateg
             new("product-by-slug", 1, false, r => $"api/products/by-slug/{Pick(r, catalog.Products).Slug}"),
             new("category-page", 1, true, r => $"api/products?category={Pick(r, catalog.TopLevelCategories).Id}&pageSize=24"),
             new("filtered-listing", 1, false, r => $"api/products?tag={Pick(r, catalog.Tags)}&minPrice=10&maxPrice=60&sort=price-asc&pageSize=24"),
+            new("product-with-rating", 1, false, r => $"api/products/{Pick(r, catalog.ReviewedProductIds)}"),
+            // One query, plus one data-key read per author on the page whose key the instance has not cached (a minute).
+            new("review-page", 1 + ReviewSeeding.PageSize, false, r => $"api/products/{Pick(r, catalog.ReviewedProductIds)}/reviews?sort={Pick(r, ReviewSeeding.Sorts)}&pageSize={ReviewSeeding.PageSize}"),
         ];
     }
 }

@@ -55,6 +55,7 @@ public sealed partial class MainTemplateTests
                 ["data-keys"] = ("/id", null),
                 ["loyalty"] = ("/id", null),
                 ["customers"] = ("/id", null),
+                ["reviews"] = ("/productId", null),
             },
             ignoreOrder: true);
     }
@@ -107,6 +108,7 @@ public sealed partial class MainTemplateTests
                 "Payments__Stripe__SecretKey",
                 "Payments__Stripe__WebhookSecret",
                 "Shipping__Carrier__WebhookSecret",
+                "Reviews__InvitationSigningKey",
                 "Payments__BankTransfer__Iban",
                 "Payments__BankTransfer__Bic",
                 "Payments__BankTransfer__Beneficiary",

@@ -104,6 +104,43 @@ public sealed class ManageProductImages(IProductStore products, IProductImageSto
         await storage.DeleteImageAsync(productId, imageId, ct);
     }
 
+    /// <summary>
+    /// The pipeline for an image shown with the product but owned by something else (a review's photo): the same checks
+    /// (declared type, size, decoded to be the image it claims), metadata removal and storage as a product image, under
+    /// the product's folder, so deleting the product deletes it too. Its renditions are made here, before the answer,
+    /// because its owner (not the product) records it: nothing is left "processing". A failure removes what was written.
+    /// </summary>
+    public async Task<ProductImage> PublishAttachedImageAsync(string productId, string imageId, Stream content, string? contentType, long? length, CancellationToken ct)
+    {
+        CheckDeclared(contentType, length, null);
+        using var buffer = await ReadBoundedAsync(content, ct);
+        await CheckIsRealImageAsync(buffer, contentType!, ct);
+        buffer.Position = 0;
+        var type = contentType!.ToLowerInvariant();
+        try
+        {
+            string url;
+            await using (var published = await processor.WithoutMetadataAsync(buffer, ct))
+                url = await storage.SaveOriginalAsync(productId, imageId, published, type, ct);
+            IReadOnlyList<RenderedImage> rendered;
+            await using (var original = await storage.OpenOriginalAsync(productId, imageId, ct))
+                rendered = await processor.RenderAsync(original, ct);
+            var renditions = new List<ImageRendition>();
+            foreach (var r in rendered)
+                renditions.Add(new ImageRendition(r.Name, r.Width, r.Height, r.ContentType,
+                    await storage.SaveRenditionAsync(productId, imageId, r.Name, r.Content, r.ContentType, ct)));
+            return new ProductImage(imageId, type, null, ImageStatus.Ready, url, renditions);
+        }
+        catch
+        {
+            await storage.DeleteImageAsync(productId, imageId, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>Removes an image <see cref="PublishAttachedImageAsync"/> stored, with its renditions.</summary>
+    public Task DeleteAttachedImageAsync(string productId, string imageId, CancellationToken ct) => storage.DeleteImageAsync(productId, imageId, ct);
+
     // Order matters: the blob, then the image on the product, then the processing message. The message is sent only
     // when there is an image for it to find; if sending fails, the image and the blob are taken away again, so a
     // failure at any step leaves nothing half-added and nothing stuck in "processing".

@@ -42,6 +42,12 @@ public sealed record Product
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>
+    /// Average, count and count per star of the approved reviews (null until the first approval), kept on the product by
+    /// <see cref="Reviews.ProductRatings"/> so a product read carries its rating in the same Cosmos DB call.
+    /// </summary>
+    public Reviews.ProductRating? Rating { get; init; }
+
     public bool IsVisibleToShoppers => Status == ProductStatus.Active;
 }
 

@@ -113,6 +113,8 @@ public static partial class ProductRules
             Facets = Facets(attributes, variants),
             CreatedAt = existing?.CreatedAt ?? now,
             UpdatedAt = now,
+            // The rating is the reviews', not the merchandiser's: an edit of the product keeps it.
+            Rating = existing?.Rating,
         };
     }
 

@@ -39,6 +39,8 @@ public static class Problems
         InputTooLargeException e => Create(http, 413, "too-large", e.Title, e.Message),
         NotConfiguredException e => Create(http, 503, "not-configured", e.Title, e.Message),
         Domain.Customers.EmailNotVerifiedException e => Create(http, 403, "email-not-verified", e.Title, e.Message, Field("email", e.Message)),
+        Domain.Reviews.ReviewNotAllowedException e => Create(http, 403, "review-not-allowed", e.Title, e.Message),
+        Domain.Reviews.InvalidInvitationException e => Create(http, 403, "invalid-review-link", e.Title, e.Message, Field("invitation", e.Message)),
         UnsupportedContentException e => Create(http, 415, "unsupported-media-type", e.Title, e.Message, Field("Content-Type", e.Message)),
         JsonException e => Create(http, 400, "malformed-json", "The body is not valid JSON for this request.", Describe(e), Field(FieldOf(e), Describe(e))),
         BadHttpRequestException e when e.StatusCode == 413 => Create(http, 413, "too-large", "Payload too large.", e.Message),

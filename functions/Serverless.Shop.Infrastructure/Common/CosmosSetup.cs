@@ -96,6 +96,8 @@ public sealed class ShopContainers
         ("loyalty", "/id", null),
         // One document per customer: their profile and address book, personal fields sealed (docs/customers.md).
         ("customers", "/id", null),
+        // Product reviews by product: a product's reviews are listed and its rating computed in one partition (docs/reviews.md).
+        ("reviews", "/productId", null),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)
@@ -114,6 +116,7 @@ public sealed class ShopContainers
         DataKeys = database.GetContainer("data-keys");
         Loyalty = database.GetContainer("loyalty");
         Customers = database.GetContainer("customers");
+        Reviews = database.GetContainer("reviews");
         Client = client;
     }
 
@@ -131,6 +134,7 @@ public sealed class ShopContainers
     public Container DataKeys { get; }
     public Container Loyalty { get; }
     public Container Customers { get; }
+    public Container Reviews { get; }
 
     /// <summary>Creates the database and containers. Only for emulators: in Azure they come from Bicep and the app's identity may not create them.</summary>
     public static async Task CreateIfNotExistsAsync(CosmosClient client, string databaseName, CancellationToken ct)

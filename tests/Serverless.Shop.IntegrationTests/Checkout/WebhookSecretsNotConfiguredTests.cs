@@ -23,6 +23,7 @@ public sealed class UnresolvedKeyVaultSecretsFixture : LocalShopFixture
         ["Payments:BankTransfer:WebhookSecret"] = Reference("bank-webhook-secret"),
         ["Payments:LocalWallet:WebhookSecret"] = Reference("wallet-webhook-secret"),
         ["Shipping:Carrier:WebhookSecret"] = Reference("carrier-webhook-secret"),
+        ["Reviews:InvitationSigningKey"] = Reference("review-invitation-signing-key"),
     };
 }
 
@@ -35,6 +36,7 @@ public sealed class MissingSecretsFixture : LocalShopFixture
         ["Payments:BankTransfer:WebhookSecret"] = "",
         ["Payments:LocalWallet:WebhookSecret"] = "",
         ["Shipping:Carrier:WebhookSecret"] = "",
+        ["Reviews:InvitationSigningKey"] = "",
     };
 }
 
@@ -117,6 +119,23 @@ public abstract class WebhookSecretsNotConfiguredTests(LocalShopFixture fixture)
     }
 
     [Fact]
+    public async Task Review_links_are_neither_read_nor_accepted_without_the_signing_key_a_503_naming_the_setting()
+    {
+        // Well-formed, so checking it needs the key; without one nothing signed with a guessable value is accepted.
+        foreach (var response in new[]
+        {
+            await _shop.Guest.GetAsync("api/review-invitations/U1MtMXxwcm9kXzF8OTk5OTk5OTk5OQ.c2lnbmF0dXJl"),
+            await _shop.Guest.PostJsonAsync("api/review-invitations/U1MtMXxwcm9kXzF8OTk5OTk5OTk5OQ.c2lnbmF0dXJl/review", new { rating = 5, title = "t", text = "A fine text here.", displayName = "n" }),
+        })
+        {
+            var problem = await ProblemAssertions.ShouldBeProblem(response, HttpStatusCode.ServiceUnavailable);
+            problem.GetProperty("type").GetString().ShouldEndWith("/not-configured");
+            problem.GetProperty("detail").GetString()!.ShouldContain("Reviews:InvitationSigningKey");
+            problem.GetProperty("detail").GetString()!.ShouldNotContain("@Microsoft.KeyVault");
+        }
+    }
+
+    [Fact]
     public async Task Health_is_503_and_names_every_unresolved_secret_without_its_value()
     {
         var response = await _shop.Guest.GetAsync("api/health");
@@ -125,7 +144,7 @@ public abstract class WebhookSecretsNotConfiguredTests(LocalShopFixture fixture)
         response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, text);
         var secrets = JsonDocument.Parse(text).RootElement.GetProperty("dependencies").GetProperty("secrets");
         secrets.GetProperty("status").GetString().ShouldBe("unhealthy");
-        foreach (var setting in new[] { "Payments:CardSimulator:WebhookSecret", "Payments:BankTransfer:WebhookSecret", "Payments:LocalWallet:WebhookSecret", "Shipping:Carrier:WebhookSecret" })
+        foreach (var setting in new[] { "Payments:CardSimulator:WebhookSecret", "Payments:BankTransfer:WebhookSecret", "Payments:LocalWallet:WebhookSecret", "Shipping:Carrier:WebhookSecret", "Reviews:InvitationSigningKey" })
             secrets.GetProperty("detail").GetString()!.ShouldContain(setting);
         text.ShouldNotContain("vault.azure.net");
     }

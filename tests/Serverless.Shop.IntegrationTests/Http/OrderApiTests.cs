@@ -529,7 +529,7 @@ public sealed class OrderApiTests(LocalShopFixture fixture)
     // ---- What the customer is told -------------------------------------------------------------------------------
 
     [Fact]
-    public async Task The_customer_is_emailed_when_the_order_is_paid_and_shipped()
+    public async Task The_customer_is_emailed_when_the_order_is_paid_and_shipped_and_invited_to_review_after_delivery()
     {
         var email = NewEmail();
         var order = await DeliveredAsync(null, email);
@@ -538,9 +538,11 @@ public sealed class OrderApiTests(LocalShopFixture fixture)
             () => Task.FromResult(Directory.Exists(fixture.Shop.MailboxDirectory)
                 ? Directory.GetFiles(fixture.Shop.MailboxDirectory, "*.eml").Select(File.ReadAllText).Where(m => m.Contains($"To: {email}", StringComparison.Ordinal)).ToList()
                 : []),
-            found => found.Count >= 3);
+            found => found.Count >= 4);
 
-        mails.Count.ShouldBe(3);
+        // Paid, shipped, delivered, and the review invitation the delivery sends (docs/reviews.md).
+        mails.Count.ShouldBe(4);
+        mails.ShouldContain(m => m.Contains($"Subject: Review your order {order.Number}", StringComparison.Ordinal) && m.Contains("/api/review-invitations/", StringComparison.Ordinal));
         mails.ShouldContain(m => m.Contains($"Subject: Order {order.Number} confirmed", StringComparison.Ordinal) && m.Contains("26.50 EUR", StringComparison.Ordinal));
         mails.ShouldContain(m => m.Contains($"Subject: Order {order.Number} is on its way", StringComparison.Ordinal) && m.Contains("https://track.example/" + order.Number, StringComparison.Ordinal));
         mails.ShouldContain(m => m.Contains($"Subject: Order {order.Number} was delivered", StringComparison.Ordinal));
