@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.Shop.Domain.Customers;
 using Serverless.Shop.Domain.Orders;
 using Serverless.Shop.Domain.Privacy;
 using Serverless.Shop.Domain.Reviews;
@@ -32,6 +33,7 @@ public static class ReviewsRegistration
         services.AddSingleton<ReviewPersonalData>();
         services.AddSingleton<IPersonalDataExportSection>(sp => sp.GetRequiredService<ReviewPersonalData>());
         services.AddSingleton<IPersonalDataCleanup>(sp => sp.GetRequiredService<ReviewPersonalData>());
+        services.AddSingleton<ICustomerOverviewSection>(sp => sp.GetRequiredService<ReviewPersonalData>());
         return services;
     }
 
