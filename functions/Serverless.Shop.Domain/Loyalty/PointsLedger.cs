@@ -20,7 +20,12 @@ public sealed record PointsView(int Available, int Pending, int Held, DateTimeOf
 /// timer, and show a customer their points. Every change is read, decide (<see cref="PointsRules"/>), write with the
 /// ETag, read again on a conflict.
 /// </summary>
-public sealed class PointsLedger(IPointsAccountStore accounts, LoyaltySettings settings, TimeProvider clock) : IOrderChangeReaction
+/// <remarks>
+/// With <paramref name="standings"/>, a paid order earns times its customer's tier multiplier (<see cref="MembershipTier.PointsMultiplier"/>):
+/// the tier they hold when the ledger first sees the order paid. The purchase history reacts first (it is registered
+/// first), so that tier already counts this order. Without it (unit tests of the points alone) every order earns at the base rate.
+/// </remarks>
+public sealed class PointsLedger(IPointsAccountStore accounts, LoyaltySettings settings, TimeProvider clock, ICustomerStandings? standings = null) : IOrderChangeReaction
 {
     // Concurrent checkouts of one customer all write this one document; each round of conflicts lets one of them through.
     private const int MaximumAttempts = 16;
@@ -33,15 +38,20 @@ public sealed class PointsLedger(IPointsAccountStore accounts, LoyaltySettings s
     /// Applies the order as it now stands to its customer's points. Guests' orders earn nothing. A cancelled order gives
     /// back the points spent on it (also when staff cancel it after checkout redeemed them).
     /// </summary>
-    public Task ReactAsync(Order order, OrderHistoryEntry entry, CancellationToken ct) =>
-        order.CustomerId is { } customerId
-            ? ChangeAsync(customerId, account =>
-            {
-                var now = clock.GetUtcNow();
-                var applied = PointsRules.Apply(account, order, settings, now);
-                return order is { Status: OrderStatus.Cancelled, PointsSpent: > 0 } ? PointsSpending.GiveBack(applied, order.Number, now, settings) : applied;
-            }, ct)
-            : Task.CompletedTask;
+    public async Task ReactAsync(Order order, OrderHistoryEntry entry, CancellationToken ct)
+    {
+        if (order.CustomerId is not { } customerId) return;
+        // Only a paid order can earn, so only then is the tier worth a read.
+        var multiplier = standings is not null && order.CapturedAmount > 0m
+            ? MembershipTiers.MultiplierOf((await standings.GetStandingAsync(customerId, ct)).Tier, settings.Tiers)
+            : 1m;
+        await ChangeAsync(customerId, account =>
+        {
+            var now = clock.GetUtcNow();
+            var applied = PointsRules.Apply(account, order, settings, now, multiplier);
+            return order is { Status: OrderStatus.Cancelled, PointsSpent: > 0 } ? PointsSpending.GiveBack(applied, order.Number, now, settings) : applied;
+        }, ct);
+    }
 
     /// <summary>
     /// The timer's work: every account with a release or an expiry due, a batch at a time, until a batch changes
