@@ -129,7 +129,10 @@ public sealed class CustomerHistory(
             var current = await summaries.FindAsync(customerId, ct);
             var before = current?.Value ?? CustomerSummary.Empty(customerId);
             var now = clock.GetUtcNow();
-            var after = CustomerStandingRules.Refresh(await apply(before, ct), settings, shop.Currency, now);
+            var applied = await apply(before, ct);
+            // No purchase yet (an unpaid order, a review of nobody): nothing worth a document.
+            if (current is null && applied.Orders.Count == 0) return false;
+            var after = CustomerStandingRules.Refresh(applied, settings, shop.Currency, now);
             if (ReferenceEquals(after, before)) return false;
             var offers = new List<PersonalOffer>(after.Offers.Count);
             foreach (var offer in after.Offers)

@@ -8,9 +8,10 @@ namespace Serverless.Shop.Domain.Loyalty;
 /// </summary>
 /// <param name="Categories">Every category on the products' paths (root to leaf), for "bought from category X".</param>
 /// <param name="LeafCategories">The products' own (deepest) categories, which personal offers target.</param>
+/// <param name="Sequence">The order's last history entry when it was last applied: an older copy of the order (read by a slower, concurrent event) is ignored.</param>
 public sealed record HistoryOrder(
     string Number, string Currency, decimal Spend, DateTimeOffset PaidAt, OrderStatus Status,
-    IReadOnlyList<string> Categories, IReadOnlyList<string> LeafCategories)
+    IReadOnlyList<string> Categories, IReadOnlyList<string> LeafCategories, long Sequence)
 {
     /// <summary>An order counts (in the order count, the segments, the tier) while the customer kept something of it.</summary>
     public bool Kept => Spend > 0m;
@@ -108,7 +109,8 @@ public static class PurchaseHistoryRules
     /// <summary>
     /// Brings the summary in line with <paramref name="order"/>: a paid order seen for the first time is added with
     /// <paramref name="categories"/>; a known one has its spend and status updated (a refund, return or cancellation
-    /// reduces the spend). Returns the same instance when nothing changed; an order folded into the totals is not touched again.
+    /// reduces the spend). Returns the same instance when nothing changed; an order folded into the totals is not touched
+    /// again, nor is one already applied in a later state (two events of one order handled at once each read it).
     /// </summary>
     public static CustomerSummary Apply(CustomerSummary summary, Order order, OrderCategories categories)
     {
@@ -117,10 +119,11 @@ public static class PurchaseHistoryRules
         if (existing is null)
         {
             if (order.CapturedAmount <= 0m) return summary;
-            var added = new HistoryOrder(order.Number, order.Currency, SpendOf(order), order.PaidAt ?? order.CreatedAt, order.Status, categories.All, categories.Leaves);
+            var added = new HistoryOrder(order.Number, order.Currency, SpendOf(order), order.PaidAt ?? order.CreatedAt, order.Status, categories.All, categories.Leaves, order.LastSequence);
             return summary with { Orders = [.. summary.Orders, added] };
         }
-        var updated = existing with { Spend = SpendOf(order), Status = order.Status };
+        if (order.LastSequence <= existing.Sequence) return summary;
+        var updated = existing with { Spend = SpendOf(order), Status = order.Status, Sequence = order.LastSequence };
         return updated == existing ? summary : summary with { Orders = [.. summary.Orders.Select(o => o == existing ? updated : o)] };
     }
 

@@ -13,7 +13,7 @@ public sealed class ErasePersonalDataTests
     private readonly OrderTestBed _bed = new();
     private readonly RecordingVault _vault = new();
 
-    private ErasePersonalData Erasure => new(_vault, _bed.Store);
+    private ErasePersonalData Erasure => new(_vault, _bed.Store, []);
 
     /// <summary>Records erasures; the rest of the vault is not what these tests are about.</summary>
     private sealed class RecordingVault : IPersonalDataVault
