@@ -41,14 +41,14 @@ public sealed class PointsLedger(IPointsAccountStore accounts, LoyaltySettings s
     public async Task ReactAsync(Order order, OrderHistoryEntry entry, CancellationToken ct)
     {
         if (order.CustomerId is not { } customerId) return;
-        // Only a paid order can earn, so only then is the tier worth a read.
-        var multiplier = standings is not null && order.CapturedAmount > 0m
-            ? MembershipTiers.MultiplierOf((await standings.GetStandingAsync(customerId, ct)).Tier, settings.Tiers)
-            : 1m;
-        await ChangeAsync(customerId, account =>
+        decimal? multiplier = null;
+        await ChangeAsync(customerId, async (account, token) =>
         {
+            // The tier is read only when the order earns now (once per order), not on its every later change.
+            if (multiplier is null && standings is not null && PointsRules.WouldEarn(account, order))
+                multiplier = MembershipTiers.MultiplierOf((await standings.GetStandingAsync(customerId, token)).Tier, settings.Tiers);
             var now = clock.GetUtcNow();
-            var applied = PointsRules.Apply(account, order, settings, now, multiplier);
+            var applied = PointsRules.Apply(account, order, settings, now, multiplier ?? 1m);
             return order is { Status: OrderStatus.Cancelled, PointsSpent: > 0 } ? PointsSpending.GiveBack(applied, order.Number, now, settings) : applied;
         }, ct);
     }
@@ -89,13 +89,16 @@ public sealed class PointsLedger(IPointsAccountStore accounts, LoyaltySettings s
     public Task GiveBackAsync(string customerId, string orderNumber, CancellationToken ct) =>
         ChangeAsync(customerId, account => PointsSpending.GiveBack(account, orderNumber, clock.GetUtcNow(), settings), ct);
 
-    private async Task<bool> ChangeAsync(string customerId, Func<PointsAccount, PointsAccount> decide, CancellationToken ct)
+    private Task<bool> ChangeAsync(string customerId, Func<PointsAccount, PointsAccount> decide, CancellationToken ct) =>
+        ChangeAsync(customerId, (account, _) => Task.FromResult(decide(account)), ct);
+
+    private async Task<bool> ChangeAsync(string customerId, Func<PointsAccount, CancellationToken, Task<PointsAccount>> decide, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             var current = await accounts.FindAsync(customerId, ct);
             var before = current?.Value ?? PointsAccount.Empty(customerId);
-            var after = decide(before);
+            var after = await decide(before, ct);
             if (ReferenceEquals(after, before)) return false;
             try
             {

@@ -4,13 +4,14 @@ namespace Serverless.Shop.Domain.Loyalty;
 
 /// <summary>
 /// One paid order as the purchase history counts it: what the customer kept of it (<see cref="Spend"/>: captured less
-/// refunded, 0 once cancelled or returned) and the categories of its products when it was first seen paid.
+/// refunded, 0 once cancelled or returned) and the categories of its products when it was first seen paid. Its status
+/// is not kept: the order store has it, and a status change that moves no money then costs no write here.
 /// </summary>
 /// <param name="Categories">Every category on the products' paths (root to leaf), for "bought from category X".</param>
 /// <param name="LeafCategories">The products' own (deepest) categories, which personal offers target.</param>
-/// <param name="Sequence">The order's last history entry when it was last applied: an older copy of the order (read by a slower, concurrent event) is ignored.</param>
+/// <param name="Sequence">The order's last history entry when its spend last changed: an older copy of the order (read by a slower, concurrent event) is ignored.</param>
 public sealed record HistoryOrder(
-    string Number, string Currency, decimal Spend, DateTimeOffset PaidAt, OrderStatus Status,
+    string Number, string Currency, decimal Spend, DateTimeOffset PaidAt,
     IReadOnlyList<string> Categories, IReadOnlyList<string> LeafCategories, long Sequence)
 {
     /// <summary>An order counts (in the order count, the segments, the tier) while the customer kept something of it.</summary>
@@ -119,12 +120,13 @@ public static class PurchaseHistoryRules
         if (existing is null)
         {
             if (order.CapturedAmount <= 0m) return summary;
-            var added = new HistoryOrder(order.Number, order.Currency, SpendOf(order), order.PaidAt ?? order.CreatedAt, order.Status, categories.All, categories.Leaves, order.LastSequence);
+            var added = new HistoryOrder(order.Number, order.Currency, SpendOf(order), order.PaidAt ?? order.CreatedAt, categories.All, categories.Leaves, order.LastSequence);
             return summary with { Orders = [.. summary.Orders, added] };
         }
-        if (order.LastSequence <= existing.Sequence) return summary;
-        var updated = existing with { Spend = SpendOf(order), Status = order.Status, Sequence = order.LastSequence };
-        return updated == existing ? summary : summary with { Orders = [.. summary.Orders.Select(o => o == existing ? updated : o)] };
+        var spend = SpendOf(order);
+        if (order.LastSequence <= existing.Sequence || spend == existing.Spend) return summary;
+        var updated = existing with { Spend = spend, Sequence = order.LastSequence };
+        return summary with { Orders = [.. summary.Orders.Select(o => o == existing ? updated : o)] };
     }
 
     /// <summary>What the customer kept of the order: the money captured less what was refunded; nothing once it was cancelled or returned.</summary>

@@ -94,6 +94,20 @@ public sealed class PurchaseHistoryTests
     }
 
     [Fact]
+    public async Task A_status_change_that_moves_no_money_writes_nothing()
+    {
+        var paid = await _bed.InStatusAsync(OrderStatus.Paid);
+        await ReactAsync(paid);
+        var saves = Summaries.Saves;
+
+        await ReactAsync(await _bed.Orders.AttachShipmentAsync(paid.Number, OrderTestBed.Shipment(), Ct));
+        await ReactAsync(await _bed.Orders.ApplyTrackingAsync(_bed.Tracking(paid.Number, Serverless.Shop.Domain.Shipping.TrackingStatus.Delivered), Ct));
+
+        Summaries.Saves.ShouldBe(saves);
+        Summary.LifetimeSpend["EUR"].ShouldBe(46.50m);
+    }
+
+    [Fact]
     public async Task Guest_orders_are_not_kept()
     {
         await ReactAsync(await _bed.InStatusAsync(OrderStatus.Paid, customerId: null));
