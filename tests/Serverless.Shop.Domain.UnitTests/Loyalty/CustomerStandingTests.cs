@@ -174,6 +174,24 @@ public sealed class CustomerStandingTests
     }
 
     [Fact]
+    public async Task The_pricing_profile_carries_the_customers_kept_tier_and_segments_and_a_guest_has_none()
+    {
+        await PaidOrderAsync();
+        await PaidOrderAsync();
+        var profiles = new CustomerPricingProfiles(_bed.Store, History);
+
+        var customer = await profiles.GetAsync(OrderTestBed.CustomerId, Ct);
+        customer.MembershipTier.ShouldBe("Silver");
+        customer.Segments.ShouldBe(["big-spenders", "mug-buyers", "regulars"]);
+        customer.IsFirstOrder.ShouldBeFalse();
+
+        var newcomer = await profiles.GetAsync("cust_new", Ct);
+        newcomer.MembershipTier.ShouldBe("Bronze", "the tier of no spend");
+        newcomer.Segments.ShouldBeEmpty();
+        (await profiles.GetAsync(null, Ct)).ShouldBe(PricingCustomer.Guest);
+    }
+
+    [Fact]
     public async Task Points_earn_times_the_tier_multiplier_the_order_reaches()
     {
         var points = new InMemoryPointsStore();
