@@ -14,17 +14,19 @@ public static class LoyaltyRegistration
     public static IServiceCollection AddShopLoyalty(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(ReadSettings(configuration));
-        services.AddSingleton<IPointsAccountStore, CosmosPointsAccountStore>();
+        // The purchase history, tiers, segments and offers. Its reaction is registered before the points ledger's, so
+        // an order's points earn at the tier that already counts it.
         services.AddSingleton<ICustomerSummaryStore, CosmosCustomerSummaryStore>();
         services.AddSingleton<CustomerHistory>();
         services.AddSingleton<ICustomerStandings>(sp => sp.GetRequiredService<CustomerHistory>());
-        services.AddSingleton<PointsLedger>();
-        // The history first: the points of an order then earn at the tier that already counts it.
         services.AddSingleton<IOrderChangeReaction>(sp => sp.GetRequiredService<CustomerHistory>());
-        services.AddSingleton<IOrderChangeReaction>(sp => sp.GetRequiredService<PointsLedger>());
         services.AddSingleton<IPersonalDataExportSection, PurchaseHistoryExportSection>();
         services.AddSingleton<IPersonalDataExportSection, PersonalOffersExportSection>();
         services.AddSingleton<IPersonalDataCleanup, PurchaseHistoryCleanup>();
+
+        services.AddSingleton<IPointsAccountStore, CosmosPointsAccountStore>();
+        services.AddSingleton<PointsLedger>();
+        services.AddSingleton<IOrderChangeReaction>(sp => sp.GetRequiredService<PointsLedger>());
         return services;
     }
 
