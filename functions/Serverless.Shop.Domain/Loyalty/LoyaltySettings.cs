@@ -12,4 +12,14 @@ public sealed record LoyaltySettings(decimal PointsPerCurrencyUnit, int PointsEx
     public const decimal DefaultPointValue = 0.01m;
     public const decimal DefaultPointsPerCurrencyUnit = 1m;
     public const int DefaultPointsExpiryDays = 365;
+    public const int DefaultOfferDays = 30;
+
+    /// <summary>Membership tiers by rolling 12-month spend (<c>Loyalty:Tiers</c>); <see cref="MembershipTiers.Defaults"/> unless set.</summary>
+    public IReadOnlyList<MembershipTier> Tiers { get; init; } = MembershipTiers.Defaults;
+
+    /// <summary>Segment rules over the purchase history (<c>Loyalty:Segments</c>); none unless set.</summary>
+    public IReadOnlyList<SegmentRule> Segments { get; init; } = [];
+
+    /// <summary>Days a personal offer stays valid (<c>Loyalty:OfferDays</c>); the next one is issued once it has run out.</summary>
+    public int OfferDays { get; init; } = DefaultOfferDays;
 }

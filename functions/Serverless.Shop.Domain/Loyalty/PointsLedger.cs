@@ -20,7 +20,12 @@ public sealed record PointsView(int Available, int Pending, int Held, DateTimeOf
 /// timer, and show a customer their points. Every change is read, decide (<see cref="PointsRules"/>), write with the
 /// ETag, read again on a conflict.
 /// </summary>
-public sealed class PointsLedger(IPointsAccountStore accounts, LoyaltySettings settings, TimeProvider clock) : IOrderChangeReaction
+/// <remarks>
+/// With <paramref name="standings"/>, a paid order earns times its customer's tier multiplier (<see cref="MembershipTier.PointsMultiplier"/>):
+/// the tier they hold when the ledger first sees the order paid. The purchase history reacts first (it is registered
+/// first), so that tier already counts this order. Without it (unit tests of the points alone) every order earns at the base rate.
+/// </remarks>
+public sealed class PointsLedger(IPointsAccountStore accounts, LoyaltySettings settings, TimeProvider clock, ICustomerStandings? standings = null) : IOrderChangeReaction
 {
     // Concurrent checkouts of one customer all write this one document; each round of conflicts lets one of them through.
     private const int MaximumAttempts = 16;
@@ -33,15 +38,20 @@ public sealed class PointsLedger(IPointsAccountStore accounts, LoyaltySettings s
     /// Applies the order as it now stands to its customer's points. Guests' orders earn nothing. A cancelled order gives
     /// back the points spent on it (also when staff cancel it after checkout redeemed them).
     /// </summary>
-    public Task ReactAsync(Order order, OrderHistoryEntry entry, CancellationToken ct) =>
-        order.CustomerId is { } customerId
-            ? ChangeAsync(customerId, account =>
-            {
-                var now = clock.GetUtcNow();
-                var applied = PointsRules.Apply(account, order, settings, now);
-                return order is { Status: OrderStatus.Cancelled, PointsSpent: > 0 } ? PointsSpending.GiveBack(applied, order.Number, now, settings) : applied;
-            }, ct)
-            : Task.CompletedTask;
+    public async Task ReactAsync(Order order, OrderHistoryEntry entry, CancellationToken ct)
+    {
+        if (order.CustomerId is not { } customerId) return;
+        decimal? multiplier = null;
+        await ChangeAsync(customerId, async (account, token) =>
+        {
+            // The tier is read only when the order earns now (once per order), not on its every later change.
+            if (multiplier is null && standings is not null && PointsRules.WouldEarn(account, order))
+                multiplier = MembershipTiers.MultiplierOf((await standings.GetStandingAsync(customerId, token)).Tier, settings.Tiers);
+            var now = clock.GetUtcNow();
+            var applied = PointsRules.Apply(account, order, settings, now, multiplier ?? 1m);
+            return order is { Status: OrderStatus.Cancelled, PointsSpent: > 0 } ? PointsSpending.GiveBack(applied, order.Number, now, settings) : applied;
+        }, ct);
+    }
 
     /// <summary>
     /// The timer's work: every account with a release or an expiry due, a batch at a time, until a batch changes
@@ -79,13 +89,16 @@ public sealed class PointsLedger(IPointsAccountStore accounts, LoyaltySettings s
     public Task GiveBackAsync(string customerId, string orderNumber, CancellationToken ct) =>
         ChangeAsync(customerId, account => PointsSpending.GiveBack(account, orderNumber, clock.GetUtcNow(), settings), ct);
 
-    private async Task<bool> ChangeAsync(string customerId, Func<PointsAccount, PointsAccount> decide, CancellationToken ct)
+    private Task<bool> ChangeAsync(string customerId, Func<PointsAccount, PointsAccount> decide, CancellationToken ct) =>
+        ChangeAsync(customerId, (account, _) => Task.FromResult(decide(account)), ct);
+
+    private async Task<bool> ChangeAsync(string customerId, Func<PointsAccount, CancellationToken, Task<PointsAccount>> decide, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             var current = await accounts.FindAsync(customerId, ct);
             var before = current?.Value ?? PointsAccount.Empty(customerId);
-            var after = decide(before);
+            var after = await decide(before, ct);
             if (ReferenceEquals(after, before)) return false;
             try
             {

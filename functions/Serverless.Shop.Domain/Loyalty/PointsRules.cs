@@ -9,6 +9,11 @@ namespace Serverless.Shop.Domain.Loyalty;
 /// </summary>
 public static class PointsRules
 {
+    /// <summary>Whether applying <paramref name="order"/> would earn its points now (its first sight paid): only then does the tier matter.</summary>
+    public static bool WouldEarn(PointsAccount account, Order order) =>
+        order.CustomerId == account.CustomerId && order.CapturedAmount > 0m
+        && !account.Orders.Any(o => o.OrderNumber == order.Number) && !account.EarnedOrders.Contains(order.Number);
+
     /// <summary>
     /// Brings the account in line with <paramref name="order"/>: earns on the first sight of it paid, reverses in
     /// proportion to what was refunded (all of it when it was cancelled or returned), holds the points while a return is

@@ -100,6 +100,12 @@ public sealed record Promotion
     public int? UsageLimit { get; init; }
     public int? PerCustomerLimit { get; init; }
 
+    /// <summary>
+    /// Set on a personal offer (docs/loyalty.md#personalised-offers): the only customer who may use the promotion; null
+    /// for everyone. Not part of the marketers' API: the loyalty capability issues these.
+    /// </summary>
+    public string? CustomerId { get; init; }
+
     public required Eligibility Eligibility { get; init; }
 
     /// <summary>Paused promotions never apply, whatever their dates.</summary>

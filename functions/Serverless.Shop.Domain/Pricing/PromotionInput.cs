@@ -196,6 +196,8 @@ public static partial class PromotionRules
             Code = code,
             UsageLimit = input.UsageLimit,
             PerCustomerLimit = input.PerCustomerLimit,
+            // A personal offer edited by staff stays the customer's own (the input has no such field).
+            CustomerId = existing?.CustomerId,
             Eligibility = eligibility,
             Enabled = input.Enabled ?? true,
             CreatedAt = existing?.CreatedAt ?? now,

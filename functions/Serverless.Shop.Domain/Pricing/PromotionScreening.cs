@@ -77,6 +77,7 @@ internal static class PromotionScreening
         if (eligibility.FirstOrderOnly && !customer.IsFirstOrder) return "This code is for a first order only.";
         // A per-customer limit can only be counted for a known customer: checkout would refuse the guest's order.
         if (p.PerCustomerLimit is not null && customer.CustomerId is null) return "Sign in to use this code: it is limited per customer.";
+        if (p.CustomerId is { } owner && customer.CustomerId != owner) return "This code is not available to this customer.";
         if (eligibility.Segments is { Count: > 0 } segments && !segments.Any(s => (customer.Segments ?? []).Contains(s, StringComparer.OrdinalIgnoreCase)))
             return "This code is not available to this customer.";
         if (eligibility.MembershipTiers is { Count: > 0 } tiers && (customer.MembershipTier is null || !tiers.Contains(customer.MembershipTier, StringComparer.OrdinalIgnoreCase)))

@@ -14,6 +14,16 @@ public static class LoyaltyRegistration
     public static IServiceCollection AddShopLoyalty(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(ReadSettings(configuration));
+        // The purchase history, tiers, segments and offers. Its reaction is registered before the points ledger's, so
+        // an order's points earn at the tier that already counts it.
+        services.AddSingleton<ICustomerSummaryStore, CosmosCustomerSummaryStore>();
+        services.AddSingleton<CustomerHistory>();
+        services.AddSingleton<ICustomerStandings>(sp => sp.GetRequiredService<CustomerHistory>());
+        services.AddSingleton<IOrderChangeReaction>(sp => sp.GetRequiredService<CustomerHistory>());
+        services.AddSingleton<IPersonalDataExportSection, PurchaseHistoryExportSection>();
+        services.AddSingleton<IPersonalDataExportSection, PersonalOffersExportSection>();
+        services.AddSingleton<IPersonalDataCleanup, PurchaseHistoryCleanup>();
+
         services.AddSingleton<IPointsAccountStore, CosmosPointsAccountStore>();
         services.AddSingleton<PointsLedger>();
         services.AddSingleton<IOrderChangeReaction>(sp => sp.GetRequiredService<PointsLedger>());
@@ -33,7 +43,15 @@ public static class LoyaltyRegistration
         var pointValue = Read(configuration, "Loyalty:PointValue", LoyaltySettings.DefaultPointValue,
             text => decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) && v is > 0m and <= 1000m ? v : null,
             "an amount of the shop's currency above 0 and up to 1000 (e.g. 0.01)");
-        return new LoyaltySettings(rate, expiry, OrdersRegistration.ReadSettings(configuration).ReturnWindowDays, pointValue);
+        var offerDays = Read(configuration, "Loyalty:OfferDays", LoyaltySettings.DefaultOfferDays,
+            text => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v is >= 1 and <= 365 ? v : (int?)null,
+            "a whole number of days from 1 to 365");
+        return new LoyaltySettings(rate, expiry, OrdersRegistration.ReadSettings(configuration).ReturnWindowDays, pointValue)
+        {
+            Tiers = LoyaltyRuleSettings.ReadTiers(configuration[LoyaltyRuleSettings.TiersKey]),
+            Segments = LoyaltyRuleSettings.ReadSegments(configuration[LoyaltyRuleSettings.SegmentsKey]),
+            OfferDays = offerDays,
+        };
     }
 
     private static T Read<T>(IConfiguration configuration, string key, T fallback, Func<string, T?> parse, string expected) where T : struct

@@ -41,8 +41,8 @@ public static class BuyingBenchmark
         ("Checkout orchestration (background)", n => 24 + 4 * n, "24 + 4N"),
         // The order, and its owner's data key unless this instance opened it in the last minute (docs/security.md).
         ("Read the order (guest, Order-Token)", _ => 2, "2"),
-        ("POST /checkouts spending points (request)", _ => 13, "13"),
-        ("Checkout spending points (background)", n => 30 + 4 * n, "30 + 4N"),
+        ("POST /checkouts spending points (request)", _ => 15, "15"),
+        ("Checkout spending points (background)", n => 40 + 4 * n, "40 + 4N"),
     ];
 
     public static async Task<int> RunAsync(string[] args)
