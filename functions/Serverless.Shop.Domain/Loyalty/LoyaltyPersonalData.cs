@@ -1,12 +1,18 @@
+using Serverless.Shop.Domain.Customers;
 using Serverless.Shop.Domain.Pricing;
 using Serverless.Shop.Domain.Privacy;
 
 namespace Serverless.Shop.Domain.Loyalty;
 
-/// <summary>The purchase history's share of a customer's data export: the kept summary, tier and segments (PurchaseHistoryApiTests).</summary>
-public sealed class PurchaseHistoryExportSection(CustomerHistory history, ICustomerSummaryStore summaries) : IPersonalDataExportSection
+/// <summary>
+/// The purchase history's share of a customer's data export and of support's overview of them (<c>GET /api/customers/{id}</c>):
+/// the kept summary, tier and segments (PurchaseHistoryApiTests, CustomerSupportTests).
+/// </summary>
+public sealed class PurchaseHistoryExportSection(CustomerHistory history, ICustomerSummaryStore summaries) : IPersonalDataExportSection, ICustomerOverviewSection
 {
     public string Name => "purchaseHistory";
+
+    public Task<object?> ReadAsync(string customerId, CancellationToken ct) => ExportAsync(customerId, ct);
 
     public async Task<object?> ExportAsync(string customerId, CancellationToken ct) =>
         await summaries.FindAsync(customerId, ct) is null ? null : await history.GetSummaryAsync(customerId, ct);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.Shop.Domain.Customers;
 using Serverless.Shop.Domain.Loyalty;
 using Serverless.Shop.Domain.Orders;
 using Serverless.Shop.Domain.Privacy;
@@ -20,7 +21,9 @@ public static class LoyaltyRegistration
         services.AddSingleton<CustomerHistory>();
         services.AddSingleton<ICustomerStandings>(sp => sp.GetRequiredService<CustomerHistory>());
         services.AddSingleton<IOrderChangeReaction>(sp => sp.GetRequiredService<CustomerHistory>());
-        services.AddSingleton<IPersonalDataExportSection, PurchaseHistoryExportSection>();
+        services.AddSingleton<PurchaseHistoryExportSection>();
+        services.AddSingleton<IPersonalDataExportSection>(sp => sp.GetRequiredService<PurchaseHistoryExportSection>());
+        services.AddSingleton<ICustomerOverviewSection>(sp => sp.GetRequiredService<PurchaseHistoryExportSection>());
         services.AddSingleton<IPersonalDataExportSection, PersonalOffersExportSection>();
         services.AddSingleton<IPersonalDataCleanup, PurchaseHistoryCleanup>();
 

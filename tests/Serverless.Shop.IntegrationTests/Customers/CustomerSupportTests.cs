@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.IntegrationTests.Privacy;
@@ -7,7 +8,7 @@ using static Serverless.Shop.IntegrationTests.ProblemAssertions;
 
 namespace Serverless.Shop.IntegrationTests.Customers;
 
-/// <summary>Support and admins find a customer by email, phone, name or order number, and see the profile, orders and points.</summary>
+/// <summary>Support and admins find a customer by email, phone, name or order number, and see the profile, orders, points, reviews and purchase history.</summary>
 [Collection(LocalShopCollection.Name)]
 public sealed class CustomerSupportTests(LocalShopFixture fixture)
 {
@@ -61,7 +62,23 @@ public sealed class CustomerSupportTests(LocalShopFixture fixture)
         overview.GetProperty("profile").GetProperty("name").GetString().ShouldBe("Olga Overview");
         overview.GetProperty("recentOrders").EnumerateArray().Select(o => o.GetProperty("number").GetString()).ShouldBe([number]);
         overview.GetProperty("points").GetProperty("pending").GetInt32().ShouldBeGreaterThan(0);
-        overview.GetProperty("sections").ValueKind.ShouldBe(JsonValueKind.Object);
+        var sections = overview.GetProperty("sections");
+        sections.GetProperty("reviews").ValueKind.ShouldBe(JsonValueKind.Null, "no review yet");
+
+        // Delivered and reviewed: support sees the review (pending moderation) and the kept purchase history.
+        await new PrivacyShopper(fixture).DeliverAsync(customer.Http, number);
+        var productId = (await (await customer.Http.GetAsync($"api/me/orders/{number}")).JsonAsync())
+            .GetProperty("pricing").GetProperty("lines")[0].GetProperty("productId").GetString();
+        var reviewed = await customer.Http.PostAsJsonAsync($"api/products/{productId}/reviews",
+            new { rating = 4, title = "Sturdy", text = "It arrived quickly and does the job.", displayName = "Olga O." });
+        reviewed.StatusCode.ShouldBe(HttpStatusCode.Created, await reviewed.Content.ReadAsStringAsync());
+        sections = (await HttpTestExtensions.EventuallyAsync(
+            async () => await (await _support.GetAsync($"api/customers/{Uri.EscapeDataString(customerId)}")).JsonAsync(),
+            o => o.GetProperty("sections").GetProperty("purchaseHistory").ValueKind == JsonValueKind.Object)).GetProperty("sections");
+        var review = sections.GetProperty("reviews").EnumerateArray().ShouldHaveSingleItem();
+        review.GetProperty("productId").GetString().ShouldBe(productId);
+        review.GetProperty("displayName").GetString().ShouldBe("Olga O.");
+        sections.GetProperty("purchaseHistory").GetProperty("orderCount").GetInt32().ShouldBe(1);
     }
 
     [Fact]
