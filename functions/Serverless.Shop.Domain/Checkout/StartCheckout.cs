@@ -19,7 +19,8 @@ namespace Serverless.Shop.Domain.Checkout;
 /// </summary>
 public sealed class StartCheckout(
     ManageCarts carts, ICartPricing pricing, IShippingRates shippingRates, ManageStock stock, ManageOrders orders,
-    PaymentGateways gateways, CheckoutSettings settings, PointsLedger points, LoyaltySettings loyalty, ManageCustomerProfile profiles, TimeProvider clock)
+    PaymentGateways gateways, CheckoutSettings settings, PointsLedger points, LoyaltySettings loyalty, ManageCustomerProfile profiles,
+    ICustomerPricingProfiles pricingProfiles, TimeProvider clock)
 {
     public const int MaximumTokenLength = 255;
 
@@ -32,6 +33,8 @@ public sealed class StartCheckout(
         var lines = cart.Lines.Select(l => new CartLineRef(l.LineId, l.ProductId, l.Sku, l.Quantity)).ToList();
         var location = new TaxLocation(address.Country!, address.Region);
         var customerId = cart.CustomerId ?? access.CustomerId;
+        // Both pricings below price for the same customer: their tier, segments and first-order standing are read once.
+        var customerRead = pricingProfiles.GetAsync(customerId, ct);
         var pointsToSpend = input.PointsToSpend ?? 0;
         if (pointsToSpend > 0)
         {
@@ -50,7 +53,8 @@ public sealed class StartCheckout(
         }
 
         // Without the points: spending points does not cost a free-shipping threshold (it counts what promotions leave).
-        var goods = await PriceAsync(new CartPricingInput(lines, cart.Codes, customerId, location, null));
+        var customer = await customerRead;
+        var goods = await PriceAsync(new CartPricingInput(lines, cart.Codes, customerId, location, null) { Customer = customer });
         for (var i = 0; i < goods.Lines.Count; i++)
             if (goods.Lines[i].Problem is { } problem)
                 throw new BusinessRuleViolationException($"{goods.Lines[i].Name} ({goods.Lines[i].Sku}): {problem} Remove it from the cart to check out.", $"lines[{i}]");
@@ -66,7 +70,7 @@ public sealed class StartCheckout(
             address, lines.Select(l => new ParcelItem(l.Sku, l.Quantity)).ToList(),
             new Money(goods.Subtotal.Amount - goods.DiscountTotal.Amount, goods.Currency)), ct);
         // The price charged: with a tax service, this is where it calculates the tax (once per checkout).
-        var priced = await PriceAsync(new CartPricingInput(lines, cart.Codes, customerId, location, quote.Fee) { CheckoutAddress = address, AppliedLast = pointsDiscount });
+        var priced = await PriceAsync(new CartPricingInput(lines, cart.Codes, customerId, location, quote.Fee) { CheckoutAddress = address, AppliedLast = pointsDiscount, Customer = customer });
         PointsDiscount.EnsureFullyApplied(priced, pointsToSpend, loyalty);
 
         var number = OrderNumbers.New();

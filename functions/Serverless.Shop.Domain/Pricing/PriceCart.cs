@@ -16,6 +16,9 @@ public sealed record CartPricingInput(
 
     /// <summary>Discounts applied after the promotions: the points spent at checkout (<see cref="PricingRequest.AppliedLast"/>).</summary>
     public IReadOnlyList<Promotion> AppliedLast { get; init; } = [];
+
+    /// <summary>Who the customer is for eligibility, when the caller read it already: checkout prices twice and reads it once.</summary>
+    public PricingCustomer? Customer { get; init; }
 }
 
 /// <summary>Prices carts; carts and checkout depend on this, <see cref="PriceCart"/> implements it.</summary>
@@ -64,7 +67,7 @@ public sealed class PriceCart(
         var productsRead = productIds.Count == 0 ? Task.FromResult<IReadOnlyList<Versioned<Product>>>([]) : products.FindManyByIdsAsync(productIds, ct);
         var automaticRead = promotions.ListLiveAutomaticAsync(at, ct);
         var codesRead = codes.Count == 0 ? Task.FromResult<IReadOnlyList<Promotion>>([]) : promotions.FindByCodesAsync(codes, ct);
-        var customerRead = customers.GetAsync(input.CustomerId, ct);
+        var customerRead = input.Customer is { } known ? Task.FromResult(known) : customers.GetAsync(input.CustomerId, ct);
         var ratesRead = tax.RatesForPricingAsync(ct);
         await Task.WhenAll(productsRead, automaticRead, codesRead, customerRead, ratesRead);
 
