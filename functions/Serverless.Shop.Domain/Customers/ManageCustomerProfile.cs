@@ -9,7 +9,7 @@ namespace Serverless.Shop.Domain.Customers;
 /// client's If-Match when it sends one (412 when stale), otherwise read again on a conflict. A change that breaks a rule
 /// writes nothing. Tests: CustomerProfileApiTests, CustomerProfileBadInputTests, CustomerProfileRulesTests.
 /// </summary>
-public sealed class ManageCustomerProfile(ICustomerProfileStore profiles, TimeProvider clock)
+public sealed class ManageCustomerProfile(ICustomerProfileStore profiles, TimeProvider clock, IEnumerable<ICustomerProfileFollower>? followers = null)
 {
     private const int MaximumAttempts = 5;
 
@@ -72,7 +72,11 @@ public sealed class ManageCustomerProfile(ICustomerProfileStore profiles, TimePr
             var changed = change(current?.Value ?? New(customer));
             try
             {
-                return new(changed, await profiles.SaveAsync(changed, current?.Version, ct));
+                var saved = new Versioned<CustomerProfile>(changed, await profiles.SaveAsync(changed, current?.Version, ct));
+                var facts = ProfileFacts.Of(changed);
+                if (current is null || ProfileFacts.Of(current.Value) != facts)
+                    foreach (var follower in followers ?? []) await follower.ProfileChangedAsync(changed.CustomerId, facts, ct);
+                return saved;
             }
             catch (StaleVersionException) when (ifMatch is null && attempt < MaximumAttempts)
             {
@@ -124,4 +128,20 @@ public sealed record CustomerSearchInput(string? Email, string? Phone, string? N
 public static class CustomerSupportRoles
 {
     public static readonly string[] Readers = [ShopRoles.Support, ShopRoles.Admin];
+}
+
+/// <summary>
+/// What other capabilities may decide on about a profile: the language and the marketing consents, never a personal
+/// value. Segments use them (docs/loyalty.md#segments).
+/// </summary>
+public sealed record ProfileFacts(string? Language, bool EmailMarketing, bool SmsMarketing)
+{
+    public static ProfileFacts Of(CustomerProfile profile) => new(
+        profile.Language, profile.MarketingConsent.GetValueOrDefault(MarketingChannels.Email), profile.MarketingConsent.GetValueOrDefault(MarketingChannels.Sms));
+}
+
+/// <summary>Told after a profile change that changed its <see cref="ProfileFacts"/> (the purchase history keeps them for segments).</summary>
+public interface ICustomerProfileFollower
+{
+    Task ProfileChangedAsync(string customerId, ProfileFacts facts, CancellationToken ct);
 }

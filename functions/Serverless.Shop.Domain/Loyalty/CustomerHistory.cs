@@ -29,7 +29,7 @@ public sealed record PurchaseHistoryView(PurchaseSummaryView Summary, IReadOnlyL
 /// </summary>
 public sealed class CustomerHistory(
     ICustomerSummaryStore summaries, IOrderStore orders, IProductStore products, IPromotionStore promotions, IPromotionUsageStore usage,
-    LoyaltySettings settings, ShopSettings shop, TimeProvider clock) : IOrderChangeReaction, ICustomerStandings
+    LoyaltySettings settings, ShopSettings shop, TimeProvider clock) : IOrderChangeReaction, ICustomerStandings, Customers.ICustomerProfileFollower
 {
     private const int MaximumAttempts = 16;
     private const int DueBatch = 100;
@@ -46,6 +46,14 @@ public sealed class CustomerHistory(
             return PurchaseHistoryRules.Apply(summary, order, categories ?? OrderCategories.None);
         }, ct);
     }
+
+    /// <summary>
+    /// The profile's language or consents changed: kept on the summary and the segments evaluated again (a customer
+    /// without orders gets a summary for it). A profile write whose process dies before this leaves the segment as it
+    /// was until the profile next changes (docs/loyalty.md#segments).
+    /// </summary>
+    public async Task ProfileChangedAsync(string customerId, Customers.ProfileFacts facts, CancellationToken ct) =>
+        await ChangeAsync(customerId, (summary, _) => Task.FromResult(summary.Profile == facts ? summary : summary with { Profile = facts }), ct);
 
     /// <summary>
     /// The nightly timer's work: every summary whose tier, segments or offer time has changed (a spend leaving the
@@ -131,7 +139,7 @@ public sealed class CustomerHistory(
             var now = clock.GetUtcNow();
             var applied = await apply(before, ct);
             // No purchase yet (an unpaid order, a review of nobody): nothing worth a document.
-            if (current is null && applied.Orders.Count == 0) return false;
+            if (current is null && applied.Orders.Count == 0 && applied.Profile is null) return false;
             var after = CustomerStandingRules.Refresh(applied, settings, shop.Currency, now);
             if (ReferenceEquals(after, before)) return false;
             var offers = new List<PersonalOffer>(after.Offers.Count);

@@ -10,11 +10,15 @@ public enum SegmentRuleKind
     OrdersAtLeast,
     /// <summary>Has ordered before, but not in the last this many days.</summary>
     InactiveDays,
+    /// <summary>The profile's language is this one (e.g. <c>nl</c>, ignoring case).</summary>
+    Language,
+    /// <summary>Agreed to marketing on this channel (<c>email</c> or <c>sms</c>), as the profile says now.</summary>
+    MarketingConsent,
 }
 
 /// <summary>
 /// A segment (setting <c>Loyalty:Segments</c>, docs/loyalty.md): a customer is in <see cref="Name"/> while the rule
-/// holds over their purchase history. Promotions limited to segments (<c>eligibility.segments</c>) match these names.
+/// holds over their purchase history or their profile's language and consents. Promotions limited to segments (<c>eligibility.segments</c>) match these names.
 /// </summary>
 public sealed record SegmentRule(string Name, SegmentRuleKind Kind, string Value)
 {
@@ -33,6 +37,13 @@ public static class CustomerSegments
         SegmentRuleKind.SpentOver => summary.RollingSpend(shopCurrency, now) > rule.Number,
         SegmentRuleKind.OrdersAtLeast => summary.OrderCount >= rule.Number,
         SegmentRuleKind.InactiveDays => summary.LastOrderAt is { } last && last.AddDays((double)rule.Number) <= now,
+        SegmentRuleKind.Language => string.Equals(summary.Profile?.Language, rule.Value, StringComparison.OrdinalIgnoreCase),
+        SegmentRuleKind.MarketingConsent => rule.Value.ToLowerInvariant() switch
+        {
+            Customers.MarketingChannels.Email => summary.Profile?.EmailMarketing == true,
+            Customers.MarketingChannels.Sms => summary.Profile?.SmsMarketing == true,
+            _ => false,
+        },
         _ => false,
     };
 

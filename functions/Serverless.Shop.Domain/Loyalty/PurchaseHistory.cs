@@ -46,6 +46,9 @@ public sealed record CustomerSummary(string CustomerId, IReadOnlyList<HistoryOrd
     public string? Tier { get; init; }
     public IReadOnlyList<string> Segments { get; init; } = [];
 
+    /// <summary>The profile's language and consents as last told by the profile (<see cref="Customers.ICustomerProfileFollower"/>), for segments; null: never changed.</summary>
+    public Customers.ProfileFacts? Profile { get; init; }
+
     /// <summary>The personal offers still valid (expired ones drop out when the summary is next refreshed).</summary>
     public IReadOnlyList<PersonalOffer> Offers { get; init; } = [];
 

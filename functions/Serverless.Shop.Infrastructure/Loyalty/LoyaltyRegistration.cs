@@ -21,6 +21,7 @@ public static class LoyaltyRegistration
         services.AddSingleton<CustomerHistory>();
         services.AddSingleton<ICustomerStandings>(sp => sp.GetRequiredService<CustomerHistory>());
         services.AddSingleton<IOrderChangeReaction>(sp => sp.GetRequiredService<CustomerHistory>());
+        services.AddSingleton<ICustomerProfileFollower>(sp => sp.GetRequiredService<CustomerHistory>());
         services.AddSingleton<PurchaseHistoryExportSection>();
         services.AddSingleton<IPersonalDataExportSection>(sp => sp.GetRequiredService<PurchaseHistoryExportSection>());
         services.AddSingleton<ICustomerOverviewSection>(sp => sp.GetRequiredService<PurchaseHistoryExportSection>());

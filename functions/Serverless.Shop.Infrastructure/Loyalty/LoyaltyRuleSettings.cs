@@ -42,7 +42,8 @@ public static partial class LoyaltyRuleSettings
 
     /// <summary>
     /// <c>name=rule:value</c>, comma-separated, where rule is <c>boughtCategory</c> (a category id),
-    /// <c>spentOver</c> (an amount), <c>ordersAtLeast</c> (a count) or <c>inactiveDays</c> (days); unset: no segments.
+    /// <c>spentOver</c> (an amount), <c>ordersAtLeast</c> (a count), <c>inactiveDays</c> (days), <c>language</c> (a
+    /// language code) or <c>marketingConsent</c> (<c>email</c> or <c>sms</c>); unset: no segments.
     /// </summary>
     public static IReadOnlyList<SegmentRule> ReadSegments(string? text)
     {
@@ -56,7 +57,7 @@ public static partial class LoyaltyRuleSettings
                 || int.TryParse(ruleAndValue[0], out _) // Enum.TryParse takes numbers too
                 || !Enum.TryParse<SegmentRuleKind>(ruleAndValue[0], ignoreCase: true, out var kind)
                 || !ValueFits(kind, ruleAndValue[1]))
-                throw Invalid(SegmentsKey, entry, "name=rule:value (a name of 1-50 letters, digits, - or _; rule boughtCategory with a category id, spentOver with an amount of 0 or more, ordersAtLeast with a whole number from 1, or inactiveDays with a whole number of days from 1), e.g. 'lapsed=inactiveDays:90'");
+                throw Invalid(SegmentsKey, entry, "name=rule:value (a name of 1-50 letters, digits, - or _; rule boughtCategory with a category id, spentOver with an amount of 0 or more, ordersAtLeast with a whole number from 1, inactiveDays with a whole number of days from 1, language with a language code, or marketingConsent with email or sms), e.g. 'lapsed=inactiveDays:90'");
             if (rules.Any(r => r.Name.Equals(nameAndRule[0], StringComparison.OrdinalIgnoreCase)))
                 throw Invalid(SegmentsKey, entry, "a name no other segment has");
             rules.Add(new SegmentRule(nameAndRule[0], kind, ruleAndValue[1]));
@@ -70,6 +71,8 @@ public static partial class LoyaltyRuleSettings
         SegmentRuleKind.SpentOver => TryNumber(value, out var amount) && amount >= 0m,
         SegmentRuleKind.OrdersAtLeast or SegmentRuleKind.InactiveDays =>
             int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 100_000,
+        SegmentRuleKind.Language => LanguagePattern().IsMatch(value),
+        SegmentRuleKind.MarketingConsent => value.ToLowerInvariant() is Domain.Customers.MarketingChannels.Email or Domain.Customers.MarketingChannels.Sms,
         _ => false,
     };
 
@@ -84,4 +87,8 @@ public static partial class LoyaltyRuleSettings
     // Segment and tier names are what promotions' eligibility lists hold (at most 50 characters each).
     [GeneratedRegex("^[A-Za-z0-9_-]{1,50}$")]
     private static partial Regex NamePattern();
+
+    // A language tag as profiles keep it: "nl", "en-GB".
+    [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
+    private static partial Regex LanguagePattern();
 }

@@ -11,7 +11,31 @@ public sealed class ManageCustomerProfileTests
     private static readonly CancellationToken Ct = CancellationToken.None;
     private static readonly SignedInCustomer Ada = new("cust_ada", "ada@example.com", "Ada Lovelace");
     private readonly ProfileStore _store = new();
-    private ManageCustomerProfile Profiles => new(_store, new ManualClock(FixedClock.Instant));
+    private readonly RecordingFollower _follower = new();
+    private ManageCustomerProfile Profiles => new(_store, new ManualClock(FixedClock.Instant), [_follower]);
+
+    private sealed class RecordingFollower : ICustomerProfileFollower
+    {
+        public List<(string CustomerId, ProfileFacts Facts)> Told { get; } = [];
+
+        public Task ProfileChangedAsync(string customerId, ProfileFacts facts, CancellationToken ct)
+        {
+            Told.Add((customerId, facts));
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task Followers_hear_of_a_new_language_or_consent_and_not_of_other_changes()
+    {
+        await Profiles.GetAsync(Ada, Ct);
+        await Profiles.UpdateAsync(Ada, new ProfileInput(Phone: "+31 20 555 0101"), replace: false, null, Ct);
+        _follower.Told.ShouldBeEmpty("a phone number is nothing segments decide on");
+
+        await Profiles.UpdateAsync(Ada, new ProfileInput(Language: "nl", MarketingConsent: new Dictionary<string, bool> { ["email"] = true }, ConsentSource: "test"), replace: false, null, Ct);
+
+        _follower.Told.ShouldBe([(Ada.Id, new ProfileFacts("nl", EmailMarketing: true, SmsMarketing: false))]);
+    }
 
     [Fact]
     public async Task The_first_read_makes_the_profile_from_the_sign_in_and_a_read_after_that_writes_nothing()

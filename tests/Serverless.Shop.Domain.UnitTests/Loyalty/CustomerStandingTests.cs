@@ -1,4 +1,5 @@
 using Serverless.Shop.Domain.Catalog;
+using Serverless.Shop.Domain.Customers;
 using Serverless.Shop.Domain.Loyalty;
 using Serverless.Shop.Domain.Orders;
 using Serverless.Shop.Domain.Pricing;
@@ -31,6 +32,8 @@ public sealed class CustomerStandingTests
             new("big-spenders", SegmentRuleKind.SpentOver, "50"),
             new("regulars", SegmentRuleKind.OrdersAtLeast, "2"),
             new("lapsed", SegmentRuleKind.InactiveDays, "90"),
+            new("dutch", SegmentRuleKind.Language, "nl"),
+            new("newsletter", SegmentRuleKind.MarketingConsent, "email"),
         ],
         OfferDays = 30,
     };
@@ -50,6 +53,35 @@ public sealed class CustomerStandingTests
         var order = await _bed.InStatusAsync(OrderStatus.Paid);
         await History.ReactAsync(order, order.History[^1], Ct);
         return order;
+    }
+
+    [Fact]
+    public async Task Segments_over_the_profile_follow_its_language_and_consents_with_or_without_orders()
+    {
+        // A customer who never ordered: the profile change alone makes their summary.
+        await History.ProfileChangedAsync(OrderTestBed.CustomerId, new ProfileFacts("NL", EmailMarketing: true, SmsMarketing: false), Ct);
+        Summary.Segments.ShouldBe(["dutch", "newsletter"]);
+        (await History.GetStandingAsync(OrderTestBed.CustomerId, Ct)).Segments.ShouldBe(["dutch", "newsletter"]);
+
+        // An order keeps them (the order's own rules add theirs) ...
+        await PaidOrderAsync();
+        Summary.Segments.ShouldBe(["dutch", "mug-buyers", "newsletter"]);
+
+        // ... and withdrawing the consent or changing the language takes them away.
+        await History.ProfileChangedAsync(OrderTestBed.CustomerId, new ProfileFacts("en-GB", EmailMarketing: false, SmsMarketing: true), Ct);
+        Summary.Segments.ShouldBe(["mug-buyers"]);
+    }
+
+    [Fact]
+    public async Task Telling_the_same_profile_facts_again_writes_nothing()
+    {
+        var facts = new ProfileFacts("nl", EmailMarketing: false, SmsMarketing: false);
+        await History.ProfileChangedAsync(OrderTestBed.CustomerId, facts, Ct);
+        var saves = _summaries.Saves;
+
+        await History.ProfileChangedAsync(OrderTestBed.CustomerId, facts, Ct);
+
+        _summaries.Saves.ShouldBe(saves);
     }
 
     [Fact]

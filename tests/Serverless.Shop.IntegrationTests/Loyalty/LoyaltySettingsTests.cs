@@ -27,7 +27,7 @@ public sealed class LoyaltySettingsTests
     {
         var settings = LoyaltyRegistration.ReadSettings(Settings(
             ("Loyalty:Tiers", " Member:0:1:0 , VIP:1000.50:2:12.5 "),
-            ("Loyalty:Segments", "lamps=boughtCategory:cat_lamps, big=spentOver:250.5, loyal=ordersAtLeast:3, lapsed=InactiveDays:90"),
+            ("Loyalty:Segments", "lamps=boughtCategory:cat_lamps, big=spentOver:250.5, loyal=ordersAtLeast:3, lapsed=InactiveDays:90, dutch=language:nl, news=marketingConsent:email"),
             ("Loyalty:OfferDays", "14")));
 
         settings.Tiers.ShouldBe([new MembershipTier("Member", 0m, 1m, 0m), new MembershipTier("VIP", 1000.50m, 2m, 12.5m)]);
@@ -37,6 +37,8 @@ public sealed class LoyaltySettingsTests
             new SegmentRule("big", SegmentRuleKind.SpentOver, "250.5"),
             new SegmentRule("loyal", SegmentRuleKind.OrdersAtLeast, "3"),
             new SegmentRule("lapsed", SegmentRuleKind.InactiveDays, "90"),
+            new SegmentRule("dutch", SegmentRuleKind.Language, "nl"),
+            new SegmentRule("news", SegmentRuleKind.MarketingConsent, "email"),
         ]);
         settings.OfferDays.ShouldBe(14);
         LoyaltyRegistration.ReadSettings(Settings(("Loyalty:Tiers", "none"))).Tiers.ShouldBeEmpty();
@@ -61,6 +63,8 @@ public sealed class LoyaltySettingsTests
     [InlineData("Loyalty:Segments", "lapsed=2:90")]
     [InlineData("Loyalty:Segments", "big=spentOver:-5")]
     [InlineData("Loyalty:Segments", "lamps=boughtCategory:")]
+    [InlineData("Loyalty:Segments", "dutch=language:dutch-language")]
+    [InlineData("Loyalty:Segments", "news=marketingConsent:post")]
     [InlineData("Loyalty:Segments", "a=ordersAtLeast:2, A=ordersAtLeast:3")]
     [InlineData("Loyalty:OfferDays", "0")]
     [InlineData("Loyalty:OfferDays", "a month")]

@@ -92,7 +92,8 @@ public sealed class LoyaltyShopper(LocalShopFixture fixture)
     }
 
     public static JsonElement? Promotion(JsonElement pricing, string code) =>
-        pricing.GetProperty("promotions").EnumerateArray().Where(p => p.GetProperty("code").GetString() == code).Cast<JsonElement?>().FirstOrDefault();
+        // Automatic promotions (and other tests' live ones in the shared shop) have no code.
+        pricing.GetProperty("promotions").EnumerateArray().Where(p => p.TryGetProperty("code", out var c) && c.GetString() == code).Cast<JsonElement?>().FirstOrDefault();
 
     public static string? Rejection(JsonElement pricing, string code) =>
         pricing.GetProperty("rejectedCodes").EnumerateArray().Where(r => r.GetProperty("code").GetString() == code)
