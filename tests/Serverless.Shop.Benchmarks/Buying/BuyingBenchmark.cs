@@ -41,7 +41,7 @@ public static class BuyingBenchmark
         ("Checkout orchestration (background)", n => 24 + 4 * n, "24 + 4N"),
         // The order, and its owner's data key unless this instance opened it in the last minute (docs/security.md).
         ("Read the order (guest, Order-Token)", _ => 2, "2"),
-        ("POST /checkouts spending points (request)", _ => 15, "15"),
+        ("POST /checkouts spending points (request)", _ => 13, "13"),
         ("Checkout spending points (background)", n => 40 + 4 * n, "40 + 4N"),
     ];
 
