@@ -42,10 +42,12 @@ public sealed class NotifyOrderChange(IOrderStore orders, IEmailSender email, II
         var emailed = !order.NotifiedSequences.Contains(entry.Sequence) && OrderEmails.For(order, entry, settings) is { } mail
             && await SucceedsAsync(() => email.SendAsync(mail, ct), failures);
 
+        // Recorded before the reactions run, so a crash while they do (they read and write other documents) finds the
+        // email and the event done and sends neither again (CrashMatrixTests: one confirmation email).
+        if (published || emailed) await RememberAsync(found, entry.Sequence, published, emailed, ct);
+
         foreach (var reaction in reactions ?? [])
             await SucceedsAsync(() => reaction.ReactAsync(order, entry, ct), failures);
-
-        if (published || emailed) await RememberAsync(found, entry.Sequence, published, emailed, ct);
         if (failures.Count == 1) ExceptionDispatchInfo.Throw(failures[0]);
         if (failures.Count > 1) throw new AggregateException($"Neither the event nor the email of {message.MessageId} went out.", failures);
     }

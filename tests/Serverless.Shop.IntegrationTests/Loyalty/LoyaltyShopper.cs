@@ -95,6 +95,19 @@ public sealed class LoyaltyShopper(LocalShopFixture fixture)
         // Automatic promotions (and other tests' live ones in the shared shop) have no code.
         pricing.GetProperty("promotions").EnumerateArray().Where(p => p.TryGetProperty("code", out var c) && c.GetString() == code).Cast<JsonElement?>().FirstOrDefault();
 
+    /// <summary>
+    /// What a percentage promotion with <paramref name="code"/> took off a one-line cart worth <paramref name="listTotal"/>:
+    /// percent of what the promotions applied before it left (other tests' automatic promotions live in the shared shop
+    /// apply too, and the engine applies them in turn on what remains).
+    /// </summary>
+    public static decimal ExpectedPercentOff(JsonElement pricing, string code, decimal listTotal, decimal percent)
+    {
+        var before = pricing.GetProperty("promotions").EnumerateArray()
+            .TakeWhile(p => !(p.TryGetProperty("code", out var c) && c.GetString() == code))
+            .Sum(p => p.GetProperty("discount").GetProperty("amount").GetDecimal());
+        return Math.Round((listTotal - before) * percent / 100m, 2, MidpointRounding.AwayFromZero);
+    }
+
     public static string? Rejection(JsonElement pricing, string code) =>
         pricing.GetProperty("rejectedCodes").EnumerateArray().Where(r => r.GetProperty("code").GetString() == code)
             .Select(r => r.GetProperty("reason").GetString()).FirstOrDefault();
