@@ -116,6 +116,8 @@ public sealed class CrashSlot : IAsyncDisposable
                 }
                 await AdvanceUntilReachedAsync(runs, doomed);
                 doomed.Kill();
+                var killedAt = DateTimeOffset.UtcNow;
+                foreach (var run in runs) run.KilledAt = killedAt;
                 phases.Append($", buy until killed {phase.Elapsed.TotalSeconds:0.0} s");
                 foreach (var run in runs.Where(r => !r.Killed))
                     run.Error ??= $"the host never stopped this checkout at {point} within {ReachTimeout.TotalSeconds:0} s (it stopped {string.Join(", ", doomed.Reached)}). Its output:{Environment.NewLine}{doomed.Tail}";
@@ -186,6 +188,9 @@ public sealed class CrashSlot : IAsyncDisposable
         public CrashShopper Shopper { get; } = shopper;
         public CrashOrder? Order { get; set; }
         public bool Killed { get; set; }
+
+        /// <summary>When the host was killed (after the crash point was reached), for the email check's one allowance.</summary>
+        public DateTimeOffset? KilledAt { get; set; }
         public bool Judged { get; set; }
         public string? Error { get; set; }
         public IReadOnlyList<Check> Checks { get; set; } = [];
@@ -194,7 +199,7 @@ public sealed class CrashSlot : IAsyncDisposable
         public Task? Move { get; set; }
 
         public Task<IReadOnlyList<Check>> ChecksAsync(string dataDirectory, IntegrationEventLog events) =>
-            new ExactlyOnceChecks(Shopper, Case, dataDirectory, events).RunAsync(Order!);
+            new ExactlyOnceChecks(Shopper, Case, dataDirectory, events, KilledAt).RunAsync(Order!);
 
         /// <summary>The host announced this checkout at its crash point (by order number or cart id; StartCheckout's before it has a number, by count).</summary>
         public bool ReachedIn(IReadOnlyList<string> reached, int cases) =>
