@@ -77,7 +77,11 @@ public sealed class CustomerHistory(
 
     /// <summary>The customer's summary (lifetime spend, order count, tier, segments): the domain query support's customer view shows.</summary>
     public async Task<PurchaseSummaryView> GetSummaryAsync(string customerId, CancellationToken ct) =>
-        View((await summaries.FindAsync(customerId, ct))?.Value ?? CustomerSummary.Empty(customerId));
+        await FindSummaryAsync(customerId, ct) ?? View(CustomerSummary.Empty(customerId));
+
+    /// <summary>The customer's summary, or null when the shop keeps none (one point read).</summary>
+    public async Task<PurchaseSummaryView?> FindSummaryAsync(string customerId, CancellationToken ct) =>
+        (await summaries.FindAsync(customerId, ct))?.Value is { } summary ? View(summary) : null;
 
     public async Task<CustomerStanding> GetStandingAsync(string customerId, CancellationToken ct)
     {

@@ -8,14 +8,13 @@ namespace Serverless.Shop.Domain.Loyalty;
 /// The purchase history's share of a customer's data export and of support's overview of them (<c>GET /api/customers/{id}</c>):
 /// the kept summary, tier and segments (PurchaseHistoryApiTests, CustomerSupportTests).
 /// </summary>
-public sealed class PurchaseHistoryExportSection(CustomerHistory history, ICustomerSummaryStore summaries) : IPersonalDataExportSection, ICustomerOverviewSection
+public sealed class PurchaseHistoryExportSection(CustomerHistory history) : IPersonalDataExportSection, ICustomerOverviewSection
 {
     public string Name => "purchaseHistory";
 
     public Task<object?> ReadAsync(string customerId, CancellationToken ct) => ExportAsync(customerId, ct);
 
-    public async Task<object?> ExportAsync(string customerId, CancellationToken ct) =>
-        await summaries.FindAsync(customerId, ct) is null ? null : await history.GetSummaryAsync(customerId, ct);
+    public async Task<object?> ExportAsync(string customerId, CancellationToken ct) => await history.FindSummaryAsync(customerId, ct);
 }
 
 /// <summary>The personal offers issued to the customer that are still valid.</summary>
