@@ -22,12 +22,24 @@ namespace Serverless.Shop.Domain.Orders;
 /// side effect with no record on the order: a reaction is idempotent by itself, so running it on every redelivery is
 /// harmless, and it costs no extra queue message or order read. A failing reaction is retried by redelivery without
 /// holding back the email or the event.
+/// Before it sends, a copy claims the email on the order (<see cref="Order.EmailClaims"/>, one more write per email), so
+/// two copies of one message handled at once send it once.
 /// </remarks>
 public sealed class NotifyOrderChange(IOrderStore orders, IEmailSender email, IIntegrationEvents events, OrderSettings settings,
-    IEnumerable<IOrderChangeReaction>? reactions = null)
+    TimeProvider clock, IEnumerable<IOrderChangeReaction>? reactions = null)
 {
     private const int MaximumAttempts = 8;
     private const int SequencesKept = 50;
+
+    /// <summary>
+    /// How long a copy of the message holds an email it is sending (<see cref="Order.EmailClaims"/>). Longer than the
+    /// email sender ever takes (SendGrid's resilience pipeline gives up after 60 s, retries included), so a live sender
+    /// is never overtaken; shorter than the queue hides a dead host's message (10 minutes in Azure), so its redelivery
+    /// finds the claim run out and sends. Locally that redelivery comes after 30 s and waits out the rest.
+    /// </summary>
+    public static readonly TimeSpan EmailClaimLease = TimeSpan.FromSeconds(90);
+
+    private static readonly TimeSpan LongestClaimPoll = TimeSpan.FromSeconds(5);
 
     public async Task HandleAsync(OrderChanged message, CancellationToken ct)
     {
@@ -39,8 +51,15 @@ public sealed class NotifyOrderChange(IOrderStore orders, IEmailSender email, II
         var failures = new List<Exception>();
         var published = !order.PublishedSequences.Contains(entry.Sequence) && await SucceedsAsync(
             () => events.PublishAsync(new IntegrationEvent(EventType(entry.Change), order.Number, OrderEvent.Of(order, entry), entry.At, message.MessageId), ct), failures);
-        var emailed = !order.NotifiedSequences.Contains(entry.Sequence) && OrderEmails.For(order, entry, settings) is { } mail
-            && await SucceedsAsync(() => email.SendAsync(mail, ct), failures);
+        var emailed = false;
+        if (!order.NotifiedSequences.Contains(entry.Sequence) && OrderEmails.For(order, entry, settings) is { } mail
+            && await ClaimEmailAsync(found, entry.Sequence, ct) is { } claimed)
+        {
+            found = claimed;
+            emailed = await SucceedsAsync(() => email.SendAsync(mail, ct), failures);
+            // Handed back at once, so the queue's retry sends without waiting for the lease to run out.
+            if (!emailed) await ReleaseClaimAsync(found, entry.Sequence, ct);
+        }
 
         // Recorded before the reactions run, so a crash while they do (they read and write other documents) finds the
         // email and the event done and sends neither again (CrashMatrixTests: one confirmation email).
@@ -79,21 +98,81 @@ public sealed class NotifyOrderChange(IOrderStore orders, IEmailSender email, II
         return kebab.ToString();
     }
 
-    private async Task RememberAsync(Versioned<Order> read, long sequence, bool published, bool emailed, CancellationToken ct)
+    /// <summary>
+    /// Makes this copy of the message the one that sends the entry's email, or returns null when another copy has sent
+    /// and recorded it. Two copies of one message can be handled at once (a replayed command enqueues its entry's
+    /// message again); without the claim both would find the email unsent and both would send it. A copy that finds
+    /// another's claim still running waits, re-reading the order, until that copy records the email, hands the claim
+    /// back, or its lease runs out (the copy died): waiting here rather than failing the message keeps its dequeue
+    /// count, so a long lease never sends it to the poison queue. Tests: NotifyOrderChangeClaimTests.
+    /// </summary>
+    private async Task<Versioned<Order>?> ClaimEmailAsync(Versioned<Order> read, long sequence, CancellationToken ct)
+    {
+        var current = read;
+        var poll = TimeSpan.FromMilliseconds(100);
+        for (var conflicts = 0; ;)
+        {
+            var order = current.Value;
+            if (order.NotifiedSequences.Contains(sequence)) return null;
+            var now = clock.GetUtcNow();
+            if (order.EmailClaims.FirstOrDefault(c => c.Sequence == sequence) is { } held && held.Until > now)
+            {
+                await Task.Delay(poll < held.Until - now ? poll : held.Until - now, clock, ct);
+                poll = poll * 2 < LongestClaimPoll ? poll * 2 : LongestClaimPoll;
+            }
+            else
+            {
+                var claimed = order with { EmailClaims = [.. order.EmailClaims.Where(c => c.Sequence != sequence && c.Until > now), new EmailClaim(sequence, now + EmailClaimLease)] };
+                try
+                {
+                    return new Versioned<Order>(claimed, await orders.SaveAsync(claimed, current.Version, ct));
+                }
+                catch (StaleVersionException) when (++conflicts < MaximumAttempts)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * conflicts)), ct);
+                }
+            }
+            current = await orders.FindAsync(read.Value.Number, ct) ?? throw new ResourceNotFoundException("Order", read.Value.Number);
+        }
+    }
+
+    private async Task ReleaseClaimAsync(Versioned<Order> claimed, long sequence, CancellationToken ct)
+    {
+        try
+        {
+            await UpdateAsync(claimed, order => order.EmailClaims.Any(c => c.Sequence == sequence)
+                ? order with { EmailClaims = [.. order.EmailClaims.Where(c => c.Sequence != sequence)] }
+                : null, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The send's failure is what the queue must hear about; an unreleased claim only delays the retry until its lease ends.
+        }
+    }
+
+    private Task RememberAsync(Versioned<Order> read, long sequence, bool published, bool emailed, CancellationToken ct)
     {
         static IReadOnlyList<long> With(IReadOnlyList<long> sequences, long sequence) =>
             sequences.Contains(sequence) ? sequences : [.. sequences.TakeLast(SequencesKept - 1), sequence];
 
+        return UpdateAsync(read, order =>
+            (!published || order.PublishedSequences.Contains(sequence)) && (!emailed || order.NotifiedSequences.Contains(sequence))
+                ? null
+                : order with
+                {
+                    PublishedSequences = published ? With(order.PublishedSequences, sequence) : order.PublishedSequences,
+                    NotifiedSequences = emailed ? With(order.NotifiedSequences, sequence) : order.NotifiedSequences,
+                    EmailClaims = emailed ? [.. order.EmailClaims.Where(c => c.Sequence != sequence)] : order.EmailClaims,
+                }, ct);
+    }
+
+    /// <summary>Writes what <paramref name="change"/> makes of the order (null: nothing to write) under its ETag, re-reading on a conflict.</summary>
+    private async Task UpdateAsync(Versioned<Order> read, Func<Order, Order?> change, CancellationToken ct)
+    {
         var current = read;
         for (var attempt = 1; ; attempt++)
         {
-            var order = current.Value;
-            if ((!published || order.PublishedSequences.Contains(sequence)) && (!emailed || order.NotifiedSequences.Contains(sequence))) return;
-            var updated = order with
-            {
-                PublishedSequences = published ? With(order.PublishedSequences, sequence) : order.PublishedSequences,
-                NotifiedSequences = emailed ? With(order.NotifiedSequences, sequence) : order.NotifiedSequences,
-            };
+            if (change(current.Value) is not { } updated) return;
             try
             {
                 await orders.SaveAsync(updated, current.Version, ct);

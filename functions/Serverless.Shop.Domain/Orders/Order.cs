@@ -69,6 +69,9 @@ public sealed record Order(
     /// <summary>History entries whose integration event was published, so a redelivered message publishes none again (<see cref="NotifyOrderChange"/>).</summary>
     public IReadOnlyList<long> PublishedSequences { get; init; } = [];
 
+    /// <summary>Emails a copy of an order-event message is sending right now, so another copy waits instead of sending too (<see cref="NotifyOrderChange"/>).</summary>
+    public IReadOnlyList<EmailClaim> EmailClaims { get; init; } = [];
+
     /// <summary>
     /// What the checkout was started with and the order alone cannot tell (<see cref="CheckoutResumeInputs"/>), kept so
     /// a checkout whose orchestration never started, or was lost, can be started again as it was. Never shown to anyone.
@@ -198,3 +201,6 @@ public sealed record OrderSettings(int ReturnWindowDays)
     public const int DefaultReturnWindowDays = 30;
     public static readonly OrderSettings Default = new(DefaultReturnWindowDays);
 }
+
+/// <summary>The email of history entry <paramref name="Sequence"/> is being sent; after <paramref name="Until"/> the sender is presumed dead.</summary>
+public sealed record EmailClaim(long Sequence, DateTimeOffset Until);

@@ -228,7 +228,7 @@ public sealed class CustomerStandingTests
     {
         var points = new InMemoryPointsStore();
         var ledger = new PointsLedger(points, Settings, _bed.Clock, History);
-        var notify = new NotifyOrderChange(_bed.Store, new RecordingEmailSender(), new RecordingIntegrationEvents(), _bed.Settings, [History, ledger]);
+        var notify = new NotifyOrderChange(_bed.Store, new RecordingEmailSender(), new RecordingIntegrationEvents(), _bed.Settings, _bed.Clock, [History, ledger]);
 
         foreach (var _ in Enumerable.Range(0, 2))
         {

@@ -17,7 +17,7 @@ public sealed class PointsReactionTests
     private readonly RecordingIntegrationEvents _events = new();
     private readonly FlakyPointsStore _points = new();
 
-    private NotifyOrderChange Notify => new(_bed.Store, _email, _events, _bed.Settings,
+    private NotifyOrderChange Notify => new(_bed.Store, _email, _events, _bed.Settings, _bed.Clock,
         [new PointsLedger(_points, new LoyaltySettings(1m, 365, 30), _bed.Clock)]);
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class NotifyOrderChangeSideEffectTests
     private readonly FlakyIntegrationEvents _events = new();
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    private NotifyOrderChange Notify => new(_bed.Store, _email, _events, _bed.Settings);
+    private NotifyOrderChange Notify => new(_bed.Store, _email, _events, _bed.Settings, _bed.Clock);
 
     private async Task<OrderChanged> PaidMessageAsync()
     {

@@ -13,7 +13,7 @@ public sealed class NotifyOrderChangeTests
     private readonly RecordingIntegrationEvents _events = new();
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    private NotifyOrderChange Notify => new(_bed.Store, _email, _events, _bed.Settings);
+    private NotifyOrderChange Notify => new(_bed.Store, _email, _events, _bed.Settings, _bed.Clock);
 
     /// <summary>Delivers every message queued so far, in order, as the queue function would.</summary>
     private async Task DeliverAllAsync()
