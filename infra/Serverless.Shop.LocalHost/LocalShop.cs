@@ -10,6 +10,7 @@ using Microsoft.Azure.Cosmos;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Customers;
+using Serverless.Shop.Domain.Shipping;
 using Serverless.Shop.Functions;
 using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Common;
@@ -19,6 +20,7 @@ using Serverless.Shop.LocalHost.Privacy;
 using Serverless.Shop.Infrastructure.Privacy;
 using Serverless.Shop.LocalHost.LocalStack;
 using Serverless.Shop.LocalHost.Seeding;
+using Serverless.Shop.LocalHost.Shipping;
 using Serverless.Shop.LocalHost.Simulators;
 
 namespace Serverless.Shop.LocalHost;
@@ -168,6 +170,8 @@ public sealed class LocalShop : IAsyncDisposable
             builder.Services.AddSingleton(customers);
             builder.Services.AddSingleton(customers.SigningKey);
             builder.Services.AddSingleton<ICustomerAccounts>(new LocalCustomerAccounts(customers));
+            // The geocoder on the bundled GeoNames places (Shipping/Geodata/NOTICE.md), in place of Azure Maps: only here.
+            builder.Services.AddSingleton<IGeocoder>(_ => LocalGeodataGeocoder.Shared);
             builder.Services.AddSingleton(sp => new FunctionInvoker(sp));
             builder.Services.AddCors();
             builder.Services.AddSingleton(durable);
