@@ -302,6 +302,18 @@ module keyVault 'modules/keyvault.bicep' = {
   }
 }
 
+// Geocoding for fees by distance: keyless, the app's identity is an Azure Maps Data Reader on it (maps.bicep).
+module maps 'modules/maps.bicep' = {
+  scope: rg
+  name: 'maps'
+  params: {
+    name: 'map-${resourceToken}'
+    location: location
+    tags: tags
+    appPrincipalId: identity.outputs.principalId
+  }
+}
+
 // ---------- Access ----------
 
 var dataResources = {
@@ -383,6 +395,8 @@ var appSettings = {
   Payments__Card__Provider: 'stripe'
   Payments__Stripe__SecretKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeSecretKeyName})'
   Payments__Stripe__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeWebhookSecretName})'
+  // The Azure Maps account's client id, sent with the identity's token; without it the app does not start.
+  Shipping__Geocoding__AzureMapsClientId: maps.outputs.clientId
   Shipping__Carrier__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${carrierWebhookSecretName})'
   // Required: unresolved, the app does not start. The links point at the app's own address (WEBSITE_HOSTNAME).
   Reviews__InvitationSigningKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${reviewInvitationSigningKeyName})'
@@ -463,4 +477,5 @@ output AZURE_MEDIA_BLOB_SERVICE_URI string = storage.outputs.mediaBlobServiceUri
 output AZURE_SERVICEBUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
+output AZURE_MAPS_ACCOUNT_NAME string = maps.outputs.name
 output AZURE_APPLICATION_INSIGHTS_NAME string = monitoring.outputs.applicationInsightsName

@@ -107,6 +107,7 @@ public sealed partial class MainTemplateTests
                 "Payments__Card__Provider",
                 "Payments__Stripe__SecretKey",
                 "Payments__Stripe__WebhookSecret",
+                "Shipping__Geocoding__AzureMapsClientId",
                 "Shipping__Carrier__WebhookSecret",
                 "Reviews__InvitationSigningKey",
                 "Payments__BankTransfer__Iban",
