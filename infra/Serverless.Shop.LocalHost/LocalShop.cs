@@ -136,6 +136,13 @@ public sealed class LocalShop : IAsyncDisposable
                 ["Payments:BankTransfer:WebhookSecret"] = AlternativePaymentsSettings.DevelopmentBankWebhookSecret,
                 ["Payments:LocalWallet:WebhookSecret"] = AlternativePaymentsSettings.DevelopmentWalletWebhookSecret,
                 ["Shipping:Carrier:WebhookSecret"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                // The shop's default dispatch origin (until warehouses are joined): a warehouse in Utrecht, NL, the default
+                // shop country. Only here: in Azure Shipping:Origin:* has no default (docs/shipping.md).
+                ["Shipping:Origin:Name"] = "Utrecht",
+                ["Shipping:Origin:Latitude"] = "52.0908",
+                ["Shipping:Origin:Longitude"] = "5.1222",
+                ["Shipping:Origin:CutOff"] = "15:00",
+                ["Shipping:Origin:TimeZone"] = "Europe/Amsterdam",
                 // Review invitation links in .local/mailbox keep working across runs: the key is kept in the data directory.
                 [Infrastructure.Reviews.ReviewsRegistration.SigningKeySetting] = LocalReviewInvitationKey.LoadOrCreate(options.DataDirectory),
                 ["Logging:LogLevel:Default"] = "Warning",
