@@ -35,6 +35,9 @@ var app = builder.Build();
 app.Services.GetRequiredService<RequiredSecrets>().ThrowIfAnyUnresolved();
 // Likewise a geocoder: without Azure Maps' settings no address can be located for fees by distance (docs/shipping.md).
 Serverless.Shop.Infrastructure.Shipping.GeocodingRegistration.ThrowIfNotConfigured(app.Services);
+// And the default dispatch origin (Shipping:Origin:*), which fees by distance are measured from.
+if (app.Services.GetRequiredService<Serverless.Shop.Infrastructure.Shipping.ShippingOriginSettings>().Problem is { } originProblem)
+    throw new InvalidOperationException(originProblem);
 // Likewise the keys that seal personal data: without a readable KEK and blind-index key no order can be written or read
 // (docs/security.md). The local host registers its key file instead of Key Vault and reads it on first use.
 try

@@ -108,6 +108,8 @@ public sealed partial class MainTemplateTests
                 "Payments__Stripe__SecretKey",
                 "Payments__Stripe__WebhookSecret",
                 "Shipping__Geocoding__AzureMapsClientId",
+                "Shipping__Origin__Latitude",
+                "Shipping__Origin__Longitude",
                 "Shipping__Carrier__WebhookSecret",
                 "Reviews__InvitationSigningKey",
                 "Payments__BankTransfer__Iban",
