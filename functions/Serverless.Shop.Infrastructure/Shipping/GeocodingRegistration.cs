@@ -30,7 +30,7 @@ public sealed record GeocodingSettings(string? AzureMapsClientId, Uri AzureMapsE
     /// <summary>Why addresses cannot be geocoded; null when they can.</summary>
     public string? Problem => EndpointProblem
         ?? (AzureMapsClientId is null
-            ? $"Addresses cannot be geocoded (shipping quotes and checkout answer 503): {ClientIdSetting} is not set (the Azure Maps account's client id; see docs/deployment.md and docs/shipping.md)."
+            ? $"Addresses cannot be geocoded (POST /api/shipping/options answers 503): {ClientIdSetting} is not set (the Azure Maps account's client id; see docs/deployment.md and docs/shipping.md)."
             : null);
 }
 
