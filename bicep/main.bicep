@@ -66,6 +66,12 @@ param taxSource string
 @description('Country (ISO 3166-1 alpha-2) whose tax a cart shows before it has an address (Tax:DefaultCountry); empty for none.')
 param taxDefaultCountry string = ''
 
+@description('Where parcels leave from until warehouses are managed (Shipping:Origin:Latitude/Longitude, docs/shipping.md#the-origin): degrees, such as 52.0908 and 5.1222. No default: a made-up origin would price every parcel wrongly, and the app does not start without one.')
+param shippingOriginLatitude string
+
+@description('See shippingOriginLatitude.')
+param shippingOriginLongitude string
+
 @description('Origins allowed to upload product images straight to blob storage from a browser.')
 param uploadCorsAllowedOrigins string[] = [
   '*'
@@ -302,6 +308,18 @@ module keyVault 'modules/keyvault.bicep' = {
   }
 }
 
+// Geocoding for fees by distance: keyless, the app's identity is an Azure Maps Data Reader on it (maps.bicep).
+module maps 'modules/maps.bicep' = {
+  scope: rg
+  name: 'maps'
+  params: {
+    name: 'map-${resourceToken}'
+    location: location
+    tags: tags
+    appPrincipalId: identity.outputs.principalId
+  }
+}
+
 // ---------- Access ----------
 
 var dataResources = {
@@ -383,6 +401,10 @@ var appSettings = {
   Payments__Card__Provider: 'stripe'
   Payments__Stripe__SecretKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeSecretKeyName})'
   Payments__Stripe__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeWebhookSecretName})'
+  // The Azure Maps account's client id, sent with the identity's token; without it the app does not start.
+  Shipping__Geocoding__AzureMapsClientId: maps.outputs.clientId
+  Shipping__Origin__Latitude: shippingOriginLatitude
+  Shipping__Origin__Longitude: shippingOriginLongitude
   Shipping__Carrier__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${carrierWebhookSecretName})'
   // Required: unresolved, the app does not start. The links point at the app's own address (WEBSITE_HOSTNAME).
   Reviews__InvitationSigningKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${reviewInvitationSigningKeyName})'
@@ -463,4 +485,5 @@ output AZURE_MEDIA_BLOB_SERVICE_URI string = storage.outputs.mediaBlobServiceUri
 output AZURE_SERVICEBUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
+output AZURE_MAPS_ACCOUNT_NAME string = maps.outputs.name
 output AZURE_APPLICATION_INSIGHTS_NAME string = monitoring.outputs.applicationInsightsName

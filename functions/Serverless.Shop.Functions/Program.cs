@@ -33,6 +33,11 @@ var app = builder.Build();
 // Fail loudly at startup: a required secret that is missing or an unresolved Key Vault reference stops the app, naming
 // the setting (docs/configuration.md, "Secrets"). The local host does not call this: it wires the simulators' secrets.
 app.Services.GetRequiredService<RequiredSecrets>().ThrowIfAnyUnresolved();
+// Likewise a geocoder: without Azure Maps' settings no address can be located for fees by distance (docs/shipping.md).
+Serverless.Shop.Infrastructure.Shipping.GeocodingRegistration.ThrowIfNotConfigured(app.Services);
+// And the default dispatch origin (Shipping:Origin:*), which fees by distance are measured from.
+if (app.Services.GetRequiredService<Serverless.Shop.Infrastructure.Shipping.ShippingOriginSettings>().Problem is { } originProblem)
+    throw new InvalidOperationException(originProblem);
 // Likewise the keys that seal personal data: without a readable KEK and blind-index key no order can be written or read
 // (docs/security.md). The local host registers its key file instead of Key Vault and reads it on first use.
 try

@@ -10,6 +10,7 @@ using Microsoft.Azure.Cosmos;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Customers;
+using Serverless.Shop.Domain.Shipping;
 using Serverless.Shop.Functions;
 using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Common;
@@ -19,6 +20,7 @@ using Serverless.Shop.LocalHost.Privacy;
 using Serverless.Shop.Infrastructure.Privacy;
 using Serverless.Shop.LocalHost.LocalStack;
 using Serverless.Shop.LocalHost.Seeding;
+using Serverless.Shop.LocalHost.Shipping;
 using Serverless.Shop.LocalHost.Simulators;
 
 namespace Serverless.Shop.LocalHost;
@@ -134,6 +136,13 @@ public sealed class LocalShop : IAsyncDisposable
                 ["Payments:BankTransfer:WebhookSecret"] = AlternativePaymentsSettings.DevelopmentBankWebhookSecret,
                 ["Payments:LocalWallet:WebhookSecret"] = AlternativePaymentsSettings.DevelopmentWalletWebhookSecret,
                 ["Shipping:Carrier:WebhookSecret"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                // The shop's default dispatch origin (until warehouses are joined): a warehouse in Utrecht, NL, the default
+                // shop country. Only here: in Azure Shipping:Origin:* has no default (docs/shipping.md).
+                ["Shipping:Origin:Name"] = "Utrecht",
+                ["Shipping:Origin:Latitude"] = "52.0908",
+                ["Shipping:Origin:Longitude"] = "5.1222",
+                ["Shipping:Origin:CutOff"] = "15:00",
+                ["Shipping:Origin:TimeZone"] = "Europe/Amsterdam",
                 // Review invitation links in .local/mailbox keep working across runs: the key is kept in the data directory.
                 [Infrastructure.Reviews.ReviewsRegistration.SigningKeySetting] = LocalReviewInvitationKey.LoadOrCreate(options.DataDirectory),
                 ["Logging:LogLevel:Default"] = "Warning",
@@ -168,6 +177,8 @@ public sealed class LocalShop : IAsyncDisposable
             builder.Services.AddSingleton(customers);
             builder.Services.AddSingleton(customers.SigningKey);
             builder.Services.AddSingleton<ICustomerAccounts>(new LocalCustomerAccounts(customers));
+            // The geocoder on the bundled GeoNames places (Shipping/Geodata/NOTICE.md), in place of Azure Maps: only here.
+            builder.Services.AddSingleton<IGeocoder>(_ => LocalGeodataGeocoder.Shared);
             builder.Services.AddSingleton(sp => new FunctionInvoker(sp));
             builder.Services.AddCors();
             builder.Services.AddSingleton(durable);

@@ -12,6 +12,8 @@ if (args.FirstOrDefault() == "pricing") return Serverless.Shop.Benchmarks.Pricin
 if (args.FirstOrDefault() == "buying") return await Serverless.Shop.Benchmarks.Buying.BuyingBenchmark.RunAsync(args[1..]);
 // `-- customers` measures the Cosmos DB calls of customer profile operations, a profile read above all (budget 1).
 if (args.FirstOrDefault() == "customers") return await Serverless.Shop.Benchmarks.Customers.ProfileBenchmark.RunAsync(args[1..]);
+// `-- quote` measures shipping options: the Cosmos DB calls of a quote (budget 1) and the local geocode and rate time.
+if (args.FirstOrDefault() == "quote") return await Serverless.Shop.Benchmarks.Shipping.QuoteBenchmark.RunAsync(args[1..]);
 
 // Starts the local shop with the demo catalog, adds products through the API, runs each scenario (warm-up, then the
 // measured requests), prints a Markdown table to stdout and exits non-zero when a Cosmos DB call budget is broken.

@@ -33,6 +33,9 @@ public sealed record Product
     /// </summary>
     public string TaxClass { get; init; } = ProductRules.StandardTaxClass;
 
+    /// <summary>What a unit weighs and measures packed, for every variant without its own; null: not given (shipping counts a default parcel).</summary>
+    public Measurements? Measurements { get; init; }
+
     /// <summary>Lowest and highest price a shopper pays (sale price where there is one), for filtering and sorting.</summary>
     public required PriceRange PriceRange { get; init; }
 
@@ -57,6 +60,9 @@ public sealed record ProductVariant(string Sku, string? Name, IReadOnlyDictionar
 {
     /// <summary>What a shopper pays before promotions.</summary>
     public Money EffectivePrice => SalePrice ?? Price;
+
+    /// <summary>This variant's own measurements, when it differs from the product's (a larger size, a heavier pack).</summary>
+    public Measurements? Measurements { get; init; }
 }
 
 public enum AttributeType { Text, Number, Boolean, Colour, Size }

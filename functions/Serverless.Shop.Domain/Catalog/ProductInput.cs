@@ -20,13 +20,20 @@ public sealed record ProductInput
 
     /// <summary>The product's tax class; when left out, the product keeps its class (a new one gets "standard").</summary>
     public string? TaxClass { get; init; }
+
+    /// <summary>Weight and size of a packed unit, for every variant that gives none; left out, the product has none.</summary>
+    public MeasurementsInput? Measurements { get; init; }
 }
 
 public sealed record DescriptionInput(RichTextFormat? Format, string? Content);
 
 public sealed record AttributeInput(string? Name, AttributeType? Type, string? Value, string? Unit);
 
-public sealed record VariantInput(string? Sku, string? Name, IReadOnlyDictionary<string, string>? Options, Money? Price, Money? SalePrice);
+public sealed record VariantInput(string? Sku, string? Name, IReadOnlyDictionary<string, string>? Options, Money? Price, Money? SalePrice)
+{
+    /// <summary>This variant's own weight and size, when it differs from the product's.</summary>
+    public MeasurementsInput? Measurements { get; init; }
+}
 
 /// <summary>The rules a product must satisfy, and the derived fields (price range, facets, category path) computed from it.</summary>
 public static partial class ProductRules
@@ -90,6 +97,8 @@ public static partial class ProductRules
         var taxClass = input.TaxClass is null ? existing?.TaxClass ?? StandardTaxClass : input.TaxClass.Trim().ToLowerInvariant();
         v.Check(IsValidTaxClass(taxClass), "taxClass", $"must be 1 to {MaximumTaxClassLength} lower-case letters, digits or hyphens, such as 'standard' or 'reduced'.");
 
+        var measurements = MeasurementRules.Build(input.Measurements, "measurements", v);
+
         v.ThrowIfInvalid();
 
         var prices = variants.Select(x => x.EffectivePrice.Amount).ToList();
@@ -109,6 +118,7 @@ public static partial class ProductRules
             CollectionIds = collectionIds,
             Images = existing?.Images ?? [],
             TaxClass = taxClass,
+            Measurements = measurements,
             PriceRange = new PriceRange(prices.Min(), prices.Max(), shopCurrency),
             Facets = Facets(attributes, variants),
             CreatedAt = existing?.CreatedAt ?? now,
@@ -185,8 +195,9 @@ public static partial class ProductRules
                     v.Check(optionNames.Add(name.Trim()), $"{field}.options.{name}", $"the option '{name.Trim()}' is given twice.");
             }
             v.MaxLength(x.Name, 200, field + ".name");
+            var measurements = MeasurementRules.Build(x.Measurements, field + ".measurements", v);
             if (sku is not null && x.Price is not null && !v.HasErrorsUnder(field + ".options"))
-                result.Add(new ProductVariant(sku, x.Name?.Trim(), options.ToDictionary(o => o.Key.Trim(), o => o.Value.Trim()), x.Price, x.SalePrice));
+                result.Add(new ProductVariant(sku, x.Name?.Trim(), options.ToDictionary(o => o.Key.Trim(), o => o.Value.Trim()), x.Price, x.SalePrice) { Measurements = measurements });
         }
         if (!v.HasErrorsUnder("variants"))
         {

@@ -6,9 +6,20 @@ namespace Serverless.Shop.Domain.Shipping;
 public sealed record ShippingAddress(
     string? Name, string? Line1, string? Line2, string? City, string? PostalCode, string? Region, string? Country, string? Phone);
 
-public sealed record ParcelItem(string Sku, int Quantity);
+public sealed record ParcelItem(string Sku, int Quantity)
+{
+    /// <summary>The product the SKU belongs to, whose measurements weigh the parcel; null: a unit without measurements.</summary>
+    public string? ProductId { get; init; }
+}
 
-public sealed record ShippingQuoteRequest(ShippingAddress Address, IReadOnlyList<ParcelItem> Items, Money Subtotal);
+public sealed record ShippingQuoteRequest(ShippingAddress Address, IReadOnlyList<ParcelItem> Items, Money Subtotal)
+{
+    /// <summary>The service level checkout charges; null: standard.</summary>
+    public ShippingServiceLevel? Service { get; init; }
+
+    /// <summary>Where the parcel leaves from (the allocated warehouse); null: the shop's default origin (<c>Shipping:Origin:*</c>).</summary>
+    public DispatchOrigin? Origin { get; init; }
+}
 
 public sealed record ShippingQuote(string Carrier, string Service, Money Fee, int EstimatedDaysMin, int EstimatedDaysMax);
 

@@ -26,6 +26,8 @@ public static class ShippingRegistration
 
         services.AddSingleton<IShippingRates>(sp => new ZoneShippingRates(settings.Zones, sp.GetRequiredService<ShopSettings>()));
         services.AddSingleton<QuoteShipping>();
+        services.AddShopGeocoding(configuration);
+        services.AddShopShippingRates(configuration, settings);
 
         // The simulator keeps its shipments beside the product images: Azurite locally, the media account in Azure.
         services.AddSingleton(sp =>
