@@ -3,11 +3,10 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Shop.Domain.Shipping;
 using Serverless.Shop.Functions.Http;
-using Serverless.Shop.Infrastructure.Shipping;
 
 namespace Serverless.Shop.Functions.Shipping;
 
-public sealed class ShippingFunctions(QuoteShipping quotes, LocalCarrierSimulator localCarrier)
+public sealed class ShippingFunctions(QuoteShipping quotes)
 {
     /// <remarks>A POST because it carries an address and a basket; it changes nothing, so shoppers need no sign-in.</remarks>
     [Function("QuoteShipping")]
@@ -15,11 +14,4 @@ public sealed class ShippingFunctions(QuoteShipping quotes, LocalCarrierSimulato
     [ApiDoc("Shipping", "The shipping fee and delivery estimate for an address and a basket (409 for a country the shop does not ship to)", Request = typeof(ShippingQuoteInput), Response = typeof(ShippingQuote))]
     public async Task<IActionResult> Quote([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "shipping/quotes")] HttpRequest req, CancellationToken ct) =>
         Api.Ok(await quotes.QuoteAsync(await req.ReadJsonAsync<ShippingQuoteInput>(), ct));
-
-    /// <summary>The tracking page of the local carrier simulator, where its tracking URLs point.</summary>
-    [Function("TrackLocalCarrierShipment")]
-    [PublicEndpoint]
-    [ApiDoc("Shipping", "Local carrier simulator: where a parcel is (its tracking URLs point here)", Response = typeof(LocalCarrierTracking))]
-    public async Task<IActionResult> Track([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "shipping/local-carrier/tracking/{trackingNumber}")] HttpRequest req, string trackingNumber, CancellationToken ct) =>
-        Api.Ok(await localCarrier.TrackAsync(trackingNumber, ct));
 }

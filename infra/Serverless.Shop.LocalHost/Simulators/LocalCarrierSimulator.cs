@@ -10,8 +10,9 @@ using Microsoft.Extensions.Logging;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Shipping;
 using Serverless.Shop.Infrastructure.Common;
+using Serverless.Shop.Infrastructure.Shipping;
 
-namespace Serverless.Shop.Infrastructure.Shipping;
+namespace Serverless.Shop.LocalHost.Simulators;
 
 /// <summary>
 /// A carrier that runs inside the shop, for local development, tests and demos: it accepts parcels, hands out tracking
@@ -28,7 +29,7 @@ namespace Serverless.Shop.Infrastructure.Shipping;
 /// </remarks>
 public sealed class LocalCarrierSimulator : ICarrier
 {
-    public const string CarrierName = "local-carrier";
+    public const string CarrierName = ShippingSettings.LocalCarrierName;
     public const string ContainerName = "carrier-simulator";
     public const string DownMarker = "CARRIER-DOWN";
     public const string FlakyMarker = "CARRIER-FLAKY";
