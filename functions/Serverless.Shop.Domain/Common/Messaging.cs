@@ -28,4 +28,10 @@ public sealed record EmailMessage(IReadOnlyList<string> To, string Subject, stri
 public interface IEmailSender
 {
     Task SendAsync(EmailMessage message, CancellationToken ct);
+
+    /// <summary>
+    /// The longest one <see cref="SendAsync"/> can take, retries included: a sender that claims an email before sending
+    /// it (<see cref="Orders.NotifyOrderChange"/>) holds the claim this long and a little more.
+    /// </summary>
+    TimeSpan LongestSend => TimeSpan.FromMinutes(1);
 }

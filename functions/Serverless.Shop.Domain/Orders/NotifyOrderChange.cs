@@ -31,13 +31,16 @@ public sealed class NotifyOrderChange(IOrderStore orders, IEmailSender email, II
     private const int MaximumAttempts = 8;
     private const int SequencesKept = 50;
 
+    /// <summary>What a claim holds beyond the email sender's longest send: the claim's own write and the record's.</summary>
+    private static readonly TimeSpan ClaimMargin = TimeSpan.FromSeconds(15);
+
     /// <summary>
-    /// How long a copy of the message holds an email it is sending (<see cref="Order.EmailClaims"/>). Longer than the
-    /// email sender ever takes (SendGrid's resilience pipeline gives up after 60 s, retries included), so a live sender
-    /// is never overtaken; shorter than the queue hides a dead host's message (10 minutes in Azure), so its redelivery
-    /// finds the claim run out and sends. Locally that redelivery comes after 30 s and waits out the rest.
+    /// How long a copy of the message holds an email it is sending (<see cref="Order.EmailClaims"/>): longer than the
+    /// email sender can take (<see cref="IEmailSender.LongestSend"/>: 60 s for SendGrid, retries included; 5 s for the
+    /// local mailbox), so a live sender is never overtaken; shorter than the queue hides a dead host's message (10
+    /// minutes in Azure, 30 s on the local host), so its redelivery finds the claim run out, or nearly, and sends.
     /// </summary>
-    public static readonly TimeSpan EmailClaimLease = TimeSpan.FromSeconds(90);
+    public TimeSpan EmailClaimLease => email.LongestSend + ClaimMargin;
 
     private static readonly TimeSpan LongestClaimPoll = TimeSpan.FromSeconds(5);
 

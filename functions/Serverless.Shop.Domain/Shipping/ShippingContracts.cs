@@ -19,7 +19,14 @@ public interface IShippingRates
 }
 
 /// <summary><see cref="IdempotencyKey"/> is the same on every retry, so a retry never creates a second shipment.</summary>
-public sealed record ShipmentRequest(string OrderId, ShippingAddress Address, IReadOnlyList<ParcelItem> Items, string Service, string IdempotencyKey);
+public sealed record ShipmentRequest(string OrderId, ShippingAddress Address, IReadOnlyList<ParcelItem> Items, string Service, string IdempotencyKey)
+{
+    /// <summary>Where the parcel leaves from (the allocated warehouse); null: the shop's own address.</summary>
+    public ShippingAddress? Origin { get; init; }
+
+    /// <summary>A return label: the parcel travels from <see cref="Address"/> (the customer) back to <see cref="Origin"/>.</summary>
+    public bool IsReturn { get; init; }
+}
 
 public sealed record Shipment(string Carrier, string ShipmentId, string TrackingNumber, string TrackingUrl, string? LabelUrl);
 

@@ -13,6 +13,9 @@ public sealed class LocalMailboxEmailSender(string folder, string from, TimeProv
 {
     public const string DefaultFolder = ".local/mailbox";
 
+    /// <summary>One small file written to the local disk.</summary>
+    public TimeSpan LongestSend => TimeSpan.FromSeconds(5);
+
     public string Folder { get; } = Path.GetFullPath(folder);
 
     public async Task SendAsync(EmailMessage message, CancellationToken ct)

@@ -15,6 +15,9 @@ namespace Serverless.Shop.Infrastructure.Common;
 public sealed class SendGridEmailSender(SendGridClient client, EmailAddress from, ResiliencePipeline resilience, ILogger<SendGridEmailSender> logger) : IEmailSender
 {
     public const string ServiceName = "SendGrid";
+
+    /// <summary>The resilience pipeline's whole budget: it gives up after this, retries and waits included.</summary>
+    public TimeSpan LongestSend => ThirdPartyResilienceOptions.Default.TotalTimeout;
     private const int MaximumDetailLength = 1000;
 
     /// <summary>A client for <paramref name="host"/> (SendGrid's own when null; a test double's in tests).</summary>

@@ -12,12 +12,14 @@ public sealed record HostJson(string RoutePrefix, QueueSettings Queues, DurableT
         var queues = extensions?["queues"];
         var durable = extensions?["durableTask"];
         var storageProvider = durable?["storageProvider"];
+        var batchSize = queues?["batchSize"]?.GetValue<int>() ?? 16;
         return new HostJson(
             extensions?["http"]?["routePrefix"]?.GetValue<string>() ?? "api",
             new QueueSettings(
                 Time(queues?["maxPollingInterval"], TimeSpan.FromMinutes(1)),
                 Time(queues?["visibilityTimeout"], TimeSpan.Zero),
-                queues?["batchSize"]?.GetValue<int>() ?? 16,
+                batchSize,
+                queues?["newBatchThreshold"]?.GetValue<int>() ?? batchSize / 2,
                 queues?["maxDequeueCount"]?.GetValue<int>() ?? 5,
                 queues?["messageEncoding"]?.GetValue<string>() ?? "base64"),
             new DurableTaskSettings(
@@ -31,8 +33,10 @@ public sealed record HostJson(string RoutePrefix, QueueSettings Queues, DurableT
 }
 
 /// <param name="VisibilityTimeout">How long a failed message stays invisible before its retry.</param>
+/// <param name="NewBatchThreshold">A new batch is taken once no more than this many messages are still running (so at
+/// most BatchSize + NewBatchThreshold run at once, and one slow message never holds the others back).</param>
 /// <param name="MaxDequeueCount">After this many failed attempts a message moves to the "-poison" queue.</param>
-public sealed record QueueSettings(TimeSpan MaxPollingInterval, TimeSpan VisibilityTimeout, int BatchSize, int MaxDequeueCount, string MessageEncoding);
+public sealed record QueueSettings(TimeSpan MaxPollingInterval, TimeSpan VisibilityTimeout, int BatchSize, int NewBatchThreshold, int MaxDequeueCount, string MessageEncoding);
 
 /// <summary>
 /// extensions.durableTask of host.json, as the Durable extension reads it in Azure: the task hub's name, and the Azure

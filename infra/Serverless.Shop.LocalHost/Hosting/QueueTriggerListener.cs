@@ -7,7 +7,8 @@ namespace Serverless.Shop.LocalHost.Hosting;
 
 /// <summary>
 /// Runs one queue-triggered function the way the Functions host does: polls with back-off up to maxPollingInterval,
-/// takes batchSize messages at a time, and on failure makes the message visible again after visibilityTimeout;
+/// takes batchSize messages at a time and the next batch once no more than newBatchThreshold are still running (one
+/// message that takes long does not hold back the others), and on failure makes the message visible again after visibilityTimeout;
 /// once a message has failed maxDequeueCount times it moves to "&lt;queue&gt;-poison".
 /// </summary>
 public sealed class QueueTriggerListener(
@@ -30,8 +31,18 @@ public sealed class QueueTriggerListener(
         await poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
 
         var delay = MinimumPollingInterval;
+        var running = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
+            foreach (var failed in running.Where(t => t.IsFaulted))
+                logger.LogError(failed.Exception, "{Function} could not settle a message of {Queue}", function.Name, function.QueueName);
+            running.RemoveAll(t => t.IsCompleted);
+            if (running.Count > settings.NewBatchThreshold)
+            {
+                await Task.WhenAny(running);
+                continue;
+            }
+
             QueueMessage[] batch;
             try
             {
@@ -51,8 +62,9 @@ public sealed class QueueTriggerListener(
                 continue;
             }
             delay = MinimumPollingInterval;
-            await Task.WhenAll(batch.Select(m => HandleAsync(queue, poison, m, stoppingToken)));
+            running.AddRange(batch.Select(m => HandleAsync(queue, poison, m, stoppingToken)));
         }
+        await Task.WhenAll(running);
     }
 
     private async Task HandleAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken ct)

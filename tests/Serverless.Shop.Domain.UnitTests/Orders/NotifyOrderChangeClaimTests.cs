@@ -51,7 +51,7 @@ public sealed class NotifyOrderChangeClaimTests
         var other = new EmailClaim(paid.Sequence + 100, _bed.Clock.Now + TimeSpan.FromMinutes(5));
         _bed.Store.Overwrite(_bed.Stored(paid.Number) with
         {
-            EmailClaims = [new EmailClaim(paid.Sequence, _bed.Clock.Now + NotifyOrderChange.EmailClaimLease), other],
+            EmailClaims = [new EmailClaim(paid.Sequence, _bed.Clock.Now + Notify.EmailClaimLease), other],
         });
 
         var redelivered = Notify.HandleAsync(paid, Ct);
@@ -59,7 +59,7 @@ public sealed class NotifyOrderChangeClaimTests
         _email.Attempts.ShouldBe(0);
         redelivered.IsCompleted.ShouldBeFalse();
 
-        _bed.Clock.Advance(NotifyOrderChange.EmailClaimLease);
+        _bed.Clock.Advance(Notify.EmailClaimLease);
         await redelivered.WaitAsync(Patience);
 
         _email.Sent.Count.ShouldBe(1);
@@ -73,7 +73,7 @@ public sealed class NotifyOrderChangeClaimTests
         var paid = await PaidMessageAsync();
         _bed.Store.Overwrite(_bed.Stored(paid.Number) with
         {
-            EmailClaims = [new EmailClaim(paid.Sequence, _bed.Clock.Now + NotifyOrderChange.EmailClaimLease)],
+            EmailClaims = [new EmailClaim(paid.Sequence, _bed.Clock.Now + Notify.EmailClaimLease)],
         });
 
         var waiting = Notify.HandleAsync(paid, Ct);
