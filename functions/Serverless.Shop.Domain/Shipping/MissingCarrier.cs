@@ -22,6 +22,12 @@ public sealed class MissingCarrier(string problem) : ICarrier
 
     public Task CancelShipmentAsync(string shipmentId, string idempotencyKey, CancellationToken ct) => throw new NotConfiguredException(Problem);
 
+    public Task<IReadOnlyList<CarrierRate>> GetRatesAsync(ShipmentRequest request, CancellationToken ct) => throw new NotConfiguredException(Problem);
+
+    public bool SendsTrackingWebhooks => false;
+
+    public Task<IReadOnlyList<TrackingEvent>> GetTrackingAsync(string shipmentId, CancellationToken ct) => throw new NotConfiguredException(Problem);
+
     /// <summary>Refuses (503) when no real carrier is registered: every product the shop sells today is a physical good that must ship.</summary>
     /// <exception cref="NotConfiguredException">Only <see cref="MissingCarrier"/>s, or no carrier at all.</exception>
     public static void EnsureOneIsConfigured(IEnumerable<ICarrier> carriers)

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Serverless.Shop.Domain.Catalog;
+using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Shipping;
 using Serverless.Shop.Infrastructure.Common;
 
@@ -36,6 +37,27 @@ public static class ShippingRegistration
             services.AddSingleton<ICarrier>(new MissingCarrier(ShippingSettings.NoCarrierProblem));
         else
             services.AddRequiredSecret(settings.WebhookSecret);
+
+        if (settings.EasyPost is { } easyPost)
+        {
+            services.AddRequiredSecret(easyPost.ApiKey);
+            services.AddSingleton(sp =>
+            {
+                // Labels are kept beside the product images: the media account in Azure, Azurite locally.
+                var media = MediaAndMessagingSettings.Read(configuration).Media;
+                var blobs = media.ConnectionString is { } connectionString
+                    ? new BlobServiceClient(connectionString)
+                    : new BlobServiceClient(media.BlobServiceUri, sp.GetRequiredService<TokenCredential>());
+                var logger = sp.GetRequiredService<ILogger<EasyPostCarrier>>();
+                // An unresolved key stops the function app at startup; a placeholder is refused by EasyPost, so nothing is bought.
+                return new EasyPostCarrier(EasyPostCarrier.CreateHttpClient(easyPost.ApiBase, easyPost.ApiKey.ValueOrNull ?? "not-configured"),
+                    easyPost.Options, blobs.GetBlobContainerClient(EasyPostCarrier.ContainerName),
+                    ThirdPartyResilience.Create(EasyPostCarrier.ServiceName, ThirdPartyResilienceOptions.Default, logger, sp.GetRequiredService<TimeProvider>()), logger);
+            });
+            services.AddSingleton<ICarrier>(sp => sp.GetRequiredService<EasyPostCarrier>());
+            services.AddSingleton<ITrackingWebhookReader>(sp =>
+                new EasyPostWebhookReader(settings.WebhookSecret, sp.GetRequiredService<EasyPostCarrier>().FindParcelAsync));
+        }
         services.AddHealthChecks().Add(new HealthCheckRegistration(HealthCheckName,
             sp => new CarrierHealthCheck(sp.GetServices<ICarrier>()), null, null));
         return services;
@@ -59,7 +81,8 @@ public sealed class CarrierHealthCheck(IEnumerable<ICarrier> carriers) : IHealth
 /// <param name="CarrierProvider">The carrier's API (<c>Shipping:Carrier:Provider</c>); null: none is configured (<see cref="MissingCarrier"/>).</param>
 /// <param name="WebhookSecret">What the carrier signs tracking webhooks with; a required secret (<see cref="SecretSetting"/>)
 /// of the configured carrier: no default here, the local host makes one up per process for its simulator.</param>
-public sealed record ShippingSettings(string ShopCountry, IReadOnlyList<ShippingZone> Zones, string? CarrierProvider, SecretSetting WebhookSecret)
+/// <param name="EasyPost">EasyPost's settings when it is the provider; else null.</param>
+public sealed record ShippingSettings(string ShopCountry, IReadOnlyList<ShippingZone> Zones, string? CarrierProvider, SecretSetting WebhookSecret, EasyPostSettings? EasyPost = null)
 {
     public const string WebhookSecretSetting = "Shipping:Carrier:WebhookSecret";
     public const string ProviderSetting = "Shipping:Carrier:Provider";
@@ -71,7 +94,7 @@ public sealed record ShippingSettings(string ShopCountry, IReadOnlyList<Shipping
     public const string LocalCarrierName = "local-carrier";
 
     /// <summary>The carrier APIs the function app can talk to.</summary>
-    public static readonly IReadOnlyList<string> KnownProviders = [];
+    public static readonly IReadOnlyList<string> KnownProviders = [EasyPostCarrier.CarrierName];
 
     public const string NoCarrierProblem =
         $"No carrier is configured, so nothing can be shipped and checkout is refused (503): set {ProviderSetting} and the carrier's settings. See docs/shipping.md#carriers-and-tracking.";
@@ -122,11 +145,13 @@ public sealed record ShippingSettings(string ShopCountry, IReadOnlyList<Shipping
         if (secret.ValueOrNull is { Length: < MinimumSecretLength })
             problems.Add($"{WebhookSecretSetting} must be at least {MinimumSecretLength} characters.");
 
+        var easyPost = provider == EasyPostCarrier.CarrierName ? EasyPostSettings.Read(configuration, Value, problems) : null;
+
         if (problems.Count > 0)
             throw new InvalidOperationException("Shipping is not configured (see docs/configuration.md):" + Environment.NewLine
                 + string.Join(Environment.NewLine, problems.Select(p => " - " + p)));
 
-        return new ShippingSettings(shopCountry, zones, provider, secret);
+        return new ShippingSettings(shopCountry, zones, provider, secret, easyPost);
     }
 
     // Shipping:Zones:0:Name, :Countries (a list, or one comma-separated value as an app setting holds it), :Carrier,
@@ -166,5 +191,49 @@ public sealed record ShippingSettings(string ShopCountry, IReadOnlyList<Shipping
                 Days("EstimatedDaysMin"), Days("EstimatedDaysMax")));
         }
         return zones;
+    }
+}
+
+/// <summary>EasyPost's settings (<c>Shipping:Carrier:*</c> with <c>Provider</c> <c>easypost</c>, docs/configuration.md).</summary>
+/// <param name="ApiKey">The API key (a Key Vault reference in Azure): a required secret.</param>
+public sealed record EasyPostSettings(SecretSetting ApiKey, Uri ApiBase, EasyPostOptions Options)
+{
+    public const string ApiKeySetting = "Shipping:Carrier:ApiKey";
+    public const int DefaultParcelWeightGramsPerUnit = 500;
+
+    // A record prints its properties; the key must not end up in a log that way (SecretSetting prints only its name and state).
+    public override string ToString() => $"EasyPostSettings {{ ApiBase = {ApiBase}, ApiKey = {ApiKey} }}";
+
+    internal static EasyPostSettings Read(IConfiguration configuration, Func<string, string?> value, List<string> problems)
+    {
+        var apiBaseText = value("Shipping:Carrier:ApiBase");
+        Uri? apiBase = EasyPostCarrier.DefaultApiBase;
+        if (apiBaseText is not null && (!Uri.TryCreate(apiBaseText, UriKind.Absolute, out apiBase) || (apiBase.Scheme != Uri.UriSchemeHttps && apiBase.Scheme != Uri.UriSchemeHttp)))
+        {
+            problems.Add($"Shipping:Carrier:ApiBase is not an absolute http(s) URL: '{apiBaseText}'.");
+            apiBase = EasyPostCarrier.DefaultApiBase;
+        }
+
+        var from = new ShippingAddress(value("Shipping:Carrier:ShipFrom:Name"), value("Shipping:Carrier:ShipFrom:Line1"), value("Shipping:Carrier:ShipFrom:Line2"),
+            value("Shipping:Carrier:ShipFrom:City"), value("Shipping:Carrier:ShipFrom:PostalCode"), value("Shipping:Carrier:ShipFrom:Region"),
+            value("Shipping:Carrier:ShipFrom:Country"), value("Shipping:Carrier:ShipFrom:Phone"));
+        var v = new Validator();
+        ShippingAddressRules.Validate(from, "Shipping:Carrier:ShipFrom", v);
+        if (!v.IsValid)
+        {
+            try { v.ThrowIfInvalid(); }
+            catch (ValidationFailedException invalid)
+            {
+                foreach (var (field, messages) in invalid.Errors)
+                    problems.Add($"{field.Replace('.', ':')} {string.Join(" ", messages)} (where parcels leave from; EasyPost needs it).");
+            }
+        }
+
+        var weight = DefaultParcelWeightGramsPerUnit;
+        if (value("Shipping:Carrier:ParcelWeightGramsPerUnit") is { } weightText
+            && (!int.TryParse(weightText, NumberStyles.None, CultureInfo.InvariantCulture, out weight) || weight is < 1 or > 70_000))
+            problems.Add($"Shipping:Carrier:ParcelWeightGramsPerUnit must be a whole number of grams from 1 to 70000: '{weightText}'.");
+
+        return new EasyPostSettings(SecretSetting.Read(configuration, ApiKeySetting), apiBase, new EasyPostOptions(from, weight));
     }
 }

@@ -110,6 +110,18 @@ public sealed class LocalCarrierSimulator : ICarrier
         }, ct);
     }
 
+    /// <summary>The simulator quotes no live rates: the shop's own rates apply.</summary>
+    public Task<IReadOnlyList<CarrierRate>> GetRatesAsync(ShipmentRequest request, CancellationToken ct) => Task.FromResult<IReadOnlyList<CarrierRate>>([]);
+
+    public bool SendsTrackingWebhooks => true;
+
+    /// <summary>The scans so far, as the webhooks told them (event ids derived from the scan, so polling and webhooks agree on nothing twice only by time).</summary>
+    public async Task<IReadOnlyList<TrackingEvent>> GetTrackingAsync(string shipmentId, CancellationToken ct)
+    {
+        var shipment = await FindAsync(shipmentId, ct) ?? throw NotFound(shipmentId);
+        return shipment.History.Select((h, i) => new TrackingEvent($"lcpoll_{shipment.ShipmentId}_{i}", CarrierName, shipment.TrackingNumber, shipment.OrderId, h.Status, h.At, h.Description)).ToList();
+    }
+
     /// <summary>A shipment by its id or tracking number, or null.</summary>
     public async Task<SimulatedShipment?> FindAsync(string shipmentIdOrTrackingNumber, CancellationToken ct) =>
         HashOf(shipmentIdOrTrackingNumber) is { } hash ? (await ReadAsync(hash, ct))?.Shipment : null;

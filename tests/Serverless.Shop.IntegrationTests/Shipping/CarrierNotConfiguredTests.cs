@@ -86,7 +86,7 @@ public sealed class CarrierNotConfiguredTests(NoCarrierFixture fixture)
         response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         var carrier = (await response.JsonAsync()).GetProperty("dependencies").GetProperty(ShippingRegistration.HealthCheckName);
         carrier.GetProperty("status").GetString().ShouldBe("unhealthy");
-        carrier.GetProperty("description").GetString().ShouldNotBeNull().ShouldContain(ShippingSettings.ProviderSetting);
+        carrier.GetProperty("detail").GetString().ShouldNotBeNull().ShouldContain(ShippingSettings.ProviderSetting);
     }
 
     [Fact]
