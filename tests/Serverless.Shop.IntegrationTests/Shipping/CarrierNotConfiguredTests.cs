@@ -56,12 +56,48 @@ public sealed class CarrierNotConfiguredTests(NoCarrierFixture fixture)
     }
 
     [Fact]
+    public async Task The_function_app_with_easypost_ships_with_it_and_requires_its_key_and_webhook_secret()
+    {
+        await using var functionApp = FunctionApp(
+            (ShippingSettings.ProviderSetting, "easypost"), (EasyPostSettings.ApiKeySetting, "EZAK_a_key_of_some_length"),
+            (ShippingSettings.WebhookSecretSetting, "an-easypost-webhook-secret"),
+            ("Shipping:Carrier:ShipFrom:Name", "Warehouse"), ("Shipping:Carrier:ShipFrom:Line1", "Industrieweg 1"), ("Shipping:Carrier:ShipFrom:City", "Utrecht"),
+            ("Shipping:Carrier:ShipFrom:PostalCode", "3542 AD"), ("Shipping:Carrier:ShipFrom:Country", "NL"));
+
+        var health = await functionApp.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name == ShippingRegistration.HealthCheckName);
+
+        functionApp.GetServices<ICarrier>().ShouldHaveSingleItem().ShouldBeOfType<EasyPostCarrier>();
+        functionApp.GetServices<ITrackingWebhookReader>().ShouldHaveSingleItem().ShouldBeOfType<EasyPostWebhookReader>();
+        health.Entries[ShippingRegistration.HealthCheckName].Status.ShouldBe(HealthStatus.Healthy);
+        var required = functionApp.GetRequiredService<Infrastructure.Common.RequiredSecrets>().All.Select(s => s.Key).ToList();
+        required.ShouldContain(EasyPostSettings.ApiKeySetting);
+        required.ShouldContain(ShippingSettings.WebhookSecretSetting);
+        Should.NotThrow(() => MissingCarrier.EnsureOneIsConfigured(functionApp.GetServices<ICarrier>()));
+    }
+
+    [Fact]
+    public void Easypost_without_where_parcels_leave_from_stops_the_app_at_startup_naming_the_settings()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [ShippingSettings.ProviderSetting] = "easypost", ["Shipping:Carrier:ApiBase"] = "ftp://nowhere", ["Shipping:Carrier:ParcelWeightGramsPerUnit"] = "heavy",
+        }).Build();
+
+        var message = Should.Throw<InvalidOperationException>(() => ShippingSettings.Read(configuration)).Message;
+
+        message.ShouldContain("Shipping:Carrier:ShipFrom");
+        message.ShouldContain("Shipping:Carrier:ApiBase");
+        message.ShouldContain("Shipping:Carrier:ParcelWeightGramsPerUnit");
+    }
+
+    [Fact]
     public void The_simulator_and_its_failure_markers_are_not_in_the_function_app_s_assemblies()
     {
         var functionAppAssemblies = new[] { typeof(ShippingRegistration).Assembly, typeof(ShopServices).Assembly, typeof(ICarrier).Assembly };
 
         functionAppAssemblies.SelectMany(a => a.GetTypes()).Where(t => typeof(ICarrier).IsAssignableFrom(t) && t.IsClass)
-            .ShouldBe([typeof(MissingCarrier)]);
+            .Select(t => t.FullName!).OrderBy(n => n, StringComparer.Ordinal)
+            .ShouldBe([typeof(MissingCarrier).FullName!, typeof(EasyPostCarrier).FullName!]); // the real carrier and the stand-in for none: no simulator
         typeof(LocalCarrierSimulator).Assembly.ShouldNotBeOneOf(functionAppAssemblies);
     }
 
