@@ -115,7 +115,7 @@ public sealed class LocalCarrierSimulator : ICarrier
 
     public bool SendsTrackingWebhooks => true;
 
-    /// <summary>The scans so far, as the webhooks told them (event ids derived from the scan, so polling and webhooks agree on nothing twice only by time).</summary>
+    /// <summary>The scans so far, oldest first. Their event ids are per scan (<c>lcpoll_</c>), not the webhooks' ids: nothing polls the simulator yet, it sends webhooks.</summary>
     public async Task<IReadOnlyList<TrackingEvent>> GetTrackingAsync(string shipmentId, CancellationToken ct)
     {
         var shipment = await FindAsync(shipmentId, ct) ?? throw NotFound(shipmentId);
