@@ -111,6 +111,20 @@ param payPalWebhookId string = ''
 ])
 param payPalEnvironment string = 'live'
 
+@description('The carrier\'s API (docs/shipping.md#carriers-and-tracking). Empty: no carrier, so checkout refuses physical goods (503) and /api/health reports carrier unhealthy. easypost: the Key Vault secrets carrier-api-key and carrier-webhook-secret, and where parcels leave from (carrierShipFrom*).')
+@allowed([
+  ''
+  'easypost'
+])
+param carrierProvider string = ''
+
+@description('Where parcels leave from (the warehouse): name, street, city, postcode and ISO country code. Required with a carrier.')
+param carrierShipFromName string = ''
+param carrierShipFromLine1 string = ''
+param carrierShipFromCity string = ''
+param carrierShipFromPostalCode string = ''
+param carrierShipFromCountry string = ''
+
 // ---------- Names ----------
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -202,6 +216,8 @@ var sendGridSecretName = 'sendgrid-api-key'
 var stripeSecretKeyName = 'stripe-secret-key'
 var stripeWebhookSecretName = 'stripe-webhook-secret'
 var carrierWebhookSecretName = 'carrier-webhook-secret'
+var carrierApiKeyName = 'carrier-api-key'
+var carrierEnabled = !empty(carrierProvider)
 // What review invitation links (delivery emails, guests' reviews) are signed with (docs/reviews.md).
 var reviewInvitationSigningKeyName = 'review-invitation-signing-key'
 var bankTransferWebhookSecretName = 'bank-transfer-webhook-secret'
@@ -405,7 +421,6 @@ var appSettings = {
   Shipping__Geocoding__AzureMapsClientId: maps.outputs.clientId
   Shipping__Origin__Latitude: shippingOriginLatitude
   Shipping__Origin__Longitude: shippingOriginLongitude
-  Shipping__Carrier__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${carrierWebhookSecretName})'
   // Required: unresolved, the app does not start. The links point at the app's own address (WEBSITE_HOSTNAME).
   Reviews__InvitationSigningKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${reviewInvitationSigningKeyName})'
 
@@ -424,6 +439,21 @@ var appSettings = {
     : ''
   Payments__PayPal__WebhookId: payPalWebhookId
   Payments__PayPal__ApiBase: payPalEnabled ? payPalApiBases[payPalEnvironment] : ''
+
+  // The carrier: none until carrierProvider is given (the app then says so in /api/health and refuses checkout);
+  // then its API key and webhook secret are Key Vault references like the others.
+  Shipping__Carrier__Provider: carrierProvider
+  Shipping__Carrier__ApiKey: carrierEnabled
+    ? '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${carrierApiKeyName})'
+    : ''
+  Shipping__Carrier__WebhookSecret: carrierEnabled
+    ? '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${carrierWebhookSecretName})'
+    : ''
+  Shipping__Carrier__ShipFrom__Name: carrierShipFromName
+  Shipping__Carrier__ShipFrom__Line1: carrierShipFromLine1
+  Shipping__Carrier__ShipFrom__City: carrierShipFromCity
+  Shipping__Carrier__ShipFrom__PostalCode: carrierShipFromPostalCode
+  Shipping__Carrier__ShipFrom__Country: carrierShipFromCountry
 
   Auth__Authority: authAuthority
   Auth__Audience: authAudience

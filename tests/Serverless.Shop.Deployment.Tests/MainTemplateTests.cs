@@ -110,7 +110,6 @@ public sealed partial class MainTemplateTests
                 "Shipping__Geocoding__AzureMapsClientId",
                 "Shipping__Origin__Latitude",
                 "Shipping__Origin__Longitude",
-                "Shipping__Carrier__WebhookSecret",
                 "Reviews__InvitationSigningKey",
                 "Payments__BankTransfer__Iban",
                 "Payments__BankTransfer__Bic",
@@ -121,6 +120,14 @@ public sealed partial class MainTemplateTests
                 "Payments__PayPal__ClientSecret",
                 "Payments__PayPal__WebhookId",
                 "Payments__PayPal__ApiBase",
+                "Shipping__Carrier__Provider",
+                "Shipping__Carrier__ApiKey",
+                "Shipping__Carrier__WebhookSecret",
+                "Shipping__Carrier__ShipFrom__Name",
+                "Shipping__Carrier__ShipFrom__Line1",
+                "Shipping__Carrier__ShipFrom__City",
+                "Shipping__Carrier__ShipFrom__PostalCode",
+                "Shipping__Carrier__ShipFrom__Country",
                 "Auth__Authority",
                 "Auth__Audience",
                 "Auth__TrustPlatformPrincipal",
@@ -158,8 +165,12 @@ public sealed partial class MainTemplateTests
         settings["Cosmos__DatabaseName"].ShouldBe("shop");
         settings["Email__SendGridApiKey"].ShouldStartWith("[format('@Microsoft.KeyVault(SecretUri=");
         settings["Email__SendGridApiKey"].ShouldContain("reference('keyVault').outputs.uri");
-        foreach (var secret in new[] { "Payments__Stripe__SecretKey", "Payments__Stripe__WebhookSecret", "Shipping__Carrier__WebhookSecret" })
+        foreach (var secret in new[] { "Payments__Stripe__SecretKey", "Payments__Stripe__WebhookSecret" })
             settings[secret].ShouldStartWith("[format('@Microsoft.KeyVault(SecretUri=", customMessage: $"{secret} must be a Key Vault reference, never a value");
+        // The carrier's secrets exist only with a carrier, and then only as Key Vault references.
+        foreach (var secret in new[] { "Shipping__Carrier__ApiKey", "Shipping__Carrier__WebhookSecret" })
+            settings[secret].ShouldStartWith("[if(variables('carrierEnabled'), format('@Microsoft.KeyVault(SecretUri=", customMessage: $"{secret} must be a Key Vault reference, never a value");
+        settings["Shipping__Carrier__Provider"].ShouldBe("[parameters('carrierProvider')]");
         settings["Payments__Card__Provider"].ShouldBe("stripe");
         settings["ServiceBus__TopicName"].ShouldBe("shop-events");
         settings["Media__PublicBaseUrl"].ShouldContain("reference('cdn')");

@@ -20,12 +20,14 @@ namespace Serverless.Shop.Domain.Checkout;
 public sealed class StartCheckout(
     ManageCarts carts, ICartPricing pricing, IShippingRates shippingRates, ManageStock stock, ManageOrders orders,
     PaymentGateways gateways, CheckoutSettings settings, PointsLedger points, LoyaltySettings loyalty, ManageCustomerProfile profiles,
-    ICustomerPricingProfiles pricingProfiles, TimeProvider clock)
+    ICustomerPricingProfiles pricingProfiles, TimeProvider clock, IEnumerable<ICarrier> carriers)
 {
     public const int MaximumTokenLength = 255;
 
     public async Task<(CheckoutStarted Started, CheckoutProcess Process)> StartAsync(CheckoutInput input, CartAccess access, CancellationToken ct)
     {
+        // Every product is a physical good today: with no carrier to ship it, refuse (503) before anything is read or written.
+        MissingCarrier.EnsureOneIsConfigured(carriers);
         var address = Validate(input) ?? await AddressFromBookAsync(input.ShippingAddressId!.Trim(), access, ct);
         var cart = (await carts.OpenAsync(input.CartId!, access, forChange: true, ct)).Value;
         if (cart.Lines.Count == 0) throw new BusinessRuleViolationException("The cart is empty: add something before checking out.", "cartId");

@@ -51,7 +51,12 @@ public sealed class ReceivePaymentWebhook(PaymentGateways gateways, IWebhookInbo
     }
 }
 
-/// <summary>A carrier's tracking webhook: checked, handled once per event id, applied to the order (out-of-order updates never move it back).</summary>
+/// <summary>
+/// A carrier's tracking webhook: checked, handled once per event id, applied to the order (out-of-order updates never
+/// move it back). An update for an order this shop does not have (another shop's parcel on the same carrier account, or
+/// a parcel nobody knows) is acknowledged as ignored and changes nothing, so the carrier stops retrying it
+/// (CarrierWebhookTests).
+/// </summary>
 public sealed class ReceiveTrackingWebhook(IEnumerable<ITrackingWebhookReader> readers, IWebhookInbox inbox, ManageOrders orders)
 {
     public async Task<WebhookReceipt> HandleAsync(string carrier, IReadOnlyDictionary<string, string> headers, string body, CancellationToken ct)
@@ -60,8 +65,13 @@ public sealed class ReceiveTrackingWebhook(IEnumerable<ITrackingWebhookReader> r
             ?? throw new ResourceNotFoundException("carrier", carrier);
         var tracking = await reader.ReadAsync(headers, body, ct);
         if (tracking is null) return WebhookReceipt.Ignored;
-        var handled = await inbox.HandleOnceAsync($"carrier:{reader.Carrier}", tracking.EventId, token => orders.ApplyTrackingAsync(tracking, token), ct);
-        return handled ? WebhookReceipt.Handled : WebhookReceipt.Duplicate;
+        var receipt = WebhookReceipt.Handled;
+        var handled = await inbox.HandleOnceAsync($"carrier:{reader.Carrier}", tracking.EventId, async token =>
+        {
+            try { await orders.ApplyTrackingAsync(tracking, token); }
+            catch (ResourceNotFoundException) { receipt = WebhookReceipt.Ignored; }
+        }, ct);
+        return handled ? receipt : WebhookReceipt.Duplicate;
     }
 }
 

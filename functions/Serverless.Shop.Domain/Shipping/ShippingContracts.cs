@@ -41,14 +41,30 @@ public sealed record ShipmentRequest(string OrderId, ShippingAddress Address, IR
 
 public sealed record Shipment(string Carrier, string ShipmentId, string TrackingNumber, string TrackingUrl, string? LabelUrl);
 
+/// <summary>One price a carrier offers for a parcel: <see cref="RateId"/> is what buying it refers to.</summary>
+/// <param name="Carrier">The carrier behind a multi-carrier API (UPS, DHL ...).</param>
+/// <param name="EstimatedDays">The carrier's own estimate, when it gives one.</param>
+public sealed record CarrierRate(string RateId, string Carrier, string Service, Money Fee, int? EstimatedDays);
+
 /// <summary>A carrier that takes parcels. A new carrier is one class implementing this.</summary>
 public interface ICarrier
 {
     string Name { get; }
+
+    /// <summary>Buys the label (once per <see cref="ShipmentRequest.IdempotencyKey"/>, however often it is called).</summary>
     Task<Shipment> CreateShipmentAsync(ShipmentRequest request, CancellationToken ct);
 
-    /// <summary>Cancels a shipment not yet handed over. Idempotent.</summary>
+    /// <summary>Cancels a shipment not yet handed over (voids its label). Idempotent.</summary>
     Task CancelShipmentAsync(string shipmentId, string idempotencyKey, CancellationToken ct);
+
+    /// <summary>The carrier's live rates for the parcel, cheapest first; empty when it quotes none (the shop's own rates apply).</summary>
+    Task<IReadOnlyList<CarrierRate>> GetRatesAsync(ShipmentRequest request, CancellationToken ct);
+
+    /// <summary>Whether the carrier pushes tracking updates by webhook; those that do not are polled (<see cref="GetTrackingAsync"/>).</summary>
+    bool SendsTrackingWebhooks { get; }
+
+    /// <summary>The shipment's tracking updates as the carrier knows them now, oldest first (polling).</summary>
+    Task<IReadOnlyList<TrackingEvent>> GetTrackingAsync(string shipmentId, CancellationToken ct);
 }
 
 public enum TrackingStatus { LabelCreated, InTransit, OutForDelivery, Delivered, DeliveryFailed, ReturnedToSender }

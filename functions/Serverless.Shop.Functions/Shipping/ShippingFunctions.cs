@@ -3,11 +3,10 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Shop.Domain.Shipping;
 using Serverless.Shop.Functions.Http;
-using Serverless.Shop.Infrastructure.Shipping;
 
 namespace Serverless.Shop.Functions.Shipping;
 
-public sealed class ShippingFunctions(QuoteShipping quotes, QuoteShippingOptions options, LocalCarrierSimulator localCarrier)
+public sealed class ShippingFunctions(QuoteShipping quotes, QuoteShippingOptions options)
 {
     /// <remarks>A POST because it carries an address and a basket; it changes nothing, so shoppers need no sign-in.</remarks>
     [Function("QuoteShipping")]
@@ -22,11 +21,4 @@ public sealed class ShippingFunctions(QuoteShipping quotes, QuoteShippingOptions
     [ApiDoc("Shipping", "Every service level (standard, express) with fee and delivery dates for an address and a basket, by zone, distance, chargeable weight (dimensional weight counts) and service; an address that cannot be located is priced at its zone's farthest band and says so (409 for a country not shipped to or a parcel over the limits)", Request = typeof(ShippingOptionsInput), Response = typeof(ShippingOptions))]
     public async Task<IActionResult> Options([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "shipping/options")] HttpRequest req, CancellationToken ct) =>
         Api.Ok(await options.QuoteAsync(await req.ReadJsonAsync<ShippingOptionsInput>(), ct));
-
-    /// <summary>The tracking page of the local carrier simulator, where its tracking URLs point.</summary>
-    [Function("TrackLocalCarrierShipment")]
-    [PublicEndpoint]
-    [ApiDoc("Shipping", "Local carrier simulator: where a parcel is (its tracking URLs point here)", Response = typeof(LocalCarrierTracking))]
-    public async Task<IActionResult> Track([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "shipping/local-carrier/tracking/{trackingNumber}")] HttpRequest req, string trackingNumber, CancellationToken ct) =>
-        Api.Ok(await localCarrier.TrackAsync(trackingNumber, ct));
 }

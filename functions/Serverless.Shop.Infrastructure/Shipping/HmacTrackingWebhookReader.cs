@@ -65,5 +65,6 @@ public sealed class HmacTrackingWebhookReader(string carrier, SecretSetting secr
     /// <summary>The status as the body spells it.</summary>
     public static string Spell(TrackingStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
 
-    internal sealed record TrackingWebhookBody(string? Id, string? TrackingNumber, string? OrderId, string? Status, DateTimeOffset? OccurredAt, string? Description);
+    /// <summary>The body as the carrier sends it (the local carrier simulator writes it).</summary>
+    public sealed record TrackingWebhookBody(string? Id, string? TrackingNumber, string? OrderId, string? Status, DateTimeOffset? OccurredAt, string? Description);
 }

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Shipping;
 using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Common;
@@ -35,6 +36,16 @@ public static class CarrierSimulatorEndpoints
     {
         var carrier = app.ServiceProvider.GetService<LocalCarrierSimulator>();
         if (carrier is null) return app;
+
+        // Where the simulator's tracking URLs point: the status and its history, no address and no order.
+        app.MapGet($"/{apiRoutePrefix}/shipping/local-carrier/tracking/{{trackingNumber}}", async (HttpContext http, string trackingNumber) =>
+        {
+            try { return Results.Json(await carrier.TrackAsync(trackingNumber, http.RequestAborted), ShopJson.Options); }
+            catch (ResourceNotFoundException)
+            {
+                return Problem(Problems.Create(http, StatusCodes.Status404NotFound, "not-found", "Not found.", $"The local carrier has no parcel {trackingNumber}."));
+            }
+        }).ExcludeFromDescription();
 
         app.MapGet($"/{PagePath}/{{trackingNumber}}", async (string trackingNumber, CancellationToken ct) =>
                 await carrier.FindAsync(trackingNumber, ct) is { } shipment

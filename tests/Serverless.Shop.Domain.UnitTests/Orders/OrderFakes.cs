@@ -169,6 +169,12 @@ internal sealed class FakeCarrier : ICarrier
 
     public Task<Shipment> CreateShipmentAsync(ShipmentRequest request, CancellationToken ct) => throw new NotSupportedException();
 
+    public Task<IReadOnlyList<CarrierRate>> GetRatesAsync(ShipmentRequest request, CancellationToken ct) => throw new NotSupportedException();
+
+    public bool SendsTrackingWebhooks => true;
+
+    public Task<IReadOnlyList<TrackingEvent>> GetTrackingAsync(string shipmentId, CancellationToken ct) => throw new NotSupportedException();
+
     public Task CancelShipmentAsync(string shipmentId, string idempotencyKey, CancellationToken ct)
     {
         if (RefuseCancellation) throw new BusinessRuleViolationException($"Shipment {shipmentId} was already handed over.");

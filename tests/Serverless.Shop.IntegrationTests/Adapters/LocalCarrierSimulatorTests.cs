@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Shipping;
+using Serverless.Shop.LocalHost.Simulators;
 using Serverless.Shop.Infrastructure.Common;
 using Serverless.Shop.Infrastructure.Shipping;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Serverless.Shop.Domain.Checkout;
 using Serverless.Shop.Infrastructure.Payments;
 using Serverless.Shop.Infrastructure.Shipping;
+using Serverless.Shop.LocalHost.Simulators;
 
 namespace Serverless.Shop.IntegrationTests.Checkout;
 

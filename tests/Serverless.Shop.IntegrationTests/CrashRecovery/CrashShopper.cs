@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Serverless.Shop.Domain.Administration;
+using Serverless.Shop.LocalHost.Simulators;
 using Serverless.Shop.Infrastructure.Common;
 using Serverless.Shop.Infrastructure.Payments;
 using Serverless.Shop.Infrastructure.Shipping;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Shop.Domain.Shipping;
+using Serverless.Shop.LocalHost.Simulators;
 using Serverless.Shop.Infrastructure.Shipping;
 
 using static Serverless.Shop.IntegrationTests.ProblemAssertions;

@@ -80,7 +80,7 @@ public sealed class ShippingSettingsTests
     [Theory]
     [InlineData("Shipping:ShopCountry", "nl", "Shipping:ShopCountry")]
     [InlineData("Shipping:Carrier:WebhookSecret", "short", "at least 16 characters")]
-    [InlineData("Shipping:Carrier:TrackingBaseUrl", "ftp://example.com", "Shipping:Carrier:TrackingBaseUrl")]
+    [InlineData("Shipping:Carrier:Provider", "carrier-pigeon", "Shipping:Carrier:Provider")]
     public void Bad_carrier_and_shop_settings_are_refused(string key, string value, string expected)
     {
         Problems((key, value)).ShouldContain(expected);
@@ -101,12 +101,21 @@ public sealed class ShippingSettingsTests
     }
 
     [Fact]
-    public void The_carrier_options_never_print_the_secret()
+    public void The_settings_never_print_the_secret()
     {
         var settings = Read(("Shipping:Carrier:WebhookSecret", "a-configured-secret-of-some-length"));
 
-        settings.Carrier.ToString().ShouldNotContain("a-configured-secret");
         settings.ToString().ShouldNotContain("a-configured-secret");
+        new LocalHost.Simulators.LocalCarrierOptions("a-configured-secret-of-some-length", "http://localhost").ToString().ShouldNotContain("a-configured-secret");
+    }
+
+    [Fact]
+    public void Without_a_provider_no_carrier_is_configured_and_the_zones_name_the_local_carrier()
+    {
+        var settings = Read();
+
+        settings.CarrierProvider.ShouldBeNull();
+        settings.Zones.ShouldAllBe(z => z.Carrier == ShippingSettings.LocalCarrierName);
     }
 
     private static string Describe(Domain.Shipping.ShippingZone z) =>

@@ -10,8 +10,9 @@ using Microsoft.Extensions.Logging;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Shipping;
 using Serverless.Shop.Infrastructure.Common;
+using Serverless.Shop.Infrastructure.Shipping;
 
-namespace Serverless.Shop.Infrastructure.Shipping;
+namespace Serverless.Shop.LocalHost.Simulators;
 
 /// <summary>
 /// A carrier that runs inside the shop, for local development, tests and demos: it accepts parcels, hands out tracking
@@ -28,7 +29,7 @@ namespace Serverless.Shop.Infrastructure.Shipping;
 /// </remarks>
 public sealed class LocalCarrierSimulator : ICarrier
 {
-    public const string CarrierName = "local-carrier";
+    public const string CarrierName = ShippingSettings.LocalCarrierName;
     public const string ContainerName = "carrier-simulator";
     public const string DownMarker = "CARRIER-DOWN";
     public const string FlakyMarker = "CARRIER-FLAKY";
@@ -107,6 +108,18 @@ public sealed class LocalCarrierSimulator : ICarrier
                 throw new ThirdPartyCallFailedException(CarrierName, HttpStatusCode.Conflict, $"Shipment {shipmentId} was handed over ({shipment.Status}); it cannot be cancelled.");
             return shipment with { CancelledAt = _clock.GetUtcNow() };
         }, ct);
+    }
+
+    /// <summary>The simulator quotes no live rates: the shop's own rates apply.</summary>
+    public Task<IReadOnlyList<CarrierRate>> GetRatesAsync(ShipmentRequest request, CancellationToken ct) => Task.FromResult<IReadOnlyList<CarrierRate>>([]);
+
+    public bool SendsTrackingWebhooks => true;
+
+    /// <summary>The scans so far, oldest first. Their event ids are per scan (<c>lcpoll_</c>), not the webhooks' ids: nothing polls the simulator yet, it sends webhooks.</summary>
+    public async Task<IReadOnlyList<TrackingEvent>> GetTrackingAsync(string shipmentId, CancellationToken ct)
+    {
+        var shipment = await FindAsync(shipmentId, ct) ?? throw NotFound(shipmentId);
+        return shipment.History.Select((h, i) => new TrackingEvent($"lcpoll_{shipment.ShipmentId}_{i}", CarrierName, shipment.TrackingNumber, shipment.OrderId, h.Status, h.At, h.Description)).ToList();
     }
 
     /// <summary>A shipment by its id or tracking number, or null.</summary>
