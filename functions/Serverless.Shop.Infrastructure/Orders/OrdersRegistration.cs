@@ -22,6 +22,8 @@ public static class OrdersRegistration
         services.AddSingleton(ReadReturnSettings(configuration));
         services.AddSingleton<RequestItemReturns>();
         services.AddSingleton<ReceiveItemReturns>();
+        services.AddSingleton<CancelledOrderGivesBack>();
+        services.AddSingleton<IOrderChangeReaction>(sp => sp.GetRequiredService<CancelledOrderGivesBack>());
         services.AddSingleton<OrderRefunds>();
         services.AddSingleton<RecordPayments>();
         services.AddSingleton<NotifyOrderChange>();

@@ -143,6 +143,6 @@ public static partial class ReturnRules
 
     internal static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 
-    [GeneratedRegex("^[a-z0-9-]{1,32}$")]
+    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,31})$")]
     private static partial Regex WarehousePattern();
 }
