@@ -8,7 +8,7 @@ namespace Serverless.Shop.Domain.Orders;
 
 /// <summary>
 /// Everything that happens to an order after checkout creates it: payment, shipment, tracking, cancellation and
-/// refunds, and what customers, guests and staff may read. Returns are <see cref="OrderReturns"/>.
+/// refunds, and what customers, guests and staff may read. Returns are <see cref="OrderReturns"/> (whole orders), <see cref="RequestItemReturns"/> and <see cref="ReceiveItemReturns"/> (some items).
 /// <para>
 /// Every command is idempotent: a change already applied (a retried request, a replayed orchestration step, a webhook
 /// delivered twice) adds no history entry and no event. Concurrent changes are read-change-write with the order's ETag,
