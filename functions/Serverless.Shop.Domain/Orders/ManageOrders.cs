@@ -192,6 +192,8 @@ public sealed class ManageOrders(
     public Task<Order> ApplyTrackingAsync(TrackingEvent e, CancellationToken ct) =>
         _writes.ChangeAsync(OrderNumbers.Normalise(e.OrderId) ?? throw new ResourceNotFoundException("Order", e.OrderId), order =>
         {
+            // A return's label is tracked on the return (docs/shipping.md, "Returns").
+            if (ReturnTracking.Apply(order, e, clock.GetUtcNow()) is { } returnLabel) return returnLabel;
             var shipment = order.Shipment
                 ?? throw new BusinessRuleViolationException($"Order {order.Number} is {OrderTransitions.Describe(order.Status)} and has no shipment yet; the tracking update cannot be applied.", "orderId");
             if (!string.Equals(shipment.TrackingNumber, e.TrackingNumber, StringComparison.OrdinalIgnoreCase) || shipment.Carrier != e.Carrier)

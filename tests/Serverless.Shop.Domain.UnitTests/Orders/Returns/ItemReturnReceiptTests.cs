@@ -181,6 +181,22 @@ public sealed class ItemReturnReceiptTests
     }
 
     [Fact]
+    public async Task The_points_earned_on_returned_items_are_reversed_by_the_points_ledger_when_the_refund_is_made()
+    {
+        var settings = new Serverless.Shop.Domain.Loyalty.LoyaltySettings(1m, 365, 30);
+        var (number, id) = await ApprovedReturnAsync(("line_2", 1));
+        var earned = Serverless.Shop.Domain.Loyalty.PointsRules.Apply(Serverless.Shop.Domain.Loyalty.PointsAccount.Empty(CustomerId), _bed.Stored(number), settings, _bed.Clock.Now);
+
+        await _bed.Receipts.ReceiveAsync(number, id, Receipt(("line_2", 1, "restock", null)), Support, Ct);
+        var after = Serverless.Shop.Domain.Loyalty.PointsRules.Apply(earned, _bed.Stored(number), settings, _bed.Clock.Now);
+
+        // 46 points on 46.50 paid; the T-shirt's 20.00 is 43% of it, so 20 of them go (rounded up), 26 stay for what was kept.
+        earned.Orders.Single().Earned.ShouldBe(46);
+        after.Orders.Single().Reversed.ShouldBe(20);
+        after.Movements[^1].Kind.ShouldBe(Serverless.Shop.Domain.Loyalty.PointsMovementKind.Reversed);
+    }
+
+    [Fact]
     public async Task What_staff_refunded_by_hand_before_is_not_refunded_again()
     {
         var (number, id) = await ApprovedReturnAsync(("line_1", 2), ("line_2", 1));
