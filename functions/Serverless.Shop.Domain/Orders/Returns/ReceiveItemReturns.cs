@@ -51,7 +51,11 @@ public sealed class ReceiveItemReturns(IOrderStore orders, IWorkQueue queue, Man
         }, ct);
 
         received = await RestockAsync(received, returnId, actor, ct);
-        return await refunds.CompleteOpenAsync(normalised, RequestItemReturns.Find(received, returnId).RefundOperationId, ct);
+        // Exactly this return's refund (a prefix would also match R10's when this is R1).
+        var operationId = RequestItemReturns.Find(received, returnId).RefundOperationId;
+        return received.Refunds.FirstOrDefault(r => r.OperationId == operationId) is { State: RefundState.Pending or RefundState.Failed }
+            ? await refunds.CompleteAsync(normalised, operationId, ct)
+            : received;
     }
 
     private async Task<Order> RestockAsync(Order order, string returnId, Actor actor, CancellationToken ct)
