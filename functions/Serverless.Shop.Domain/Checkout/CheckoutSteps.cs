@@ -78,6 +78,8 @@ public sealed class CheckoutSteps(
     public async Task RedeemPromotionsAsync(string number, CancellationToken ct)
     {
         var order = await OrderAsync(number, ct);
+        // Staff cancelled the order meanwhile: its cancellation gives the uses back (CancelledOrderGivesBack), so none is made final.
+        if (order.Status == OrderStatus.Cancelled) return;
         await redemptions.RedeemAsync(number, PointsDiscount.WithoutPoints(order.Pricing.Promotions), ct);
         if (order is { PointsSpent: > 0, CustomerId: { } customerId }) await points.RedeemAsync(customerId, number, ct);
     }
@@ -97,6 +99,8 @@ public sealed class CheckoutSteps(
     public async Task CommitStockAsync(string number, CancellationToken ct)
     {
         var order = await OrderAsync(number, ct);
+        // Staff cancelled the order meanwhile: its cancellation releases the reservation (CancelledOrderGivesBack), so nothing is sold.
+        if (order.Status == OrderStatus.Cancelled) return;
         await stock.CommitAsync(order.Number, Skus(order), ct);
     }
 

@@ -69,6 +69,7 @@ public sealed class ReconcilePayments(
         if (order.Status == OrderStatus.PendingPayment) return await PassCaptureToCheckoutAsync(order, signals, ct);
         await refunds.CompleteOpenAsync(number, OrderRefunds.CancellationRefund, ct);
         await refunds.CompleteOpenAsync(number, OrderRefunds.UnwantedPaymentRefund, ct);
+        await refunds.CompleteOpenAsync(number, OrderReturn.RefundPrefix, ct);
         return new ReconciledOrder(number, ReconcileAction.Refunded);
     }
 

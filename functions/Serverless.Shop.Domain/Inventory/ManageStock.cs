@@ -183,6 +183,17 @@ public sealed partial class ManageStock(IInventoryStore inventory, IWorkQueue qu
         if (firstFailure is not null) throw firstFailure;
     }
 
+    /// <summary>
+    /// An order was cancelled: on each SKU its reservation is released, or its sale undone (<see cref="StockItem.UndoSale"/>).
+    /// Idempotent, so a redelivered cancellation changes nothing more.
+    /// </summary>
+    /// <remarks>Cosmos DB: one read per SKU, and one write per SKU that had something to give back.</remarks>
+    public async Task UndoSaleAsync(string reservationId, IReadOnlyList<string> skus, Actor actor, CancellationToken ct)
+    {
+        foreach (var (sku, _) in ValidateSkus(reservationId, skus))
+            await ChangeAsync(sku, item => item.UndoSale(reservationId, actor.Id, clock.GetUtcNow()), ct);
+    }
+
     /// <returns>Each SKU once, normalised, with the index of its first mention.</returns>
     private static List<(string Sku, int Index)> ValidateSkus(string reservationId, IReadOnlyList<string> skus)
     {

@@ -118,6 +118,21 @@ public sealed record StockItem(
         return reserved;
     }
 
+    /// <summary>
+    /// Undoes what a checkout took of this SKU for an order that was cancelled: a reservation still held is released; a
+    /// committed one gets each of its Sold adjustments reversed by a Returned adjustment into the same warehouse, whose id
+    /// is derived from the reservation id and the warehouse, so undoing again changes nothing (<see cref="Apply"/>).
+    /// A sale whose adjustments were archived already (more than <see cref="RecentAdjustmentsKept"/> later changes) is not found.
+    /// </summary>
+    public StockItem UndoSale(string reservationId, string actor, DateTimeOffset now)
+    {
+        var item = Release(reservationId);
+        foreach (var sold in RecentAdjustments.Where(a => a.Id.StartsWith(CommitAdjustmentPrefix(reservationId), StringComparison.Ordinal) && a.Change < 0))
+            item = item.Apply($"{reservationId}:unsold:{sold.Warehouse}", sold.Warehouse, -sold.Change, AdjustmentReason.Returned,
+                $"Order {reservationId} was cancelled: its sale is undone", actor, now);
+        return item;
+    }
+
     /// <summary>Gives the units back. Releasing a reservation that is not there (released, committed, long expired) changes nothing.</summary>
     public StockItem Release(string reservationId) =>
         Reservations.Any(r => r.Id == reservationId) ? this with { Reservations = Reservations.Where(r => r.Id != reservationId).ToList() } : this;

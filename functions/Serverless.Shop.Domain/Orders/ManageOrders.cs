@@ -8,7 +8,7 @@ namespace Serverless.Shop.Domain.Orders;
 
 /// <summary>
 /// Everything that happens to an order after checkout creates it: payment, shipment, tracking, cancellation and
-/// refunds, and what customers, guests and staff may read. Returns are <see cref="OrderReturns"/>.
+/// refunds, and what customers, guests and staff may read. Returns are <see cref="OrderReturns"/> (whole orders), <see cref="RequestItemReturns"/> and <see cref="ReceiveItemReturns"/> (some items).
 /// <para>
 /// Every command is idempotent: a change already applied (a retried request, a replayed orchestration step, a webhook
 /// delivered twice) adds no history entry and no event. Concurrent changes are read-change-write with the order's ETag,
@@ -192,6 +192,8 @@ public sealed class ManageOrders(
     public Task<Order> ApplyTrackingAsync(TrackingEvent e, CancellationToken ct) =>
         _writes.ChangeAsync(OrderNumbers.Normalise(e.OrderId) ?? throw new ResourceNotFoundException("Order", e.OrderId), order =>
         {
+            // A return's label is tracked on the return (docs/shipping.md, "Returns").
+            if (ReturnTracking.Apply(order, e, clock.GetUtcNow()) is { } returnLabel) return returnLabel;
             var shipment = order.Shipment
                 ?? throw new BusinessRuleViolationException($"Order {order.Number} is {OrderTransitions.Describe(order.Status)} and has no shipment yet; the tracking update cannot be applied.", "orderId");
             if (!string.Equals(shipment.TrackingNumber, e.TrackingNumber, StringComparison.OrdinalIgnoreCase) || shipment.Carrier != e.Carrier)

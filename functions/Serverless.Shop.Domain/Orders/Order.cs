@@ -28,6 +28,12 @@ public enum OrderChange
     Returned,
     PartiallyRefunded,
     Refunded,
+    /// <summary>A return of items was approved (by the rule or by staff); its reference is the return's id. A requested or rejected return of items uses <see cref="ReturnRequested"/> and <see cref="ReturnRejected"/> with that reference.</summary>
+    ReturnApproved,
+    /// <summary>The carrier has the return label of an approved return (reference: the return's id).</summary>
+    ReturnLabelCreated,
+    /// <summary>Staff inspected the items of a return that came back (reference: the return's id); its refund follows.</summary>
+    ReturnReceived,
 }
 
 /// <summary>
@@ -80,6 +86,9 @@ public sealed record Order(
 
     /// <summary>Loyalty points the customer spends on this order (its <c>loyalty-points</c> discount), held and redeemed by checkout.</summary>
     public int PointsSpent { get; init; }
+
+    /// <summary>Returns of some of the order's items, oldest first (<see cref="OrderReturn"/>, docs/shipping.md "Returns").</summary>
+    public IReadOnlyList<OrderReturn> Returns { get; init; } = [];
 
     internal long LastSequence => History.Count == 0 ? 0 : History[^1].Sequence;
 

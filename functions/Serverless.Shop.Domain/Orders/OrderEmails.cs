@@ -16,7 +16,8 @@ public static class OrderEmails
         // An erased buyer has no address left to write to (docs/security.md).
         if (order.Email == Privacy.PersonalData.Erased) return null;
         var n = order.Number;
-        (string Subject, string Text)? content = entry.Change switch
+        var itemReturn = order.Returns.FirstOrDefault(r => r.Id == entry.Reference);
+        (string Subject, string Text)? content = itemReturn is not null ? ReturnContent(order, itemReturn, entry) : entry.Change switch
         {
             OrderChange.PaymentPending when order.Payment?.Transfer is { } t => (
                 $"Order {n} received: please pay by bank transfer",
@@ -62,6 +63,34 @@ public static class OrderEmails
             .Append(Breakdown(order))
             .Append("\nQuestions? Reply to this email and quote your order number, ").Append(n).Append(".\n");
         return new EmailMessage([order.Email], c.Subject, text.ToString());
+    }
+
+    /// <summary>The emails about a return of some items (the entry's reference is the return's id).</summary>
+    private static (string Subject, string Text)? ReturnContent(Order order, OrderReturn r, OrderHistoryEntry entry)
+    {
+        var n = order.Number;
+        var items = string.Join("\n", r.Lines.Select(l => $"  {l.Quantity} x {order.Pricing.Lines.FirstOrDefault(x => x.LineId == l.LineId)?.Name ?? l.Sku} ({l.Sku})"));
+        return entry.Change switch
+        {
+            // A return approved the moment it was asked for gets the approval's email alone.
+            OrderChange.ReturnRequested when r.DecidedAt != r.RequestedAt || r.Status == ReturnStatus.Rejected => (
+                $"Return {r.Id} requested for order {n}",
+                $"We received your request to return these items:\n\n{items}\n\nWe will look at it and email you again."),
+            OrderChange.ReturnApproved => (
+                $"Return {r.Id} for order {n} is approved",
+                $"You can send these items back:\n\n{items}\n\nWe will email you the return label."),
+            OrderChange.ReturnLabelCreated when r.Label is { } label => (
+                $"Your return label for order {n}",
+                $"Print your return label, stick it on the parcel and hand it to {label.Carrier}.\n\n"
+                + (label.LabelUrl is { } url ? $"  Label:           {url}\n" : "") + $"  Tracking number: {label.TrackingNumber}\n  Follow it here:  {label.TrackingUrl}"),
+            OrderChange.ReturnRejected => (
+                $"Your return request {r.Id} for order {n}",
+                $"We are sorry: we cannot accept the return of these items:\n\n{items}\n\n  Why: {entry.Note}\n\nReply to this email if you have questions."),
+            OrderChange.ReturnReceived => (
+                $"Return {r.Id} received for order {n}",
+                $"Your returned items have arrived. {(r.RefundAmount is { Amount: > 0 } refund ? $"We are refunding {Format(refund)}; you get a separate email when the refund is issued." : "Nothing is refunded for them.")}"),
+            _ => null,
+        };
     }
 
     /// <summary>The order's price breakdown as a plain-text table: each line with its discounts, then the totals.</summary>

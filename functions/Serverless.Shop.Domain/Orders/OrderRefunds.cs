@@ -22,7 +22,8 @@ public sealed class OrderRefunds(IOrderStore orders, IWorkQueue queue, IEnumerab
 
     /// <summary>Refunds the shop starts by itself (not a staff request), which reconciliation may finish or try again.</summary>
     public static bool IsShopInitiated(string operationId) =>
-        operationId.StartsWith(CancellationRefund, StringComparison.Ordinal) || operationId.StartsWith(UnwantedPaymentRefund, StringComparison.Ordinal);
+        operationId.StartsWith(CancellationRefund, StringComparison.Ordinal) || operationId.StartsWith(UnwantedPaymentRefund, StringComparison.Ordinal)
+        || operationId.StartsWith(OrderReturn.RefundPrefix, StringComparison.Ordinal);
 
     public static string RefundIdempotencyKey(string number, long sequence) => $"{number}-refund-{sequence.ToString(CultureInfo.InvariantCulture)}";
 

@@ -15,6 +15,9 @@ public sealed record OrderView(
     OrderTrackingView? Tracking, string? CancellationReason, DateTimeOffset? ReturnableUntil,
     IReadOnlyList<OrderHistoryView> History, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
+    /// <summary>The returns of some of the order's items, with their labels and refunds.</summary>
+    public IReadOnlyList<OrderReturnView> Returns { get; init; } = [];
+
     public static OrderView Of(Order order, OrderSettings settings) => new(
         order.Number, order.Status, order.Email, order.Currency, order.Pricing, order.ShippingAddress, order.ShippingQuote,
         order.PaymentMethod,
@@ -24,8 +27,25 @@ public sealed record OrderView(
         order.CancellationReason,
         OrderReturns.ReturnableUntil(order, settings),
         order.History.Select(h => new OrderHistoryView(h.At, h.Change, h.Status, h.Note, h.Amount)).ToList(),
-        order.CreatedAt, order.UpdatedAt);
+        order.CreatedAt, order.UpdatedAt) { Returns = [.. order.Returns.Select(r => OrderReturnView.Of(order, r))] };
 }
+
+/// <summary>A return as its buyer sees it: what goes back, where it stands, the label to print and track, and the refund.</summary>
+/// <param name="Decision">Why a return was rejected (null otherwise: approvals' notes are for staff).</param>
+/// <param name="RefundState">The refund of a received return (null before, or when nothing is refunded).</param>
+public sealed record OrderReturnView(
+    string Id, ReturnStatus Status, ReturnReason Reason, string? Comment, IReadOnlyList<OrderReturnLineView> Lines, DateTimeOffset RequestedAt,
+    string? Decision, OrderTrackingView? Label, string? LabelUrl, DateTimeOffset? ReceivedAt, Money? RefundAmount, RefundState? RefundState)
+{
+    public static OrderReturnView Of(Order order, OrderReturn r) => new(
+        r.Id, r.Status, r.Reason, r.Comment,
+        [.. r.Lines.Select(l => new OrderReturnLineView(l.LineId, l.Sku, l.Quantity, l.Reason, l.ReceivedQuantity, l.Refund))],
+        r.RequestedAt, r.Status == ReturnStatus.Rejected ? r.Decision : null,
+        r.Label is { } s ? new OrderTrackingView(s.Carrier, s.TrackingNumber, s.TrackingUrl, s.LastTrackingStatus, s.LastTrackingAt) : null,
+        r.Label?.LabelUrl, r.ReceivedAt, r.RefundAmount, order.Refunds.FirstOrDefault(f => f.OperationId == r.RefundOperationId)?.State);
+}
+
+public sealed record OrderReturnLineView(string LineId, string Sku, int Quantity, ReturnReason? Reason, int? ReceivedQuantity, Money? Refund);
 
 /// <param name="RedirectUrl">Where to approve the payment, while it waits for that.</param>
 /// <param name="Transfer">How to pay, while the shop waits for the bank transfer.</param>

@@ -19,6 +19,11 @@ public static class OrdersRegistration
         services.AddSingleton<IOrderStore, CosmosOrderStore>();
         services.AddSingleton<ManageOrders>();
         services.AddSingleton<OrderReturns>();
+        services.AddSingleton(ReadReturnSettings(configuration));
+        services.AddSingleton<RequestItemReturns>();
+        services.AddSingleton<ReceiveItemReturns>();
+        services.AddSingleton<CancelledOrderGivesBack>();
+        services.AddSingleton<IOrderChangeReaction>(sp => sp.GetRequiredService<CancelledOrderGivesBack>());
         services.AddSingleton<OrderRefunds>();
         services.AddSingleton<RecordPayments>();
         services.AddSingleton<NotifyOrderChange>();
@@ -35,5 +40,41 @@ public static class OrdersRegistration
         if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var days) || days > 365)
             throw new InvalidOperationException($"Orders:ReturnWindowDays must be a whole number of days from 0 to 365, not '{text}'. See docs/orders.md.");
         return new OrderSettings(days);
+    }
+
+    /// <summary>
+    /// Returns: <c>Returns:AutoApproveWithinDays</c> (0 to 365, default 14; 0 = staff approve every return),
+    /// <c>Returns:ReviewReasons</c> (comma-separated reasons staff look at first, default damaged,defective,other; "none" for none)
+    /// and <c>Returns:RefundShipping</c> (never | whenAllReturned, the default). docs/shipping.md, "Returns".
+    /// </summary>
+    /// <exception cref="InvalidOperationException">When a setting is present but not valid: the app does not start.</exception>
+    public static ReturnSettings ReadReturnSettings(IConfiguration configuration)
+    {
+        var settings = ReturnSettings.Default;
+        if (configuration["Returns:AutoApproveWithinDays"] is { Length: > 0 } days)
+        {
+            if (!int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n > 365)
+                throw new InvalidOperationException($"Returns:AutoApproveWithinDays must be a whole number of days from 0 to 365, not '{days}'. See docs/shipping.md.");
+            settings = settings with { AutoApproveWithinDays = n };
+        }
+        if (configuration["Returns:ReviewReasons"] is { Length: > 0 } reasons)
+        {
+            var parsed = new List<ReturnReason>();
+            foreach (var part in reasons.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (part.Equals("none", StringComparison.OrdinalIgnoreCase)) continue;
+                if (!ReturnRules.TryParseReason(part, out var reason))
+                    throw new InvalidOperationException($"Returns:ReviewReasons has '{part}', which is not a return reason ({string.Join(", ", Enum.GetNames<ReturnReason>())}). See docs/shipping.md.");
+                parsed.Add(reason);
+            }
+            settings = settings with { ReviewReasons = parsed };
+        }
+        if (configuration["Returns:RefundShipping"] is { Length: > 0 } policy)
+        {
+            if (!Enum.TryParse<ShippingRefundPolicy>(policy, ignoreCase: true, out var p) || !Enum.IsDefined(p) || char.IsDigit(policy[0]))
+                throw new InvalidOperationException($"Returns:RefundShipping must be never or whenAllReturned, not '{policy}'. See docs/shipping.md.");
+            settings = settings with { RefundShipping = p };
+        }
+        return settings;
     }
 }

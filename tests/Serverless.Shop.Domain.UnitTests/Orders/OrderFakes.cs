@@ -167,7 +167,25 @@ internal sealed class FakeCarrier : ICarrier
     /// <summary>The parcel is already with the carrier: cancelling fails.</summary>
     public bool RefuseCancellation { get; set; }
 
-    public Task<Shipment> CreateShipmentAsync(ShipmentRequest request, CancellationToken ct) => throw new NotSupportedException();
+    private readonly ConcurrentQueue<ShipmentRequest> _created = new();
+
+    /// <summary>Every shipment asked for (a retry with the same key is asked again, and gets the same shipment).</summary>
+    public IReadOnlyList<ShipmentRequest> Created => _created.ToList();
+
+    /// <summary>The next CreateShipmentAsync fails with this.</summary>
+    public Exception? FailNextShipment { get; set; }
+
+    public Task<Shipment> CreateShipmentAsync(ShipmentRequest request, CancellationToken ct)
+    {
+        _created.Enqueue(request);
+        if (FailNextShipment is { } failure)
+        {
+            FailNextShipment = null;
+            throw failure;
+        }
+        var id = "shp_" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(request.IdempotencyKey)))[..12].ToLowerInvariant();
+        return Task.FromResult(new Shipment(CarrierName, id, "RT" + id[4..].ToUpperInvariant(), $"https://track.example/{id}", $"https://labels.example/{id}.pdf"));
+    }
 
     public Task<IReadOnlyList<CarrierRate>> GetRatesAsync(ShipmentRequest request, CancellationToken ct) => throw new NotSupportedException();
 

@@ -35,6 +35,14 @@ internal sealed class OrderTestBed
 
     public RecordPayments Payments => new(Store, Queue, [Gateway], Clock);
 
+    public ReturnSettings ReturnSettings { get; set; } = ReturnSettings.Default;
+
+    public Serverless.Shop.Domain.UnitTests.Inventory.InMemoryInventoryStore Stock { get; } = new();
+
+    public RequestItemReturns ItemReturns => new(Store, Queue, [Carrier], Settings, ReturnSettings, Clock);
+
+    public ReceiveItemReturns Receipts => new(Store, Queue, new Serverless.Shop.Domain.Inventory.ManageStock(Stock, Queue, Clock), Refunds, ReturnSettings, Clock);
+
     public OrderRefunds Refunds => new(Store, Queue, [Gateway], Clock);
 
     /// <summary>A capture as the provider's webhook reports it, for the order's total unless said otherwise.</summary>

@@ -29,6 +29,8 @@ public sealed class OrderReturns(IOrderStore orders, IWorkQueue queue, OrderSett
             if (!staff && (order.CustomerId is null || order.CustomerId != actor.Id)) throw new ResourceNotFoundException("Order", number);
             if (order.Status == OrderStatus.ReturnRequested) return OrderDecision.AlreadyDone(order, OrderChange.ReturnRequested);
             OrderTransitions.Ensure(order, OrderStatus.ReturnRequested, "have a return requested (only delivered orders can)");
+            if (order.Returns.Any(r => r.Status != ReturnStatus.Rejected))
+                throw new BusinessRuleViolationException($"Order {order.Number} has returns of some of its items; return the rest as items too.", "status");
             var now = clock.GetUtcNow();
             if (!staff && ReturnableUntil(order, settings) is { } until && now > until)
                 throw new BusinessRuleViolationException(
