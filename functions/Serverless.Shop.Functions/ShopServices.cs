@@ -37,6 +37,7 @@ public static class ShopServices
         services.AddSingleton<ManageTaxonomy>();
         services.AddSingleton<ManageProductImages>();
         services.AddSingleton<ManageStock>();
+        services.AddSingleton<ManageWarehouses>();
         services.AddSingleton<NotifyLowStock>();
 
         // Buying: each capability registers its use cases, stores and third parties, and reads its settings.

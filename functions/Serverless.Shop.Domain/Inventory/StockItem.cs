@@ -53,7 +53,19 @@ public sealed record StockItem(
     /// <summary>Reservations turned into sales recently, newest last.</summary>
     public IReadOnlyList<CommittedReservation> CommittedReservations { get; init; } = [];
 
+    /// <summary>Where the SKU is shelved in each warehouse that has a bin recorded (warehouse id to bin code).</summary>
+    public IReadOnlyDictionary<string, string> Bins { get; init; } = new Dictionary<string, string>();
+
     public int TotalOnHand => OnHand.Values.Sum();
+
+    /// <summary>The same item with <paramref name="bin"/> recorded for <paramref name="warehouse"/> (null clears it); this instance when nothing changes.</summary>
+    public StockItem WithBin(string warehouse, string? bin)
+    {
+        if (Bins.GetValueOrDefault(warehouse) == bin) return this;
+        var bins = new Dictionary<string, string>(Bins);
+        if (bin is null) bins.Remove(warehouse); else bins[warehouse] = bin;
+        return this with { Bins = bins };
+    }
 
     public bool IsLow => LowStockThreshold > 0 && TotalOnHand < LowStockThreshold;
 
@@ -197,9 +209,13 @@ public sealed record StockLevel(
     string Sku, IReadOnlyDictionary<string, int> OnHand, int TotalOnHand, int Reserved, int Available, int LowStockThreshold, bool IsLow,
     IReadOnlyList<StockReservation> Reservations, IReadOnlyList<StockAdjustment> RecentAdjustments, long LastSequence)
 {
+    /// <summary>Bin codes per warehouse id, where recorded.</summary>
+    public IReadOnlyDictionary<string, string> Bins { get; init; } = new Dictionary<string, string>();
+
     public static StockLevel Of(StockItem item, DateTimeOffset now) => new(
         item.Sku, item.OnHand, item.TotalOnHand, item.Reserved(now), item.Available(now), item.LowStockThreshold, item.IsLow,
-        item.Reservations.Where(r => r.IsLiveAt(now)).OrderBy(r => r.ExpiresAt).ToList(), item.RecentAdjustments, item.LastSequence);
+        item.Reservations.Where(r => r.IsLiveAt(now)).OrderBy(r => r.ExpiresAt).ToList(), item.RecentAdjustments, item.LastSequence)
+    { Bins = item.Bins };
 }
 
 public sealed record StockAdjustmentInput(string? Warehouse, int? Quantity, AdjustmentReason? Reason, string? Note);
@@ -217,6 +233,9 @@ public interface IInventoryStore
 
     /// <param name="expectedVersion">Null to create the item (fails with <see cref="StaleVersionException"/> if it now exists).</param>
     Task<string> SaveAsync(StockItem item, string? expectedVersion, CancellationToken ct);
+
+    /// <summary>Every warehouse name any stock document holds a level for (the migration to warehouse entities reads them).</summary>
+    Task<IReadOnlyList<string>> ListWarehouseNamesAsync(CancellationToken ct);
 
     /// <summary>Every adjustment of the SKU, newest first, including archived ones.</summary>
     Task<Page<StockAdjustment>> ListAdjustmentsAsync(string sku, PageRequest page, CancellationToken ct);
