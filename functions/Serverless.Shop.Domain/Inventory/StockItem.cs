@@ -12,6 +12,12 @@ public sealed record StockAdjustment(
 /// <summary>Units set aside for a checkout until <see cref="ExpiresAt"/>; they count against what others can buy until then.</summary>
 public sealed record StockReservation(string Id, int Quantity, DateTimeOffset ExpiresAt)
 {
+    /// <summary>
+    /// The warehouse the units are held in (an allocated checkout: one entry per warehouse, all with the same id); null
+    /// for a reservation of the SKU as a whole, committed from whichever warehouses have the units.
+    /// </summary>
+    public string? Warehouse { get; init; }
+
     public bool IsLiveAt(DateTimeOffset now) => ExpiresAt > now;
 }
 
@@ -24,7 +30,7 @@ public sealed record CommittedReservation(string Id, DateTimeOffset At);
 /// Reservations live in the same document, so reserving is one conditional write and two checkouts can never both
 /// take the last unit.
 /// </summary>
-public sealed record StockItem(
+public sealed partial record StockItem(
     string Sku, IReadOnlyDictionary<string, int> OnHand, int LowStockThreshold,
     IReadOnlyList<StockAdjustment> RecentAdjustments, long LastSequence)
 {
@@ -53,19 +59,7 @@ public sealed record StockItem(
     /// <summary>Reservations turned into sales recently, newest last.</summary>
     public IReadOnlyList<CommittedReservation> CommittedReservations { get; init; } = [];
 
-    /// <summary>Where the SKU is shelved in each warehouse that has a bin recorded (warehouse id to bin code).</summary>
-    public IReadOnlyDictionary<string, string> Bins { get; init; } = new Dictionary<string, string>();
-
     public int TotalOnHand => OnHand.Values.Sum();
-
-    /// <summary>The same item with <paramref name="bin"/> recorded for <paramref name="warehouse"/> (null clears it); this instance when nothing changes.</summary>
-    public StockItem WithBin(string warehouse, string? bin)
-    {
-        if (Bins.GetValueOrDefault(warehouse) == bin) return this;
-        var bins = new Dictionary<string, string>(Bins);
-        if (bin is null) bins.Remove(warehouse); else bins[warehouse] = bin;
-        return this with { Bins = bins };
-    }
 
     public bool IsLow => LowStockThreshold > 0 && TotalOnHand < LowStockThreshold;
 
@@ -147,6 +141,7 @@ public sealed record StockItem(
     public StockItem Commit(string reservationId, string actor, DateTimeOffset now)
     {
         if (HasCommitted(reservationId)) return this;
+        if (Reservations.Any(r => r.Id == reservationId && r.Warehouse is not null)) return CommitInWarehouses(reservationId, actor, now);
         var reservation = Reservations.FirstOrDefault(r => r.Id == reservationId)
             ?? throw new BusinessRuleViolationException(
                 $"{Sku} has no reservation '{reservationId}' to commit: it was released, or it expired more than {ExpiredReservationsKept.TotalMinutes:0} minutes ago.", "reservationId");

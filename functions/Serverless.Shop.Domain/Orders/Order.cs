@@ -1,4 +1,5 @@
 using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Inventory;
 using Serverless.Shop.Domain.Payments;
 using Serverless.Shop.Domain.Pricing;
 using Serverless.Shop.Domain.Shipping;
@@ -80,6 +81,12 @@ public sealed record Order(
 
     /// <summary>Loyalty points the customer spends on this order (its <c>loyalty-points</c> discount), held and redeemed by checkout.</summary>
     public int PointsSpent { get; init; }
+
+    /// <summary>
+    /// The warehouses the order ships from, one parcel each, as checkout allocated and reserved them (docs/shipping.md#allocation);
+    /// null until stock is reserved, and for orders placed before warehouses.
+    /// </summary>
+    public Allocation? Allocation { get; init; }
 
     internal long LastSequence => History.Count == 0 ? 0 : History[^1].Sequence;
 
