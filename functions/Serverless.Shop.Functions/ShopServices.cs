@@ -39,6 +39,7 @@ public static class ShopServices
         services.AddSingleton<ManageStock>();
         services.AddSingleton<ManageWarehouses>();
         services.AddSingleton<AllocateStock>();
+        services.AddSingleton<TransferStock>();
         services.AddSingleton<NotifyLowStock>();
 
         // Buying: each capability registers its use cases, stores and third parties, and reads its settings.

@@ -223,7 +223,7 @@ public sealed partial class ManageStock(IInventoryStore inventory, IWarehouseSto
     // Optimistic concurrency: two adjustments at once both read version N, one writes N+1, the other gets a stale
     // version, reads again and re-applies its change to the new quantity. Neither is lost; stock never goes negative.
     // Every write also forgets expired reservations and old commits, so the document stays bounded.
-    private async Task<Versioned<StockItem>> ChangeAsync(string sku, Func<StockItem, StockItem> change, CancellationToken ct)
+    internal async Task<Versioned<StockItem>> ChangeAsync(string sku, Func<StockItem, StockItem> change, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -247,7 +247,7 @@ public sealed partial class ManageStock(IInventoryStore inventory, IWarehouseSto
         }
     }
 
-    private static string RequireSku(string sku)
+    internal static string RequireSku(string sku)
     {
         var normalised = sku.Trim().ToUpperInvariant();
         if (!ProductRules.IsValidSku(normalised)) throw ValidationFailedException.For("sku", "is not a valid SKU.");

@@ -2,7 +2,8 @@ using Serverless.Shop.Domain.Common;
 
 namespace Serverless.Shop.Domain.Inventory;
 
-public enum AdjustmentReason { Received, Sold, Returned, Damaged, Lost, Correction, Count }
+/// <summary>Why stock changed. <see cref="TransferOut"/> and <see cref="TransferIn"/> are the two halves of a transfer between warehouses.</summary>
+public enum AdjustmentReason { Received, Sold, Returned, Damaged, Lost, Correction, Count, TransferOut, TransferIn }
 
 /// <summary>One change of stock, kept for ever as the audit trail: who, when, why, and what it left on hand.</summary>
 public sealed record StockAdjustment(
@@ -207,10 +208,13 @@ public sealed record StockLevel(
     /// <summary>Bin codes per warehouse id, where recorded.</summary>
     public IReadOnlyDictionary<string, string> Bins { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Units dispatched from one warehouse to another and not yet received: on hand in neither.</summary>
+    public IReadOnlyList<StockInTransit> InTransit { get; init; } = [];
+
     public static StockLevel Of(StockItem item, DateTimeOffset now) => new(
         item.Sku, item.OnHand, item.TotalOnHand, item.Reserved(now), item.Available(now), item.LowStockThreshold, item.IsLow,
         item.Reservations.Where(r => r.IsLiveAt(now)).OrderBy(r => r.ExpiresAt).ToList(), item.RecentAdjustments, item.LastSequence)
-    { Bins = item.Bins };
+    { Bins = item.Bins, InTransit = item.InTransit };
 }
 
 public sealed record StockAdjustmentInput(string? Warehouse, int? Quantity, AdjustmentReason? Reason, string? Note);

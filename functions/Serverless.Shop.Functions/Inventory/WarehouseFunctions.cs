@@ -9,7 +9,7 @@ using Serverless.Shop.Functions.Http;
 namespace Serverless.Shop.Functions.Inventory;
 
 /// <summary>Warehouses, kept by merchandisers and admins (docs/shipping.md#warehouses-and-stock).</summary>
-public sealed class WarehouseFunctions(ManageWarehouses warehouses, ManageStock stock)
+public sealed class WarehouseFunctions(ManageWarehouses warehouses, ManageStock stock, TransferStock transfers)
 {
     [Function("ListWarehouses")]
     [RequiresRole(ShopRoles.Admin, ShopRoles.Merchandiser, ShopRoles.Support)]
@@ -52,6 +52,24 @@ public sealed class WarehouseFunctions(ManageWarehouses warehouses, ManageStock 
     [ApiDoc("Inventory", "Record the bin (shelf location) of a SKU in a warehouse; a null bin clears it", Request = typeof(StockBinInput), Response = typeof(StockLevel))]
     public async Task<IActionResult> SetBin([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "inventory/{sku}/bins/{warehouseId}")] HttpRequest req, string sku, string warehouseId, CancellationToken ct) =>
         Api.Ok(stock.LevelOf(await stock.SetBinAsync(sku, warehouseId, await req.ReadJsonAsync<StockBinInput>(), ct)));
+
+    [Function("DispatchStockTransfer")]
+    [RequiresRole(ShopRoles.Admin, ShopRoles.Merchandiser)]
+    [ApiDoc("Inventory", "Dispatch units of a SKU from one warehouse to another: in transit, available in neither until received; units held for checkouts cannot leave",
+        Request = typeof(StockTransferInput), Response = typeof(StockTransferResult), SuccessStatus = 201)]
+    public async Task<IActionResult> Dispatch([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "inventory/{sku}/transfers")] HttpRequest req, string sku, CancellationToken ct)
+    {
+        var transferId = req.OperationId("trf");
+        var item = await transfers.DispatchAsync(sku, await req.ReadJsonAsync<StockTransferInput>(), transferId, req.Actor(), ct);
+        var level = stock.LevelOf(item);
+        return Api.Created($"/api/inventory/{level.Value.Sku}/transfers/{transferId}", new Versioned<StockTransferResult>(new StockTransferResult(transferId, level.Value), level.Version));
+    }
+
+    [Function("ReceiveStockTransfer")]
+    [RequiresRole(ShopRoles.Admin, ShopRoles.Merchandiser)]
+    [ApiDoc("Inventory", "Receive a transfer into its destination warehouse (again: no change)", Response = typeof(StockLevel))]
+    public async Task<IActionResult> Receive([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "inventory/{sku}/transfers/{transferId}/receipt")] HttpRequest req, string sku, string transferId, CancellationToken ct) =>
+        Api.Ok(stock.LevelOf(await transfers.ReceiveAsync(sku, transferId, req.Actor(), ct)));
 
     private static Versioned<Warehouse> Versioned(Warehouse warehouse) => new(warehouse, warehouse.Version);
 }
