@@ -130,6 +130,33 @@ public sealed class WarehouseApiTests(LocalShopFixture fixture)
     }
 
     [Fact]
+    public async Task A_transfer_is_in_transit_in_neither_warehouse_until_received_and_more_than_on_hand_is_refused()
+    {
+        var sku = "TRF-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var (second, _) = await CreateAsync(Body(Unique("Second")));
+        var secondId = second.GetProperty("id").GetString()!;
+        (await _merchandiser.PostJsonAsync($"api/inventory/{sku}/adjustments", new { quantity = 5, reason = "count" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await ShouldBeProblem(await _merchandiser.PostJsonAsync($"api/inventory/{sku}/transfers", new { from = "main", to = secondId, quantity = 6 }), HttpStatusCode.Conflict, "quantity");
+        var dispatched = await _merchandiser.PostJsonAsync($"api/inventory/{sku}/transfers", new { from = "main", to = secondId, quantity = 3, note = "stock the second warehouse" });
+        var body = await dispatched.JsonAsync();
+        dispatched.StatusCode.ShouldBe(HttpStatusCode.Created, body.ToString());
+        var transferId = body.GetProperty("transferId").GetString()!;
+        body.GetProperty("stock").GetProperty("available").GetInt32().ShouldBe(2);
+        body.GetProperty("stock").GetProperty("inTransit")[0].GetProperty("to").GetString().ShouldBe(secondId);
+
+        var received = await _merchandiser.PostAsync($"api/inventory/{sku}/transfers/{transferId}/receipt", null);
+        var level = await received.JsonAsync();
+        received.StatusCode.ShouldBe(HttpStatusCode.OK, level.ToString());
+        level.GetProperty("onHand").GetProperty(secondId).GetInt32().ShouldBe(3);
+        level.GetProperty("onHand").GetProperty("main").GetInt32().ShouldBe(2);
+        level.GetProperty("available").GetInt32().ShouldBe(5);
+        level.GetProperty("inTransit").GetArrayLength().ShouldBe(0);
+        (await (await _merchandiser.PostAsync($"api/inventory/{sku}/transfers/{transferId}/receipt", null)).JsonAsync()).GetProperty("onHand").GetProperty(secondId).GetInt32().ShouldBe(3);
+        await ShouldBeProblem(await _merchandiser.PostAsync($"api/inventory/{sku}/transfers/trf_unknown/receipt", null), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task The_migration_makes_a_warehouse_of_a_free_form_name_once_and_its_stock_stays_where_it_was()
     {
         // Stock written before warehouses were entities: a level under a free-form name and nothing else.
