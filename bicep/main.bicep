@@ -202,6 +202,11 @@ var cosmosContainers = [
     name: 'reviews'
     partitionKeyPath: '/productId'
   }
+  {
+    // Every warehouse in one document, read whole by stock bookings and allocation (docs/shipping.md#warehouses-and-stock).
+    name: 'warehouses'
+    partitionKeyPath: '/id'
+  }
 ]
 var appQueues = [
   'image-processing'

@@ -37,6 +37,9 @@ public static class ShopServices
         services.AddSingleton<ManageTaxonomy>();
         services.AddSingleton<ManageProductImages>();
         services.AddSingleton<ManageStock>();
+        services.AddSingleton<ManageWarehouses>();
+        services.AddSingleton<AllocateStock>();
+        services.AddSingleton<TransferStock>();
         services.AddSingleton<NotifyLowStock>();
 
         // Buying: each capability registers its use cases, stores and third parties, and reads its settings.

@@ -38,6 +38,9 @@ public sealed record LocalShopOptions(string RepositoryRoot)
     /// <summary>Seeds the demo tax rates (<see cref="DemoTaxRates"/>) into an empty rate table; tests keep it, so checkouts to DE are taxed as before.</summary>
     public bool SeedDemoTaxRates { get; init; } = true;
 
+    /// <summary>Seeds the demo warehouse <c>main</c> (<see cref="DemoWarehouses"/>) when there is none; tests keep it, so stock adjustments without a warehouse book into it as before.</summary>
+    public bool SeedDemoWarehouses { get; init; } = true;
+
     /// <summary>
     /// Overrides host.json's longest waits between polls of an idle queue (the queue triggers' maxPollingInterval and
     /// Durable's maxQueuePollingInterval), so tests see queue work and durable timers within a fraction of a second.
@@ -196,6 +199,7 @@ public sealed class LocalShop : IAsyncDisposable
             await ProvisionAsync(app.Services, stack, functions, ct);
             app.UseLocalCors();
             if (options.SeedDemoTaxRates) await DemoTaxRates.SeedIfEmptyAsync(app.Services, ct);
+            if (options.SeedDemoWarehouses) await DemoWarehouses.SeedIfEmptyAsync(app.Services, ct);
             app.MapGet("/", () => Results.Redirect($"/{hostJson.RoutePrefix}/swagger/ui")).ExcludeFromDescription();
             app.MapCardSimulator(hostJson.RoutePrefix);
             app.MapWalletSimulator(hostJson.RoutePrefix);

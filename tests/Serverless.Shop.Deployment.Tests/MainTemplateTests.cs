@@ -56,6 +56,7 @@ public sealed partial class MainTemplateTests
                 ["loyalty"] = ("/id", null),
                 ["customers"] = ("/id", null),
                 ["reviews"] = ("/productId", null),
+                ["warehouses"] = ("/id", null),
             },
             ignoreOrder: true);
     }

@@ -20,7 +20,7 @@ namespace Serverless.Shop.Domain.Checkout;
 public sealed class CheckoutSteps(
     ManageOrders orders, ICartPricing pricing, ManageStock stock, IPromotionRedemptions redemptions,
     PaymentGateways gateways, IEnumerable<ICarrier> carriers, ICartStore carts, RecordPayments payments, IEnumerable<IPaymentSearch> searches,
-    TimeProvider clock, PointsLedger points, LoyaltySettings loyalty)
+    TimeProvider clock, PointsLedger points, LoyaltySettings loyalty, AllocateStock allocate)
 {
     private static readonly Actor Checkout = Actor.System("checkout");
 
@@ -84,10 +84,19 @@ public sealed class CheckoutSteps(
         if (order is { PointsSpent: > 0, CustomerId: { } customerId }) await points.RedeemAsync(customerId, number, ct);
     }
 
+    /// <summary>
+    /// Allocates the order to warehouses and reserves its units there (<see cref="AllocateStock"/>), then records the
+    /// allocation on the order. A replay finds the reservation and records the same allocation (no second write).
+    /// </summary>
     public async Task ReserveStockAsync(ReserveStockStep step, CancellationToken ct)
     {
-        var order = await OrderAsync(step.OrderNumber, ct);
-        await stock.ReserveAsync(order.Number, Items(order), step.Until, ct);
+        var read = await orders.GetAsync(step.OrderNumber, ct);
+        var order = read.Value;
+        // The destination's coordinates: null until the geocoder (docs/shipping.md#rates-and-geocoding) is joined here;
+        // then warehouses are ranked by priority, as for an address that cannot be located.
+        GeoPoint? destination = null;
+        var allocation = await allocate.ReserveAsync(order.Number, Items(order), order.ShippingAddress.Country!, destination, step.Until, ct);
+        await orders.RecordAllocationAsync(order.Number, allocation, ct, read);
     }
 
     public async Task ReleaseStockAsync(string number, CancellationToken ct)

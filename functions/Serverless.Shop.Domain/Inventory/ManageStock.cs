@@ -7,9 +7,12 @@ using Serverless.Shop.Domain.Shipping;
 namespace Serverless.Shop.Domain.Inventory;
 
 /// <summary>Adjusting stock, setting thresholds, reserving stock for checkouts, and reading availability.</summary>
-public sealed partial class ManageStock(IInventoryStore inventory, IWorkQueue queue, TimeProvider clock)
+public sealed partial class ManageStock(IInventoryStore inventory, IWarehouseStore warehouses, IWorkQueue queue, TimeProvider clock)
 {
+    /// <summary>The warehouse an adjustment that names none books into (the one free-form name every shop had before warehouses were entities).</summary>
     public const string DefaultWarehouse = "main";
+
+    public const int MaximumBinLength = 40;
 
     /// <summary>Who the audit trail names for a sale that a checkout committed.</summary>
     public static readonly Actor CheckoutActor = Actor.System("checkout");
@@ -36,8 +39,27 @@ public sealed partial class ManageStock(IInventoryStore inventory, IWorkQueue qu
         }
         v.MaxLength(input.Note, 500, "note");
         v.ThrowIfInvalid();
+        // Stock is booked only into a warehouse that exists and is active (one more point read; an admin route).
+        ManageWarehouses.RequireActive((await warehouses.ReadAsync(ct)).Directory, warehouse, "warehouse");
 
         return await ChangeAsync(sku, item => item.Apply(adjustmentId, warehouse, input.Quantity!.Value, input.Reason!.Value, input.Note, actor.Id, clock.GetUtcNow()), ct);
+    }
+
+    /// <summary>
+    /// Records where a SKU sits in a warehouse (a shelf or bin code such as <c>A-12-3</c>); a null or blank bin clears it.
+    /// The warehouse must exist (an inactive one may still be labelled: its stock is being cleared out).
+    /// </summary>
+    public async Task<Versioned<StockItem>> SetBinAsync(string sku, string warehouseId, StockBinInput input, CancellationToken ct)
+    {
+        sku = RequireSku(sku);
+        var v = new Validator();
+        var bin = string.IsNullOrWhiteSpace(input?.Bin) ? null : input.Bin.Trim();
+        v.Check(bin is null || (bin.Length <= MaximumBinLength && bin.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '/' or '_')), "bin",
+            $"must be at most {MaximumBinLength} letters, digits or - . / _");
+        v.ThrowIfInvalid();
+        var id = warehouseId.Trim().ToLowerInvariant();
+        if ((await warehouses.ReadAsync(ct)).Directory.Find(id) is null) throw new ResourceNotFoundException("Warehouse", warehouseId);
+        return await ChangeAsync(sku, item => item.WithBin(id, bin), ct);
     }
 
     public async Task<Versioned<StockItem>> SetThresholdAsync(string sku, LowStockThresholdInput input, CancellationToken ct)
@@ -212,7 +234,7 @@ public sealed partial class ManageStock(IInventoryStore inventory, IWorkQueue qu
     // Optimistic concurrency: two adjustments at once both read version N, one writes N+1, the other gets a stale
     // version, reads again and re-applies its change to the new quantity. Neither is lost; stock never goes negative.
     // Every write also forgets expired reservations and old commits, so the document stays bounded.
-    private async Task<Versioned<StockItem>> ChangeAsync(string sku, Func<StockItem, StockItem> change, CancellationToken ct)
+    internal async Task<Versioned<StockItem>> ChangeAsync(string sku, Func<StockItem, StockItem> change, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -236,7 +258,7 @@ public sealed partial class ManageStock(IInventoryStore inventory, IWorkQueue qu
         }
     }
 
-    private static string RequireSku(string sku)
+    internal static string RequireSku(string sku)
     {
         var normalised = sku.Trim().ToUpperInvariant();
         if (!ProductRules.IsValidSku(normalised)) throw ValidationFailedException.For("sku", "is not a valid SKU.");
@@ -248,6 +270,8 @@ public sealed partial class ManageStock(IInventoryStore inventory, IWorkQueue qu
 }
 
 public sealed record SkuAvailability(string Sku, int Available);
+
+public sealed record StockBinInput(string? Bin);
 
 /// <summary>Tells the merchandisers that a SKU runs low, and the rest of the business through an integration event.</summary>
 public sealed class NotifyLowStock(IEmailSender email, IIntegrationEvents events, MerchandisingContacts contacts)

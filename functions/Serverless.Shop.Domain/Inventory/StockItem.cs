@@ -2,7 +2,8 @@ using Serverless.Shop.Domain.Common;
 
 namespace Serverless.Shop.Domain.Inventory;
 
-public enum AdjustmentReason { Received, Sold, Returned, Damaged, Lost, Correction, Count }
+/// <summary>Why stock changed. <see cref="TransferOut"/> and <see cref="TransferIn"/> are the two halves of a transfer between warehouses.</summary>
+public enum AdjustmentReason { Received, Sold, Returned, Damaged, Lost, Correction, Count, TransferOut, TransferIn }
 
 /// <summary>One change of stock, kept for ever as the audit trail: who, when, why, and what it left on hand.</summary>
 public sealed record StockAdjustment(
@@ -12,6 +13,12 @@ public sealed record StockAdjustment(
 /// <summary>Units set aside for a checkout until <see cref="ExpiresAt"/>; they count against what others can buy until then.</summary>
 public sealed record StockReservation(string Id, int Quantity, DateTimeOffset ExpiresAt)
 {
+    /// <summary>
+    /// The warehouse the units are held in (an allocated checkout: one entry per warehouse, all with the same id); null
+    /// for a reservation of the SKU as a whole, committed from whichever warehouses have the units.
+    /// </summary>
+    public string? Warehouse { get; init; }
+
     public bool IsLiveAt(DateTimeOffset now) => ExpiresAt > now;
 }
 
@@ -24,7 +31,7 @@ public sealed record CommittedReservation(string Id, DateTimeOffset At);
 /// Reservations live in the same document, so reserving is one conditional write and two checkouts can never both
 /// take the last unit.
 /// </summary>
-public sealed record StockItem(
+public sealed partial record StockItem(
     string Sku, IReadOnlyDictionary<string, int> OnHand, int LowStockThreshold,
     IReadOnlyList<StockAdjustment> RecentAdjustments, long LastSequence)
 {
@@ -150,6 +157,7 @@ public sealed record StockItem(
     public StockItem Commit(string reservationId, string actor, DateTimeOffset now)
     {
         if (HasCommitted(reservationId)) return this;
+        if (Reservations.Any(r => r.Id == reservationId && r.Warehouse is not null)) return CommitInWarehouses(reservationId, actor, now);
         var reservation = Reservations.FirstOrDefault(r => r.Id == reservationId)
             ?? throw new BusinessRuleViolationException(
                 $"{Sku} has no reservation '{reservationId}' to commit: it was released, or it expired more than {ExpiredReservationsKept.TotalMinutes:0} minutes ago.", "reservationId");
@@ -212,9 +220,16 @@ public sealed record StockLevel(
     string Sku, IReadOnlyDictionary<string, int> OnHand, int TotalOnHand, int Reserved, int Available, int LowStockThreshold, bool IsLow,
     IReadOnlyList<StockReservation> Reservations, IReadOnlyList<StockAdjustment> RecentAdjustments, long LastSequence)
 {
+    /// <summary>Bin codes per warehouse id, where recorded.</summary>
+    public IReadOnlyDictionary<string, string> Bins { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Units dispatched from one warehouse to another and not yet received: on hand in neither.</summary>
+    public IReadOnlyList<StockInTransit> InTransit { get; init; } = [];
+
     public static StockLevel Of(StockItem item, DateTimeOffset now) => new(
         item.Sku, item.OnHand, item.TotalOnHand, item.Reserved(now), item.Available(now), item.LowStockThreshold, item.IsLow,
-        item.Reservations.Where(r => r.IsLiveAt(now)).OrderBy(r => r.ExpiresAt).ToList(), item.RecentAdjustments, item.LastSequence);
+        item.Reservations.Where(r => r.IsLiveAt(now)).OrderBy(r => r.ExpiresAt).ToList(), item.RecentAdjustments, item.LastSequence)
+    { Bins = item.Bins, InTransit = item.InTransit };
 }
 
 public sealed record StockAdjustmentInput(string? Warehouse, int? Quantity, AdjustmentReason? Reason, string? Note);
@@ -232,6 +247,9 @@ public interface IInventoryStore
 
     /// <param name="expectedVersion">Null to create the item (fails with <see cref="StaleVersionException"/> if it now exists).</param>
     Task<string> SaveAsync(StockItem item, string? expectedVersion, CancellationToken ct);
+
+    /// <summary>Every warehouse name any stock document holds a level for (the migration to warehouse entities reads them).</summary>
+    Task<IReadOnlyList<string>> ListWarehouseNamesAsync(CancellationToken ct);
 
     /// <summary>Every adjustment of the SKU, newest first, including archived ones.</summary>
     Task<Page<StockAdjustment>> ListAdjustmentsAsync(string sku, PageRequest page, CancellationToken ct);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Inventory;
 using Serverless.Shop.Domain.Payments;
 using Serverless.Shop.Domain.Shipping;
 
@@ -104,6 +105,12 @@ public sealed class ManageOrders(
     /// Records a payment that is not (yet) money in the bank: waiting for the customer (a redirect, a bank transfer with
     /// its instructions) or declined. The status stays pending payment. Captured payments go to <see cref="MarkPaidAsync"/>.
     /// </summary>
+    /// <summary>Records where the order ships from (checkout's stock step); the same allocation again writes nothing.</summary>
+    public Task<Order> RecordAllocationAsync(string number, Allocation allocation, CancellationToken ct, Versioned<Order>? lastRead = null) =>
+        _writes.ChangeAsync(number, order => order.Allocation is { } recorded && recorded.SameAs(allocation)
+            ? new OrderDecision(order, null)
+            : OrderDecision.Changed(order with { Allocation = allocation }), ct, lastRead);
+
     public Task<Order> RecordPaymentAttemptAsync(string number, OrderPayment payment, CancellationToken ct)
     {
         if (payment.Outcome == PaymentOutcome.Captured)

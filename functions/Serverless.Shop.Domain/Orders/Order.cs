@@ -1,4 +1,5 @@
 using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Inventory;
 using Serverless.Shop.Domain.Payments;
 using Serverless.Shop.Domain.Pricing;
 using Serverless.Shop.Domain.Shipping;
@@ -89,6 +90,12 @@ public sealed record Order(
 
     /// <summary>Returns of some of the order's items, oldest first (<see cref="OrderReturn"/>, docs/shipping.md "Returns").</summary>
     public IReadOnlyList<OrderReturn> Returns { get; init; } = [];
+
+    /// <summary>
+    /// The warehouses the order ships from, one parcel each, as checkout allocated and reserved them (docs/shipping.md#allocation);
+    /// null until stock is reserved, and for orders placed before warehouses.
+    /// </summary>
+    public Allocation? Allocation { get; init; }
 
     internal long LastSequence => History.Count == 0 ? 0 : History[^1].Sequence;
 

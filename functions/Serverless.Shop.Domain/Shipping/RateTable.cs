@@ -64,17 +64,17 @@ public sealed record RateTable(
 public sealed record DispatchOrigin(string Name, GeoPoint Location, DispatchCalendar Calendar);
 
 /// <summary>
-/// When parcels leave: orders before <see cref="CutOff"/> (in <see cref="TimeZoneId"/>, an IANA zone) on a business day
+/// When parcels leave: orders before <see cref="CutOff"/> (in <see cref="TimeZone"/>, an IANA zone) on a business day
 /// leave that day, later ones the next business day. Business days are Monday to Friday except <see cref="Holidays"/>.
 /// </summary>
-public sealed record DispatchCalendar(TimeOnly CutOff, string TimeZoneId, IReadOnlySet<DateOnly> Holidays)
+public sealed record DispatchCalendar(TimeOnly CutOff, string TimeZone, IReadOnlyList<DateOnly> Holidays)
 {
     public bool IsBusinessDay(DateOnly day) => day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && !Holidays.Contains(day);
 
     /// <summary>The day an order placed at <paramref name="now"/> leaves the warehouse.</summary>
     public DateOnly DispatchDay(DateTimeOffset now)
     {
-        var local = TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId));
+        var local = TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(TimeZone));
         var day = DateOnly.FromDateTime(local.DateTime);
         if (IsBusinessDay(day) && TimeOnly.FromDateTime(local.DateTime) < CutOff) return day;
         return AddBusinessDays(day, 1);

@@ -98,6 +98,8 @@ public sealed class ShopContainers
         ("customers", "/id", null),
         // Product reviews by product: a product's reviews are listed and its rating computed in one partition (docs/reviews.md).
         ("reviews", "/productId", null),
+        // One document: every warehouse, read whole by stock adjustments and allocation (docs/shipping.md#warehouses-and-stock).
+        ("warehouses", "/id", null),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)
@@ -117,6 +119,7 @@ public sealed class ShopContainers
         Loyalty = database.GetContainer("loyalty");
         Customers = database.GetContainer("customers");
         Reviews = database.GetContainer("reviews");
+        Warehouses = database.GetContainer("warehouses");
         Client = client;
     }
 
@@ -135,6 +138,7 @@ public sealed class ShopContainers
     public Container Loyalty { get; }
     public Container Customers { get; }
     public Container Reviews { get; }
+    public Container Warehouses { get; }
 
     /// <summary>Creates the database and containers. Only for emulators: in Azure they come from Bicep and the app's identity may not create them.</summary>
     public static async Task CreateIfNotExistsAsync(CosmosClient client, string databaseName, CancellationToken ct)

@@ -32,6 +32,7 @@ public static class InfrastructureRegistration
         services.AddSingleton<IProductStore, CosmosProductStore>();
         services.AddSingleton<ITaxonomyStore, CosmosTaxonomyStore>();
         services.AddSingleton<IInventoryStore, CosmosInventoryStore>();
+        services.AddSingleton<IWarehouseStore, CosmosWarehouseStore>();
         services.AddSingleton<IIdempotencyStore, CosmosIdempotencyStore>();
 
         services.AddShopMediaAndMessaging(configuration);

@@ -63,6 +63,20 @@ public sealed class CosmosInventoryStore(ShopContainers containers) : IInventory
         }
     }
 
+    /// <remarks>A cross-partition query over every stock document (projection of the level keys): run once, by the migration.</remarks>
+    public async Task<IReadOnlyList<string>> ListWarehouseNamesAsync(CancellationToken ct)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var query = new QueryDefinition("SELECT c.item.onHand FROM c WHERE c.type = @type").WithParameter("@type", StockDocument.Kind);
+        using var feed = Inventory.GetItemQueryIterator<LevelsOnly>(query);
+        while (feed.HasMoreResults)
+            foreach (var levels in await feed.ReadNextAsync(ct))
+                names.UnionWith(levels.OnHand?.Keys ?? Enumerable.Empty<string>());
+        return names.Order(StringComparer.Ordinal).ToList();
+    }
+
+    private sealed record LevelsOnly(IReadOnlyDictionary<string, int>? OnHand);
+
     public async Task<Page<StockAdjustment>> ListAdjustmentsAsync(string sku, PageRequest page, CancellationToken ct)
     {
         // The token is the sequence number to continue below: simple, and stable while new adjustments arrive.

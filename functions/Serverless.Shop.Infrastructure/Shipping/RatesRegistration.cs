@@ -52,7 +52,7 @@ public sealed record ShippingOriginSettings(DispatchOrigin? Origin, string? Prob
         }
         if (problems.Count > 0)
             return new(null, "Shipping options cannot be quoted (503): the default origin is not configured: " + string.Join(" ", problems) + " See docs/shipping.md.");
-        return new(new DispatchOrigin(Value(NameSetting) ?? "default", point, new DispatchCalendar(cutOff, timeZone, holidays)), null);
+        return new(new DispatchOrigin(Value(NameSetting) ?? "default", point, new DispatchCalendar(cutOff, timeZone, [.. holidays.Order()])), null);
     }
 }
 

@@ -33,7 +33,7 @@ public sealed class ManageCartsTests
     }
 
     // Built per call so a test can move the clock; ManageStock is built in this one place.
-    private ManageCarts Carts => new(_carts, _products, new ManageStock(_inventory, new RecordingWorkQueue(), _clock), _promotions, _pricing,
+    private ManageCarts Carts => new(_carts, _products, new ManageStock(_inventory, InMemoryWarehouseStore.WithMain(), new RecordingWorkQueue(), _clock), _promotions, _pricing,
         new CartSettings(30), new ShopSettings("EUR"), _clock);
 
     private static Product Mug(string id, ProductStatus status) =>

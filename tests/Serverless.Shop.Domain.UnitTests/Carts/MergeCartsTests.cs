@@ -30,7 +30,7 @@ public sealed class MergeCartsTests
         _carts.Put(Anonymous("cart_guest").WithLines(("MUG-RED", 3), ("CAP", 1)).WithCodes("B1"));
     }
 
-    private ManageCarts Carts => new(_carts, new Catalog.InMemoryProductStore(), new ManageStock(_inventory, new RecordingWorkQueue(), _clock),
+    private ManageCarts Carts => new(_carts, new Catalog.InMemoryProductStore(), new ManageStock(_inventory, InMemoryWarehouseStore.WithMain(), new RecordingWorkQueue(), _clock),
         new FakePromotionCatalog(), _pricing, new CartSettings(30), new ShopSettings("EUR"), _clock);
 
     private Task<Versioned<CartView>> Merge(string source = "cart_guest", string? token = Token, string target = "cart_alice", CartAccess? access = null) =>

@@ -24,7 +24,7 @@ public sealed class ClaimGuestDataTests
     private static readonly Actor Ada = new("cust_new_ada", [ShopRoles.Customer]);
 
     private ClaimGuestData Claim => new(_bed.Store, new ManageCarts(new InMemoryCartStore(), new InMemoryProductStore(),
-        new ManageStock(new InMemoryInventoryStore(), new RecordingWorkQueue(), _bed.Clock), new FakePromotionCatalog(), new FakeCartPricing(),
+        new ManageStock(new InMemoryInventoryStore(), InMemoryWarehouseStore.WithMain(), new RecordingWorkQueue(), _bed.Clock), new FakePromotionCatalog(), new FakeCartPricing(),
         new CartSettings(30), new ShopSettings("EUR"), _bed.Clock), _vault, _bed.Clock);
 
     private async Task<string> OrderAsync(string? customerId) => (await _bed.Orders.PlaceAsync(OrderTestBed.Placement(customerId: customerId), None)).Number;

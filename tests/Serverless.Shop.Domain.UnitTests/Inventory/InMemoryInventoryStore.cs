@@ -85,6 +85,12 @@ internal sealed class InMemoryInventoryStore : IInventoryStore
         }
     }
 
+    public Task<IReadOnlyList<string>> ListWarehouseNamesAsync(CancellationToken ct)
+    {
+        lock (_lock)
+            return Task.FromResult<IReadOnlyList<string>>(_items.Values.SelectMany(i => i.Value.OnHand.Keys).Distinct().Order(StringComparer.Ordinal).ToList());
+    }
+
     public Task<Page<StockAdjustment>> ListAdjustmentsAsync(string sku, PageRequest page, CancellationToken ct)
     {
         lock (_lock)

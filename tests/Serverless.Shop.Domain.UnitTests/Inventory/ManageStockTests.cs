@@ -13,10 +13,11 @@ public sealed class ManageStockTests
     private static readonly Actor Merchandiser = new("user_merch", [ShopRoles.Merchandiser]);
 
     private readonly InMemoryInventoryStore _inventory = new();
+    private readonly InMemoryWarehouseStore _warehouses = InMemoryWarehouseStore.WithMain();
     private readonly RecordingWorkQueue _queue = new();
     private readonly FixedClock _clock = new();
 
-    private ManageStock Stock => new(_inventory, _queue, _clock);
+    private ManageStock Stock => new(_inventory, _warehouses, _queue, _clock);
 
     private static StockAdjustmentInput Change(int? quantity, AdjustmentReason? reason = AdjustmentReason.Received, string? warehouse = null, string? note = null) =>
         new(warehouse, quantity, reason, note);
@@ -51,6 +52,7 @@ public sealed class ManageStockTests
     [Fact]
     public async Task The_sku_and_the_warehouse_are_normalised()
     {
+        _warehouses.Put(InMemoryWarehouseStore.Sample("berlin-2", null, ["DE"]));
         var result = await Adjust(Change(5, warehouse: " Berlin-2 "), sku: " mug-red ");
 
         result.Value.Sku.ShouldBe("MUG-RED");

@@ -15,10 +15,11 @@ public sealed class ReserveStockTests
     private const string Plate = "PLATE-WHITE";
 
     private readonly InMemoryInventoryStore _inventory = new();
+    private readonly InMemoryWarehouseStore _warehouses = InMemoryWarehouseStore.WithMain();
     private readonly RecordingWorkQueue _queue = new();
     private readonly ManualClock _clock = new(FixedClock.Instant);
 
-    private ManageStock Stock => new(_inventory, _queue, _clock);
+    private ManageStock Stock => new(_inventory, _warehouses, _queue, _clock);
     private DateTimeOffset InFifteenMinutes => _clock.Now.AddMinutes(15);
 
     private void Stocked(string sku, int onHand, int threshold = 0) =>

@@ -39,9 +39,18 @@ internal sealed class OrderTestBed
 
     public Serverless.Shop.Domain.UnitTests.Inventory.InMemoryInventoryStore Stock { get; } = new();
 
+    /// <summary>The warehouses stock is booked into: <c>main</c>, and <c>east</c> for tests that restock elsewhere.</summary>
+    public Serverless.Shop.Domain.UnitTests.Inventory.InMemoryWarehouseStore Warehouses { get; } = WithEast(Serverless.Shop.Domain.UnitTests.Inventory.InMemoryWarehouseStore.WithMain());
+
+    private static Serverless.Shop.Domain.UnitTests.Inventory.InMemoryWarehouseStore WithEast(Serverless.Shop.Domain.UnitTests.Inventory.InMemoryWarehouseStore store)
+    {
+        store.Put(Serverless.Shop.Domain.UnitTests.Inventory.InMemoryWarehouseStore.Sample("east", new GeoPoint(52.37, 6.65), ["NL"]));
+        return store;
+    }
+
     public RequestItemReturns ItemReturns => new(Store, Queue, [Carrier], Settings, ReturnSettings, Clock);
 
-    public ReceiveItemReturns Receipts => new(Store, Queue, new Serverless.Shop.Domain.Inventory.ManageStock(Stock, Queue, Clock), Refunds, ReturnSettings, Clock);
+    public ReceiveItemReturns Receipts => new(Store, Queue, new Serverless.Shop.Domain.Inventory.ManageStock(Stock, Warehouses, Queue, Clock), Refunds, ReturnSettings, Clock);
 
     public OrderRefunds Refunds => new(Store, Queue, [Gateway], Clock);
 

@@ -22,7 +22,7 @@ public sealed class DistanceShippingRatesTests
     private static readonly GeoPoint Groningen = new(53.2194, 6.5665);
 
     private static readonly DispatchOrigin UtrechtWarehouse = new("Utrecht", Utrecht,
-        new DispatchCalendar(new TimeOnly(15, 0), "Europe/Amsterdam", new HashSet<DateOnly> { new(2025, 3, 17) }));
+        new DispatchCalendar(new TimeOnly(15, 0), "Europe/Amsterdam", [new(2025, 3, 17)]));
 
     private readonly InMemoryProductStore _products = new();
     private readonly FakeGeocoder _geocoder = new();

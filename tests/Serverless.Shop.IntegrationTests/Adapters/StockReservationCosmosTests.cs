@@ -161,7 +161,7 @@ public sealed class StockReservationCosmosTests(LocalShopFixture fixture)
         var sku = NewSku();
         await ReceiveAsync(sku, 4);
         var clock = new SteppingClock(DateTimeOffset.UtcNow);
-        var stock = new ManageStock(fixture.Shop.Services.GetRequiredService<IInventoryStore>(), fixture.Shop.Services.GetRequiredService<IWorkQueue>(), clock);
+        var stock = new ManageStock(fixture.Shop.Services.GetRequiredService<IInventoryStore>(), fixture.Shop.Services.GetRequiredService<IWarehouseStore>(), fixture.Shop.Services.GetRequiredService<IWorkQueue>(), clock);
         await stock.ReserveAsync("rsv_abandoned", Lines((sku, 4)), clock.Now.AddMinutes(15), CancellationToken.None);
         (await stock.GetAvailableAsync([sku], CancellationToken.None))[sku].ShouldBe(0);
 

@@ -15,8 +15,12 @@ public sealed class InventoryApiTests(LocalShopFixture fixture)
 
     private static string NewSku() => TestCatalog.Unique("STK").ToUpperInvariant();
 
-    private Task<HttpResponseMessage> AdjustAsync(string sku, int quantity, string reason, string? warehouse = null, string? note = null, string? idempotencyKey = null) =>
-        _merchandiser.PostJsonAsync($"api/inventory/{sku}/adjustments", new { warehouse, quantity, reason, note }, idempotencyKey);
+    private async Task<HttpResponseMessage> AdjustAsync(string sku, int quantity, string reason, string? warehouse = null, string? note = null, string? idempotencyKey = null)
+    {
+        // Stock is booked only into warehouses that exist; the local host seeds main, this class uses north too.
+        if (warehouse == "north") await Inventory.TestWarehouses.EnsureAsync(fixture, "north");
+        return await _merchandiser.PostJsonAsync($"api/inventory/{sku}/adjustments", new { warehouse, quantity, reason, note }, idempotencyKey);
+    }
 
     private async Task AdjustOkAsync(string sku, int quantity, string reason, string? warehouse = null)
     {

@@ -9,6 +9,7 @@ using Serverless.Shop.Domain.Payments;
 using Serverless.Shop.Domain.Pricing;
 using Serverless.Shop.Domain.Shipping;
 using Serverless.Shop.Infrastructure.Shipping;
+using Serverless.Shop.LocalHost.Simulators;
 using Serverless.Shop.IntegrationTests.Checkout;
 
 using static Serverless.Shop.IntegrationTests.ProblemAssertions;

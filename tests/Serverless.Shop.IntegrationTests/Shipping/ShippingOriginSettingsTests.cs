@@ -20,7 +20,7 @@ public sealed class ShippingOriginSettingsTests
         origin.Location.Latitude.ShouldBe(52.0908);
         origin.Location.Longitude.ShouldBe(5.1222);
         origin.Calendar.CutOff.ShouldBe(new TimeOnly(15, 0));
-        origin.Calendar.TimeZoneId.ShouldBe("Europe/Amsterdam");
+        origin.Calendar.TimeZone.ShouldBe("Europe/Amsterdam");
         origin.Calendar.Holidays.ShouldBe([new DateOnly(2026, 12, 25), new DateOnly(2026, 12, 26)], ignoreOrder: true);
     }
 

@@ -12,7 +12,7 @@ public sealed class CancelledOrderGivesBackTests
     private readonly RecordingRedemptions _redemptions = new();
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    private ManageStock Stock => new(_bed.Stock, _bed.Queue, _bed.Clock);
+    private ManageStock Stock => new(_bed.Stock, _bed.Warehouses, _bed.Queue, _bed.Clock);
 
     private CancelledOrderGivesBack Reaction => new(Stock, _redemptions);
 
