@@ -20,7 +20,7 @@ namespace Serverless.Shop.Domain.Checkout;
 public sealed class CheckoutSteps(
     ManageOrders orders, ICartPricing pricing, ManageStock stock, IPromotionRedemptions redemptions,
     PaymentGateways gateways, IEnumerable<ICarrier> carriers, ICartStore carts, RecordPayments payments, IEnumerable<IPaymentSearch> searches,
-    TimeProvider clock, PointsLedger points, LoyaltySettings loyalty, AllocateStock allocate)
+    TimeProvider clock, PointsLedger points, LoyaltySettings loyalty, AllocateStock allocate, IGeocoder geocoder)
 {
     private static readonly Actor Checkout = Actor.System("checkout");
 
@@ -92,11 +92,26 @@ public sealed class CheckoutSteps(
     {
         var read = await orders.GetAsync(step.OrderNumber, ct);
         var order = read.Value;
-        // The destination's coordinates: null until the geocoder (docs/shipping.md#rates-and-geocoding) is joined here;
-        // then warehouses are ranked by priority, as for an address that cannot be located.
-        GeoPoint? destination = null;
+        var destination = await LocateAsync(order.ShippingAddress, ct);
         var allocation = await allocate.ReserveAsync(order.Number, Items(order), order.ShippingAddress.Country!, destination, step.Until, ct);
         await orders.RecordAllocationAsync(order.Number, allocation, ct, read);
+    }
+
+    /// <summary>
+    /// Where the parcel goes, so the nearest warehouse ships it (AllocationByDistanceTests); null when the address cannot
+    /// be located or the geocoder fails. Then warehouses are ranked by priority: the order still ships, from a warehouse
+    /// that may be farther, rather than a paid-for checkout failing on a map service.
+    /// </summary>
+    private async Task<GeoPoint?> LocateAsync(ShippingAddress address, CancellationToken ct)
+    {
+        try
+        {
+            return (await geocoder.GeocodeAsync(address, ct))?.Point;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     public async Task ReleaseStockAsync(string number, CancellationToken ct)
