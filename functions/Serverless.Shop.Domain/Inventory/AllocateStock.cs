@@ -90,7 +90,7 @@ public sealed class AllocateStock(IInventoryStore inventory, IWarehouseStore war
             .Select(g =>
             {
                 var location = directory.Find(g.Key)?.Location;
-                double? distance = destination is { IsValid: true } to && location is { IsValid: true } from ? from.DistanceKmTo(to) : null;
+                double? distance = destination is { } to && to.IsOnTheGlobe() && location is { } from && from.IsOnTheGlobe() ? from.DistanceKmTo(to) : null;
                 return new AllocatedParcel(g.Key, g.Select(x => x.Item).ToList(), distance);
             })
             .OrderBy(p => p.DistanceKm ?? double.MaxValue).ThenBy(p => p.WarehouseId, StringComparer.Ordinal)

@@ -66,7 +66,7 @@ public static partial class WarehouseRules
             var point = new GeoPoint(input.Location!.Latitude!.Value, input.Location.Longitude!.Value);
             v.Check(point.Latitude is >= -90 and <= 90 && double.IsFinite(point.Latitude), "location.latitude", "must be from -90 to 90 degrees.");
             v.Check(point.Longitude is >= -180 and <= 180 && double.IsFinite(point.Longitude), "location.longitude", "must be from -180 to 180 degrees.");
-            if (point.IsValid) location = point;
+            if (point.IsOnTheGlobe()) location = point;
         }
 
         var shipsTo = new List<string>();

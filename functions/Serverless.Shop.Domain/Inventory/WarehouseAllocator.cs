@@ -70,7 +70,7 @@ public static class WarehouseAllocator
     }
 
     private static double? Distance(Warehouse warehouse, GeoPoint? destination) =>
-        destination is { IsValid: true } to && warehouse.Location is { IsValid: true } from ? from.DistanceKmTo(to) : null;
+        destination is { } to && to.IsOnTheGlobe() && warehouse.Location is { } from && from.IsOnTheGlobe() ? from.DistanceKmTo(to) : null;
 
     private static List<(WarehouseCandidate Candidate, double? Distance)> FewestParcels(
         List<(string Sku, int Quantity)> wanted, List<(WarehouseCandidate Candidate, double? Distance)> useful)

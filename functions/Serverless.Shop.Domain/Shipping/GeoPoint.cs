@@ -8,7 +8,8 @@ public readonly record struct GeoPoint(double Latitude, double Longitude)
 {
     private const double EarthRadiusKm = 6371.0088;
 
-    public bool IsValid => Latitude is >= -90 and <= 90 && Longitude is >= -180 and <= 180 && double.IsFinite(Latitude) && double.IsFinite(Longitude);
+    /// <summary>A method, not a property, so it is not written into every JSON document and response that holds a point.</summary>
+    public bool IsOnTheGlobe() => Latitude is >= -90 and <= 90 && Longitude is >= -180 and <= 180 && double.IsFinite(Latitude) && double.IsFinite(Longitude);
 
     /// <summary>
     /// The great-circle distance (haversine, on the mean earth radius): what a parcel's journey is priced by. Roads are

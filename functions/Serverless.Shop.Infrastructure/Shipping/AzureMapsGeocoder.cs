@@ -74,7 +74,7 @@ public sealed class AzureMapsGeocoder(HttpClient http, TokenCredential credentia
         // GeoJSON: [longitude, latitude].
         if (!geometry.TryGetProperty("coordinates", out var coordinates) || coordinates.GetArrayLength() < 2) return null;
         var point = new GeoPoint(coordinates[1].GetDouble(), coordinates[0].GetDouble());
-        return point.IsValid ? new GeocodeResult(point, precision.Value) : null;
+        return point.IsOnTheGlobe() ? new GeocodeResult(point, precision.Value) : null;
     }
 
     // Azure Maps' error body: { "error": { "code": "BadRequest", "message": "..." } }.

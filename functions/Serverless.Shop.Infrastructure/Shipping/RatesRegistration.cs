@@ -37,7 +37,7 @@ public sealed record ShippingOriginSettings(DispatchOrigin? Origin, string? Prob
         var latitude = Degrees(LatitudeSetting);
         var longitude = Degrees(LongitudeSetting);
         var point = new GeoPoint(latitude ?? 0, longitude ?? 0);
-        if (latitude is not null && longitude is not null && !point.IsValid) problems.Add($"{LatitudeSetting}/{LongitudeSetting} is not a place on earth ({latitude}, {longitude}).");
+        if (latitude is not null && longitude is not null && !point.IsOnTheGlobe()) problems.Add($"{LatitudeSetting}/{LongitudeSetting} is not a place on earth ({latitude}, {longitude}).");
 
         var cutOff = new TimeOnly(15, 0);
         if (Value(CutOffSetting) is { } cutOffText && !TimeOnly.TryParseExact(cutOffText, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out cutOff))

@@ -28,8 +28,8 @@ public sealed class GeoPointTests
     [InlineData(0, 181)]
     [InlineData(double.NaN, 0)]
     public void Coordinates_off_the_globe_are_not_valid(double latitude, double longitude) =>
-        new GeoPoint(latitude, longitude).IsValid.ShouldBeFalse();
+        new GeoPoint(latitude, longitude).IsOnTheGlobe().ShouldBeFalse();
 
     [Fact]
-    public void Coordinates_on_the_globe_are_valid() => Sydney.IsValid.ShouldBeTrue();
+    public void Coordinates_on_the_globe_are_valid() => Sydney.IsOnTheGlobe().ShouldBeTrue();
 }
