@@ -38,7 +38,7 @@ public static class BuyingBenchmark
         ("Add a discount code", _ => 6, "6"),
         ("Remove a line", _ => 5, "5"),
         ("POST /checkouts (request)", _ => 12, "12"),
-        ("Checkout orchestration (background)", n => 24 + 4 * n, "24 + 4N"),
+        ("Checkout orchestration (background)", n => 27 + 3 * n, "27 + 3N"),
         // The order, and its owner's data key unless this instance opened it in the last minute (docs/security.md).
         ("Read the order (guest, Order-Token)", _ => 2, "2"),
         ("POST /checkouts spending points (request)", _ => 13, "13"),
