@@ -194,7 +194,9 @@ public sealed class ManageProductImages(IProductStore products, IProductImageSto
         return found;
     }
 
-    private const int MaximumAttempts = 10;
+    // A folder of photos uploads in parallel while their processing (a queue function, up to 12 messages at once per
+    // instance) writes the same product: enough attempts that all of them get through (ProductImageApiTests).
+    private const int MaximumAttempts = 16;
 
     /// <summary>
     /// Read, change, write with the ETag; on a concurrent change wait a random moment and read again, as stock
