@@ -38,6 +38,7 @@ public static class ShopServices
         services.AddSingleton<ManageProductImages>();
         services.AddSingleton<ManageStock>();
         services.AddSingleton<ManageWarehouses>();
+        services.AddSingleton<ReportStock>();
         services.AddSingleton<AllocateStock>();
         services.AddSingleton<TransferStock>();
         services.AddSingleton<NotifyLowStock>();

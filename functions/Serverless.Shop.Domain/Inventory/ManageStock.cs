@@ -69,7 +69,13 @@ public sealed partial class ManageStock(IInventoryStore inventory, IWarehouseSto
         if (v.Required(input.Threshold, "threshold"))
             v.Check(input.Threshold is >= 0 and <= StockItem.MaximumQuantity, "threshold", $"must be from 0 (no alerts) to {StockItem.MaximumQuantity}.");
         v.ThrowIfInvalid();
-        return await ChangeAsync(sku, item => item with { LowStockThreshold = input.Threshold!.Value }, ct);
+        if (string.IsNullOrWhiteSpace(input.Warehouse))
+            return await ChangeAsync(sku, item => item with { LowStockThreshold = input.Threshold!.Value }, ct);
+        // A warehouse's own threshold (WarehouseLowStock.cs); an inactive warehouse may keep one, it still holds stock.
+        var warehouse = input.Warehouse.Trim().ToLowerInvariant();
+        if ((await warehouses.ReadAsync(ct)).Directory.Find(warehouse) is null)
+            throw ValidationFailedException.For("warehouse", $"There is no warehouse '{warehouse}'. GET /api/warehouses lists them.");
+        return await ChangeAsync(sku, item => item.WithWarehouseThreshold(warehouse, input.Threshold!.Value), ct);
     }
 
     public async Task<Versioned<StockItem>> GetAsync(string sku, CancellationToken ct)
@@ -249,6 +255,9 @@ public sealed partial class ManageStock(IInventoryStore inventory, IWarehouseSto
                 var version = await inventory.SaveAsync(after, current?.Version, ct);
                 if (StockItem.CrossedIntoLowStock(before, after))
                     await queue.EnqueueAsync(WorkQueues.LowStockAlerts, new LowStockAlert(sku, after.TotalOnHand, after.LowStockThreshold, clock.GetUtcNow()), ct);
+                foreach (var warehouse in StockItem.WarehousesCrossedIntoLowStock(before, after))
+                    await queue.EnqueueAsync(WorkQueues.LowStockAlerts, new LowStockAlert(sku, after.TotalOnHand, after.ThresholdIn(warehouse), clock.GetUtcNow())
+                    { Warehouse = warehouse, WarehouseOnHand = after.OnHandIn(warehouse) }, ct);
                 return new Versioned<StockItem>(after, version);
             }
             catch (StaleVersionException) when (attempt < MaximumAttempts)
@@ -272,19 +281,3 @@ public sealed partial class ManageStock(IInventoryStore inventory, IWarehouseSto
 public sealed record SkuAvailability(string Sku, int Available);
 
 public sealed record StockBinInput(string? Bin);
-
-/// <summary>Tells the merchandisers that a SKU runs low, and the rest of the business through an integration event.</summary>
-public sealed class NotifyLowStock(IEmailSender email, IIntegrationEvents events, MerchandisingContacts contacts)
-{
-    public async Task HandleAsync(LowStockAlert alert, CancellationToken ct)
-    {
-        await email.SendAsync(new EmailMessage(
-            contacts.Addresses,
-            $"Low stock: {alert.Sku} has {alert.TotalOnHand} left",
-            $"{alert.Sku} fell below its threshold of {alert.Threshold} at {alert.At:u}. {alert.TotalOnHand} units are on hand across all warehouses.\n\nReorder or adjust the threshold in the admin API."), ct);
-        // The alert's SKU and time make the event id, so a redelivered message publishes the same event (consumers dedupe on id).
-        await events.PublishAsync(new IntegrationEvent("inventory.low-stock", alert.Sku, alert, alert.At, $"low-stock:{alert.Sku}:{alert.At.ToUnixTimeMilliseconds()}"), ct);
-    }
-}
-
-public sealed record MerchandisingContacts(IReadOnlyList<string> Addresses);

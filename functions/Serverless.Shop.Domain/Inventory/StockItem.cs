@@ -226,18 +226,32 @@ public sealed record StockLevel(
     /// <summary>Units dispatched from one warehouse to another and not yet received: on hand in neither.</summary>
     public IReadOnlyList<StockInTransit> InTransit { get; init; } = [];
 
+    /// <summary>Low-stock thresholds per warehouse id, where set.</summary>
+    public IReadOnlyDictionary<string, int> WarehouseThresholds { get; init; } = new Dictionary<string, int>();
+
     public static StockLevel Of(StockItem item, DateTimeOffset now) => new(
         item.Sku, item.OnHand, item.TotalOnHand, item.Reserved(now), item.Available(now), item.LowStockThreshold, item.IsLow,
         item.Reservations.Where(r => r.IsLiveAt(now)).OrderBy(r => r.ExpiresAt).ToList(), item.RecentAdjustments, item.LastSequence)
-    { Bins = item.Bins, InTransit = item.InTransit };
+    { Bins = item.Bins, InTransit = item.InTransit, WarehouseThresholds = item.WarehouseThresholds };
 }
 
 public sealed record StockAdjustmentInput(string? Warehouse, int? Quantity, AdjustmentReason? Reason, string? Note);
 
-public sealed record LowStockThresholdInput(int? Threshold);
+/// <summary>A threshold for the SKU as a whole, or, with <see cref="Warehouse"/>, for that warehouse alone (0 turns it off).</summary>
+public sealed record LowStockThresholdInput(int? Threshold, string? Warehouse = null);
 
-/// <summary>Raised when a SKU falls below its threshold; the low-stock-alerts queue function tells the merchandisers.</summary>
-public sealed record LowStockAlert(string Sku, int TotalOnHand, int Threshold, DateTimeOffset At);
+/// <summary>
+/// Raised when a SKU falls below its threshold; the low-stock-alerts queue function tells the merchandisers. With
+/// <see cref="Warehouse"/>, one warehouse fell below its own threshold (<see cref="Threshold"/>), whatever the total.
+/// </summary>
+public sealed record LowStockAlert(string Sku, int TotalOnHand, int Threshold, DateTimeOffset At)
+{
+    /// <summary>The warehouse that ran low; null when the total did.</summary>
+    public string? Warehouse { get; init; }
+
+    /// <summary>Units on hand in <see cref="Warehouse"/>; null when the total ran low.</summary>
+    public int? WarehouseOnHand { get; init; }
+}
 
 /// <summary>Where stock lives. <see cref="SaveAsync"/> is optimistic: it throws <see cref="StaleVersionException"/> if the item changed.</summary>
 public interface IInventoryStore
@@ -250,6 +264,13 @@ public interface IInventoryStore
 
     /// <summary>Every warehouse name any stock document holds a level for (the migration to warehouse entities reads them).</summary>
     Task<IReadOnlyList<string>> ListWarehouseNamesAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Every SKU's stock, a page at a time, in the store's order (reports only: a cross-partition query, never a
+    /// storefront read). A token from the previous page continues it; a token the store did not issue is a validation
+    /// failure on <c>continuationToken</c>.
+    /// </summary>
+    Task<Page<StockItem>> ListAsync(PageRequest page, CancellationToken ct);
 
     /// <summary>Every adjustment of the SKU, newest first, including archived ones.</summary>
     Task<Page<StockAdjustment>> ListAdjustmentsAsync(string sku, PageRequest page, CancellationToken ct);

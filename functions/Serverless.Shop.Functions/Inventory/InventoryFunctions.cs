@@ -35,7 +35,7 @@ public sealed class InventoryFunctions(ManageStock stock, NotifyLowStock notifyL
 
     [Function("SetLowStockThreshold")]
     [RequiresRole(ShopRoles.Admin, ShopRoles.Merchandiser)]
-    [ApiDoc("Inventory", "Set the quantity below which merchandisers are alerted (0 turns alerts off)", Request = typeof(LowStockThresholdInput), Response = typeof(StockLevel))]
+    [ApiDoc("Inventory", "Set the quantity below which merchandisers are alerted: for the SKU as a whole, or with warehouse for that warehouse alone (0 turns alerts off)", Request = typeof(LowStockThresholdInput), Response = typeof(StockLevel))]
     public async Task<IActionResult> SetThreshold([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "inventory/{sku}/low-stock-threshold")] HttpRequest req, string sku, CancellationToken ct) =>
         Api.Ok(stock.LevelOf(await stock.SetThresholdAsync(sku, await req.ReadJsonAsync<LowStockThresholdInput>(), ct)));
 

@@ -77,6 +77,40 @@ public sealed class CosmosInventoryStore(ShopContainers containers) : IInventory
 
     private sealed record LevelsOnly(IReadOnlyDictionary<string, int>? OnHand);
 
+    /// <remarks>
+    /// A cross-partition query, for reports: one query page of at most <c>page.Size</c> stock documents per call. It
+    /// projects what a report needs (levels, thresholds, reservations, transfers), not the audit trail, so a page costs
+    /// a fraction of reading the documents whole; the items it returns have no recent adjustments.
+    /// </remarks>
+    public async Task<Page<StockItem>> ListAsync(PageRequest page, CancellationToken ct)
+    {
+        var query = new QueryDefinition(
+                "SELECT c.item.sku, c.item.onHand, c.item.lowStockThreshold, c.item.warehouseThresholds, c.item.reservations, c.item.inTransit FROM c WHERE c.type = @type")
+            .WithParameter("@type", StockDocument.Kind);
+        using var feed = Inventory.GetItemQueryIterator<ReportedStock>(query, page.ContinuationToken, new QueryRequestOptions { MaxItemCount = page.Size });
+        try
+        {
+            var response = await feed.ReadNextAsync(ct);
+            return new Page<StockItem>(response.Select(r => r.ToItem()).ToList(), response.ContinuationToken);
+        }
+        catch (CosmosException e) when (e.Is(HttpStatusCode.BadRequest) && page.ContinuationToken is not null)
+        {
+            throw ValidationFailedException.For("continuationToken", "is not a token this API issued for this report.");
+        }
+    }
+
+    private sealed record ReportedStock(
+        string Sku, IReadOnlyDictionary<string, int>? OnHand, int LowStockThreshold, IReadOnlyDictionary<string, int>? WarehouseThresholds,
+        IReadOnlyList<StockReservation>? Reservations, IReadOnlyList<StockInTransit>? InTransit)
+    {
+        public StockItem ToItem() => new StockItem(Sku, OnHand ?? new Dictionary<string, int>(), LowStockThreshold, [], 0)
+        {
+            WarehouseThresholds = WarehouseThresholds ?? new Dictionary<string, int>(),
+            Reservations = Reservations ?? [],
+            InTransit = InTransit ?? [],
+        };
+    }
+
     public async Task<Page<StockAdjustment>> ListAdjustmentsAsync(string sku, PageRequest page, CancellationToken ct)
     {
         // The token is the sequence number to continue below: simple, and stable while new adjustments arrive.

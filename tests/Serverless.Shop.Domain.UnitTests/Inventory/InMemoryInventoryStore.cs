@@ -91,6 +91,18 @@ internal sealed class InMemoryInventoryStore : IInventoryStore
             return Task.FromResult<IReadOnlyList<string>>(_items.Values.SelectMany(i => i.Value.OnHand.Keys).Distinct().Order(StringComparer.Ordinal).ToList());
     }
 
+    /// <summary>Pages through the items by SKU; the token is the last SKU of the previous page.</summary>
+    public Task<Page<StockItem>> ListAsync(PageRequest page, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            var rest = _items.Values.Select(i => i.Value).Where(i => page.ContinuationToken is null || string.CompareOrdinal(i.Sku, page.ContinuationToken) > 0)
+                .OrderBy(i => i.Sku, StringComparer.Ordinal).ToList();
+            var items = rest.Take(page.Size).ToList();
+            return Task.FromResult(new Page<StockItem>(items, rest.Count > page.Size ? items[^1].Sku : null));
+        }
+    }
+
     public Task<Page<StockAdjustment>> ListAdjustmentsAsync(string sku, PageRequest page, CancellationToken ct)
     {
         lock (_lock)
