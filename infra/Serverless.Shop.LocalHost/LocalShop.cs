@@ -200,6 +200,7 @@ public sealed class LocalShop : IAsyncDisposable
             app.UseLocalCors();
             if (options.SeedDemoTaxRates) await DemoTaxRates.SeedIfEmptyAsync(app.Services, ct);
             if (options.SeedDemoWarehouses) await DemoWarehouses.SeedIfEmptyAsync(app.Services, ct);
+            await LocalRateTable.SeedIfMissingAsync(app.Services, ct);
             app.MapGet("/", () => Results.Redirect($"/{hostJson.RoutePrefix}/swagger/ui")).ExcludeFromDescription();
             app.MapCardSimulator(hostJson.RoutePrefix);
             app.MapWalletSimulator(hostJson.RoutePrefix);

@@ -24,7 +24,7 @@ public sealed record ShippingOptions(
 /// (one read of the products) weigh the parcel. Tests: DistanceShippingRatesTests.
 /// </summary>
 public sealed class DistanceShippingRates(
-    RateTable table, ZoneShippingRates zones, IGeocoder geocoder, DispatchOrigin? defaultOrigin, IProductStore products,
+    IRateTableSource rateTables, ZoneShippingRates zones, IGeocoder geocoder, DispatchOrigin? defaultOrigin, IProductStore products,
     ShopSettings settings, TimeProvider clock) : IShippingRates
 {
     public const string NotLocatedNote = "The address could not be located, so the fee is its zone's for the farthest distance band.";
@@ -38,13 +38,14 @@ public sealed class DistanceShippingRates(
             ?? throw new BusinessRuleViolationException($"We do not ship to {(string.IsNullOrEmpty(country) ? "this country" : country)}.", "shippingAddress.country");
         if (!string.Equals(request.Subtotal.Currency, settings.Currency, StringComparison.Ordinal))
             throw ValidationFailedException.For("subtotal.currency", $"must be the shop's currency, {settings.Currency}.");
+        var table = await rateTables.GetAsync(ct);
         var services = table.ServicesByZone.GetValueOrDefault(zone.Name)
             ?? throw new InvalidOperationException($"The rate table has no services for zone {zone.Name}.");
 
         // Null only where no default origin is configured: refused (503), never priced from a made-up place.
         var origin = request.Origin ?? defaultOrigin
             ?? throw new NotConfiguredException("Shipping cannot be priced by distance: the shop's default dispatch origin (Shipping:Origin:*) is not configured; see docs/shipping.md.");
-        var parcelRead = WeighAsync(request.Items, ct);
+        var parcelRead = WeighAsync(table, request.Items, ct);
         var located = await geocoder.GeocodeAsync(request.Address, ct);
         var parcel = await parcelRead;
 
@@ -87,7 +88,7 @@ public sealed class DistanceShippingRates(
     }
 
     /// <summary>The parcel's weight and chargeable weight from the variants' (else the products') measurements; over the limits is refused.</summary>
-    private async Task<(int WeightGrams, int ChargeableGrams)> WeighAsync(IReadOnlyList<ParcelItem> items, CancellationToken ct)
+    private async Task<(int WeightGrams, int ChargeableGrams)> WeighAsync(RateTable table, IReadOnlyList<ParcelItem> items, CancellationToken ct)
     {
         var ids = items.Select(i => i.ProductId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var found = ids.Count == 0 ? [] : await products.FindManyByIdsAsync(ids, ct);

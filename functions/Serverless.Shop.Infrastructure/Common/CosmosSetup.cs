@@ -100,6 +100,8 @@ public sealed class ShopContainers
         ("reviews", "/productId", null),
         // One document: every warehouse, read whole by stock adjustments and allocation (docs/shipping.md#warehouses-and-stock).
         ("warehouses", "/id", null),
+        // One document: the shipping rate table staff edit, read whole (and cached) by every quote (docs/shipping.md#where-the-rules-live).
+        ("shipping-rates", "/id", null),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)
@@ -120,6 +122,7 @@ public sealed class ShopContainers
         Customers = database.GetContainer("customers");
         Reviews = database.GetContainer("reviews");
         Warehouses = database.GetContainer("warehouses");
+        ShippingRates = database.GetContainer("shipping-rates");
         Client = client;
     }
 
@@ -139,6 +142,7 @@ public sealed class ShopContainers
     public Container Customers { get; }
     public Container Reviews { get; }
     public Container Warehouses { get; }
+    public Container ShippingRates { get; }
 
     /// <summary>Creates the database and containers. Only for emulators: in Azure they come from Bicep and the app's identity may not create them.</summary>
     public static async Task CreateIfNotExistsAsync(CosmosClient client, string databaseName, CancellationToken ct)

@@ -67,8 +67,11 @@ public static class RatesRegistration
     {
         var origin = ShippingOriginSettings.Read(configuration);
         services.AddSingleton(origin);
+        // The rate table staff edit (GET/PUT /api/shipping/rates); without a saved one, the defaults from the configured zones.
+        services.AddSingleton<IRateTableStore, CosmosRateTableStore>();
+        services.AddSingleton(sp => new ManageRateTable(sp.GetRequiredService<IRateTableStore>(), shipping.Zones, sp.GetRequiredService<ShopSettings>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new DistanceShippingRates(
-            RateTable.FromZones(shipping.Zones), new ZoneShippingRates(shipping.Zones, sp.GetRequiredService<ShopSettings>()),
+            sp.GetRequiredService<ManageRateTable>(), new ZoneShippingRates(shipping.Zones, sp.GetRequiredService<ShopSettings>()),
             sp.GetRequiredService<IGeocoder>(),
             origin.Origin,
             sp.GetRequiredService<IProductStore>(), sp.GetRequiredService<ShopSettings>(), sp.GetRequiredService<TimeProvider>()));

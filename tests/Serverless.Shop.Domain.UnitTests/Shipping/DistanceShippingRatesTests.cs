@@ -37,7 +37,7 @@ public sealed class DistanceShippingRatesTests
     }
 
     private DistanceShippingRates Rates(DispatchOrigin? origin = null, bool noDefaultOrigin = false) =>
-        new(RateTable.FromZones(Zones), new ZoneShippingRates(Zones, new ShopSettings("EUR")), _geocoder,
+        new(new FixedRateTable(RateTable.FromZones(Zones)), new ZoneShippingRates(Zones, new ShopSettings("EUR")), _geocoder,
             noDefaultOrigin ? null : origin ?? UtrechtWarehouse, _products, new ShopSettings("EUR"), _clock);
 
     private static ShippingAddress To(string city, string country = "NL") => new("Ada", "Main Street 1", null, city, "1234 AB", null, country, null);
