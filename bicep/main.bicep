@@ -207,6 +207,11 @@ var cosmosContainers = [
     name: 'warehouses'
     partitionKeyPath: '/id'
   }
+  {
+    // The shipping rate table staff edit, one document read whole (and cached) by every quote (docs/shipping.md#where-the-rules-live).
+    name: 'shipping-rates'
+    partitionKeyPath: '/id'
+  }
 ]
 var appQueues = [
   'image-processing'

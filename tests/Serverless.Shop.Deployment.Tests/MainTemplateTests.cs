@@ -57,6 +57,7 @@ public sealed partial class MainTemplateTests
                 ["customers"] = ("/id", null),
                 ["reviews"] = ("/productId", null),
                 ["warehouses"] = ("/id", null),
+                ["shipping-rates"] = ("/id", null),
             },
             ignoreOrder: true);
     }
