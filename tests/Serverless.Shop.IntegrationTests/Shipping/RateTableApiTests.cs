@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Serverless.Shop.Domain.Administration;
+using Serverless.Shop.Domain.Shipping;
 
 using static Serverless.Shop.IntegrationTests.ProblemAssertions;
 
@@ -116,6 +117,8 @@ public sealed class RateTableApiTests(LocalShopFixture fixture)
 
         await ShouldBeProblem(await _merchandiser.PutJsonAsync(Route, input, null), HttpStatusCode.PreconditionRequired);
         await ShouldBeProblem(await _merchandiser.PutJsonAsync(Route, input, "\"stale\""), HttpStatusCode.PreconditionFailed);
+        // The defaults' tag creates the first table only: with a table saved, it is stale too.
+        await ShouldBeProblem(await _merchandiser.PutJsonAsync(Route, input, Serverless.Shop.Functions.Http.EntityTags.FromVersion(ManageRateTable.DefaultsVersion)), HttpStatusCode.PreconditionFailed);
         (await GetAsync()).ETag.ShouldBe(etag);
     }
 
