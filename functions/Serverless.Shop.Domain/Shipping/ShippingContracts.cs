@@ -21,7 +21,11 @@ public sealed record ShippingQuoteRequest(ShippingAddress Address, IReadOnlyList
     public DispatchOrigin? Origin { get; init; }
 }
 
-public sealed record ShippingQuote(string Carrier, string Service, Money Fee, int EstimatedDaysMin, int EstimatedDaysMax);
+public sealed record ShippingQuote(string Carrier, string Service, Money Fee, int EstimatedDaysMin, int EstimatedDaysMax)
+{
+    /// <summary>The carrier's own service the fee was its live rate for (null: the shop's rates): the label is bought at it.</summary>
+    public string? CarrierService { get; init; }
+}
 
 /// <summary>Shipping fees. Throws <see cref="BusinessRuleViolationException"/> (field shippingAddress.country) for places the shop does not ship to.</summary>
 public interface IShippingRates
