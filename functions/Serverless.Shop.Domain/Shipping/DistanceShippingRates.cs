@@ -60,10 +60,9 @@ public sealed record ParcelToQuote(string? WarehouseId, DispatchOrigin? Origin, 
 /// </summary>
 public sealed class DistanceShippingRates(
     RateTable table, ZoneShippingRates zones, IGeocoder geocoder, DispatchOrigin? defaultOrigin, IProductStore products,
-    IWarehouseStore warehouses, IEnumerable<ICarrier> carriers, ShopSettings settings, TimeProvider clock) : IShippingRates
+    IWarehouseStore warehouses, IEnumerable<ICarrier> carriers, ShopSettings settings, TimeProvider clock)
 {
     public const string NotLocatedNote = "The address could not be located, so the fee is its zone's for the farthest distance band.";
-    public const string GeocoderFailedNote = "The map service could not locate the address just now, so the fee is its zone's for the farthest distance band.";
     public const string CarrierRatesFailedNote = "The carrier's live rates could not be had just now, so the shop's own rates apply.";
 
     /// <summary>
@@ -89,20 +88,13 @@ public sealed class DistanceShippingRates(
         (await QuoteOptionsAsync(request, ct)).Choose(request.Service, request.Address.Country);
 
     /// <summary>
-    /// Where the address is: the geocoder's answer, and why there is none. A geocoder that is not configured fails
-    /// (503: never a silent guess); one that fails is reported in the quote's note and priced as not located.
+    /// Where the address is: the geocoder's answer, or none with the note the quote carries. A geocoder that is not
+    /// configured (503) or fails (its own error, after retries) fails the quote: an outage never silently changes a fee.
     /// </summary>
     public async Task<Destination> LocateAsync(ShippingAddress address, CancellationToken ct)
     {
-        try
-        {
-            var found = await geocoder.GeocodeAsync(address, ct);
-            return new Destination(found, found is null ? NotLocatedNote : null);
-        }
-        catch (Exception e) when (e is not (OperationCanceledException or NotConfiguredException))
-        {
-            return new Destination(null, GeocoderFailedNote);
-        }
+        var found = await geocoder.GeocodeAsync(address, ct);
+        return new Destination(found, found is null ? NotLocatedNote : null);
     }
 
     /// <summary>

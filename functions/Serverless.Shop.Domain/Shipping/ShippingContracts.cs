@@ -27,12 +27,6 @@ public sealed record ShippingQuote(string Carrier, string Service, Money Fee, in
     public string? CarrierService { get; init; }
 }
 
-/// <summary>Shipping fees. Throws <see cref="BusinessRuleViolationException"/> (field shippingAddress.country) for places the shop does not ship to.</summary>
-public interface IShippingRates
-{
-    Task<ShippingQuote> QuoteAsync(ShippingQuoteRequest request, CancellationToken ct);
-}
-
 /// <summary><see cref="IdempotencyKey"/> is the same on every retry, so a retry never creates a second shipment.</summary>
 public sealed record ShipmentRequest(string OrderId, ShippingAddress Address, IReadOnlyList<ParcelItem> Items, string Service, string IdempotencyKey)
 {

@@ -74,7 +74,6 @@ public static class RatesRegistration
             origin.Origin,
             sp.GetRequiredService<IProductStore>(), sp.GetRequiredService<IWarehouseStore>(), sp.GetServices<ICarrier>(),
             sp.GetRequiredService<ShopSettings>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IShippingRates>(sp => sp.GetRequiredService<DistanceShippingRates>());
         services.AddSingleton<QuoteShippingOptions>();
         services.AddHealthChecks().Add(new HealthCheckRegistration("shipping-origin", _ => new ShippingOriginHealthCheck(origin), null, null));
         return services;

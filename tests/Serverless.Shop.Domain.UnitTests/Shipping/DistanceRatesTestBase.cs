@@ -43,9 +43,14 @@ public abstract class DistanceRatesTestBase
         /// <summary>The map service is down: every lookup throws.</summary>
         public bool Fails { get; set; }
 
-        public Task<GeocodeResult?> GeocodeAsync(ShippingAddress address, CancellationToken ct) => Fails
-            ? throw new HttpRequestException("The map service is unavailable.")
-            : Task.FromResult(address.City is { } city && Cities.TryGetValue(city, out var point) ? new GeocodeResult(point, GeocodePrecision.City) : null);
+        /// <summary>Every address looked up, in order.</summary>
+        public List<ShippingAddress> Looked { get; } = [];
+
+        public Task<GeocodeResult?> GeocodeAsync(ShippingAddress address, CancellationToken ct)
+        {
+            Looked.Add(address);
+            return Fails ? throw new HttpRequestException("The map service is unavailable.") : Task.FromResult(address.City is { } city && Cities.TryGetValue(city, out var point) ? new GeocodeResult(point, GeocodePrecision.City) : null);
+        }
     }
 
     /// <param name="carrierRates">Every service level takes the carrier's live rate (<see cref="ServiceRate.UsesCarrierRates"/>).</param>

@@ -92,15 +92,11 @@ public sealed class ParcelQuoteTests : DistanceRatesTestBase
     }
 
     [Fact]
-    public async Task When_the_map_service_fails_the_quote_takes_the_farthest_band_and_says_why()
+    public async Task When_the_map_service_fails_the_quote_fails_rather_than_change_the_fee()
     {
         Geocoder.Fails = true;
 
-        var options = await OptionsAsync(To("Groningen"), 20m, Mugs(1));
-
-        options.DistanceKm.ShouldBeNull();
-        options.Note.ShouldBe(DistanceShippingRates.GeocoderFailedNote);
-        options.Services[0].Fee.Amount.ShouldBe(4.95m + 6.00m);
+        await Should.ThrowAsync<HttpRequestException>(() => OptionsAsync(To("Groningen"), 20m, Mugs(1)));
     }
 
     [Fact]
@@ -141,5 +137,14 @@ public sealed class ParcelQuoteTests : DistanceRatesTestBase
 
         carrier.Asked.ShouldBeEmpty();
         options.Services[0].Fee.Amount.ShouldBe(4.95m);
+    }
+
+    [Fact]
+    public async Task A_subtotal_in_another_currency_is_refused_on_its_field()
+    {
+        var failure = await Should.ThrowAsync<ValidationFailedException>(() =>
+            Rates().QuoteOptionsAsync(new ShippingQuoteRequest(To("Utrecht"), [Mugs(1)], new Money(20m, "USD")), CancellationToken.None));
+
+        failure.Errors.Keys.ShouldBe(["subtotal.currency"]);
     }
 }
