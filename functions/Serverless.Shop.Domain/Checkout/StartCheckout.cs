@@ -92,6 +92,8 @@ public sealed class StartCheckout(
     {
         var productOf = lines.GroupBy(l => l.Sku, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().ProductId, StringComparer.Ordinal);
         var items = lines.GroupBy(l => l.Sku, StringComparer.Ordinal).Select(g => new ParcelItem(g.Key, g.Sum(l => l.Quantity))).ToList();
+        // A country the shop does not ship to is said as such, not as stock that no warehouse there has.
+        shippingRates.EnsureShippedTo(new ShippingQuoteRequest(address, items, goods));
         var plan = await allocate.PlanAsync(items, address.Country!, located.Result?.Point, ct);
         if (plan.Shortage is { } shortage)
         {

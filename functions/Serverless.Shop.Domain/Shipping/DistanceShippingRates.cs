@@ -148,7 +148,8 @@ public sealed class DistanceShippingRates(
 
     public static string ServiceName(ShippingServiceLevel level) => level.ToString().ToLowerInvariant();
 
-    private ShippingZone EnsureShippedTo(ShippingQuoteRequest request)
+    /// <summary>The address's zone; refuses a country in no zone (shippingAddress.country) and a subtotal in another currency.</summary>
+    public ShippingZone EnsureShippedTo(ShippingQuoteRequest request)
     {
         var country = request.Address.Country?.Trim();
         var zone = zones.ZoneFor(country)
