@@ -194,10 +194,12 @@ public sealed class LocalCarrierSimulator : ICarrier
         var shipments = new List<SimulatedShipment>();
         await foreach (var item in _shipments.GetBlobsAsync(new GetBlobsOptions { Prefix = "shipments/", Traits = BlobTraits.Metadata }, ct))
         {
-            // Blobs written before the metadata existed have none: read them, to be sure.
-            if (movingOnly && item.Metadata.TryGetValue(MovingMetadata, out var moving) && moving == "false") continue;
+            var marked = item.Metadata.TryGetValue(MovingMetadata, out var moving);
+            if (movingOnly && marked && moving == "false") continue;
             if (await ReadAsync(item.Name["shipments/".Length..^".json".Length], ct) is not { } found) continue;
             if (!movingOnly || IsMoving(found.Shipment)) shipments.Add(found.Shipment);
+            // A blob written before the metadata existed is read once and marked, so the schedule skips it from then on.
+            if (!marked) await MarkAsync(item.Name, found.Shipment, found.ETag, ct);
         }
         return [.. shipments.OrderByDescending(s => s.CreatedAt)];
     }
@@ -215,7 +217,20 @@ public sealed class LocalCarrierSimulator : ICarrier
 
     private const string MovingMetadata = "moving";
 
-    private static bool IsMoving(SimulatedShipment s) => s.UnsentEventId is not null || s.NextStep() is not null;
+    private async Task MarkAsync(string blobName, SimulatedShipment shipment, ETag etag, CancellationToken ct)
+    {
+        try
+        {
+            await _shipments.GetBlobClient(blobName).SetMetadataAsync(UploadOptions(shipment, new BlobRequestConditions()).Metadata,
+                new BlobRequestConditions { IfMatch = etag }, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            // Written meanwhile, with its metadata.
+        }
+    }
+
+        private static bool IsMoving(SimulatedShipment s) => s.UnsentEventId is not null || s.NextStep() is not null;
 
     private static BlobUploadOptions UploadOptions(SimulatedShipment shipment, BlobRequestConditions conditions) => new()
     {

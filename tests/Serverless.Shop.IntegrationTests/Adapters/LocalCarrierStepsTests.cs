@@ -112,4 +112,28 @@ public sealed class LocalCarrierStepsTests(AzuriteFixture azurite)
         moves.ShouldBe([owed.TrackingNumber, moving.TrackingNumber], ignoreOrder: true);
         all.ShouldBe([moving.TrackingNumber, delivered.TrackingNumber, cancelled.TrackingNumber, owed.TrackingNumber], ignoreOrder: true);
     }
+
+    [Fact]
+    public async Task A_parcel_stored_before_the_schedule_existed_moves_and_is_marked_for_the_list()
+    {
+        var simulator = NewSimulator();
+        var shipment = await simulator.CreateShipmentAsync(Request(), CancellationToken.None);
+        var hash = shipment.ShipmentId["lcs_".Length..];
+        var blob = _container.GetBlobClient($"shipments/{hash}.json");
+        // As the simulator wrote it before: no event ids, nothing owed, no metadata.
+        var stored = (await blob.DownloadContentAsync()).Value.Content.ToString();
+        var old = System.Text.Json.Nodes.JsonNode.Parse(stored)!.AsObject();
+        old.Remove("unsentEventId");
+        foreach (var scan in old["history"]!.AsArray()) scan!.AsObject().Remove("eventId");
+        await blob.UploadAsync(BinaryData.FromString(old.ToJsonString()), overwrite: true);
+
+        var listed = await NewSimulator().ListAsync(movingOnly: true, CancellationToken.None);
+        var metadata = (await blob.GetPropertiesAsync()).Value.Metadata;
+        var moved = await NewSimulator().RecordNextStepAsync(shipment.TrackingNumber, CancellationToken.None);
+
+        listed.Select(s => s.TrackingNumber).ShouldBe([shipment.TrackingNumber]);
+        metadata.ShouldContainKeyAndValue("moving", "true");
+        moved.Status.ShouldBe(TrackingStatus.InTransit);
+        moved.History[0].EventId.ShouldBeNull();
+    }
 }
