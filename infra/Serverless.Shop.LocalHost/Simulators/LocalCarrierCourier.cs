@@ -5,7 +5,7 @@ using Serverless.Shop.Domain.Shipping;
 namespace Serverless.Shop.LocalHost.Simulators;
 
 /// <summary>One signed webhook the local carrier sent, and what the shop answered.</summary>
-/// <param name="ShopAnswered">The HTTP status of the shop's carrier webhook route.</param>
+/// <param name="ShopAnswered">The HTTP status of the shop's carrier webhook route; 0 when it did not answer.</param>
 /// <param name="Receipt">The shop's receipt (<c>handled</c>, <c>duplicate</c>, <c>ignored</c>) when it accepted the webhook.</param>
 /// <param name="Refusal">The shop's answer when it did not.</param>
 public sealed record CourierDelivery(string TrackingNumber, string EventId, TrackingStatus Status, int ShopAnswered, string? Receipt, string? Refusal)
@@ -53,7 +53,14 @@ public sealed class LocalCarrierCourier(LocalCarrierSimulator carrier, Func<Uri>
         var shipment = await carrier.RecordNextStepAsync(trackingNumber, ct);
         if (shipment.UnsentEventId is not { } eventId) return null;
         var scan = shipment.History.Last(h => h.EventId == eventId);
-        var (status, body) = await PostAsync(carrier.WebhookFor(shipment, eventId), ct);
+        int status;
+        string body;
+        try { (status, body) = await PostAsync(carrier.WebhookFor(shipment, eventId), ct); }
+        catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            // The shop did not answer (stopping, or too slow): the step stays owed, as when it refuses.
+            (status, body) = (0, $"no answer: {e.Message}");
+        }
         var accepted = status is >= 200 and < 300;
         var delivery = new CourierDelivery(shipment.TrackingNumber, eventId, scan.Status, status, accepted ? Receipt(body) : null, accepted ? null : body);
         if (accepted) await carrier.MarkSentAsync(trackingNumber, eventId, ct);
