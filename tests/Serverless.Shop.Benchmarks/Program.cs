@@ -14,6 +14,8 @@ if (args.FirstOrDefault() == "buying") return await Serverless.Shop.Benchmarks.B
 if (args.FirstOrDefault() == "customers") return await Serverless.Shop.Benchmarks.Customers.ProfileBenchmark.RunAsync(args[1..]);
 // `-- quote` measures shipping options: the Cosmos DB calls of a quote (budget 1) and the local geocode and rate time.
 if (args.FirstOrDefault() == "quote") return await Serverless.Shop.Benchmarks.Shipping.QuoteBenchmark.RunAsync(args[1..]);
+// `-- tracking` measures tracking webhooks: the Cosmos DB calls and time of a signed carrier webhook for a shipped order.
+if (args.FirstOrDefault() == "tracking") return await Serverless.Shop.Benchmarks.Shipping.TrackingWebhookBenchmark.RunAsync(args[1..]);
 
 // Starts the local shop with the demo catalog, adds products through the API, runs each scenario (warm-up, then the
 // measured requests), prints a Markdown table to stdout and exits non-zero when a Cosmos DB call budget is broken.
