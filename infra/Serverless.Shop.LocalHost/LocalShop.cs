@@ -170,7 +170,7 @@ public sealed class LocalShop : IAsyncDisposable
             builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
             builder.Services.AddShop(builder.Configuration);
             // The carrier simulator in place of the function app's "no carrier": only here (docs/shipping.md#carriers-and-tracking).
-            builder.Services.AddLocalCarrierSimulator(builder.Configuration, stack.StorageConnectionString);
+            builder.Services.AddLocalCarrierSimulator(builder.Configuration, stack.StorageConnectionString, hostJson.RoutePrefix);
             // On a free port (tests) the review links' address is known once the host listens, as the simulators' pages are.
             builder.Services.AddSingleton(sp => LocalReviewInvitationKey.WithLinksToThisHost(builder.Configuration, sp));
             // The developer tokens' key, as a service: the function app never registers one, so no setting can turn it on there.

@@ -21,6 +21,10 @@ var dataDirectory = Path.GetFullPath(Option("--data-dir") ?? Path.Combine(root, 
 };
 var settings = args.Select((a, i) => (a, i)).Where(x => x.a == "--setting" && x.i + 1 < args.Length).Select(x => args[x.i + 1].Split('=', 2))
     .ToDictionary(kv => kv[0], string? (kv) => kv.Length == 2 ? kv[1] : throw new ArgumentException($"--setting takes Key=Value, not {kv[0]}."));
+// The carrier simulator moves parcels one step every 20 s: label to delivered in a minute, slow enough to watch each
+// step reach the order and the mailbox, quick enough to wait for. In-process tests start the shop without it (they
+// decide when a parcel moves); `--setting Shipping:LocalCarrier:SecondsPerStep=0` turns it off here too.
+settings.TryAdd(Serverless.Shop.LocalHost.Simulators.LocalCarrierRegistration.SecondsPerStepSetting, "20");
 var crashPoint = Option("--crash-at") is { } crashAt ? CrashPoint.Parse(crashAt) : null;
 TimeSpan? maxQueuePolling = Option("--max-queue-polling-interval") is { } polling ? TimeSpan.Parse(polling, System.Globalization.CultureInfo.InvariantCulture) : null;
 

@@ -16,6 +16,8 @@ if (args.FirstOrDefault() == "customers") return await Serverless.Shop.Benchmark
 if (args.FirstOrDefault() == "quote") return await Serverless.Shop.Benchmarks.Shipping.QuoteBenchmark.RunAsync(args[1..]);
 // `-- allocation` measures the checkout's allocation: Cosmos DB calls for N lines across W warehouses (budget 2 + N).
 if (args.FirstOrDefault() == "allocation") return await Serverless.Shop.Benchmarks.Inventory.AllocationBenchmark.RunAsync(args[1..]);
+// `-- tracking` measures tracking webhooks: the Cosmos DB calls and time of a signed carrier webhook for a shipped order.
+if (args.FirstOrDefault() == "tracking") return await Serverless.Shop.Benchmarks.Shipping.TrackingWebhookBenchmark.RunAsync(args[1..]);
 
 // Starts the local shop with the demo catalog, adds products through the API, runs each scenario (warm-up, then the
 // measured requests), prints a Markdown table to stdout and exits non-zero when a Cosmos DB call budget is broken.

@@ -11,10 +11,11 @@ namespace Serverless.Shop.Domain.Checkout;
 /// test card number with the local simulator); <see cref="ReturnUrl"/> is where a redirect (3-D Secure, a wallet) comes back to.
 /// <see cref="PointsToSpend"/>: loyalty points a signed-in customer spends on the order, as a discount (docs/loyalty.md#redeeming-at-checkout).
 /// <see cref="ShippingAddressId"/>: a signed-in customer's address book entry, instead of <see cref="ShippingAddress"/> (docs/customers.md).
+/// <see cref="ShippingService"/>: standard (when not given) or express, as <c>POST /api/shipping/options</c> offers them (docs/shipping.md).
 /// </summary>
 public sealed record CheckoutInput(
     string? CartId, string? Email, ShippingAddress? ShippingAddress, PaymentMethod? PaymentMethod, string? PaymentToken, string? ReturnUrl,
-    int? PointsToSpend = null, string? ShippingAddressId = null);
+    int? PointsToSpend = null, string? ShippingAddressId = null, ShippingServiceLevel? ShippingService = null);
 
 /// <summary>
 /// The answer to a checkout: the order, pending payment, and the token that lets a guest follow it

@@ -214,7 +214,7 @@ public sealed class CheckoutSteps(
         if (order.Shipment is not null) return;
         var carrier = carriers.FirstOrDefault(c => c.Name == order.ShippingQuote?.Carrier) ?? carriers.First();
         var shipment = await carrier.CreateShipmentAsync(new ShipmentRequest(
-            order.Number, order.ShippingAddress, Items(order), order.ShippingQuote?.Service ?? "standard", $"{order.Number}-shipment"), ct);
+            order.Number, order.ShippingAddress, Items(order), order.ShippingQuote?.CarrierService ?? order.ShippingQuote?.Service ?? "standard", $"{order.Number}-shipment"), ct);
         await orders.AttachShipmentAsync(order.Number, shipment, ct, read);
     }
 

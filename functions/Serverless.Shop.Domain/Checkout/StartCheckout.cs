@@ -18,7 +18,7 @@ namespace Serverless.Shop.Domain.Checkout;
 /// reserves, charges and ships; this only places the order, so the request answers quickly.
 /// </summary>
 public sealed class StartCheckout(
-    ManageCarts carts, ICartPricing pricing, IShippingRates shippingRates, ManageStock stock, ManageOrders orders,
+    ManageCarts carts, ICartPricing pricing, DistanceShippingRates shippingRates, AllocateStock allocate, ManageOrders orders,
     PaymentGateways gateways, CheckoutSettings settings, PointsLedger points, LoyaltySettings loyalty, ManageCustomerProfile profiles,
     ICustomerPricingProfiles pricingProfiles, TimeProvider clock, IEnumerable<ICarrier> carriers)
 {
@@ -33,6 +33,8 @@ public sealed class StartCheckout(
         if (cart.Lines.Count == 0) throw new BusinessRuleViolationException("The cart is empty: add something before checking out.", "cartId");
 
         var lines = cart.Lines.Select(l => new CartLineRef(l.LineId, l.ProductId, l.Sku, l.Quantity)).ToList();
+        // Located while the cart is priced: the nearest warehouse and the distance fee both need it.
+        var locating = shippingRates.LocateAsync(address, ct);
         var location = new TaxLocation(address.Country!, address.Region);
         var customerId = cart.CustomerId ?? access.CustomerId;
         // Both pricings below price for the same customer: their tier, segments and first-order standing are read once.
@@ -61,16 +63,9 @@ public sealed class StartCheckout(
             if (goods.Lines[i].Problem is { } problem)
                 throw new BusinessRuleViolationException($"{goods.Lines[i].Name} ({goods.Lines[i].Sku}): {problem} Remove it from the cart to check out.", $"lines[{i}]");
 
-        var available = await stock.GetAvailableAsync(lines.Select(l => l.Sku).Distinct().ToList(), ct);
-        for (var i = 0; i < lines.Count; i++)
-            if (available[lines[i].Sku] < lines[i].Quantity)
-                throw new BusinessRuleViolationException(
-                    $"Only {available[lines[i].Sku]} of {lines[i].Sku} left; the cart asks for {lines[i].Quantity}.", $"lines[{i}].quantity");
-
-        // Shipping is quoted on what the goods cost after discounts, so a free-shipping threshold counts the price paid.
-        var quote = await shippingRates.QuoteAsync(new ShippingQuoteRequest(
-            address, lines.Select(l => new ParcelItem(l.Sku, l.Quantity)).ToList(),
-            new Money(goods.Subtotal.Amount - goods.DiscountTotal.Amount, goods.Currency)), ct);
+        var located = await locating;
+        var quote = await QuoteShippingAsync(input, address, located, lines,
+            new Money(goods.Subtotal.Amount - goods.DiscountTotal.Amount, goods.Currency), ct);
         // The price charged: with a tax service, this is where it calculates the tax (once per checkout).
         var priced = await PriceAsync(new CartPricingInput(lines, cart.Codes, customerId, location, quote.Fee) { CheckoutAddress = address, AppliedLast = pointsDiscount, Customer = customer });
         PointsDiscount.EnsureFullyApplied(priced, pointsToSpend, loyalty);
@@ -83,6 +78,35 @@ public sealed class StartCheckout(
 
         return (new CheckoutStarted(order.Number, token, order.Status, order.Pricing, quote),
                 new CheckoutProcess(order.Number, method, input.PaymentToken, input.ReturnUrl, cart.Id, settings.HoldFor(method), settings.PaymentActionTimeout));
+    }
+
+    /// <summary>
+    /// Plans where the order ships from, as the reservation will (the nearest warehouse with everything, else the fewest
+    /// parcels), and prices each parcel from its warehouse, at the chosen service level. Too little stock in the
+    /// warehouses that ship to the address is refused on the cart line. The orchestration reserves on the stock it then
+    /// finds, so a parcel may leave from elsewhere if stock moved meanwhile; the customer pays the fee quoted here.
+    /// Shipping is quoted on what the goods cost after discounts, so a free-shipping threshold counts the price paid.
+    /// </summary>
+    private async Task<ShippingQuote> QuoteShippingAsync(
+        CheckoutInput input, ShippingAddress address, Destination located, IReadOnlyList<CartLineRef> lines, Money goods, CancellationToken ct)
+    {
+        var productOf = lines.GroupBy(l => l.Sku, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().ProductId, StringComparer.Ordinal);
+        var items = lines.GroupBy(l => l.Sku, StringComparer.Ordinal).Select(g => new ParcelItem(g.Key, g.Sum(l => l.Quantity))).ToList();
+        // A country the shop does not ship to is said as such, not as stock that no warehouse there has.
+        shippingRates.EnsureShippedTo(new ShippingQuoteRequest(address, items, goods));
+        var plan = await allocate.PlanAsync(items, address.Country!, located.Result?.Point, ct);
+        if (plan.Shortage is { } shortage)
+        {
+            var line = lines.ToList().FindIndex(l => l.Sku == shortage.Sku);
+            throw new BusinessRuleViolationException(
+                $"Only {shortage.Available} of {shortage.Sku} left; the cart asks for {shortage.Wanted}.", $"lines[{line}].quantity");
+        }
+        var parcels = plan.Allocation!.Parcels.Select(p => new ParcelToQuote(
+            p.WarehouseId,
+            plan.Warehouses.Find(p.WarehouseId) is { } warehouse ? DistanceShippingRates.OriginOf(warehouse) : null,
+            p.Items.Select(i => i with { ProductId = productOf.GetValueOrDefault(i.Sku) }).ToList())).ToList();
+        var options = await shippingRates.QuoteParcelsAsync(address, located, parcels, goods, ct);
+        return options.Choose(input.ShippingService, address.Country);
     }
 
     /// <summary>

@@ -48,9 +48,7 @@ public sealed class AllocateStock(IInventoryStore inventory, IWarehouseStore war
                 await ChangeAsync(sku, stock[sku], item => item.Release(reservationId), ct);
             if (held.Values.Any(h => h.Count > 0)) continue;
 
-            var candidates = directory.Warehouses.Select(w => new WarehouseCandidate(w,
-                wanted.ToDictionary(s => s, s => stock.TryGetValue(s, out var i) ? i.Value.AvailableIn(w.Id, now) : 0, StringComparer.Ordinal))).ToList();
-            var (allocation, shortage) = WarehouseAllocator.Allocate(lines, country, destination, candidates);
+            var (allocation, shortage) = WarehouseAllocator.Allocate(lines, country, destination, Candidates(directory, wanted, stock, now));
             if (shortage is not null)
             {
                 var line = lines.FindIndex(l => l.Sku == shortage.Sku);
@@ -82,6 +80,27 @@ public sealed class AllocateStock(IInventoryStore inventory, IWarehouseStore war
             }
         }
     }
+
+    /// <summary>
+    /// Where the order would ship from if it were reserved now, reserving nothing: checkout prices each parcel from its
+    /// warehouse before the orchestration reserves. The reservation allocates again on the stock it then finds, so a
+    /// parcel may leave from elsewhere when stock moved in between; the customer pays the fee quoted here.
+    /// </summary>
+    /// <remarks>Cosmos DB: one ReadMany of the SKUs' stock; the warehouse directory is the recent copy (no call when warm).</remarks>
+    public async Task<AllocationPlan> PlanAsync(IReadOnlyList<ParcelItem> items, string country, GeoPoint? destination, CancellationToken ct)
+    {
+        var wanted = items.Select(i => i.Sku).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var directoryRead = warehouses.ReadRecentAsync(ct);
+        var stock = (await inventory.FindManyAsync(wanted, ct)).ToDictionary(s => s.Value.Sku, StringComparer.Ordinal);
+        var directory = await directoryRead;
+        var (allocation, shortage) = WarehouseAllocator.Allocate(items, country, destination, Candidates(directory, wanted, stock, clock.GetUtcNow()));
+        return new AllocationPlan(allocation, shortage, directory);
+    }
+
+    private static List<WarehouseCandidate> Candidates(
+        WarehouseDirectory directory, IReadOnlyList<string> wanted, Dictionary<string, Versioned<StockItem>> stock, DateTimeOffset now) =>
+        directory.Warehouses.Select(w => new WarehouseCandidate(w,
+            wanted.ToDictionary(s => s, s => stock.TryGetValue(s, out var i) ? i.Value.AvailableIn(w.Id, now) : 0, StringComparer.Ordinal))).ToList();
 
     private static Allocation FromHolds(Dictionary<string, IReadOnlyDictionary<string, int>> held, WarehouseDirectory directory, GeoPoint? destination)
     {
@@ -146,3 +165,6 @@ public sealed class AllocateStock(IInventoryStore inventory, IWarehouseStore war
         }
     }
 }
+
+/// <summary>Where an order would ship from now (<see cref="Allocation"/>), or why it cannot (<see cref="Shortage"/>), and the warehouses it was planned over.</summary>
+public sealed record AllocationPlan(Allocation? Allocation, AllocationShortage? Shortage, WarehouseDirectory Warehouses);

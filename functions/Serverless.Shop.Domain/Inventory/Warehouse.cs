@@ -141,6 +141,13 @@ public interface IWarehouseStore
     /// <returns>The directory and its version; <see cref="WarehouseDirectory.Empty"/> and null before the first warehouse.</returns>
     Task<(WarehouseDirectory Directory, string? Version)> ReadAsync(CancellationToken ct);
 
+    /// <summary>
+    /// The directory as read at most a few seconds ago (the Cosmos store keeps it 30 s): for pricing a parcel, where a
+    /// warehouse created a moment ago may be missed. Stock is never reserved on it: reservations read
+    /// <see cref="ReadAsync"/>.
+    /// </summary>
+    async Task<WarehouseDirectory> ReadRecentAsync(CancellationToken ct) => (await ReadAsync(ct)).Directory;
+
     /// <param name="expectedVersion">Null to create the directory.</param>
     Task SaveAsync(WarehouseDirectory directory, string? expectedVersion, CancellationToken ct);
 }

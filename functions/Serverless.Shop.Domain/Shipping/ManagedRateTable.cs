@@ -40,7 +40,7 @@ public sealed record ZoneRatesInput(string? Zone, IReadOnlyList<ServiceRateInput
 /// <summary>A service level's rate as sent: <see cref="Level"/> is <c>standard</c> or <c>express</c>; money in the shop's currency.</summary>
 public sealed record ServiceRateInput(
     string? Level, string? Carrier, decimal? BaseFee, decimal? FeePerKg, IReadOnlyList<DistanceBandInput?>? DistanceBands,
-    decimal? FreeShippingThreshold, int? BusinessDaysMin, int? BusinessDaysMax);
+    decimal? FreeShippingThreshold, int? BusinessDaysMin, int? BusinessDaysMax, bool? UsesCarrierRates = null);
 
 public sealed record DistanceBandInput(int? UpToKm, decimal? Surcharge);
 
@@ -131,7 +131,8 @@ public static class RateTableRules
             ok &= v.Check(min is null || max is null || min <= max, at + ".businessDaysMax", $"must be at least businessDaysMin ({min}).");
             var bands = Bands(input.DistanceBands, at + ".distanceBands", digits, v);
             if (ok && bands is not null)
-                services.Add(new ServiceRate(level, carrier!, input.BaseFee!.Value, input.FeePerKg!.Value, bands, input.FreeShippingThreshold, min!.Value, max!.Value));
+                services.Add(new ServiceRate(level, carrier!, input.BaseFee!.Value, input.FeePerKg!.Value, bands, input.FreeShippingThreshold, min!.Value, max!.Value)
+                { UsesCarrierRates = input.UsesCarrierRates ?? false });
         }
         return services;
     }

@@ -1,46 +1,25 @@
-using Serverless.Shop.Domain.Catalog;
 using Serverless.Shop.Domain.Common;
 
 namespace Serverless.Shop.Domain.Shipping;
 
-public sealed record ParcelItemInput(string? Sku, int? Quantity);
+/// <summary>A basket line to quote; <see cref="ProductId"/> (optional) lets the product's measurements weigh it.</summary>
+public sealed record ParcelItemInput(string? Sku, int? Quantity, string? ProductId = null);
 
 /// <summary>What a storefront sends to learn the shipping fee before checkout.</summary>
 public sealed record ShippingQuoteInput(ShippingAddress? Address, IReadOnlyList<ParcelItemInput?>? Items, Money? Subtotal);
 
-/// <summary>Quotes shipping for an address and a basket, for the storefront's cart page (checkout quotes again itself).</summary>
-public sealed class QuoteShipping(IShippingRates rates, ShopSettings settings)
+/// <summary>
+/// The standard service's fee for an address and a basket, as checkout charges it when the order ships from the
+/// nearest warehouse: the one-line form of <see cref="QuoteShippingOptions"/> (same checks, same fields), for a cart page.
+/// </summary>
+public sealed class QuoteShipping(QuoteShippingOptions options)
 {
     public const int MaximumItems = 100;
 
     public async Task<ShippingQuote> QuoteAsync(ShippingQuoteInput input, CancellationToken ct)
     {
-        var v = new Validator();
-        ShippingAddressRules.Validate(input.Address, "address", v);
-        var items = new List<ParcelItem>();
-        if (v.Required(input.Items, "items") && v.Check(input.Items!.Count is > 0 and <= MaximumItems, "items", $"must have 1 to {MaximumItems} items."))
-        {
-            for (var i = 0; i < input.Items.Count; i++)
-            {
-                var item = input.Items[i];
-                var sku = item?.Sku?.Trim().ToUpperInvariant();
-                var skuOk = v.Check(ProductRules.IsValidSku(sku), $"items[{i}].sku", "must be a SKU: 1 to 64 letters, digits, '.', '_' or '-'.");
-                var quantityOk = v.Required(item?.Quantity, $"items[{i}].quantity")
-                    && v.Check(item!.Quantity is >= 1 and <= 1_000, $"items[{i}].quantity", "must be from 1 to 1000.");
-                if (skuOk && quantityOk) items.Add(new ParcelItem(sku!, item!.Quantity!.Value));
-            }
-        }
-        Money.Validate(input.Subtotal, "subtotal", v, settings.Currency, allowZero: true);
-        v.ThrowIfInvalid();
-
-        try
-        {
-            return await rates.QuoteAsync(new ShippingQuoteRequest(ShippingAddressRules.Normalise(input.Address!), items, input.Subtotal!), ct);
-        }
-        catch (BusinessRuleViolationException e) when (e.Field == "shippingAddress.country")
-        {
-            // The rates name the field as checkout sends it; this request calls the address "address".
-            throw new BusinessRuleViolationException(e.Message, "address.country");
-        }
+        var items = input.Items?.Select(i => i is null ? null : new ShippingOptionsItemInput(i.ProductId, i.Sku, i.Quantity)).ToList();
+        var quoted = await options.QuoteAsync(new ShippingOptionsInput(input.Address, items, input.Subtotal), ct);
+        return quoted.Choose(ShippingServiceLevel.Standard, input.Address?.Country);
     }
 }

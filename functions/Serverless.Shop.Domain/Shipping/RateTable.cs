@@ -16,7 +16,14 @@ public sealed record DistanceBand(int? UpToKm, decimal Surcharge);
 /// </summary>
 public sealed record ServiceRate(
     ShippingServiceLevel Level, string Carrier, decimal BaseFee, decimal FeePerKg, IReadOnlyList<DistanceBand> DistanceBands,
-    decimal? FreeShippingThreshold, int BusinessDaysMin, int BusinessDaysMax);
+    decimal? FreeShippingThreshold, int BusinessDaysMin, int BusinessDaysMax)
+{
+    /// <summary>
+    /// The configured carrier's live rate replaces the fee (and its estimate the days) when it quotes one for the service
+    /// level (<see cref="CarrierRates.ForLevel"/>); the threshold still waives it. Without a live rate, the fee above applies.
+    /// </summary>
+    public bool UsesCarrierRates { get; init; }
+}
 
 /// <summary>The largest parcel the shop sends: heavier or longer is refused at the quote, with the limit it broke.</summary>
 public sealed record ParcelLimits(int MaxWeightGrams, int MaxLongestSideMm);
@@ -58,10 +65,15 @@ public sealed record RateTable(
 }
 
 /// <summary>
-/// Where a parcel leaves from: a point (distance bands) and its dispatch calendar (delivery estimates). Until warehouses
-/// are joined (issue 9 part 1), the shop's one default origin from <c>Shipping:Origin:*</c>.
+/// Where a parcel leaves from: a point (distance bands) and its dispatch calendar (delivery estimates): a warehouse
+/// (<see cref="DistanceShippingRates.OriginOf"/>), or, where no warehouse applies, the shop's default origin from
+/// <c>Shipping:Origin:*</c>.
 /// </summary>
-public sealed record DispatchOrigin(string Name, GeoPoint Location, DispatchCalendar Calendar);
+public sealed record DispatchOrigin(string Name, GeoPoint Location, DispatchCalendar Calendar)
+{
+    /// <summary>The postal address parcels leave from (a warehouse's): what a carrier's live rate is asked for.</summary>
+    public ShippingAddress? Address { get; init; }
+}
 
 /// <summary>
 /// When parcels leave: orders before <see cref="CutOff"/> (in <see cref="TimeZone"/>, an IANA zone) on a business day

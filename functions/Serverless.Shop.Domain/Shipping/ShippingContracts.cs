@@ -21,12 +21,10 @@ public sealed record ShippingQuoteRequest(ShippingAddress Address, IReadOnlyList
     public DispatchOrigin? Origin { get; init; }
 }
 
-public sealed record ShippingQuote(string Carrier, string Service, Money Fee, int EstimatedDaysMin, int EstimatedDaysMax);
-
-/// <summary>Shipping fees. Throws <see cref="BusinessRuleViolationException"/> (field shippingAddress.country) for places the shop does not ship to.</summary>
-public interface IShippingRates
+public sealed record ShippingQuote(string Carrier, string Service, Money Fee, int EstimatedDaysMin, int EstimatedDaysMax)
 {
-    Task<ShippingQuote> QuoteAsync(ShippingQuoteRequest request, CancellationToken ct);
+    /// <summary>The carrier's own service the fee was its live rate for (null: the shop's rates): the label is bought at it.</summary>
+    public string? CarrierService { get; init; }
 }
 
 /// <summary><see cref="IdempotencyKey"/> is the same on every retry, so a retry never creates a second shipment.</summary>

@@ -15,13 +15,13 @@ public sealed record ShippingZone(
     int EstimatedDaysMin, int EstimatedDaysMax);
 
 /// <summary>
-/// Shipping fees by zone: the address's country picks the zone, the number of units and the subtotal give the fee.
-/// A country in no zone is not shipped to.
+/// The shop's shipping zones (<c>Shipping:Zones</c>): the address's country picks the zone, and a country in no zone is
+/// not shipped to. The zones' fees are the defaults of the rate table (<see cref="RateTable.FromZones"/>), which
+/// <see cref="DistanceShippingRates"/> prices by.
 /// </summary>
-public sealed class ZoneShippingRates : IShippingRates
+public sealed class ZoneShippingRates
 {
     private readonly Dictionary<string, ShippingZone> _zoneByCountry;
-    private readonly string _currency;
 
     /// <exception cref="ArgumentException">The zones are inconsistent (see <see cref="Problems"/>).</exception>
     public ZoneShippingRates(IReadOnlyList<ShippingZone> zones, ShopSettings settings)
@@ -29,28 +29,12 @@ public sealed class ZoneShippingRates : IShippingRates
         var problems = Problems(zones, settings.Currency);
         if (problems.Count > 0) throw new ArgumentException("The shipping zones are not valid: " + string.Join(" ", problems), nameof(zones));
         Zones = zones;
-        _currency = settings.Currency;
         _zoneByCountry = zones.SelectMany(z => z.Countries.Select(c => (Country: c, Zone: z))).ToDictionary(x => x.Country, x => x.Zone, StringComparer.Ordinal);
     }
 
     public IReadOnlyList<ShippingZone> Zones { get; }
 
     public ShippingZone? ZoneFor(string? country) => country is null ? null : _zoneByCountry.GetValueOrDefault(country.Trim());
-
-    public Task<ShippingQuote> QuoteAsync(ShippingQuoteRequest request, CancellationToken ct)
-    {
-        var country = request.Address.Country?.Trim();
-        var zone = ZoneFor(country)
-            ?? throw new BusinessRuleViolationException($"We do not ship to {(string.IsNullOrEmpty(country) ? "this country" : country)}.", "shippingAddress.country");
-        if (!string.Equals(request.Subtotal.Currency, _currency, StringComparison.Ordinal))
-            throw ValidationFailedException.For("subtotal.currency", $"must be the shop's currency, {_currency}.");
-
-        var units = request.Items.Sum(i => (long)i.Quantity);
-        var free = zone.FreeShippingThreshold is { } threshold && request.Subtotal.Amount >= threshold;
-        var fee = free ? 0m : zone.BaseFee + zone.FeePerAdditionalItem * Math.Max(0, units - 1);
-        fee = decimal.Round(fee, Currencies.MinorDigits(_currency), MidpointRounding.AwayFromZero);
-        return Task.FromResult(new ShippingQuote(zone.Carrier, zone.Service, new Money(fee, _currency), zone.EstimatedDaysMin, zone.EstimatedDaysMax));
-    }
 
     /// <summary>Everything wrong with a zone configuration, so a deployment learns all of it at once.</summary>
     public static IReadOnlyList<string> Problems(IReadOnlyList<ShippingZone> zones, string currency)

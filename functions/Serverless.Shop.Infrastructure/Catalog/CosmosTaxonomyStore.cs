@@ -17,16 +17,16 @@ public sealed class CosmosTaxonomyStore(ShopContainers containers, TimeProvider 
 
     private const string CategoryKind = "category";
     private const string CollectionKind = "collection";
-    private readonly CachedSet<Category> _categories = new();
-    private readonly CachedSet<Collection> _collections = new();
+    private readonly RecentCopy<IReadOnlyDictionary<string, Category>> _categories = new(clock, CacheLifetime);
+    private readonly RecentCopy<IReadOnlyDictionary<string, Collection>> _collections = new(clock, CacheLifetime);
 
     private Container Taxonomy => containers.Taxonomy;
 
     public Task<IReadOnlyDictionary<string, Category>> GetCategoriesAsync(CancellationToken ct, bool fresh = false) =>
-        _categories.GetAsync(fresh, clock, () => ReadAllAsync<Category>(CategoryKind, d => d.Category!, ct));
+        _categories.GetAsync(() => ReadAllAsync<Category>(CategoryKind, d => d.Category!, ct), fresh);
 
     public Task<IReadOnlyDictionary<string, Collection>> GetCollectionsAsync(CancellationToken ct, bool fresh = false) =>
-        _collections.GetAsync(fresh, clock, () => ReadAllAsync<Collection>(CollectionKind, d => d.Collection!, ct));
+        _collections.GetAsync(() => ReadAllAsync<Collection>(CollectionKind, d => d.Collection!, ct), fresh);
 
     public async Task<Versioned<Category>?> FindCategoryAsync(string id, CancellationToken ct) =>
         await FindAsync(id, CategoryKind, ct) is { } doc ? new(doc.Category!, doc.ETag!) : null;
@@ -124,32 +124,5 @@ public sealed class CosmosTaxonomyStore(ShopContainers containers, TimeProvider 
 
         [JsonPropertyName("_etag")]
         public string? ETag { get; init; }
-    }
-
-    /// <summary>
-    /// A whole set, kept for a short while. Concurrent readers share one reload rather than each reading the set when
-    /// it expires. Writes through this instance invalidate it at once; other instances see them within the lifetime.
-    /// </summary>
-    private sealed class CachedSet<T>
-    {
-        private readonly Lock _gate = new();
-        private (Task<IReadOnlyDictionary<string, T>> Items, DateTimeOffset LoadedAt)? _current;
-
-        public Task<IReadOnlyDictionary<string, T>> GetAsync(bool fresh, TimeProvider clock, Func<Task<IReadOnlyDictionary<string, T>>> load)
-        {
-            var now = clock.GetUtcNow();
-            lock (_gate)
-            {
-                if (!fresh && _current is { } c && now - c.LoadedAt < CacheLifetime && !c.Items.IsFaulted && !c.Items.IsCanceled) return c.Items;
-                var loading = load();
-                _current = (loading, now);
-                return loading;
-            }
-        }
-
-        public void Invalidate()
-        {
-            lock (_gate) _current = null;
-        }
     }
 }

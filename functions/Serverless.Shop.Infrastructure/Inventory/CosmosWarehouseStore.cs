@@ -11,10 +11,14 @@ namespace Serverless.Shop.Infrastructure.Inventory;
 /// The warehouse directory: one document (<c>directory</c>) in the <c>warehouses</c> container, holding every warehouse
 /// with its own version. One document because allocation needs all of them (one point read) and because a unique name
 /// is checked and claimed by the same conditional replace. A shop's few warehouses stay far below the 2 MB item limit.
+/// Quotes and checkouts price parcels from a copy kept <see cref="RecentLifetime"/> (<see cref="ReadRecentAsync"/>), so
+/// a storefront's quote stays one Cosmos DB call.
 /// </summary>
-public sealed class CosmosWarehouseStore(ShopContainers containers) : IWarehouseStore
+public sealed class CosmosWarehouseStore(ShopContainers containers, TimeProvider clock) : IWarehouseStore
 {
+    public static readonly TimeSpan RecentLifetime = TimeSpan.FromSeconds(30);
     private const string DirectoryId = "directory";
+    private readonly RecentCopy<WarehouseDirectory> _recent = new(clock, RecentLifetime);
 
     private Container Warehouses => containers.Warehouses;
 
@@ -31,6 +35,8 @@ public sealed class CosmosWarehouseStore(ShopContainers containers) : IWarehouse
         }
     }
 
+    public Task<WarehouseDirectory> ReadRecentAsync(CancellationToken ct) => _recent.GetAsync(async () => (await ReadAsync(CancellationToken.None)).Directory).WaitAsync(ct);
+
     public async Task SaveAsync(WarehouseDirectory directory, string? expectedVersion, CancellationToken ct)
     {
         var document = new DirectoryDocument { Id = DirectoryId, Warehouses = directory.Warehouses };
@@ -42,6 +48,11 @@ public sealed class CosmosWarehouseStore(ShopContainers containers) : IWarehouse
         catch (CosmosException e) when (e.Is(HttpStatusCode.PreconditionFailed) || e.Is(HttpStatusCode.Conflict))
         {
             throw new StaleVersionException("Warehouse directory");
+        }
+        finally
+        {
+            // After the write, so a read racing it cannot keep the old directory for the lifetime.
+            _recent.Invalidate();
         }
     }
 

@@ -25,7 +25,7 @@ public sealed class CosmosPromotionStore(ShopContainers containers, TimeProvider
 {
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
 
-    private readonly CachedSet<Promotion> _enabledAutomatic = new();
+    private readonly RecentCopy<IReadOnlyList<Promotion>> _enabledAutomatic = new(clock, CacheLifetime);
 
     private Container Promotions => containers.Promotions;
 
@@ -129,7 +129,7 @@ public sealed class CosmosPromotionStore(ShopContainers containers, TimeProvider
     /// <summary>Enabled automatic promotions live at <paramref name="at"/>: 0 Cosmos DB calls while the cached set is fresh, 1 query otherwise.</summary>
     public async Task<IReadOnlyList<Promotion>> ListLiveAutomaticAsync(DateTimeOffset at, CancellationToken ct)
     {
-        var enabled = await _enabledAutomatic.GetAsync(clock, LoadEnabledAutomaticAsync).WaitAsync(ct);
+        var enabled = await _enabledAutomatic.GetAsync(LoadEnabledAutomaticAsync).WaitAsync(ct);
         return enabled.Where(p => p.IsLiveAt(at)).ToList();
     }
 
@@ -183,33 +183,6 @@ public sealed class CosmosPromotionStore(ShopContainers containers, TimeProvider
         [JsonIgnore] public string Owner => PromotionId;
         public static string IdFor(string code) => "code:" + code;
         public static CodeClaim For(string code, string promotionId, DateTimeOffset at) => new(IdFor(code), Kind, promotionId, at);
-    }
-
-    /// <summary>
-    /// A whole set, kept for a short while (the approach of the taxonomy cache). Concurrent readers share one reload
-    /// rather than each reading the set when it expires; a failed load is not kept.
-    /// </summary>
-    private sealed class CachedSet<T>
-    {
-        private readonly Lock _gate = new();
-        private (Task<IReadOnlyList<T>> Items, DateTimeOffset LoadedAt)? _current;
-
-        public Task<IReadOnlyList<T>> GetAsync(TimeProvider clock, Func<Task<IReadOnlyList<T>>> load)
-        {
-            var now = clock.GetUtcNow();
-            lock (_gate)
-            {
-                if (_current is { } c && now - c.LoadedAt < CacheLifetime && !c.Items.IsFaulted && !c.Items.IsCanceled) return c.Items;
-                var loading = load();
-                _current = (loading, now);
-                return loading;
-            }
-        }
-
-        public void Invalidate()
-        {
-            lock (_gate) _current = null;
-        }
     }
 }
 

@@ -198,7 +198,9 @@ public sealed class EasyPostCarrier(
     {
         var rates = Rates(shipment).ToList();
         if (rates.Count == 0) throw new ThirdPartyCallFailedException(ServiceName, HttpStatusCode.UnprocessableEntity, "EasyPost offered no rate for this parcel.");
+        // The carrier's service the quote named (a live rate), else the shop's level ("express": the fastest), as quoted.
         return (rates.Where(r => string.Equals(r.Service, service, StringComparison.OrdinalIgnoreCase)).MinBy(r => r.Fee.Amount)
+            ?? (Enum.TryParse<ShippingServiceLevel>(service, ignoreCase: true, out var level) ? CarrierRates.ForLevel(rates, level) : null)
             ?? rates.MinBy(r => r.Fee.Amount)!).RateId;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Serverless.Shop.Domain.Catalog;
 using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Inventory;
 using Serverless.Shop.Domain.Shipping;
 
 namespace Serverless.Shop.Infrastructure.Shipping;
@@ -74,7 +75,8 @@ public static class RatesRegistration
             sp.GetRequiredService<ManageRateTable>(), new ZoneShippingRates(shipping.Zones, sp.GetRequiredService<ShopSettings>()),
             sp.GetRequiredService<IGeocoder>(),
             origin.Origin,
-            sp.GetRequiredService<IProductStore>(), sp.GetRequiredService<ShopSettings>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IProductStore>(), sp.GetRequiredService<IWarehouseStore>(), sp.GetServices<ICarrier>(),
+            sp.GetRequiredService<ShopSettings>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<QuoteShippingOptions>();
         services.AddHealthChecks().Add(new HealthCheckRegistration("shipping-origin", _ => new ShippingOriginHealthCheck(origin), null, null));
         return services;

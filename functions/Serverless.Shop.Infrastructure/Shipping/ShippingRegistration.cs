@@ -18,7 +18,7 @@ public static class ShippingRegistration
     public const string HealthCheckName = "carrier";
 
     /// <summary>
-    /// Shipping rates by zone and the carrier chosen by <c>Shipping:Carrier:Provider</c>, from <c>Shipping:*</c>
+    /// Shipping rates (by zone, distance and weight: AddShopShippingRates) and the carrier chosen by <c>Shipping:Carrier:Provider</c>, from <c>Shipping:*</c>
     /// (docs/configuration.md). The settings are read and checked now, so a bad zone stops the app at startup. With no
     /// provider the carrier is <see cref="MissingCarrier"/>: the app starts, /api/health reports <c>carrier</c> unhealthy
     /// and checkout refuses with 503. The local carrier simulator is never registered here: only the local host wires it
@@ -30,7 +30,6 @@ public static class ShippingRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(settings);
 
-        services.AddSingleton<IShippingRates>(sp => new ZoneShippingRates(settings.Zones, sp.GetRequiredService<ShopSettings>()));
         services.AddSingleton<QuoteShipping>();
         services.AddShopGeocoding(configuration);
         services.AddShopShippingRates(configuration, settings);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,28 +13,36 @@ namespace Serverless.Shop.LocalHost.Simulators;
 /// <param name="ShopAnswered">The status the shop's carrier webhook answered.</param>
 public sealed record CarrierScanBody(string TrackingNumber, string Status, int ShopAnswered);
 
+/// <summary>What "deliver now" sent: each step with the shop's answer, and where the parcel is now.</summary>
+public sealed record DeliverNowBody(string TrackingNumber, string Status, IReadOnlyList<DeliverNowStep> Steps);
+
+public sealed record DeliverNowStep(string Status, string EventId, int ShopAnswered, string? Receipt);
+
 /// <summary>
 /// The local carrier's depot: moves a parcel on (in transit, out for delivery, delivered ...) and sends the shop the
 /// carrier's signed tracking webhook (POST /api/webhooks/carriers/local-carrier on this same host, as a carrier would),
-/// so an order reaches <c>delivered</c> without signing webhooks by hand. A page with one button per scan, and the
-/// POST it calls (with <c>?daysAgo=N</c>, a scan that happened N days ago). Mapped by the local host only. Tests:
-/// CarrierSimulatorEndpointsTests.
+/// so an order reaches <c>delivered</c> without signing webhooks by hand. A list of parcels (<c>/simulators/carrier</c>),
+/// a page per parcel with one button per scan and a "deliver now" button (the rest of its route at once), and the POSTs
+/// they call (a scan with <c>?daysAgo=N</c> happened N days ago). No secret: mapped by the local host only, on
+/// loopback. Tests: CarrierSimulatorEndpointsTests, CarrierScheduleTests.
 /// </summary>
 public static class CarrierSimulatorEndpoints
 {
     public const string PagePath = "simulators/carrier";
     public const int MaximumDaysAgo = 365;
 
-    // The webhook goes to this host itself; one client for the host's lifetime.
-    private static readonly HttpClient Webhooks = new() { Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>The most parcels the list page shows, newest first.</summary>
+    public const int ListedParcels = 200;
 
     private static readonly TrackingStatus[] Scans = [TrackingStatus.InTransit, TrackingStatus.OutForDelivery, TrackingStatus.Delivered, TrackingStatus.DeliveryFailed, TrackingStatus.ReturnedToSender];
 
-    /// <param name="apiRoutePrefix">The functions' route prefix (host.json, "api"), under which the webhook function listens.</param>
+    /// <param name="apiRoutePrefix">The functions' route prefix (host.json, "api"), under which the public tracking route listens.</param>
     public static IEndpointRouteBuilder MapCarrierSimulator(this IEndpointRouteBuilder app, string apiRoutePrefix = "api")
     {
         var carrier = app.ServiceProvider.GetService<LocalCarrierSimulator>();
         if (carrier is null) return app;
+        var courier = app.ServiceProvider.GetRequiredService<LocalCarrierCourier>();
+        var schedule = app.ServiceProvider.GetService<LocalCarrierSchedule>();
 
         // Where the simulator's tracking URLs point: the status and its history, no address and no order.
         app.MapGet($"/{apiRoutePrefix}/shipping/local-carrier/tracking/{{trackingNumber}}", async (HttpContext http, string trackingNumber) =>
@@ -47,11 +54,32 @@ public static class CarrierSimulatorEndpoints
             }
         }).ExcludeFromDescription();
 
+        app.MapGet($"/{PagePath}", async (CancellationToken ct) =>
+                Html(StatusCodes.Status200OK, "Local carrier: parcels", CarrierSimulatorPages.List((await carrier.ListAsync(movingOnly: false, ct)).Take(ListedParcels).ToList(), schedule)))
+            .ExcludeFromDescription();
+
         app.MapGet($"/{PagePath}/{{trackingNumber}}", async (string trackingNumber, CancellationToken ct) =>
                 await carrier.FindAsync(trackingNumber, ct) is { } shipment
-                    ? Html(StatusCodes.Status200OK, $"Parcel {shipment.TrackingNumber}", Page(shipment))
+                    ? Html(StatusCodes.Status200OK, $"Parcel {shipment.TrackingNumber}", CarrierSimulatorPages.Parcel(shipment, Scans.Select(Slug), schedule))
                     : Html(StatusCodes.Status404NotFound, "Unknown parcel", "<p>The local carrier has no parcel with this tracking number.</p>"))
             .ExcludeFromDescription();
+
+        // The rest of the parcel's route at once (a literal segment, so it wins over the {scan} route below).
+        app.MapPost($"/{PagePath}/{{trackingNumber}}/deliver-now", (Func<HttpContext, string, Task<IResult>>)(async (http, trackingNumber) =>
+        {
+            if (await carrier.FindAsync(trackingNumber, http.RequestAborted) is not { } parcel) return UnknownParcel(http, trackingNumber);
+            if (parcel.NextStep() is null && parcel.UnsentEventId is null)
+                return Problem(Problems.Create(http, StatusCodes.Status409Conflict, "rule-violated", "Nothing left to deliver.",
+                    parcel.CancelledAt is not null ? $"Parcel {parcel.TrackingNumber} was cancelled."
+                        : $"Parcel {parcel.TrackingNumber} is {HmacTrackingWebhookReader.Spell(parcel.Status)}: the end of its route, or a scan pressed by hand off it."));
+            var steps = await courier.DeliverNowAsync(parcel.TrackingNumber, http.RequestAborted);
+            if (steps.FirstOrDefault(s => !s.Accepted) is { } refused)
+                return Problem(Problems.Create(http, StatusCodes.Status502BadGateway, "webhook-refused", "The shop refused the carrier's webhook.",
+                    $"POST {courier.WebhookAddress} ({HmacTrackingWebhookReader.Spell(refused.Status)}) answered {refused.ShopAnswered}: {refused.Refusal}. The step is kept and sent again."));
+            var now = await carrier.FindAsync(parcel.TrackingNumber, http.RequestAborted);
+            return Results.Json(new DeliverNowBody(parcel.TrackingNumber, HmacTrackingWebhookReader.Spell(now!.Status),
+                steps.Select(s => new DeliverNowStep(HmacTrackingWebhookReader.Spell(s.Status), s.EventId, s.ShopAnswered, s.Receipt)).ToList()), ShopJson.Options);
+        })).ExcludeFromDescription();
 
         app.MapPost($"/{PagePath}/{{trackingNumber}}/{{scan}}", (Func<HttpContext, string, string, Task<IResult>>)(async (http, trackingNumber, scan) =>
         {
@@ -75,47 +103,31 @@ public static class CarrierSimulatorEndpoints
             }
             catch (ThirdPartyCallFailedException e) when (e.StatusCode is HttpStatusCode.NotFound)
             {
-                return Problem(Problems.Create(http, StatusCodes.Status404NotFound, "not-found", "Not found.", $"The local carrier has no parcel {trackingNumber}."));
+                return UnknownParcel(http, trackingNumber);
             }
             catch (ThirdPartyCallFailedException e) when (e.StatusCode is HttpStatusCode.Conflict)
             {
                 return Problem(Problems.Create(http, StatusCodes.Status409Conflict, "rule-violated", "Conflict.", e.Message));
             }
 
-            var target = $"{http.Request.Scheme}://{http.Request.Host}/{apiRoutePrefix}/webhooks/carriers/{LocalCarrierSimulator.CarrierName}";
-            using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new StringContent(webhook.Body, Encoding.UTF8, "application/json") };
-            foreach (var (name, value) in webhook.Headers) request.Headers.TryAddWithoutValidation(name, value);
-            using var response = await Webhooks.SendAsync(request, http.RequestAborted);
-            if (!response.IsSuccessStatusCode)
+            var (answered, answer) = await courier.PostAsync(webhook, http.RequestAborted);
+            if (answered is < 200 or >= 300)
                 // Shown, not hidden: the developer needs to see that the shop refused the carrier's webhook, and why.
                 return Problem(Problems.Create(http, StatusCodes.Status502BadGateway, "webhook-refused", "The shop refused the carrier's webhook.",
-                    $"POST {target} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(http.RequestAborted)}"));
-            return Results.Json(new CarrierScanBody(trackingNumber, HmacTrackingWebhookReader.Spell(status), (int)response.StatusCode), ShopJson.Options);
+                    $"POST {courier.WebhookAddress} answered {answered}: {answer}"));
+            return Results.Json(new CarrierScanBody(trackingNumber, HmacTrackingWebhookReader.Spell(status), answered), ShopJson.Options);
         })).ExcludeFromDescription();
         return app;
     }
 
-    private static string Slug(TrackingStatus status) =>
+    internal static string Slug(TrackingStatus status) =>
         string.Concat(status.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
     private static IResult Problem(ApiResult problem) => Results.Json(problem.Body, ShopJson.Options, Problems.ContentType, problem.StatusCode);
 
-    private static string Page(SimulatedShipment shipment) => $$"""
-        <p>Order <code>{{Encode(shipment.OrderId)}}</code>, now <strong>{{Encode(HmacTrackingWebhookReader.Spell(shipment.Status))}}</strong>{{(shipment.CancelledAt is null ? "" : " (cancelled)")}}.</p>
-        <p>{{string.Concat(Scans.Select(s => $"<button data-scan=\"{Slug(s)}\">{Encode(Slug(s))}</button> "))}}</p>
-        <pre id="answer"></pre>
-        <p><small>A local stand-in for a carrier: each button sends the shop the carrier's signed tracking webhook.</small></p>
-        <script>
-        for (const b of document.querySelectorAll("button[data-scan]")) {
-          b.addEventListener("click", async () => {
-            const r = await fetch(location.pathname + "/" + b.dataset.scan, { method: "POST" });
-            document.getElementById("answer").textContent = r.status + "\n" + JSON.stringify(await r.json(), null, 2);
-          });
-        }
-        </script>
-        """;
+    private static IResult UnknownParcel(HttpContext http, string trackingNumber) =>
+        Problem(Problems.Create(http, StatusCodes.Status404NotFound, "not-found", "Not found.", $"The local carrier has no parcel {trackingNumber}."));
 
-    private static IResult Html(int status, string title, string body) => SimulatorPage.Html(status, title, body, "button{font-size:1rem;margin:0 .5rem .5rem 0}");
-
-    private static string Encode(string text) => SimulatorPage.Encode(text);
+    private static IResult Html(int status, string title, string body) =>
+        SimulatorPage.Html(status, title, body, "button{font-size:1rem;margin:0 .5rem .5rem 0} table{border-collapse:collapse} td,th{padding:.2rem .6rem;text-align:left}");
 }

@@ -25,7 +25,9 @@ namespace Serverless.Shop.LocalHost.Simulators;
 /// Failing on purpose: an address whose name or lines contain <see cref="DownMarker"/> fails every attempt as a carrier
 /// outage would (503, transient); <see cref="FlakyMarker"/> fails the first attempt per idempotency key in this process
 /// and then succeeds (a retry with the same key makes one shipment); <see cref="RejectMarker"/> is refused as
-/// undeliverable (422, not worth retrying).
+/// undeliverable (422, not worth retrying). <see cref="LocalCarrierRoute.ExceptionMarker"/> and
+/// <see cref="LocalCarrierRoute.ReturnMarker"/> take a parcel off the way to delivered once it is out for delivery.
+/// The schedule (<see cref="LocalCarrierSchedule"/>) and the depot page move parcels along through <see cref="LocalCarrierCourier"/>.
 /// </remarks>
 public sealed class LocalCarrierSimulator : ICarrier
 {
@@ -82,11 +84,7 @@ public sealed class LocalCarrierSimulator : ICarrier
         var blob = _shipments.GetBlobClient(BlobName(hash));
         try
         {
-            await blob.UploadAsync(BinaryData.FromObjectAsJson(shipment, ShopJson.Options), new BlobUploadOptions
-            {
-                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-                HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-            }, ct);
+            await blob.UploadAsync(BinaryData.FromObjectAsJson(shipment, ShopJson.Options), UploadOptions(shipment, new BlobRequestConditions { IfNoneMatch = ETag.All }), ct);
             _logger.LogInformation("Local carrier: shipment {ShipmentId} ({TrackingNumber}) for order {OrderId}.", shipment.ShipmentId, shipment.TrackingNumber, shipment.OrderId);
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412)
@@ -146,16 +144,64 @@ public sealed class LocalCarrierSimulator : ICarrier
     public async Task<SignedTrackingWebhook> CreateTrackingWebhookAsync(
         string shipmentIdOrTrackingNumber, TrackingStatus status, string? description = null, CancellationToken ct = default, DateTimeOffset? occurredAt = null)
     {
-        var at = occurredAt ?? _clock.GetUtcNow();
+        var scan = new SimulatedTrackingUpdate(status, occurredAt ?? _clock.GetUtcNow(), description, Ids.New("lcevt"));
         var shipment = await ChangeAsync(shipmentIdOrTrackingNumber, s =>
         {
             if (s.CancelledAt is not null)
                 throw new ThirdPartyCallFailedException(CarrierName, HttpStatusCode.Conflict, $"Shipment {s.ShipmentId} was cancelled.");
-            return s with { Status = status, History = [.. s.History, new SimulatedTrackingUpdate(status, at, description)] };
+            return s with { Status = status, History = [.. s.History, scan] };
         }, ct);
-        var body = JsonSerializer.Serialize(new HmacTrackingWebhookReader.TrackingWebhookBody(
-            Ids.New("lcevt"), shipment.TrackingNumber, shipment.OrderId, HmacTrackingWebhookReader.Spell(status), at, description), ShopJson.Options);
-        return Sign(body);
+        return WebhookFor(shipment, scan);
+    }
+
+    /// <summary>
+    /// The schedule's step, recorded before it is sent: when nothing is owed to the shop, the parcel's next step on its
+    /// route (<see cref="SimulatedShipment.NextStep"/>) is added with a new event id and becomes
+    /// <see cref="SimulatedShipment.UnsentEventId"/>. When a step is still owed, or the route has ended, nothing changes.
+    /// Send the owed step (<see cref="WebhookFor(SimulatedShipment, string)"/>), then <see cref="MarkSentAsync"/>: a
+    /// process that stops in between sends the same event again after a restart, and the shop's webhook inbox takes it
+    /// once. Written with the blob's ETag, so the schedule and the depot page never add the same step twice.
+    /// </summary>
+    /// <exception cref="ThirdPartyCallFailedException">404 for an unknown shipment.</exception>
+    public Task<SimulatedShipment> RecordNextStepAsync(string shipmentIdOrTrackingNumber, CancellationToken ct) =>
+        ChangeAsync(shipmentIdOrTrackingNumber, s =>
+        {
+            if (s.UnsentEventId is not null || s.NextStep() is not { } next) return s;
+            var scan = new SimulatedTrackingUpdate(next, _clock.GetUtcNow(), s.Route().Describe(next), Ids.New("lcevt"));
+            return s with { Status = next, History = [.. s.History, scan], UnsentEventId = scan.EventId };
+        }, ct);
+
+    /// <summary>The shop accepted the owed step <paramref name="eventId"/>: the carrier owes it nothing more.</summary>
+    public Task<SimulatedShipment> MarkSentAsync(string shipmentIdOrTrackingNumber, string eventId, CancellationToken ct) =>
+        ChangeAsync(shipmentIdOrTrackingNumber, s => s.UnsentEventId == eventId ? s with { UnsentEventId = null } : s, ct);
+
+    /// <summary>The signed webhook about the scan <paramref name="eventId"/> of the shipment: the same body each time, signed now.</summary>
+    public SignedTrackingWebhook WebhookFor(SimulatedShipment shipment, string eventId) =>
+        WebhookFor(shipment, shipment.History.LastOrDefault(h => h.EventId == eventId)
+            ?? throw new ArgumentException($"Shipment {shipment.ShipmentId} has no scan {eventId}.", nameof(eventId)));
+
+    private SignedTrackingWebhook WebhookFor(SimulatedShipment shipment, SimulatedTrackingUpdate scan) =>
+        Sign(JsonSerializer.Serialize(new HmacTrackingWebhookReader.TrackingWebhookBody(
+            scan.EventId, shipment.TrackingNumber, shipment.OrderId, HmacTrackingWebhookReader.Spell(scan.Status), scan.At, scan.Description), ShopJson.Options));
+
+    /// <summary>
+    /// Every shipment, newest first; with <paramref name="movingOnly"/>, only those the schedule still has work for (a
+    /// next step or an owed one), found from the blobs' metadata without reading the others.
+    /// </summary>
+    public async Task<IReadOnlyList<SimulatedShipment>> ListAsync(bool movingOnly, CancellationToken ct)
+    {
+        await EnsureContainerAsync(ct);
+        var shipments = new List<SimulatedShipment>();
+        await foreach (var item in _shipments.GetBlobsAsync(new GetBlobsOptions { Prefix = "shipments/", Traits = BlobTraits.Metadata }, ct))
+        {
+            var marked = item.Metadata.TryGetValue(MovingMetadata, out var moving);
+            if (movingOnly && marked && moving == "false") continue;
+            if (await ReadAsync(item.Name["shipments/".Length..^".json".Length], ct) is not { } found) continue;
+            if (!movingOnly || IsMoving(found.Shipment)) shipments.Add(found.Shipment);
+            // A blob written before the metadata existed is read once and marked, so the schedule skips it from then on.
+            if (!marked) await MarkAsync(item.Name, found.Shipment, found.ETag, ct);
+        }
+        return [.. shipments.OrderByDescending(s => s.CreatedAt)];
     }
 
     /// <summary>Signs any body as the carrier would, now: for tests of tampered, stale or out-of-order deliveries.</summary>
@@ -168,6 +214,30 @@ public sealed class LocalCarrierSimulator : ICarrier
     public string TrackingUrl(string trackingNumber) => $"{_options.TrackingBaseUrl.TrimEnd('/')}/{trackingNumber}";
 
     private Shipment ToShipment(SimulatedShipment s) => new(CarrierName, s.ShipmentId, s.TrackingNumber, TrackingUrl(s.TrackingNumber), null);
+
+    private const string MovingMetadata = "moving";
+
+    private async Task MarkAsync(string blobName, SimulatedShipment shipment, ETag etag, CancellationToken ct)
+    {
+        try
+        {
+            await _shipments.GetBlobClient(blobName).SetMetadataAsync(UploadOptions(shipment, new BlobRequestConditions()).Metadata,
+                new BlobRequestConditions { IfMatch = etag }, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            // Written meanwhile, with its metadata.
+        }
+    }
+
+        private static bool IsMoving(SimulatedShipment s) => s.UnsentEventId is not null || s.NextStep() is not null;
+
+    private static BlobUploadOptions UploadOptions(SimulatedShipment shipment, BlobRequestConditions conditions) => new()
+    {
+        Conditions = conditions,
+        HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+        Metadata = new Dictionary<string, string> { [MovingMetadata] = IsMoving(shipment) ? "true" : "false" },
+    };
 
     private void FailOnPurpose(ShipmentRequest request)
     {
@@ -192,11 +262,7 @@ public sealed class LocalCarrierSimulator : ICarrier
             if (ReferenceEquals(changed, current)) return current;
             try
             {
-                await _shipments.GetBlobClient(BlobName(hash)).UploadAsync(BinaryData.FromObjectAsJson(changed, ShopJson.Options), new BlobUploadOptions
-                {
-                    Conditions = new BlobRequestConditions { IfMatch = etag },
-                    HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-                }, ct);
+                await _shipments.GetBlobClient(BlobName(hash)).UploadAsync(BinaryData.FromObjectAsJson(changed, ShopJson.Options), UploadOptions(changed, new BlobRequestConditions { IfMatch = etag }), ct);
                 return changed;
             }
             catch (RequestFailedException e) when (e.Status == 412 && attempt < MaximumAttempts)
@@ -246,24 +312,3 @@ public sealed class LocalCarrierSimulator : ICarrier
         return hash is { Length: HashLength } && hash.All(char.IsAsciiHexDigitLower) ? hash : null;
     }
 }
-
-/// <summary>The simulator's settings (<c>Shipping:Carrier:*</c>, docs/configuration.md).</summary>
-public sealed record LocalCarrierOptions(string WebhookSecret, string TrackingBaseUrl)
-{
-    // A record prints its properties; the secret must not end up in a log that way.
-    public override string ToString() => $"LocalCarrierOptions {{ TrackingBaseUrl = {TrackingBaseUrl} }}";
-}
-
-/// <summary>A shipment as the simulator keeps it.</summary>
-public sealed record SimulatedShipment(
-    string ShipmentId, string TrackingNumber, string OrderId, string IdempotencyKey, string Service,
-    ShippingAddress Address, IReadOnlyList<ParcelItem> Items, DateTimeOffset CreatedAt,
-    TrackingStatus Status, DateTimeOffset? CancelledAt, IReadOnlyList<SimulatedTrackingUpdate> History);
-
-/// <summary>The simulator's public tracking page.</summary>
-public sealed record LocalCarrierTracking(string Carrier, string TrackingNumber, string Service, TrackingStatus Status, bool Cancelled, IReadOnlyList<SimulatedTrackingUpdate> History);
-
-public sealed record SimulatedTrackingUpdate(TrackingStatus Status, DateTimeOffset At, string? Description);
-
-/// <summary>A webhook request as the carrier would send it: POST <see cref="Body"/> with <see cref="Headers"/>.</summary>
-public sealed record SignedTrackingWebhook(string Body, IReadOnlyDictionary<string, string> Headers);

@@ -3,6 +3,7 @@ using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Shipping;
 using Serverless.Shop.Domain.UnitTests.Catalog;
 using Serverless.Shop.Domain.UnitTests.Common;
+using Serverless.Shop.Domain.UnitTests.Inventory;
 
 namespace Serverless.Shop.Domain.UnitTests.Shipping;
 
@@ -10,57 +11,8 @@ namespace Serverless.Shop.Domain.UnitTests.Shipping;
 /// Fees by zone, distance band, chargeable weight and service level, and delivery dates in the origin's business days.
 /// The origin is Utrecht; the clock stands at Friday 14 March 2025, 10:30 in Amsterdam (before the 15:00 cut-off).
 /// </summary>
-public sealed class DistanceShippingRatesTests
+public sealed class DistanceShippingRatesTests : DistanceRatesTestBase
 {
-    private static readonly IReadOnlyList<ShippingZone> Zones =
-    [
-        new("domestic", ["NL"], "local-carrier", "standard", 4.95m, 0.50m, 50m, 1, 2),
-        new("eu", ["DE", "BE"], "local-carrier", "europe", 9.95m, 1.00m, 100m, 2, 5),
-    ];
-
-    private static readonly GeoPoint Utrecht = new(52.0908, 5.1222);
-    private static readonly GeoPoint Groningen = new(53.2194, 6.5665);
-
-    private static readonly DispatchOrigin UtrechtWarehouse = new("Utrecht", Utrecht,
-        new DispatchCalendar(new TimeOnly(15, 0), "Europe/Amsterdam", [new(2025, 3, 17)]));
-
-    private readonly InMemoryProductStore _products = new();
-    private readonly FakeGeocoder _geocoder = new();
-    private TimeProvider _clock = new FixedClock();
-
-    private sealed class FakeGeocoder : IGeocoder
-    {
-        public Dictionary<string, GeoPoint> Cities { get; } = new(StringComparer.Ordinal) { ["Utrecht"] = new(52.09, 5.12), ["Groningen"] = Groningen };
-
-        public Task<GeocodeResult?> GeocodeAsync(ShippingAddress address, CancellationToken ct) =>
-            Task.FromResult(address.City is { } city && Cities.TryGetValue(city, out var point) ? new GeocodeResult(point, GeocodePrecision.City) : null);
-    }
-
-    private DistanceShippingRates Rates(DispatchOrigin? origin = null, bool noDefaultOrigin = false) =>
-        new(new FixedRateTable(RateTable.FromZones(Zones)), new ZoneShippingRates(Zones, new ShopSettings("EUR")), _geocoder,
-            noDefaultOrigin ? null : origin ?? UtrechtWarehouse, _products, new ShopSettings("EUR"), _clock);
-
-    private static ShippingAddress To(string city, string country = "NL") => new("Ada", "Main Street 1", null, city, "1234 AB", null, country, null);
-
-    private string Product(Measurements? measurements, string sku = "MUG-RED")
-    {
-        var product = CatalogExamples.ExistingMug($"prod_{Guid.NewGuid():N}"[..20]) with
-        {
-            Measurements = measurements,
-            Variants = [new ProductVariant(sku, null, new Dictionary<string, string>(), new Money(12.50m, "EUR"), null)],
-        };
-        _products.Add(product);
-        return product.Id;
-    }
-
-    private static ShippingQuoteRequest Request(ShippingAddress to, decimal subtotal, params ParcelItem[] items) =>
-        new(to, items, new Money(subtotal, "EUR"));
-
-    private async Task<ShippingOptions> OptionsAsync(ShippingAddress to, decimal subtotal, params ParcelItem[] items) =>
-        await Rates().QuoteOptionsAsync(Request(to, subtotal, items), CancellationToken.None);
-
-    private ParcelItem Mugs(int quantity) => new("MUG-RED", quantity) { ProductId = Product(new Measurements(350, 120, 90, 100)) };
-
     [Fact]
     public async Task Near_the_origin_standard_is_the_zone_fee_and_express_twice_it_cheapest_first()
     {
@@ -127,7 +79,7 @@ public sealed class DistanceShippingRatesTests
             Measurements = new Measurements(350, 120, 90, 100),
             Variants = [new ProductVariant("MUG-XXL", null, new Dictionary<string, string>(), new Money(30m, "EUR"), null) { Measurements = new Measurements(2_500, 200, 200, 200) }],
         };
-        _products.Add(product);
+        AddProduct(product);
 
         var options = await OptionsAsync(To("Utrecht"), 20m, new ParcelItem("MUG-XXL", 1) { ProductId = product.Id });
 
@@ -195,7 +147,7 @@ public sealed class DistanceShippingRatesTests
     [Fact]
     public async Task After_the_cut_off_the_parcel_leaves_on_the_next_business_day()
     {
-        _clock = new FixedClock(new DateTimeOffset(2025, 3, 14, 15, 30, 0, TimeSpan.Zero)); // 16:30 in Amsterdam
+        Clock = new FixedClock(new DateTimeOffset(2025, 3, 14, 15, 30, 0, TimeSpan.Zero)); // 16:30 in Amsterdam
 
         var standard = (await OptionsAsync(To("Utrecht"), 20m, Mugs(1))).Services.Single(s => s.Service == ShippingServiceLevel.Standard);
 

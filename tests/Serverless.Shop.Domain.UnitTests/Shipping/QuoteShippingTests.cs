@@ -5,26 +5,34 @@ using Serverless.Shop.Domain.UnitTests.Common;
 
 namespace Serverless.Shop.Domain.UnitTests.Shipping;
 
-public sealed class QuoteShippingTests
+/// <summary>The one-line quote: checkout's standard service, with the checks of the options quote, on the real rates.</summary>
+public sealed class QuoteShippingTests : DistanceRatesTestBase
 {
-    private readonly RecordingRates _rates = new();
+    public QuoteShippingTests() => Geocoder.Cities["Amsterdam"] = new GeoPoint(52.37, 4.89);
 
-    private QuoteShipping Quotes => new(_rates, new ShopSettings("EUR"));
+    private QuoteShipping Quotes => new(new QuoteShippingOptions(Rates(), new ShopSettings("EUR")));
 
     private static ShippingQuoteInput Input(ShippingAddress? address = null, IReadOnlyList<ParcelItemInput?>? items = null, Money? subtotal = null) =>
         new(address ?? ShippingAddressRulesTests.Amsterdam, items ?? [new ParcelItemInput("mug-red", 2)], subtotal ?? new Money(20m, "EUR"));
 
     [Fact]
-    public async Task A_quote_is_asked_for_the_normalised_address_and_the_items()
+    public async Task A_quote_is_the_standard_service_for_the_normalised_address_and_the_items()
     {
         var quote = await Quotes.QuoteAsync(Input(ShippingAddressRulesTests.Amsterdam with { PostalCode = "1015cj", Line2 = " " }), CancellationToken.None);
 
-        quote.ShouldBe(RecordingRates.Answer);
-        var asked = _rates.Requests.ShouldHaveSingleItem();
-        asked.Address.PostalCode.ShouldBe("1015 CJ");
-        asked.Address.Line2.ShouldBeNull();
-        asked.Items.ShouldBe([new ParcelItem("MUG-RED", 2)]);
-        asked.Subtotal.ShouldBe(new Money(20m, "EUR"));
+        // Two units without measurements: two 6 000 cm³ shoeboxes, 2.4 kg by volume, three started kilograms; Amsterdam is in the first band.
+        quote.ShouldBe(new ShippingQuote("local-carrier", "standard", new Money(4.95m + 2 * 0.50m, "EUR"), 1, 2));
+        Geocoder.Looked.ShouldHaveSingleItem().PostalCode.ShouldBe("1015 CJ");
+    }
+
+    [Fact]
+    public async Task A_product_id_weighs_the_item_by_its_measurements()
+    {
+        var mug = Mugs(2);
+
+        var quote = await Quotes.QuoteAsync(Input(items: [new ParcelItemInput("mug-red", 2, mug.ProductId)]), CancellationToken.None);
+
+        quote.Fee.ShouldBe(new Money(4.95m, "EUR")); // two 350 g mugs: one started kilogram
     }
 
     [Fact]
@@ -35,7 +43,7 @@ public sealed class QuoteShippingTests
 
         failure.ShouldReport("address.postalCode");
         failure.ShouldReport("address.city");
-        _rates.Requests.ShouldBeEmpty();
+        Geocoder.Looked.ShouldBeEmpty();
     }
 
     [Fact]
@@ -51,7 +59,7 @@ public sealed class QuoteShippingTests
         failure.ShouldReport("items[3].sku");
         failure.ShouldReport("items[4].quantity");
         failure.ShouldReport("subtotal.currency");
-        _rates.Requests.ShouldBeEmpty();
+        Geocoder.Looked.ShouldBeEmpty();
     }
 
     [Fact]
@@ -68,7 +76,7 @@ public sealed class QuoteShippingTests
     {
         await Quotes.QuoteAsync(Input(subtotal: new Money(0m, "EUR")), CancellationToken.None);
 
-        _rates.Requests.Count.ShouldBe(1);
+        Geocoder.Looked.Count.ShouldBe(1);
     }
 
     [Fact]
@@ -79,19 +87,5 @@ public sealed class QuoteShippingTests
 
         refusal.Field.ShouldBe("address.country");
         refusal.Message.ShouldBe("We do not ship to BR.");
-    }
-
-    private sealed class RecordingRates : IShippingRates
-    {
-        public static readonly ShippingQuote Answer = new("local-carrier", "standard", new Money(4.95m, "EUR"), 1, 2);
-
-        public List<ShippingQuoteRequest> Requests { get; } = [];
-
-        public Task<ShippingQuote> QuoteAsync(ShippingQuoteRequest request, CancellationToken ct)
-        {
-            if (request.Address.Country == "BR") throw new BusinessRuleViolationException("We do not ship to BR.", "shippingAddress.country");
-            Requests.Add(request);
-            return Task.FromResult(Answer);
-        }
     }
 }

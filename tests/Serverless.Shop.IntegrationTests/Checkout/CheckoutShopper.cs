@@ -39,11 +39,12 @@ public sealed class CheckoutShopper(LocalShopFixture fixture)
     public static object Address(string country = "NL", string line1 = "Damrak 1", string postalCode = "1012 LG", string city = "Amsterdam") =>
         new { name = "Ada Shopper", line1, city, postalCode, country };
 
-    public async Task<Variant> ProductInStockAsync(int units, decimal price = 20.00m)
+    /// <param name="warehouse">Where the units are (null: the default warehouse, <c>main</c>).</param>
+    public async Task<Variant> ProductInStockAsync(int units, decimal price = 20.00m, string? warehouse = null)
     {
         var sku = TestCatalog.Unique("CHK").ToUpperInvariant();
         var (id, _, _) = await _catalog.CreateProductAsync(TestCatalog.ProductBody(TestCatalog.Unique("Checkout Mug"), price, sku));
-        var response = await _merchandiser.PostJsonAsync($"api/inventory/{sku}/adjustments", new { quantity = units, reason = "count" });
+        var response = await _merchandiser.PostJsonAsync($"api/inventory/{sku}/adjustments", new { quantity = units, reason = "count", warehouse });
         response.StatusCode.ShouldBe(HttpStatusCode.OK, (await response.JsonAsync()).ToString());
         return new Variant(id, sku, price);
     }

@@ -78,6 +78,8 @@ public sealed class CrashSlot : IAsyncDisposable
         ["Checkout:ResumeAfterMinutes"] = "0.01",
         ["Payments:BankTransfer:DaysToPay"] = "0.001",
         ["Payments:BankTransfer:WebhookSecret"] = BankWebhookSecret,
+        // Parcels stay where checkout left them (the cases end processing); `dotnet run` would move them on a schedule.
+        [Serverless.Shop.LocalHost.Simulators.LocalCarrierRegistration.SecondsPerStepSetting] = "0",
     };
 
     public static async Task<CrashSlot> StartAsync(string repositoryRoot, int index, CancellationToken ct)

@@ -33,6 +33,10 @@ public sealed class ShippingApiTests(LocalShopFixture fixture)
         return json;
     }
 
+    // The quote is checkout's standard service (DistanceShippingRates): SKUs sent without a productId have no
+    // measurements, so each unit counts as a 500 g shoebox of 6 000 cm³ (1.2 kg by volume at 5 000 cm³/kg), and the
+    // parcel leaves from the local host's warehouse in Utrecht (Amsterdam is in the first distance band, no surcharge).
+
     [Fact]
     public async Task A_shopper_without_an_account_gets_the_fee_service_and_delivery_estimate_for_a_domestic_address()
     {
@@ -40,14 +44,15 @@ public sealed class ShippingApiTests(LocalShopFixture fixture)
 
         quote.GetProperty("carrier").GetString().ShouldBe("local-carrier");
         quote.GetProperty("service").GetString().ShouldBe("standard");
-        quote.GetProperty("fee").GetProperty("amount").GetDecimal().ShouldBe(5.95m); // 4.95 for the first unit, 0.50 for each of the two more
+        // Three shoeboxes: 18 000 cm³ is 3.6 kg by volume, four started kilograms: 4.95 for the first, 0.50 for each further one.
+        quote.GetProperty("fee").GetProperty("amount").GetDecimal().ShouldBe(4.95m + 3 * 0.50m);
         quote.GetProperty("fee").GetProperty("currency").GetString().ShouldBe("EUR");
         quote.GetProperty("estimatedDaysMin").GetInt32().ShouldBe(1);
         quote.GetProperty("estimatedDaysMax").GetInt32().ShouldBe(2);
     }
 
     [Theory]
-    [InlineData(49.99, 4.95)]
+    [InlineData(49.99, 5.45)] // one shoebox: 1.2 kg by volume, two started kilograms
     [InlineData(50, 0)]
     public async Task Shipping_within_the_country_is_free_from_50_euros(decimal subtotal, decimal fee)
     {
@@ -55,10 +60,17 @@ public sealed class ShippingApiTests(LocalShopFixture fixture)
     }
 
     [Fact]
-    public async Task Other_eu_and_world_addresses_are_quoted_by_their_zone()
+    public async Task Other_eu_and_world_addresses_are_quoted_by_their_zone_and_distance()
     {
-        (await QuoteOkAsync(Body(Address("DE", "10115", city: "Berlin")))).GetProperty("service").GetString().ShouldBe("europe");
-        (await QuoteOkAsync(Body(Address("US", "94105-1234", city: "San Francisco")))).GetProperty("service").GetString().ShouldBe("international");
+        var berlin = await QuoteOkAsync(Body(Address("DE", "10115", city: "Berlin")));
+        var sanFrancisco = await QuoteOkAsync(Body(Address("US", "94105-1234", city: "San Francisco")));
+
+        // eu: 9.95 and 1.00 per further kilogram, 2 to 5 days; Berlin is about 575 km from Utrecht (the 3.00 band).
+        (berlin.GetProperty("fee").GetProperty("amount").GetDecimal(), berlin.GetProperty("estimatedDaysMin").GetInt32(), berlin.GetProperty("estimatedDaysMax").GetInt32())
+            .ShouldBe((9.95m + 1.00m + 3.00m, 2, 5));
+        // rest-of-world: 24.95 and 2.50, 5 to 12 days; farther than 1 000 km (the 6.00 band).
+        (sanFrancisco.GetProperty("fee").GetProperty("amount").GetDecimal(), sanFrancisco.GetProperty("estimatedDaysMin").GetInt32(), sanFrancisco.GetProperty("estimatedDaysMax").GetInt32())
+            .ShouldBe((24.95m + 2.50m + 6.00m, 5, 12));
     }
 
     [Theory]

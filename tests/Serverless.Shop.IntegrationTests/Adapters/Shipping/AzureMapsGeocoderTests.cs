@@ -26,8 +26,11 @@ public sealed class AzureMapsGeocoderTests : IDisposable
         MaxRetryAttempts = 2,
         RetryBaseDelay = TimeSpan.FromMilliseconds(10),
         MaxRetryDelay = TimeSpan.FromMilliseconds(50),
-        AttemptTimeout = TimeSpan.FromSeconds(5),
-        TotalTimeout = TimeSpan.FromSeconds(20),
+        // Generous: no test here is about timeouts, and the first request of a test process (WireMock and the adapter
+        // still being compiled while the local shop starts beside it) took over 5 s on a busy machine and was retried,
+        // which the tests that count requests then saw as a second call.
+        AttemptTimeout = TimeSpan.FromSeconds(30),
+        TotalTimeout = TimeSpan.FromSeconds(60),
     };
 
     private static readonly ShippingAddress Redmond = new("Ada", "15127 NE 24th Street", null, "Redmond", "98052", "WA", "US", null);
