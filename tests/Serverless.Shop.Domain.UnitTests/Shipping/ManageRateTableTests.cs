@@ -143,6 +143,18 @@ public sealed class ManageRateTableTests
     }
 
     [Fact]
+    public async Task A_service_level_can_be_set_to_take_the_carrier_s_live_rate()
+    {
+        (await Source.GetAsync(CancellationToken.None)).ServicesByZone["domestic"][0].UsesCarrierRates.ShouldBeFalse();
+
+        var saved = await Replace(ChangeStandard(Valid(), s => s with { UsesCarrierRates = true }));
+
+        saved.Value.Zones[0].Services[0].UsesCarrierRates.ShouldBeTrue();
+        saved.Value.Zones[0].Services[1].UsesCarrierRates.ShouldBeFalse();
+        (await Source.GetAsync(CancellationToken.None)).ServicesByZone["domestic"][0].UsesCarrierRates.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task A_missing_body_is_refused()
     {
         (await Should.ThrowAsync<ValidationFailedException>(() => Replace(null))).Errors.Keys.ShouldContain("body");
