@@ -19,8 +19,7 @@ public sealed class ManageRateTable(IRateTableStore store, IReadOnlyList<Shippin
     /// <summary>The version the defaults go by: a PUT with this If-Match saves the first table (412 if someone saved one meanwhile).</summary>
     public const string DefaultsVersion = "zones";
 
-    private readonly Lock _gate = new();
-    private (Task<RateTable> Table, DateTimeOffset LoadedAt)? _cached;
+    private readonly RecentCopy<RateTable> _recent = new(clock, CacheLifetime);
 
     /// <summary>The saved table with its version, or the defaults from the zones with <see cref="DefaultsVersion"/>.</summary>
     public async Task<Versioned<ManagedRateTable>> GetAsync(CancellationToken ct) =>
@@ -43,22 +42,12 @@ public sealed class ManageRateTable(IRateTableStore store, IReadOnlyList<Shippin
         }
         finally
         {
-            lock (_gate) _cached = null;
+            _recent.Invalidate();
         }
     }
 
-    Task<RateTable> IRateTableSource.GetAsync(CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        lock (_gate)
-        {
-            if (_cached is { } c && now - c.LoadedAt < CacheLifetime && !c.Table.IsFaulted && !c.Table.IsCanceled) return c.Table.WaitAsync(ct);
-            // Loaded without the caller's token: concurrent callers share the load, and one caller giving up does not fail the others.
-            var loading = LoadAsync();
-            _cached = (loading, now);
-            return loading.WaitAsync(ct);
-        }
-    }
+    // Loaded without the caller's token: concurrent callers share the load, and one caller giving up does not fail the others.
+    Task<RateTable> IRateTableSource.GetAsync(CancellationToken ct) => _recent.GetAsync(LoadAsync).WaitAsync(ct);
 
     private async Task<RateTable> LoadAsync() => (await GetAsync(CancellationToken.None)).Value.ToRateTable();
 }

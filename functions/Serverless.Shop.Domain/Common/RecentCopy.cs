@@ -1,8 +1,8 @@
-namespace Serverless.Shop.Infrastructure.Common;
+namespace Serverless.Shop.Domain.Common;
 
 /// <summary>
 /// A value read from Cosmos DB and kept for a short while (<see cref="Lifetime"/>), for reads that every request needs
-/// and that staff change rarely: the taxonomy, the automatic promotions, the warehouse directory. Concurrent readers
+/// and that staff change rarely: the taxonomy, the automatic promotions, the warehouse directory, the shipping rate table. Concurrent readers
 /// share one reload rather than each reading when it expires; a failed or cancelled load is not kept. The store that
 /// writes the value calls <see cref="Invalidate"/>, so its own instance sees a change at once; other instances see it
 /// within the lifetime.
