@@ -459,6 +459,9 @@ var appSettings = {
   Shipping__Carrier__ShipFrom__City: carrierShipFromCity
   Shipping__Carrier__ShipFrom__PostalCode: carrierShipFromPostalCode
   Shipping__Carrier__ShipFrom__Country: carrierShipFromCountry
+  // When the timer PollParcelTracking asks carriers without tracking webhooks about parcels under way (read by the
+  // Functions host from the timer's %TrackingPollSchedule% schedule; with EasyPost's webhooks a run reads nothing).
+  TrackingPollSchedule: '0 */30 * * * *'
 
   Auth__Authority: authAuthority
   Auth__Audience: authAudience

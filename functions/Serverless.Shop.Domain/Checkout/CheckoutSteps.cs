@@ -225,23 +225,29 @@ public sealed class CheckoutSteps(
             await orders.AttachShipmentAsync(order.Number, shipment, ct, read);
             return;
         }
-        WarehouseDirectory? directory = null;
+        if (allocation.Parcels.All(p => order.Parcels.Any(labelled => labelled.WarehouseId == p.WarehouseId))) return;
+        var directory = (await warehouses.ReadAsync(ct)).Directory;
         Versioned<Order>? lastRead = read;
-        foreach (var parcel in allocation.Parcels)
+        foreach (var (parcel, request) in ParcelLabels(order, allocation, directory, service))
         {
-            if (order.Parcels.Any(p => p.WarehouseId == parcel.WarehouseId)) continue;
-            directory ??= (await warehouses.ReadAsync(ct)).Directory;
-            // A warehouse without an address (migrated from a free-form name) ships from the carrier's configured origin.
-            var origin = directory.Find(parcel.WarehouseId)?.Address;
-            var shipment = await carrier.CreateShipmentAsync(new ShipmentRequest(order.Number, order.ShippingAddress, parcel.Items, service,
-                ParcelShipmentKey(order.Number, parcel.WarehouseId)) { Origin = origin }, ct);
-            order = await orders.AttachParcelAsync(order.Number, parcel, shipment, ct, lastRead);
+            var shipment = await carrier.CreateShipmentAsync(request, ct);
+            await orders.AttachParcelAsync(order.Number, parcel, shipment, ct, lastRead);
             lastRead = null;
         }
     }
 
-    /// <summary>The carrier idempotency key of the label of the parcel from <paramref name="warehouseId"/>.</summary>
-    public static string ParcelShipmentKey(string number, string warehouseId) => $"{number}-shipment-{warehouseId}";
+    /// <summary>
+    /// The label to buy for each allocated parcel not labelled yet: its items, from its warehouse's address (a warehouse
+    /// without one, migrated from a free-form name, ships from the carrier's configured origin), with the key
+    /// "&lt;number&gt;-shipment-&lt;warehouse&gt;".
+    /// </summary>
+    public static IReadOnlyList<(AllocatedParcel Parcel, ShipmentRequest Request)> ParcelLabels(Order order, Allocation allocation, WarehouseDirectory directory, string service) =>
+        [.. allocation.Parcels
+            .Where(parcel => !order.Parcels.Any(labelled => labelled.WarehouseId == parcel.WarehouseId))
+            .Select(parcel => (parcel, new ShipmentRequest(order.Number, order.ShippingAddress, parcel.Items, service, $"{order.Number}-shipment-{parcel.WarehouseId}")
+            {
+                Origin = directory.Find(parcel.WarehouseId)?.Address,
+            }))];
 
     /// <summary>The order is paid and on its way: the cart it came from has done its job.</summary>
     public Task CloseCartAsync(string? cartId, CancellationToken ct) => cartId is null ? Task.CompletedTask : carts.DeleteAsync(cartId, ct);
