@@ -150,4 +150,18 @@ public sealed class ParcelTrackingApiTests(LocalShopFixture fixture)
         types.Count(t => t == "order.shipped").ShouldBe(1);
         types.Count(t => t == "order.delivered").ShouldBe(1);
     }
+
+    [Fact]
+    public async Task The_tracking_poll_runs_in_the_shop_and_leaves_parcels_of_carriers_with_webhooks_alone()
+    {
+        var mug = await _shop.ProductInStockAsync(units: 1);
+        var (number, _, _) = await CustomerBuysAsync(mug);
+        var before = await GetOkAsync(_shop.Admin, $"api/orders/{number}");
+
+        await fixture.Shop.RunTimerAsync("PollParcelTracking");
+
+        var after = await GetOkAsync(_shop.Admin, $"api/orders/{number}");
+        after.GetProperty("history").GetArrayLength().ShouldBe(before.GetProperty("history").GetArrayLength());
+        after.GetProperty("status").GetString().ShouldBe("processing");
+    }
 }
