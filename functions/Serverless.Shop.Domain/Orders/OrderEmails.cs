@@ -45,7 +45,7 @@ public static class OrderEmails
                 $"{ParcelName(order, entry)} could not be delivered and is on its way back to us.{Contents(order, entry)} We will get in touch about sending it again or refunding it.\n\n{Tracking(order, entry)}"),
             OrderChange.Delivered => (
                 $"Order {n} was delivered",
-                (order.ParcelCount() > 1 ? "The last parcel of your order was delivered." : "Your parcel was delivered.") + " We hope you enjoy your order."
+                DeliveredOpening(order) + " We hope you enjoy your order."
                 + (OrderReturns.ReturnableUntil(order, settings) is { } until && order.Status == OrderStatus.Delivered
                     ? $" If something is not right, you can ask to return it until {Day(until)}." : "")
                 + (ParcelOf(order, entry) is { } s ? $"\n\n  Tracking: {s.TrackingUrl}" : "")),
@@ -119,6 +119,16 @@ public static class OrderEmails
         var parcels = order.AllParcels();
         var index = ParcelOf(order, entry) is { } parcel ? ParcelTracking.IndexOf(parcels, parcel.Carrier, parcel.TrackingNumber) : 0;
         return ParcelTracking.Name(order, Math.Max(index, 0));
+    }
+
+    /// <summary>How the delivered email starts: with several parcels, it names any that came back to the shop instead.</summary>
+    private static string DeliveredOpening(Order order)
+    {
+        if (order.ParcelCount() == 1) return "Your parcel was delivered.";
+        var back = order.AllParcels().Select((p, i) => (Parcel: p, Index: i)).Where(x => x.Parcel.LastTrackingStatus == Shipping.TrackingStatus.ReturnedToSender).ToList();
+        return back.Count == 0
+            ? "The last parcel of your order was delivered."
+            : $"The rest of your order was delivered, but {string.Join(" and ", back.Select(x => ParcelTracking.Name(order, x.Index).ToLowerInvariant()))} could not be delivered and {(back.Count == 1 ? "is" : "are")} coming back to us; we will get in touch about sending it again or refunding it.";
     }
 
     /// <summary>What is in the parcel, for an order in several (one parcel holds everything).</summary>

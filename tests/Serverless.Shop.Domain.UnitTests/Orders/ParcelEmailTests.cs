@@ -94,6 +94,19 @@ public sealed class ParcelEmailTests
     }
 
     [Fact]
+    public async Task The_delivered_email_of_an_order_whose_other_parcel_came_back_says_so()
+    {
+        var number = await TwoParcelOrderAsync();
+        await EmailOfScanAsync(number, "TRK-MAIN", TrackingStatus.Delivered, 10);
+
+        var settled = await EmailOfScanAsync(number, "TRK-EAST", TrackingStatus.ReturnedToSender, 11);
+
+        settled!.Subject.ShouldBe($"Order {number} was delivered");
+        settled.TextBody.ShouldContain("parcel 2 of 2 could not be delivered and is coming back to us");
+        settled.TextBody.ShouldNotContain("The last parcel of your order was delivered.");
+    }
+
+    [Fact]
     public async Task An_order_in_one_parcel_keeps_its_emails_without_parcel_numbers()
     {
         var order = await _bed.InStatusAsync(OrderStatus.Processing);
