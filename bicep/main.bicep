@@ -125,6 +125,9 @@ param carrierShipFromCity string = ''
 param carrierShipFromPostalCode string = ''
 param carrierShipFromCountry string = ''
 
+@description('When the timer PollParcelTracking asks carriers without tracking webhooks about parcels under way (NCRONTAB with seconds).')
+param trackingPollSchedule string = '0 */30 * * * *'
+
 // ---------- Names ----------
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -464,6 +467,9 @@ var appSettings = {
   Shipping__Carrier__ShipFrom__City: carrierShipFromCity
   Shipping__Carrier__ShipFrom__PostalCode: carrierShipFromPostalCode
   Shipping__Carrier__ShipFrom__Country: carrierShipFromCountry
+  // When the timer PollParcelTracking asks carriers without tracking webhooks about parcels under way (read by the
+  // Functions host from the timer's %TrackingPollSchedule% schedule; with EasyPost's webhooks a run reads nothing).
+  TrackingPollSchedule: trackingPollSchedule
 
   Auth__Authority: authAuthority
   Auth__Audience: authAudience

@@ -130,6 +130,7 @@ public sealed partial class MainTemplateTests
                 "Shipping__Carrier__ShipFrom__City",
                 "Shipping__Carrier__ShipFrom__PostalCode",
                 "Shipping__Carrier__ShipFrom__Country",
+                "TrackingPollSchedule",
                 "Auth__Authority",
                 "Auth__Audience",
                 "Auth__TrustPlatformPrincipal",

@@ -20,7 +20,7 @@ namespace Serverless.Shop.Domain.Checkout;
 public sealed class CheckoutSteps(
     ManageOrders orders, ICartPricing pricing, ManageStock stock, IPromotionRedemptions redemptions,
     PaymentGateways gateways, IEnumerable<ICarrier> carriers, ICartStore carts, RecordPayments payments, IEnumerable<IPaymentSearch> searches,
-    TimeProvider clock, PointsLedger points, LoyaltySettings loyalty, AllocateStock allocate, IGeocoder geocoder)
+    TimeProvider clock, PointsLedger points, LoyaltySettings loyalty, AllocateStock allocate, IGeocoder geocoder, IWarehouseStore warehouses)
 {
     private static readonly Actor Checkout = Actor.System("checkout");
 
@@ -206,17 +206,49 @@ public sealed class CheckoutSteps(
             captured, new Money(0m, order.Currency), Transfer: order.Payment?.Transfer), Checkout, ct, step.Payment.LedgerKey, read);
     }
 
-    /// <summary>Registers the parcel with the carrier (one shipment per order, by idempotency key) and moves the order to processing.</summary>
+    /// <summary>
+    /// Buys a label for each parcel of the order's allocation, from its warehouse's address, with the idempotency key
+    /// "&lt;number&gt;-shipment-&lt;warehouse&gt;", and records it on the order (the first moves it to processing). A
+    /// replay skips the parcels already labelled, and a label bought but not recorded is the same label again (the key).
+    /// An order without an allocation (placed before warehouses) gets one shipment from the shop's default origin, as before.
+    /// </summary>
     public async Task CreateShipmentAsync(string number, CancellationToken ct)
     {
         var read = await orders.GetAsync(number, ct);
         var order = read.Value;
         if (order.Shipment is not null) return;
         var carrier = carriers.FirstOrDefault(c => c.Name == order.ShippingQuote?.Carrier) ?? carriers.First();
-        var shipment = await carrier.CreateShipmentAsync(new ShipmentRequest(
-            order.Number, order.ShippingAddress, Items(order), order.ShippingQuote?.CarrierService ?? order.ShippingQuote?.Service ?? "standard", $"{order.Number}-shipment"), ct);
-        await orders.AttachShipmentAsync(order.Number, shipment, ct, read);
+        // The carrier's own service when the fee was its live rate (the label is bought at what was quoted), else the level.
+        var service = order.ShippingQuote?.CarrierService ?? order.ShippingQuote?.Service ?? "standard";
+        if (order.Allocation is not { Parcels.Count: > 0 } allocation)
+        {
+            var shipment = await carrier.CreateShipmentAsync(new ShipmentRequest(order.Number, order.ShippingAddress, Items(order), service, $"{order.Number}-shipment"), ct);
+            await orders.AttachShipmentAsync(order.Number, shipment, ct, read);
+            return;
+        }
+        if (allocation.Parcels.All(p => order.Parcels.Any(labelled => labelled.WarehouseId == p.WarehouseId))) return;
+        var directory = (await warehouses.ReadAsync(ct)).Directory;
+        Versioned<Order>? lastRead = read;
+        foreach (var (parcel, request) in ParcelLabels(order, allocation, directory, service))
+        {
+            var shipment = await carrier.CreateShipmentAsync(request, ct);
+            await orders.AttachParcelAsync(order.Number, parcel, shipment, ct, lastRead);
+            lastRead = null;
+        }
     }
+
+    /// <summary>
+    /// The label to buy for each allocated parcel not labelled yet: its items, from its warehouse's address (a warehouse
+    /// without one, migrated from a free-form name, ships from the carrier's configured origin), with the key
+    /// "&lt;number&gt;-shipment-&lt;warehouse&gt;".
+    /// </summary>
+    public static IReadOnlyList<(AllocatedParcel Parcel, ShipmentRequest Request)> ParcelLabels(Order order, Allocation allocation, WarehouseDirectory directory, string service) =>
+        [.. allocation.Parcels
+            .Where(parcel => !order.Parcels.Any(labelled => labelled.WarehouseId == parcel.WarehouseId))
+            .Select(parcel => (parcel, new ShipmentRequest(order.Number, order.ShippingAddress, parcel.Items, service, $"{order.Number}-shipment-{parcel.WarehouseId}")
+            {
+                Origin = directory.Find(parcel.WarehouseId)?.Address,
+            }))];
 
     /// <summary>The order is paid and on its way: the cart it came from has done its job.</summary>
     public Task CloseCartAsync(string? cartId, CancellationToken ct) => cartId is null ? Task.CompletedTask : carts.DeleteAsync(cartId, ct);

@@ -65,8 +65,17 @@ public sealed class ReceiveTrackingWebhook(IEnumerable<ITrackingWebhookReader> r
             ?? throw new ResourceNotFoundException("carrier", carrier);
         var tracking = await reader.ReadAsync(headers, body, ct);
         if (tracking is null) return WebhookReceipt.Ignored;
+        return await ApplyOnceAsync(tracking with { Carrier = reader.Carrier }, ct);
+    }
+
+    /// <summary>
+    /// Applies one tracking update once per carrier and event id, whether a webhook brought it or the poll of a carrier
+    /// without webhooks found it (<see cref="PollParcelTracking"/>): both go through here.
+    /// </summary>
+    public async Task<WebhookReceipt> ApplyOnceAsync(TrackingEvent tracking, CancellationToken ct)
+    {
         var receipt = WebhookReceipt.Handled;
-        var handled = await inbox.HandleOnceAsync($"carrier:{reader.Carrier}", tracking.EventId, async token =>
+        var handled = await inbox.HandleOnceAsync($"carrier:{tracking.Carrier}", tracking.EventId, async token =>
         {
             try { await orders.ApplyTrackingAsync(tracking, token); }
             catch (ResourceNotFoundException) { receipt = WebhookReceipt.Ignored; }

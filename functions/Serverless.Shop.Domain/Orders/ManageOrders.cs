@@ -175,7 +175,7 @@ public sealed class ManageOrders(
         }, ct, lastRead);
     }
 
-    /// <summary>The carrier has the parcel's label: paid becomes processing.</summary>
+    /// <summary>The carrier has the label of the order's one parcel (an order without an allocation): paid becomes processing.</summary>
     public Task<Order> AttachShipmentAsync(string number, Shipment shipment, CancellationToken ct, Versioned<Order>? lastRead = null) =>
         _writes.ChangeAsync(number, order =>
         {
@@ -184,51 +184,31 @@ public sealed class ManageOrders(
                 if (attached.ShipmentId == shipment.ShipmentId && attached.Carrier == shipment.Carrier) return OrderDecision.AlreadyDone(order, OrderChange.ShipmentCreated);
                 throw new BusinessRuleViolationException($"Order {order.Number} is {OrderTransitions.Describe(order.Status)} and already has shipment {attached.ShipmentId} with {attached.Carrier}.", "status");
             }
+            if (order.Parcels.Count > 0)
+                throw new BusinessRuleViolationException($"Order {order.Number} ships in {order.ParcelCount()} parcels, one per warehouse; it takes no single shipment.", "status");
             OrderTransitions.Ensure(order, OrderStatus.Processing, "get a shipment");
             return OrderDecision.Changed((order with { Shipment = OrderShipment.From(shipment) })
                 .Record(OrderChange.ShipmentCreated, OrderStatus.Processing, $"carrier:{shipment.Carrier}", clock.GetUtcNow(),
-                    $"Parcel registered with {shipment.Carrier}, tracking number {shipment.TrackingNumber}.", reference: shipment.ShipmentId));
+                    $"Parcel registered with {shipment.Carrier}, tracking number {shipment.TrackingNumber}.", reference: shipment.ShipmentId, parcel: shipment.TrackingNumber));
         }, ct, lastRead);
 
     /// <summary>
-    /// Applies a carrier's tracking update. In transit or out for delivery means shipped; delivered means delivered (also
-    /// straight from processing, when that is the first scan the carrier sends); returned to sender means returned.
-    /// Updates are ordered by when the carrier says they happened: one older than the last applied is recorded but never
-    /// moves the order back. An event id seen before changes nothing.
+    /// The carrier has the label of one allocated parcel (its warehouse's items): the first moves paid to processing.
+    /// The same label again writes nothing; another label for a warehouse already labelled is refused (<see cref="ParcelTracking.Attach"/>).
+    /// </summary>
+    public Task<Order> AttachParcelAsync(string number, AllocatedParcel parcel, Shipment shipment, CancellationToken ct, Versioned<Order>? lastRead = null) =>
+        _writes.ChangeAsync(number, order => ParcelTracking.Attach(order, parcel, shipment, clock.GetUtcNow()), ct, lastRead);
+
+    /// <summary>
+    /// Applies a carrier's tracking update to its parcel, and through it to the order (<see cref="ParcelTracking"/>): the
+    /// first parcel to leave ships the order, the last to be delivered delivers it, every parcel back returns it.
+    /// Updates are ordered by when the carrier says they happened: one older than the parcel's last applied is recorded
+    /// but never moves the order back. An event id seen before changes nothing.
     /// </summary>
     public Task<Order> ApplyTrackingAsync(TrackingEvent e, CancellationToken ct) =>
         _writes.ChangeAsync(OrderNumbers.Normalise(e.OrderId) ?? throw new ResourceNotFoundException("Order", e.OrderId), order =>
-        {
             // A return's label is tracked on the return (docs/shipping.md, "Returns").
-            if (ReturnTracking.Apply(order, e, clock.GetUtcNow()) is { } returnLabel) return returnLabel;
-            var shipment = order.Shipment
-                ?? throw new BusinessRuleViolationException($"Order {order.Number} is {OrderTransitions.Describe(order.Status)} and has no shipment yet; the tracking update cannot be applied.", "orderId");
-            if (!string.Equals(shipment.TrackingNumber, e.TrackingNumber, StringComparison.OrdinalIgnoreCase) || shipment.Carrier != e.Carrier)
-                throw new BusinessRuleViolationException($"Tracking number {e.TrackingNumber} ({e.Carrier}) is not the shipment of order {order.Number}.", "trackingNumber");
-            if (shipment.AppliedEventIds.Contains(e.EventId))
-                return new OrderDecision(order, order.History.LastOrDefault(h => h.Reference == e.EventId));
-
-            var newest = shipment.LastTrackingAt is not { } last || e.OccurredAt >= last;
-            var updated = shipment with
-            {
-                AppliedEventIds = [.. shipment.AppliedEventIds.TakeLast(OrderShipment.EventIdsKept - 1), e.EventId],
-                LastTrackingStatus = newest ? e.Status : shipment.LastTrackingStatus,
-                LastTrackingAt = newest ? e.OccurredAt : shipment.LastTrackingAt,
-            };
-            var now = clock.GetUtcNow();
-            var actor = $"carrier:{e.Carrier}";
-            var note = e.Description is { Length: > 0 } d ? d : DescribeTracking(e.Status);
-            // Only the parcel's journey moves the order here; returns and refunds are the shop's to decide.
-            if (newest && order.Status is OrderStatus.Processing or OrderStatus.Shipped && StatusFor(e.Status) is { } target
-                && target != order.Status && OrderTransitions.IsAllowed(order.Status, target))
-            {
-                var change = target switch { OrderStatus.Delivered => OrderChange.Delivered, OrderStatus.Returned => OrderChange.Returned, _ => OrderChange.Shipped };
-                return OrderDecision.Changed((order with { Shipment = updated, DeliveredAt = target == OrderStatus.Delivered ? e.OccurredAt : order.DeliveredAt })
-                    .Record(change, target, actor, now, note, reference: e.EventId));
-            }
-            return OrderDecision.Changed((order with { Shipment = updated }).Record(OrderChange.TrackingUpdated, order.Status, actor, now, note,
-                staffNote: newest ? null : $"Arrived after a later update ({shipment.LastTrackingStatus} at {shipment.LastTrackingAt:u}); the status was left as it was.", reference: e.EventId));
-        }, ct);
+            ReturnTracking.Apply(order, e, clock.GetUtcNow()) ?? ParcelTracking.Apply(order, e, clock.GetUtcNow()), ct);
 
     // ---- Staff and customers ---------------------------------------------------------------------------------------
 
@@ -243,12 +223,14 @@ public sealed class ManageOrders(
         if (current.Status != OrderStatus.Cancelled)
         {
             OrderTransitions.Ensure(current, OrderStatus.Cancelled, "be cancelled");
-            if (current.Status == OrderStatus.Processing && current.Shipment is { } shipment)
-            {
-                var carrier = carriers.FirstOrDefault(c => c.Name == shipment.Carrier)
-                    ?? throw new BusinessRuleViolationException($"Order {current.Number} is processing with carrier {shipment.Carrier}, which is not configured here, so its shipment cannot be cancelled.", "status");
-                await carrier.CancelShipmentAsync(shipment.ShipmentId, $"{current.Number}-cancel-shipment", ct);
-            }
+            if (current.Status == OrderStatus.Processing)
+                foreach (var shipment in current.AllParcels())
+                {
+                    var carrier = carriers.FirstOrDefault(c => c.Name == shipment.Carrier)
+                        ?? throw new BusinessRuleViolationException($"Order {current.Number} is processing with carrier {shipment.Carrier}, which is not configured here, so its shipment cannot be cancelled.", "status");
+                    await carrier.CancelShipmentAsync(shipment.ShipmentId,
+                        shipment.WarehouseId is { } warehouse ? $"{current.Number}-cancel-shipment-{warehouse}" : $"{current.Number}-cancel-shipment", ct);
+                }
         }
 
         var cancelled = await _writes.ChangeAsync(current.Number, order =>
@@ -338,24 +320,6 @@ public sealed class ManageOrders(
         recorded.Provider == attempt.Provider && recorded.PaymentId == attempt.PaymentId && recorded.Outcome == attempt.Outcome
         && recorded.RedirectUrl == attempt.RedirectUrl && recorded.DeclineCode == attempt.DeclineCode
         && recorded.Transfer?.Reference == attempt.Transfer?.Reference;
-
-    private static OrderStatus? StatusFor(TrackingStatus status) => status switch
-    {
-        TrackingStatus.InTransit or TrackingStatus.OutForDelivery => OrderStatus.Shipped,
-        TrackingStatus.Delivered => OrderStatus.Delivered,
-        TrackingStatus.ReturnedToSender => OrderStatus.Returned,
-        _ => null,
-    };
-
-    private static string DescribeTracking(TrackingStatus status) => status switch
-    {
-        TrackingStatus.LabelCreated => "The carrier has the parcel's label.",
-        TrackingStatus.InTransit => "The parcel is on its way.",
-        TrackingStatus.OutForDelivery => "The parcel is out for delivery.",
-        TrackingStatus.Delivered => "The parcel was delivered.",
-        TrackingStatus.DeliveryFailed => "The carrier could not deliver the parcel.",
-        _ => "The parcel is on its way back to the shop.",
-    };
 }
 
 /// <summary>A refund as staff ask for it: how much, and why (kept for staff; the customer sees the amount).</summary>

@@ -190,7 +190,7 @@ public sealed class NotifyOrderChange(IOrderStore orders, IEmailSender email, II
     }
 }
 
-/// <summary>The data of an order's integration event: which order, what happened, and the money as it stands.</summary>
+/// <summary>The data of an order's integration event: which order, what happened, and the money as it stands; <see cref="TrackingNumber"/> is the parcel the change is about (else the order's first).</summary>
 public sealed record OrderEvent(
     string Number, long Sequence, OrderChange Change, OrderStatus Status, string? CustomerId, Money Total,
     Money Captured, Money Refunded, Money? Amount, string? Reference, string? TrackingNumber, DateTimeOffset At)
@@ -200,6 +200,6 @@ public sealed record OrderEvent(
         var zero = new Money(0m, order.Currency);
         return new(order.Number, entry.Sequence, entry.Change, entry.Status, order.CustomerId, order.Pricing.Total,
             order.Payment?.CapturedAmount ?? zero, order.Payment?.RefundedAmount ?? zero, entry.Amount, entry.Reference,
-            order.Shipment?.TrackingNumber, entry.At);
+            entry.Parcel ?? order.AllParcels().FirstOrDefault()?.TrackingNumber, entry.At);
     }
 }

@@ -35,6 +35,18 @@ public enum OrderChange
     ReturnLabelCreated,
     /// <summary>Staff inspected the items of a return that came back (reference: the return's id); its refund follows.</summary>
     ReturnReceived,
+    /// <summary>A parcel moved on its way (a scan after it shipped); no email: customers do not want one per hub.</summary>
+    InTransit,
+    /// <summary>A parcel is with the driver today.</summary>
+    OutForDelivery,
+    /// <summary>The carrier could not deliver a parcel (an exception: nobody home, address problem, damage).</summary>
+    DeliveryFailed,
+    /// <summary>Another parcel of an order that had already shipped left its warehouse (the first parcel's is <see cref="Shipped"/>).</summary>
+    ParcelShipped,
+    /// <summary>A parcel was delivered while others are still on their way (the last one's is <see cref="Delivered"/>).</summary>
+    ParcelDelivered,
+    /// <summary>A parcel is going back to the shop while others are not all back (when all are, the entry is <see cref="Returned"/>).</summary>
+    ReturnedToSender,
 }
 
 /// <summary>
@@ -97,6 +109,18 @@ public sealed record Order(
     /// </summary>
     public Allocation? Allocation { get; init; }
 
+    /// <summary>
+    /// The parcels of an allocated order, one per warehouse, each with its own label and tracking (docs/shipping.md
+    /// "Carriers and tracking"); empty for an order shipped as one <see cref="Shipment"/> (no allocation, or placed before parcels).
+    /// </summary>
+    public IReadOnlyList<OrderShipment> Parcels { get; init; } = [];
+
+    /// <summary>Every outbound parcel: <see cref="Parcels"/>, or the one <see cref="Shipment"/> of an order without parcels.</summary>
+    public IReadOnlyList<OrderShipment> AllParcels() => Parcels.Count > 0 ? Parcels : Shipment is { } single ? [single] : [];
+
+    /// <summary>How many parcels the order ships in: one for a single <see cref="Shipment"/>, else one per allocated warehouse (labels may still be missing).</summary>
+    public int ParcelCount() => Shipment is not null ? 1 : Math.Max(Math.Max(Parcels.Count, Allocation?.Parcels.Count ?? 0), 1);
+
     internal long LastSequence => History.Count == 0 ? 0 : History[^1].Sequence;
 
     /// <summary>The ledger, empty for an order stored before there was one.</summary>
@@ -114,12 +138,12 @@ public sealed record Order(
     public Money RefundableAmount => new(CapturedAmount - RefundedAmount - Refunds.Where(r => r.State is RefundState.Pending or RefundState.AwaitingStaff).Sum(r => r.Amount.Amount), Currency);
 
     /// <summary>This order with one more history entry (the next sequence number) and the new status.</summary>
-    internal Order Record(OrderChange change, OrderStatus status, string actor, DateTimeOffset at, string? note = null, string? staffNote = null, Money? amount = null, string? reference = null) =>
+    internal Order Record(OrderChange change, OrderStatus status, string actor, DateTimeOffset at, string? note = null, string? staffNote = null, Money? amount = null, string? reference = null, string? parcel = null) =>
         this with
         {
             Status = status,
             UpdatedAt = at,
-            History = [.. History, new OrderHistoryEntry(LastSequence + 1, at, change, status, actor, note, staffNote, amount, reference)],
+            History = [.. History, new OrderHistoryEntry(LastSequence + 1, at, change, status, actor, note, staffNote, amount, reference) { Parcel = parcel }],
         };
 
     internal OrderHistoryEntry? LastEntryOf(OrderChange change) => History.LastOrDefault(h => h.Change == change);
@@ -144,13 +168,22 @@ public sealed record OrderPayment(
             result.RedirectUrl, result.Transfer, result.DeclineCode);
 }
 
-/// <summary>The carrier's shipment and the latest tracking update applied (by the time the carrier says it happened).</summary>
+/// <summary>The carrier's shipment (one parcel) and the latest tracking update applied (by the time the carrier says it happened).</summary>
 /// <param name="AppliedEventIds">Ids of the carrier events already applied (the latest <see cref="OrderShipment.EventIdsKept"/>), so a redelivered webhook changes nothing.</param>
 public sealed record OrderShipment(
     string Carrier, string ShipmentId, string TrackingNumber, string TrackingUrl, string? LabelUrl,
     TrackingStatus? LastTrackingStatus, DateTimeOffset? LastTrackingAt, IReadOnlyList<string> AppliedEventIds)
 {
     public const int EventIdsKept = 100;
+
+    /// <summary>The warehouse the parcel leaves from; null for an order's single shipment from the shop's default origin.</summary>
+    public string? WarehouseId { get; init; }
+
+    /// <summary>What is in the parcel; empty for an order's single shipment (it holds every line).</summary>
+    public IReadOnlyList<ParcelItem> Items { get; init; } = [];
+
+    /// <summary>The carrier's scans, oldest first by when they happened (the latest <see cref="EventIdsKept"/>): the customer's tracking timeline.</summary>
+    public IReadOnlyList<TrackingScan> Scans { get; init; } = [];
 
     public static OrderShipment From(Shipment shipment) =>
         new(shipment.Carrier, shipment.ShipmentId, shipment.TrackingNumber, shipment.TrackingUrl, shipment.LabelUrl, null, null, []);
@@ -181,7 +214,14 @@ public sealed record OrderRefund(
 /// </summary>
 public sealed record OrderHistoryEntry(
     long Sequence, DateTimeOffset At, OrderChange Change, OrderStatus Status, string Actor,
-    string? Note = null, string? StaffNote = null, Money? Amount = null, string? Reference = null);
+    string? Note = null, string? StaffNote = null, Money? Amount = null, string? Reference = null)
+{
+    /// <summary>The tracking number of the parcel the entry is about (a label bought, a scan); null for the order as a whole.</summary>
+    public string? Parcel { get; init; }
+}
+
+/// <summary>One carrier scan of a parcel: what the carrier said happened, and when.</summary>
+public sealed record TrackingScan(string EventId, TrackingStatus Status, DateTimeOffset At, string? Description);
 
 /// <summary>What checkout hands over to create an order. The number is chosen before checkout starts (<see cref="OrderNumbers.New"/>).</summary>
 /// <param name="AccessToken">The secret the buyer gets to view the order without signing in (<see cref="OrderAccessTokens.New"/>); only its hash is kept.</param>

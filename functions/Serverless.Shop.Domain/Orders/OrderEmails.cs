@@ -27,15 +27,32 @@ public static class OrderEmails
             OrderChange.Paid => (
                 $"Order {n} confirmed",
                 $"Thank you for your order. We received your payment of {Format(order.Payment?.CapturedAmount ?? order.Pricing.Total)} and are preparing your parcel."),
-            OrderChange.Shipped => (
-                $"Order {n} is on its way",
-                $"Your parcel is on its way with {order.Shipment?.Carrier}.\n\n  Tracking number: {order.Shipment?.TrackingNumber}\n  Follow it here:  {order.Shipment?.TrackingUrl}"),
+            OrderChange.Shipped or OrderChange.ParcelShipped => (
+                order.ParcelCount() > 1 ? $"Order {n}: {ParcelName(order, entry).ToLowerInvariant()} is on its way" : $"Order {n} is on its way",
+                $"{ParcelName(order, entry)} is on its way with {ParcelOf(order, entry)?.Carrier}.{Contents(order, entry)}\n\n{Tracking(order, entry)}\n  Latest update:   {entry.Note}"),
+            OrderChange.OutForDelivery => (
+                $"Order {n}: {ParcelName(order, entry).ToLowerInvariant()} is out for delivery today",
+                $"{ParcelName(order, entry)} is out for delivery with {ParcelOf(order, entry)?.Carrier} and should reach you today.{Contents(order, entry)}\n\n{Tracking(order, entry)}"),
+            OrderChange.DeliveryFailed => (
+                $"Order {n}: {ParcelName(order, entry).ToLowerInvariant()} could not be delivered",
+                $"{ParcelName(order, entry)} could not be delivered.\n\n  The carrier says: {entry.Note}\n\n"
+                + $"The carrier usually tries again or leaves a note about where to collect it; the tracking page says what happens next.\n\n{Tracking(order, entry)}"),
+            OrderChange.ParcelDelivered => (
+                $"Order {n}: {ParcelName(order, entry).ToLowerInvariant()} was delivered",
+                $"{ParcelName(order, entry)} was delivered.{Contents(order, entry)} The rest of your order is still on its way; we email you when it arrives.\n\n{Tracking(order, entry)}"),
+            OrderChange.ReturnedToSender => (
+                $"Order {n}: {ParcelName(order, entry).ToLowerInvariant()} is coming back to us",
+                $"{ParcelName(order, entry)} could not be delivered and is on its way back to us.{Contents(order, entry)} We will get in touch about sending it again or refunding it.\n\n{Tracking(order, entry)}"),
             OrderChange.Delivered => (
                 $"Order {n} was delivered",
-                "Your parcel was delivered. We hope you enjoy your order."
+                DeliveredOpening(order) + " We hope you enjoy your order."
                 + (OrderReturns.ReturnableUntil(order, settings) is { } until && order.Status == OrderStatus.Delivered
                     ? $" If something is not right, you can ask to return it until {Day(until)}." : "")
-                + (order.Shipment is { } s ? $"\n\n  Tracking: {s.TrackingUrl}" : "")),
+                + (ParcelOf(order, entry) is { } s ? $"\n\n  Tracking: {s.TrackingUrl}" : "")),
+            // A parcel the carrier brought back: the customer did not send it (that is a return they asked for, below).
+            OrderChange.Returned when entry.Actor.StartsWith("carrier:", StringComparison.Ordinal) => (
+                $"Order {n} could not be delivered",
+                "The carrier could not deliver your order and brought it back to us. We will get in touch about sending it again or refunding it."),
             OrderChange.Cancelled => (
                 $"Order {n} was cancelled",
                 $"Your order was cancelled.\n\n  Reason: {entry.Note}"
@@ -92,6 +109,36 @@ public static class OrderEmails
             _ => null,
         };
     }
+
+    /// <summary>The parcel an entry is about (<see cref="OrderHistoryEntry.Parcel"/>), else the order's first.</summary>
+    private static OrderShipment? ParcelOf(Order order, OrderHistoryEntry entry) =>
+        order.AllParcels().FirstOrDefault(p => string.Equals(p.TrackingNumber, entry.Parcel, StringComparison.OrdinalIgnoreCase)) ?? order.AllParcels().FirstOrDefault();
+
+    private static string ParcelName(Order order, OrderHistoryEntry entry)
+    {
+        var parcels = order.AllParcels();
+        var index = ParcelOf(order, entry) is { } parcel ? ParcelTracking.IndexOf(parcels, parcel.Carrier, parcel.TrackingNumber) : 0;
+        return ParcelTracking.Name(order, Math.Max(index, 0));
+    }
+
+    /// <summary>How the delivered email starts: with several parcels, it names any that came back to the shop instead.</summary>
+    private static string DeliveredOpening(Order order)
+    {
+        if (order.ParcelCount() == 1) return "Your parcel was delivered.";
+        var back = order.AllParcels().Select((p, i) => (Parcel: p, Index: i)).Where(x => x.Parcel.LastTrackingStatus == Shipping.TrackingStatus.ReturnedToSender).ToList();
+        return back.Count == 0
+            ? "The last parcel of your order was delivered."
+            : $"The rest of your order was delivered, but {string.Join(" and ", back.Select(x => ParcelTracking.Name(order, x.Index).ToLowerInvariant()))} could not be delivered and {(back.Count == 1 ? "is" : "are")} coming back to us; we will get in touch about sending it again or refunding it.";
+    }
+
+    /// <summary>What is in the parcel, for an order in several (one parcel holds everything).</summary>
+    private static string Contents(Order order, OrderHistoryEntry entry) =>
+        order.ParcelCount() > 1 && ParcelOf(order, entry) is { Items.Count: > 0 } parcel
+            ? "\n\n" + string.Join("\n", parcel.Items.Select(i => $"  {i.Quantity} x {order.Pricing.Lines.FirstOrDefault(l => l.Sku == i.Sku)?.Name ?? i.Sku} ({i.Sku})"))
+            : "";
+
+    private static string Tracking(Order order, OrderHistoryEntry entry) =>
+        ParcelOf(order, entry) is { } p ? $"  Tracking number: {p.TrackingNumber}\n  Follow it here:  {p.TrackingUrl}" : "";
 
     /// <summary>The order's price breakdown as a plain-text table: each line with its discounts, then the totals.</summary>
     public static string Breakdown(Order order)

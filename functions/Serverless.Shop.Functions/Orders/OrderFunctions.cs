@@ -26,7 +26,7 @@ public sealed class OrderFunctions(ManageOrders orders, OrderReturns returns, Or
 
     [Function("GetMyOrder")]
     [RequiresRole(ShopRoles.Customer)]
-    [ApiDoc("Orders", "One of the signed-in customer's orders with its breakdown, tracking and history (404 for anyone else's)", Response = typeof(OrderView))]
+    [ApiDoc("Orders", "One of the signed-in customer's orders with its breakdown, history and every parcel with its tracking timeline (each scan's status, time and description) and link (404 for anyone else's)", Response = typeof(OrderView))]
     public async Task<IActionResult> GetMine([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/orders/{number}")] HttpRequest req, string number, CancellationToken ct) =>
         Api.Ok(await orders.GetForCustomerAsync(number, req.Actor(), ct));
 
@@ -43,7 +43,7 @@ public sealed class OrderFunctions(ManageOrders orders, OrderReturns returns, Or
 
     [Function("GetOrderStatus")]
     [PublicEndpoint]
-    [ApiDoc("Orders", "An order seen with its access token in the Order-Token header (guests, links in emails); 404 when the token is wrong", Response = typeof(OrderView))]
+    [ApiDoc("Orders", "An order seen with its access token in the Order-Token header (guests, links in emails), with every parcel's tracking timeline; 404 when the token is wrong", Response = typeof(OrderView))]
     public async Task<IActionResult> GetStatus([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orders/{number}/status")] HttpRequest req, string number, CancellationToken ct) =>
         Api.Ok(await orders.GetWithTokenAsync(number, req.Headers[TokenHeader].ToString(), ct));
 
@@ -60,7 +60,7 @@ public sealed class OrderFunctions(ManageOrders orders, OrderReturns returns, Or
 
     [Function("GetOrder")]
     [RequiresRole(ShopRoles.Admin, ShopRoles.Support)]
-    [ApiDoc("Orders", "An order with everything staff see: payment, refunds, shipment and the full history", Response = typeof(Order))]
+    [ApiDoc("Orders", "An order with everything staff see: payment, refunds, its parcels (one per warehouse, each with its label, items and scans; older orders: one shipment) and the full history", Response = typeof(Order))]
     public async Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orders/{number}")] HttpRequest req, string number, CancellationToken ct) =>
         Api.Ok(await orders.GetAsync(number, ct));
 

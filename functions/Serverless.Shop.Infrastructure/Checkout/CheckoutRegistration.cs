@@ -25,6 +25,7 @@ public static class CheckoutRegistration
         services.AddSingleton<CheckoutSteps>();
         services.AddSingleton<ReceivePaymentWebhook>();
         services.AddSingleton<ReceiveTrackingWebhook>();
+        services.AddSingleton<Serverless.Shop.Domain.Orders.PollParcelTracking>();
         services.AddSingleton<MarkTransferReceived>();
         services.AddSingleton<FindInterruptedCheckouts>();
         services.AddSingleton<ReconcilePayments>();

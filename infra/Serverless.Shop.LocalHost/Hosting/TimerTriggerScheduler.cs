@@ -1,14 +1,24 @@
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NCrontab;
 
 namespace Serverless.Shop.LocalHost.Hosting;
 
-/// <summary>Runs one timer-triggered function on its schedule: a six-field NCRONTAB expression (with seconds) or a TimeSpan, as the Functions host accepts.</summary>
-public sealed class TimerTriggerScheduler(LocalFunction function, FunctionInvoker invoker, TimeProvider clock, ILogger<TimerTriggerScheduler> logger) : BackgroundService
+/// <summary>
+/// Runs one timer-triggered function on its schedule: a six-field NCRONTAB expression (with seconds) or a TimeSpan, as
+/// the Functions host accepts, or <c>%Setting%</c>, read from that setting as the host does (missing: the host stops).
+/// </summary>
+public sealed class TimerTriggerScheduler(LocalFunction function, FunctionInvoker invoker, TimeProvider clock, ILogger<TimerTriggerScheduler> logger, IConfiguration configuration) : BackgroundService
 {
-    public Func<DateTime, DateTime> NextOccurrence { get; } = Parse(function.Schedule!);
+    public Func<DateTime, DateTime> NextOccurrence { get; } = Parse(Resolve(function.Schedule!, configuration));
+
+    /// <summary>The schedule itself, or the value of the setting a <c>%Setting%</c> schedule names.</summary>
+    public static string Resolve(string schedule, IConfiguration configuration) =>
+        schedule.Length > 2 && schedule[0] == '%' && schedule[^1] == '%'
+            ? configuration[schedule[1..^1]] is { Length: > 0 } value ? value : throw new InvalidOperationException($"The timer schedule setting {schedule[1..^1]} is not set.")
+            : schedule;
 
     public static Func<DateTime, DateTime> Parse(string schedule)
     {

@@ -108,17 +108,40 @@ public sealed class TrackingTests
     }
 
     [Fact]
-    public async Task A_scan_that_changes_nothing_is_still_in_the_history_for_the_customer()
+    public async Task A_label_scan_changes_nothing_but_is_still_in_the_history_for_the_customer()
     {
         var order = await Processing();
 
         var labelled = await Apply(order, TrackingStatus.LabelCreated, At(1));
-        var failed = await Apply(order, TrackingStatus.DeliveryFailed, At(2));
 
         labelled.Status.ShouldBe(OrderStatus.Processing);
-        failed.Status.ShouldBe(OrderStatus.Processing);
-        failed.History.TakeLast(2).Select(h => h.Change).ShouldBe([OrderChange.TrackingUpdated, OrderChange.TrackingUpdated]);
+        labelled.History[^1].Change.ShouldBe(OrderChange.TrackingUpdated);
+        labelled.History[^1].Note.ShouldBe("The carrier has the parcel's label.");
+    }
+
+    [Fact]
+    public async Task A_failed_delivery_as_the_first_scan_means_the_parcel_left_so_the_order_is_shipped()
+    {
+        var order = await Processing();
+
+        var failed = await Apply(order, TrackingStatus.DeliveryFailed, At(2));
+
+        failed.Status.ShouldBe(OrderStatus.Shipped);
+        failed.History[^1].Change.ShouldBe(OrderChange.DeliveryFailed);
+        failed.History[^1].Status.ShouldBe(OrderStatus.Shipped);
         failed.History[^1].Note.ShouldBe("The carrier could not deliver the parcel.");
+    }
+
+    [Fact]
+    public async Task A_failed_delivery_of_a_shipped_order_is_a_delivery_failed_entry()
+    {
+        var order = await Processing();
+        await Apply(order, TrackingStatus.InTransit, At(1));
+
+        var failed = await Apply(order, TrackingStatus.DeliveryFailed, At(2));
+
+        failed.Status.ShouldBe(OrderStatus.Shipped);
+        failed.History[^1].Change.ShouldBe(OrderChange.DeliveryFailed);
     }
 
     [Fact]

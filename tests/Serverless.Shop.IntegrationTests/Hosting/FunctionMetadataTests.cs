@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Serverless.Shop.LocalHost;
 using Serverless.Shop.LocalHost.Hosting;
 using Serverless.Shop.LocalHost.LocalStack;
@@ -55,7 +56,9 @@ public sealed class FunctionMetadataTests(LocalShopFixture fixture)
     {
         foreach (var timer in fixture.Shop.Functions.Where(f => f.Trigger == TriggerKind.Timer))
         {
-            var next = TimerTriggerScheduler.Parse(timer.Schedule!)(new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+            // A %Setting% schedule is read from the shop's configuration, as the Functions host reads app settings.
+            var schedule = TimerTriggerScheduler.Resolve(timer.Schedule!, fixture.Shop.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>());
+            var next = TimerTriggerScheduler.Parse(schedule)(new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
             next.ShouldBeGreaterThan(new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
         }
         fixture.Shop.Functions.Where(f => f.Trigger == TriggerKind.Queue).ShouldAllBe(f => !string.IsNullOrEmpty(f.QueueName));

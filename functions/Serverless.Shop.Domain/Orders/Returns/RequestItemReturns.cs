@@ -119,7 +119,7 @@ public sealed class RequestItemReturns(
     private async Task<Order> BuyLabelAsync(Order order, string returnId, CancellationToken ct)
     {
         var ret = Find(order, returnId);
-        var name = order.Shipment?.Carrier ?? order.ShippingQuote?.Carrier;
+        var name = order.AllParcels().FirstOrDefault()?.Carrier ?? order.ShippingQuote?.Carrier;
         var carrier = carriers.FirstOrDefault(c => c.Name == name) ?? carriers.FirstOrDefault();
         Shipment? label = null;
         string? failure;
