@@ -51,18 +51,9 @@ public static class BuyingBenchmark
     {
         var checkouts = Option(args, "--checkouts", 60);
         var concurrency = Option(args, "--concurrency", 8);
-        using var loggers = LoggerFactory.Create(b =>
-        {
-            b.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true);
-            b.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        });
         var root = RunningLocalStack.FindRepositoryRoot(AppContext.BaseDirectory);
         var machine = Report.DescribeMachine(root);
-        await using var shop = await LocalShop.StartAsync(new LocalShopOptions(root)
-        {
-            Port = 0, DataDirectory = null, SeedDemoCatalog = false, RunTimersOnSchedule = false,
-            Configure = b => b.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace),
-        }, loggers.CreateLogger("Benchmarks"), CancellationToken.None);
+        await using var shop = await ScenarioShop.StartAsync(root);
         var durable = shop.Services.GetRequiredService<LocalDurableTaskHost>().Client;
         using var guest = shop.CreateClient();
         using var merchandiser = shop.CreateClient(ShopRoles.Merchandiser);
@@ -179,13 +170,7 @@ public static class BuyingBenchmark
         Console.WriteLine(table);
         if (args.Contains("--write-docs"))
         {
-            var docs = Path.Combine(root, "docs", "benchmarks.md");
-            var text = File.ReadAllText(docs);
-            var start = text.IndexOf(StartMarker, StringComparison.Ordinal);
-            var end = text.IndexOf(EndMarker, StringComparison.Ordinal);
-            if (start < 0 || end < start) throw new InvalidOperationException($"{docs} has no {StartMarker} ... {EndMarker} section.");
-            var section = $"{StartMarker}\nMeasured {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC: {machine}; load average {loadBefore} before the throughput run, {Report.LoadAverage()} after it.\n\n{table}";
-            File.WriteAllText(docs, text[..start] + section + text[end..]);
+            ScenarioShop.WriteSection(root, StartMarker, EndMarker, $"Measured {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC: {machine}; load average {loadBefore} before the throughput run, {Report.LoadAverage()} after it.\n\n{table}");
         }
         foreach (var problem in problems) Console.Error.WriteLine("Budget broken: " + problem);
         return problems.Count == 0 ? 0 : 1;

@@ -43,19 +43,9 @@ public static class ProfileBenchmark
     {
         var reads = Option(args, "--reads", 500);
         var customerCount = Option(args, "--customers", 20);
-        using var loggers = LoggerFactory.Create(b =>
-        {
-            b.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true);
-            b.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        });
         var root = RunningLocalStack.FindRepositoryRoot(AppContext.BaseDirectory);
         var machine = Report.DescribeMachine(root);
-        await using var shop = await LocalShop.StartAsync(new LocalShopOptions(root)
-        {
-            Port = 0, DataDirectory = null, SeedDemoCatalog = false, RunTimersOnSchedule = false,
-            Configure = b => b.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace),
-        }, loggers.CreateLogger("Benchmarks"), CancellationToken.None);
-        if (!shop.BaseAddress.IsLoopback) throw new InvalidOperationException($"The shop listens on {shop.BaseAddress}; the benchmark only sends load to loopback.");
+        await using var shop = await ScenarioShop.StartAsync(root);
         var identity = shop.Services.GetRequiredService<LocalCustomerIdentity>();
         using var support = shop.CreateClient(ShopRoles.Support);
 
@@ -116,13 +106,7 @@ public static class ProfileBenchmark
 
         if (args.Contains("--write-docs"))
         {
-            var docs = Path.Combine(root, "docs", "benchmarks.md");
-            var text = File.ReadAllText(docs);
-            var start = text.IndexOf(StartMarker, StringComparison.Ordinal);
-            var end = text.IndexOf(EndMarker, StringComparison.Ordinal);
-            if (start < 0 || end < start) throw new InvalidOperationException($"{docs} has no {StartMarker} ... {EndMarker} section.");
-            var section = $"{StartMarker}\nMeasured {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC: {machine}; load average {Report.LoadAverage()} after the run.\n\n{table}";
-            File.WriteAllText(docs, text[..start] + section + text[end..]);
+            ScenarioShop.WriteSection(root, StartMarker, EndMarker, $"Measured {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC: {machine}; load average {Report.LoadAverage()} after the run.\n\n{table}");
         }
         foreach (var problem in problems) Console.Error.WriteLine("Budget broken: " + problem);
         foreach (var client in customers) client.Dispose();

@@ -36,11 +36,6 @@ public static class QuoteBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var quotes = Option(args, "--quotes", 500);
-        using var loggers = LoggerFactory.Create(b =>
-        {
-            b.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true);
-            b.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        });
         var root = RunningLocalStack.FindRepositoryRoot(AppContext.BaseDirectory);
         var machine = Report.DescribeMachine(root);
 
@@ -49,12 +44,7 @@ public static class QuoteBenchmark
         var geocoder = LocalGeodataGeocoder.Shared;
         var loadMs = load.Elapsed.TotalMilliseconds;
 
-        await using var shop = await LocalShop.StartAsync(new LocalShopOptions(root)
-        {
-            Port = 0, DataDirectory = null, SeedDemoCatalog = false, RunTimersOnSchedule = false,
-            Configure = b => b.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace),
-        }, loggers.CreateLogger("Benchmarks"), CancellationToken.None);
-        if (!shop.BaseAddress.IsLoopback) throw new InvalidOperationException($"The shop listens on {shop.BaseAddress}; the benchmark only sends load to loopback.");
+        await using var shop = await ScenarioShop.StartAsync(root);
         using var merchandiser = shop.CreateClient(ShopRoles.Merchandiser);
         using var shopper = shop.CreateClient();
 
@@ -134,13 +124,7 @@ public static class QuoteBenchmark
 
         if (args.Contains("--write-docs"))
         {
-            var docs = Path.Combine(root, "docs", "benchmarks.md");
-            var text = File.ReadAllText(docs);
-            var start = text.IndexOf(StartMarker, StringComparison.Ordinal);
-            var end = text.IndexOf(EndMarker, StringComparison.Ordinal);
-            if (start < 0 || end < start) throw new InvalidOperationException($"{docs} has no {StartMarker} ... {EndMarker} section.");
-            var section = $"{StartMarker}\nMeasured {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC: {machine}; load average {Report.LoadAverage()} after the run.\n\n{table}";
-            File.WriteAllText(docs, text[..start] + section + text[end..]);
+            ScenarioShop.WriteSection(root, StartMarker, EndMarker, $"Measured {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC: {machine}; load average {Report.LoadAverage()} after the run.\n\n{table}");
         }
         foreach (var problem in problems) Console.Error.WriteLine("Budget broken: " + problem);
         return problems.Count == 0 ? 0 : 1;
