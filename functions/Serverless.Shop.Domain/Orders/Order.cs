@@ -47,6 +47,8 @@ public enum OrderChange
     ParcelDelivered,
     /// <summary>A parcel is going back to the shop while others are not all back (when all are, the entry is <see cref="Returned"/>).</summary>
     ReturnedToSender,
+    /// <summary>An approved return whose parcel never set off was closed (reference: the return's id; <see cref="ExpireOverdueReturns"/>).</summary>
+    ReturnExpired,
 }
 
 /// <summary>

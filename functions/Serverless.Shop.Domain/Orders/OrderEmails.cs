@@ -106,6 +106,9 @@ public static class OrderEmails
             OrderChange.ReturnReceived => (
                 $"Return {r.Id} received for order {n}",
                 $"Your returned items have arrived. {(r.RefundAmount is { Amount: > 0 } refund ? $"We are refunding {Format(refund)}; you get a separate email when the refund is issued." : "Nothing is refunded for them.")}"),
+            OrderChange.ReturnExpired => (
+                $"Return {r.Id} for order {n} was closed",
+                $"{entry.Note}\n\nThe return of these items is closed and its label is cancelled:\n\n{items}\n\nIf you still want to return them, reply to this email."),
             _ => null,
         };
     }

@@ -43,6 +43,9 @@ public interface IOrderStore
     /// <summary>Orders whose ledger and status disagree (<see cref="OrderPaymentRules.NeedsAttention"/>), oldest first: summaries only.</summary>
     Task<Page<OrderSummary>> ListNeedingReconciliationAsync(PageRequest page, CancellationToken ct);
 
+    /// <summary>Orders with an approved return of items (<see cref="ReturnRules.AwaitsParcel"/>), oldest first: summaries only (<see cref="ExpireOverdueReturns"/>).</summary>
+    Task<Page<OrderSummary>> ListAwaitingReturnParcelsAsync(PageRequest page, CancellationToken ct);
+
     /// <summary>Whether the customer has any order that was ever paid (refunded or cancelled later included).</summary>
     Task<bool> HasPaidOrderAsync(string customerId, CancellationToken ct);
 }

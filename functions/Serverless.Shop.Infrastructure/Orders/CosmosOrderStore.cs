@@ -91,6 +91,9 @@ public sealed class CosmosOrderStore(ShopContainers containers, IPersonalDataVau
     public Task<Page<OrderSummary>> ListNeedingReconciliationAsync(PageRequest page, CancellationToken ct) =>
         FlaggedAsync("c.needsReconciliation = true", page, ct);
 
+    public Task<Page<OrderSummary>> ListAwaitingReturnParcelsAsync(PageRequest page, CancellationToken ct) =>
+        FlaggedAsync("c.awaitsReturnParcel = true", page, ct);
+
     // The flags are kept at the top of the document so these listings read summaries of the few orders flagged, oldest first.
     private async Task<Page<OrderSummary>> FlaggedAsync(string condition, PageRequest page, CancellationToken ct)
     {
@@ -177,6 +180,12 @@ public sealed class CosmosOrderStore(ShopContainers containers, IPersonalDataVau
         /// <summary>The ledger and the status disagree (<see cref="OrderPaymentRules.NeedsAttention"/>): reconciliation looks at it.</summary>
         public required bool NeedsReconciliation { get; init; }
 
+        /// <summary>
+        /// An approved return waits for its parcel (<see cref="ReturnRules.AwaitsParcel"/>): the daily expiry reads these.
+        /// Every return step rewrites the document, so an order approved before the flag existed gets it at its next write.
+        /// </summary>
+        public bool AwaitsReturnParcel { get; init; }
+
         public required OrderSummary Summary { get; init; }
         public required Order Order { get; init; }
 
@@ -197,6 +206,7 @@ public sealed class CosmosOrderStore(ShopContainers containers, IPersonalDataVau
             EverPaid = sealedOrder.PaidAt is not null,
             OpenRefundTask = OrderPaymentRules.HasOpenRefundTask(sealedOrder),
             NeedsReconciliation = OrderPaymentRules.NeedsAttention(sealedOrder),
+            AwaitsReturnParcel = ReturnRules.AwaitsParcel(sealedOrder),
             Summary = OrderSummary.Of(sealedOrder),
             Order = sealedOrder,
         };

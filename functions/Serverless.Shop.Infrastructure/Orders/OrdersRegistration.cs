@@ -22,6 +22,7 @@ public static class OrdersRegistration
         services.AddSingleton(ReadReturnSettings(configuration));
         services.AddSingleton<RequestItemReturns>();
         services.AddSingleton<ReceiveItemReturns>();
+        services.AddSingleton<ExpireOverdueReturns>();
         services.AddSingleton<CancelledOrderGivesBack>();
         services.AddSingleton<IOrderChangeReaction>(sp => sp.GetRequiredService<CancelledOrderGivesBack>());
         services.AddSingleton<OrderRefunds>();
@@ -45,7 +46,8 @@ public static class OrdersRegistration
     /// <summary>
     /// Returns: <c>Returns:AutoApproveWithinDays</c> (0 to 365, default 14; 0 = staff approve every return),
     /// <c>Returns:ReviewReasons</c> (comma-separated reasons staff look at first, default damaged,defective,other; "none" for none)
-    /// and <c>Returns:RefundShipping</c> (never | whenAllReturned, the default). docs/shipping.md, "Returns".
+    /// <c>Returns:RefundShipping</c> (never | whenAllReturned, the default) and <c>Returns:ShipBackWithinDays</c> (1 to 365,
+    /// default 14: an approved return's parcel must be scanned by the carrier within these days). docs/shipping.md, "Returns".
     /// </summary>
     /// <exception cref="InvalidOperationException">When a setting is present but not valid: the app does not start.</exception>
     public static ReturnSettings ReadReturnSettings(IConfiguration configuration)
@@ -56,6 +58,12 @@ public static class OrdersRegistration
             if (!int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n > 365)
                 throw new InvalidOperationException($"Returns:AutoApproveWithinDays must be a whole number of days from 0 to 365, not '{days}'. See docs/shipping.md.");
             settings = settings with { AutoApproveWithinDays = n };
+        }
+        if (configuration["Returns:ShipBackWithinDays"] is { Length: > 0 } shipBack)
+        {
+            if (!int.TryParse(shipBack, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n is < 1 or > 365)
+                throw new InvalidOperationException($"Returns:ShipBackWithinDays must be a whole number of days from 1 to 365, not '{shipBack}'. See docs/shipping.md.");
+            settings = settings with { ShipBackWithinDays = n };
         }
         if (configuration["Returns:ReviewReasons"] is { Length: > 0 } reasons)
         {

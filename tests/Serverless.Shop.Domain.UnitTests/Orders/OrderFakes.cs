@@ -90,6 +90,8 @@ internal sealed class InMemoryOrderStore : IOrderStore
 
     public Task<Page<OrderSummary>> ListNeedingReconciliationAsync(PageRequest page, CancellationToken ct) => Flagged(OrderPaymentRules.NeedsAttention, page);
 
+    public Task<Page<OrderSummary>> ListAwaitingReturnParcelsAsync(PageRequest page, CancellationToken ct) => Flagged(ReturnRules.AwaitsParcel, page);
+
     private Task<Page<OrderSummary>> Flagged(Func<Order, bool> flag, PageRequest page)
     {
         lock (_lock)

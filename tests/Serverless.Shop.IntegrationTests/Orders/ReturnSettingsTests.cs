@@ -18,17 +18,20 @@ public sealed class ReturnSettingsTests
         settings.AutoApproveWithinDays.ShouldBe(14);
         settings.ReviewReasons.ShouldBe([ReturnReason.Damaged, ReturnReason.Defective, ReturnReason.Other]);
         settings.RefundShipping.ShouldBe(ShippingRefundPolicy.WhenAllReturned);
+        settings.ShipBackWithinDays.ShouldBe(14);
     }
 
     [Fact]
     public void The_settings_are_read_whatever_their_case()
     {
         var settings = OrdersRegistration.ReadReturnSettings(Settings(
-            ("Returns:AutoApproveWithinDays", "0"), ("Returns:ReviewReasons", " wrongSize , NotAsDescribed "), ("Returns:RefundShipping", "never")));
+            ("Returns:AutoApproveWithinDays", "0"), ("Returns:ReviewReasons", " wrongSize , NotAsDescribed "), ("Returns:RefundShipping", "never"),
+            ("Returns:ShipBackWithinDays", "30")));
 
         settings.AutoApproveWithinDays.ShouldBe(0);
         settings.ReviewReasons.ShouldBe([ReturnReason.WrongSize, ReturnReason.NotAsDescribed]);
         settings.RefundShipping.ShouldBe(ShippingRefundPolicy.Never);
+        settings.ShipBackWithinDays.ShouldBe(30);
         OrdersRegistration.ReadReturnSettings(Settings(("Returns:ReviewReasons", "none"))).ReviewReasons.ShouldBeEmpty();
     }
 
@@ -40,6 +43,10 @@ public sealed class ReturnSettingsTests
     [InlineData("Returns:ReviewReasons", "4")]
     [InlineData("Returns:RefundShipping", "sometimes")]
     [InlineData("Returns:RefundShipping", "1")]
+    [InlineData("Returns:ShipBackWithinDays", "0")]
+    [InlineData("Returns:ShipBackWithinDays", "-3")]
+    [InlineData("Returns:ShipBackWithinDays", "366")]
+    [InlineData("Returns:ShipBackWithinDays", "a fortnight")]
     public void A_malformed_setting_stops_the_app_naming_it(string key, string value)
     {
         var failure = Should.Throw<InvalidOperationException>(() => OrdersRegistration.ReadReturnSettings(Settings((key, value))));

@@ -8,9 +8,11 @@ public enum ReturnReason { ChangedMind, WrongSize, NotAsDescribed, WrongItem, Da
 /// <summary>
 /// Where a return stands: requested, then approved (automatically by <see cref="ReturnRules.AutoApproval"/>, or by
 /// staff) or rejected; an approved return is received when staff have inspected the parcel. The refund of a received
-/// return is the order refund with operation id <see cref="OrderReturn.RefundOperationId"/>.
+/// return is the order refund with operation id <see cref="OrderReturn.RefundOperationId"/>. An approved return whose
+/// parcel never set off is expired by <see cref="ExpireOverdueReturns"/> (appended last: the enum is stored by name, but
+/// its order is kept for anything that reads numbers).
 /// </summary>
-public enum ReturnStatus { Requested, Approved, Rejected, Received }
+public enum ReturnStatus { Requested, Approved, Rejected, Received, Expired }
 
 /// <summary>What staff do with a returned unit after inspecting it.</summary>
 public enum ReturnDisposition { Restock, WriteOff }
@@ -55,10 +57,10 @@ public sealed record OrderReturn(
 
     public const string RefundPrefix = "return:";
 
-    /// <summary>Units of the return still counted against the order: all asked for until it is received, then those received; none when rejected.</summary>
+    /// <summary>Units of the return still counted against the order: all asked for until it is received, then those received; none when rejected or expired (they may be asked for again).</summary>
     public int UnitsOf(string lineId) => Status switch
     {
-        ReturnStatus.Rejected => 0,
+        ReturnStatus.Rejected or ReturnStatus.Expired => 0,
         ReturnStatus.Received => Lines.Where(l => l.LineId == lineId).Sum(l => l.ReceivedQuantity ?? 0),
         _ => Lines.Where(l => l.LineId == lineId).Sum(l => l.Quantity),
     };
@@ -101,6 +103,14 @@ public enum ShippingRefundPolicy
 public sealed record ReturnSettings(int AutoApproveWithinDays, IReadOnlyList<ReturnReason> ReviewReasons, ShippingRefundPolicy RefundShipping)
 {
     public const int DefaultAutoApproveWithinDays = 14;
+
+    public const int DefaultShipBackWithinDays = 14;
+
+    /// <summary>
+    /// Days after its approval that an approved return's parcel has to show a carrier scan on its way back; after that,
+    /// <see cref="ExpireOverdueReturns"/> closes it (setting <c>Returns:ShipBackWithinDays</c>, 1 to 365).
+    /// </summary>
+    public int ShipBackWithinDays { get; init; } = DefaultShipBackWithinDays;
 
     public static readonly ReturnSettings Default = new(DefaultAutoApproveWithinDays,
         [ReturnReason.Damaged, ReturnReason.Defective, ReturnReason.Other], ShippingRefundPolicy.WhenAllReturned);

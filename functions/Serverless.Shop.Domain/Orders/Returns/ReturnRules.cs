@@ -23,6 +23,26 @@ public static partial class ReturnRules
     /// <summary>The carrier's idempotency key of a return's label.</summary>
     public static string LabelIdempotencyKey(string number, string returnId) => $"{number}-return-{returnId}-label";
 
+    /// <summary>The carrier's idempotency key of voiding an expired return's label (its own, apart from buying it).</summary>
+    public static string VoidLabelIdempotencyKey(string number, string returnId) => $"{number}-return-{returnId}-void";
+
+    /// <summary>Who the history names when an overdue return is closed.</summary>
+    public const string Expirer = "system:returns-expiry";
+
+    /// <summary>
+    /// An approved return is overdue when it has its label, was approved more than <see cref="ReturnSettings.ShipBackWithinDays"/>
+    /// days ago, and its parcel shows no carrier scan (no tracking yet, or only "label created"). A parcel the carrier has
+    /// scanned is on its way and is never expired, however late. A return approved without a label (the carrier failed) is
+    /// not the customer's delay and waits for staff. Tests: ExpireOverdueReturnsTests.
+    /// </summary>
+    /// <summary>The order has an approved return whose parcel has not been received: the store flags it for <see cref="ExpireOverdueReturns"/>.</summary>
+    public static bool AwaitsParcel(Order order) => order.Returns.Any(r => r.Status == ReturnStatus.Approved);
+
+    public static bool IsOverdue(OrderReturn ret, ReturnSettings settings, DateTimeOffset now) =>
+        ret is { Status: ReturnStatus.Approved, Label: { } label, DecidedAt: { } approved }
+        && (label.LastTrackingStatus is null or Shipping.TrackingStatus.LabelCreated)
+        && now > approved.AddDays(settings.ShipBackWithinDays);
+
     public static bool TryParseReason(string? text, out ReturnReason reason)
     {
         reason = default;

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Shop.Domain.Administration;
+using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Orders;
+using Serverless.Shop.Domain.Payments;
+using Serverless.Shop.Domain.Pricing;
+using Serverless.Shop.Domain.Shipping;
+using Serverless.Shop.LocalHost.Simulators;
+
+namespace Serverless.Shop.IntegrationTests.Http;
+
+/// <summary>
+/// The daily ExpireOverdueReturns timer in the local shop (Cosmos DB emulator, local carrier, local mailbox): an
+/// approved return whose parcel never set off is closed, the order stays delivered and the customer is emailed.
+/// </summary>
+[Collection(LocalShopCollection.Name)]
+public sealed class ReturnExpiryTests(LocalShopFixture fixture)
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private readonly ManageOrders _orders = fixture.Shop.Services.GetRequiredService<ManageOrders>();
+    private readonly IOrderStore _store = fixture.Shop.Services.GetRequiredService<IOrderStore>();
+    private readonly HttpClient _support = fixture.Client(ShopRoles.Support);
+
+    private static Money Eur(decimal amount) => new(amount, "EUR");
+
+    /// <summary>An order of two blue mugs, paid and delivered an hour ago (as ReturnApiTests builds one).</summary>
+    private async Task<Order> DeliveredOrderAsync()
+    {
+        var line = new PricedLine("line_1", "prod_mug", "MUG-BLUE", "Blue mug", 2, Eur(12m), null, Eur(24m), [], Eur(0m), Eur(18.15m), 0.19m, Eur(3.45m), Eur(21.60m), null);
+        var pricing = new PricedCart("EUR", [line], [], [], Eur(24m), Eur(0m), Eur(4.90m), Eur(0m), Eur(0.78m), Eur(4.23m), Eur(22.27m), Eur(26.50m), true);
+        var order = await _orders.PlaceAsync(new PlaceOrder(OrderNumbers.New(), null, $"buyer-{Guid.NewGuid():N}@example.com", pricing,
+            new ShippingAddress("Ada Lovelace", "1 Analytical Row", null, "London", "N1 7AA", null, "GB", null),
+            new ShippingQuote(LocalCarrierSimulator.CarrierName, "standard", Eur(4.90m), 2, 4), PaymentMethod.Card, OrderAccessTokens.New()), Ct);
+        await _orders.MarkPaidAsync(order.Number, new OrderPayment(PaymentMethod.Card, "test-gateway", "pi_" + order.Number, PaymentOutcome.Captured, Eur(26.50m), Eur(0m)), Actor.System("checkout"), Ct);
+        await _orders.AttachShipmentAsync(order.Number, new Shipment(LocalCarrierSimulator.CarrierName, "shp_" + order.Number, "TRK" + order.Number, "https://track.example/" + order.Number, null), Ct);
+        return await _orders.ApplyTrackingAsync(new TrackingEvent("evt_" + Guid.NewGuid().ToString("N"), LocalCarrierSimulator.CarrierName, "TRK" + order.Number, order.Number,
+            TrackingStatus.Delivered, DateTimeOffset.UtcNow - TimeSpan.FromHours(1), null), Ct);
+    }
+
+    private async Task<JsonElement> OrderAsync(string number)
+    {
+        var response = await _support.GetAsync($"api/orders/{number}");
+        var body = await response.JsonAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, body.ToString());
+        return body;
+    }
+
+    /// <summary>The newest email to this address whose text has <paramref name="part"/> (waits a little: emails go through the queue).</summary>
+    private async Task<string?> MailAsync(string to, string part)
+    {
+        for (var i = 0; i < 150; i++)
+        {
+            var mail = Directory.Exists(fixture.Shop.MailboxDirectory)
+                ? Directory.GetFiles(fixture.Shop.MailboxDirectory, "*.eml").Select(File.ReadAllText)
+                    .LastOrDefault(text => text.Contains($"To: {to}", StringComparison.Ordinal) && text.Contains(part, StringComparison.Ordinal))
+                : null;
+            if (mail is not null) return mail;
+            await Task.Delay(200);
+        }
+        return null;
+    }
+
+    [Fact]
+    public async Task The_timer_expires_an_approved_return_whose_parcel_never_set_off_and_emails_the_customer()
+    {
+        var order = await DeliveredOrderAsync();
+        var opened = await _support.PostJsonAsync($"api/orders/{order.Number}/returns",
+            new { reason = "changedMind", lines = new[] { new { sku = "MUG-BLUE", quantity = 1 } } }, Guid.NewGuid().ToString());
+        opened.StatusCode.ShouldBe(HttpStatusCode.Created, (await opened.JsonAsync()).ToString());
+        var fresh = await _store.FindAsync(order.Number, Ct);
+        fresh!.Value.Returns.Single().Status.ShouldBe(ReturnStatus.Approved);
+        fresh.Value.Returns.Single().Label.ShouldNotBeNull();
+
+        // A return approved yesterday is not due yet.
+        await fixture.Shop.RunTimerAsync("ExpireOverdueReturns", Ct);
+        (await OrderAsync(order.Number)).GetProperty("returns")[0].GetProperty("status").GetString().ShouldBe("approved");
+
+        // Its approval put 15 days back (the default limit is 14), written with the order's ETag like any change.
+        var read = (await _store.FindAsync(order.Number, Ct))!;
+        var ret = read.Value.Returns.Single();
+        await _store.SaveAsync(read.Value with { Returns = [ret with { DecidedAt = ret.DecidedAt!.Value.AddDays(-15) }] }, read.Version, Ct);
+
+        await fixture.Shop.RunTimerAsync("ExpireOverdueReturns", Ct);
+
+        var after = await OrderAsync(order.Number);
+        after.GetProperty("status").GetString().ShouldBe("delivered");
+        after.GetProperty("returns")[0].GetProperty("status").GetString().ShouldBe("expired");
+        after.GetProperty("history").EnumerateArray().Last().GetProperty("change").GetString().ShouldBe("returnExpired");
+        var mail = await MailAsync(order.Email, $"Return R1 for order {order.Number} was closed");
+        mail.ShouldNotBeNull($"no email about the closed return to {order.Email}");
+        mail.ShouldContain("we did not receive the parcel within 14 days");
+    }
+}
