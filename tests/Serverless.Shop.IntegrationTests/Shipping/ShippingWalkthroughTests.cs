@@ -64,7 +64,9 @@ public sealed class ShippingWalkthroughTests(LocalShopFixture fixture)
             items = new[] { new { productId = shirt.ProductId, sku = shirt.Sku, quantity = 2 } },
             subtotal = new { amount = 2 * shirt.Price, currency = "EUR" },
         }));
-        options.GetProperty("parcels")[0].GetProperty("warehouseId").GetString().ShouldBe(warehouse);
+        // The quote leaves from the nearest warehouse that ships there, stock aside: in this shared test shop another
+        // test's warehouse may stand in Hamburg too, so only its distance is certain. Checkout's allocation (below) is
+        // the one that looks at stock.
         options.GetProperty("distanceKm").GetDouble().ShouldBeLessThan(10);
         var standardFee = options.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("service").GetString() == "standard")
             .GetProperty("fee").GetProperty("amount").GetDecimal();
