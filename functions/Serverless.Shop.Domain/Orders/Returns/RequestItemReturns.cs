@@ -128,7 +128,7 @@ public sealed class RequestItemReturns(
         {
             try
             {
-                // Origin null: the parcel goes back to the shop's own address (the warehouses capability will name the warehouse).
+                // Origin null: the parcel goes back to the carrier's ship-from address; staff restock into the warehouse they choose.
                 label = await carrier.CreateShipmentAsync(new ShipmentRequest(order.Number, order.ShippingAddress,
                     [.. ret.Lines.Select(l => new ParcelItem(l.Sku, l.Quantity))], order.ShippingQuote?.Service ?? "standard",
                     ReturnRules.LabelIdempotencyKey(order.Number, ret.Id)) { IsReturn = true }, ct);
