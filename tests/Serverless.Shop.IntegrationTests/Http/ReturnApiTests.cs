@@ -39,28 +39,9 @@ public sealed class ReturnApiTests(LocalShopFixture fixture)
         return (id, client);
     }
 
-    /// <summary>The carrier says each of the order's parcels was delivered <paramref name="ago"/>.</summary>
-    private async Task<Order> DeliverAsync(string number, TimeSpan ago)
-    {
-        Order? delivered = null;
-        foreach (var parcel in (await _orders.GetAsync(number, Ct)).Value.AllParcels())
-            delivered = await _orders.ApplyTrackingAsync(new TrackingEvent("evt_" + Guid.NewGuid().ToString("N"), parcel.Carrier, parcel.TrackingNumber, number,
-                TrackingStatus.Delivered, DateTimeOffset.UtcNow - ago, null), Ct);
-        return delivered ?? throw new InvalidOperationException($"Order {number} has no parcel to deliver.");
-    }
+    private Task<Order> DeliverAsync(string number, TimeSpan ago) => DeliveredOrders.DeliverAsync(_orders, number, ago);
 
-    /// <summary>A customer's order of two blue mugs (21.60), paid through a provider the shop does not have, delivered <paramref name="ago"/>.</summary>
-    private async Task<Order> DeliveredOrderAsync(string? customerId, TimeSpan ago)
-    {
-        var line = new PricedLine("line_1", "prod_mug", "MUG-BLUE", "Blue mug", 2, Eur(12m), null, Eur(24m), [], Eur(0m), Eur(18.15m), 0.19m, Eur(3.45m), Eur(21.60m), null);
-        var pricing = new PricedCart("EUR", [line], [], [], Eur(24m), Eur(0m), Eur(4.90m), Eur(0m), Eur(0.78m), Eur(4.23m), Eur(22.27m), Eur(26.50m), true);
-        var order = await _orders.PlaceAsync(new PlaceOrder(OrderNumbers.New(), customerId, $"buyer-{Guid.NewGuid():N}@example.com", pricing,
-            new ShippingAddress("Ada Lovelace", "1 Analytical Row", null, "London", "N1 7AA", null, "GB", null),
-            new ShippingQuote(LocalCarrierSimulator.CarrierName, "standard", Eur(4.90m), 2, 4), PaymentMethod.Card, OrderAccessTokens.New()), Ct);
-        await _orders.MarkPaidAsync(order.Number, new OrderPayment(PaymentMethod.Card, "test-gateway", "pi_" + order.Number, PaymentOutcome.Captured, Eur(26.50m), Eur(0m)), Actor.System("checkout"), Ct);
-        await _orders.AttachShipmentAsync(order.Number, new Shipment(LocalCarrierSimulator.CarrierName, "shp_" + order.Number, "TRK" + order.Number, "https://track.example/" + order.Number, null), Ct);
-        return await DeliverAsync(order.Number, ago);
-    }
+    private Task<Order> DeliveredOrderAsync(string? customerId, TimeSpan ago) => DeliveredOrders.TwoMugsAsync(_orders, customerId, ago);
 
     private static async Task<JsonElement> JsonAsync(HttpResponseMessage response, HttpStatusCode status)
     {

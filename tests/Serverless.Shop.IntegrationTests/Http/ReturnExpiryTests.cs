@@ -26,20 +26,6 @@ public sealed class ReturnExpiryTests(LocalShopFixture fixture)
 
     private static Money Eur(decimal amount) => new(amount, "EUR");
 
-    /// <summary>An order of two blue mugs, paid and delivered an hour ago (as ReturnApiTests builds one).</summary>
-    private async Task<Order> DeliveredOrderAsync()
-    {
-        var line = new PricedLine("line_1", "prod_mug", "MUG-BLUE", "Blue mug", 2, Eur(12m), null, Eur(24m), [], Eur(0m), Eur(18.15m), 0.19m, Eur(3.45m), Eur(21.60m), null);
-        var pricing = new PricedCart("EUR", [line], [], [], Eur(24m), Eur(0m), Eur(4.90m), Eur(0m), Eur(0.78m), Eur(4.23m), Eur(22.27m), Eur(26.50m), true);
-        var order = await _orders.PlaceAsync(new PlaceOrder(OrderNumbers.New(), null, $"buyer-{Guid.NewGuid():N}@example.com", pricing,
-            new ShippingAddress("Ada Lovelace", "1 Analytical Row", null, "London", "N1 7AA", null, "GB", null),
-            new ShippingQuote(LocalCarrierSimulator.CarrierName, "standard", Eur(4.90m), 2, 4), PaymentMethod.Card, OrderAccessTokens.New()), Ct);
-        await _orders.MarkPaidAsync(order.Number, new OrderPayment(PaymentMethod.Card, "test-gateway", "pi_" + order.Number, PaymentOutcome.Captured, Eur(26.50m), Eur(0m)), Actor.System("checkout"), Ct);
-        await _orders.AttachShipmentAsync(order.Number, new Shipment(LocalCarrierSimulator.CarrierName, "shp_" + order.Number, "TRK" + order.Number, "https://track.example/" + order.Number, null), Ct);
-        return await _orders.ApplyTrackingAsync(new TrackingEvent("evt_" + Guid.NewGuid().ToString("N"), LocalCarrierSimulator.CarrierName, "TRK" + order.Number, order.Number,
-            TrackingStatus.Delivered, DateTimeOffset.UtcNow - TimeSpan.FromHours(1), null), Ct);
-    }
-
     private async Task<JsonElement> OrderAsync(string number)
     {
         var response = await _support.GetAsync($"api/orders/{number}");
@@ -51,7 +37,7 @@ public sealed class ReturnExpiryTests(LocalShopFixture fixture)
     [Fact]
     public async Task The_timer_expires_an_approved_return_whose_parcel_never_set_off_and_emails_the_customer()
     {
-        var order = await DeliveredOrderAsync();
+        var order = await DeliveredOrders.TwoMugsAsync(_orders, null, TimeSpan.FromHours(1));
         var opened = await _support.PostJsonAsync($"api/orders/{order.Number}/returns",
             new { reason = "changedMind", lines = new[] { new { sku = "MUG-BLUE", quantity = 1 } } }, Guid.NewGuid().ToString());
         opened.StatusCode.ShouldBe(HttpStatusCode.Created, (await opened.JsonAsync()).ToString());
