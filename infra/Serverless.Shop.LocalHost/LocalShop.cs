@@ -208,6 +208,7 @@ public sealed class LocalShop : IAsyncDisposable
             app.MapWalletSimulator(hostJson.RoutePrefix);
             app.MapCustomerIdentitySimulator();
             app.MapCarrierSimulator(hostJson.RoutePrefix);
+            app.MapLocalMailbox(mailbox);
             MapRunTimerEndpoint(app, functions);
             app.MapHttpFunctions(functions, hostJson.RoutePrefix);
             await app.StartAsync(ct);

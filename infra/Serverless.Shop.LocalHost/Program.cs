@@ -51,7 +51,7 @@ Console.WriteLine($"""
       Health         {api}health
       Functions      {shop.Functions.Count} ({string.Join(", ", shop.Functions.GroupBy(f => f.Trigger).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"))})
       Images         {shop.Stack.BlobEndpoint}
-      Mailbox        {shop.MailboxDirectory}
+      Mailbox        {shop.BaseAddress}simulators/mailbox ({shop.MailboxDirectory})
       Tokens         .local/dev-tokens.json (one per role); e.g. merchandiser:
                      {tokens["merchandiser"]}
 
