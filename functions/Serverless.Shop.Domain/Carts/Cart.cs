@@ -23,6 +23,12 @@ public sealed record Cart
     public required string Id { get; init; }
     public string? CustomerId { get; init; }
     public string? TokenHash { get; init; }
+
+    /// <summary>
+    /// SHA-256 of a second token that opens an anonymous cart: the one in an abandoned-cart reminder's link
+    /// (<see cref="Marketing.Flows.RemindAbandonedCarts"/>), since the shopper's own token is kept only as its hash.
+    /// </summary>
+    public string? RestoreTokenHash { get; init; }
     public required IReadOnlyList<CartLine> Lines { get; init; }
 
     /// <summary>Discount codes, upper-case, in the order they were added.</summary>
@@ -42,6 +48,10 @@ public sealed record Cart
     public IReadOnlyList<string> MergedCartIds { get; init; } = [];
 
     public bool IsAnonymous => CustomerId is null;
+
+    /// <summary>Whether the token opens this anonymous cart: the shopper's own, or the one a reminder's link carries.</summary>
+    public bool OpensWith(string? token) =>
+        IsAnonymous && (CartRules.TokenMatches(token, TokenHash) || (RestoreTokenHash is not null && CartRules.TokenMatches(token, RestoreTokenHash)));
 
     public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt <= now;
 

@@ -83,7 +83,7 @@ public sealed record CartAccess(Actor Actor, string? CartToken)
 
     public bool CanChange(Cart cart) => cart.CustomerId is { } owner
         ? CustomerId == owner
-        : CartRules.TokenMatches(CartToken, cart.TokenHash);
+        : cart.OpensWith(CartToken);
 
     public bool CanRead(Cart cart) => CanChange(cart) || (IsSignedIn && Actor.IsInAnyRole([ShopRoles.Support, ShopRoles.Admin]));
 }

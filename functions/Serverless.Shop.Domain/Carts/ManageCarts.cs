@@ -189,7 +189,7 @@ public sealed class ManageCarts(
             if (source is not null) await carts.DeleteAsync(sourceId!, ct);
             return await ViewAsync(target, [], ct);
         }
-        if (!source.Value.IsAnonymous || !CartRules.TokenMatches(input.SourceCartToken, source.Value.TokenHash))
+        if (!source.Value.OpensWith(input.SourceCartToken))
             throw new ResourceNotFoundException("Cart", sourceId!);
 
         var skus = source.Value.Lines.Select(l => l.Sku).Distinct().ToList();

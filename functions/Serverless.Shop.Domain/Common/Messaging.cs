@@ -22,7 +22,14 @@ public interface IIntegrationEvents
     Task PublishAsync(IntegrationEvent integrationEvent, CancellationToken ct);
 }
 
-public sealed record EmailMessage(IReadOnlyList<string> To, string Subject, string TextBody, string? HtmlBody = null);
+public sealed record EmailMessage(IReadOnlyList<string> To, string Subject, string TextBody, string? HtmlBody = null)
+{
+    /// <summary>Extra headers, such as List-Unsubscribe and List-Unsubscribe-Post on marketing email (RFC 2369, RFC 8058).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Values the email provider echoes on each delivery event (SendGrid custom args): which campaign or flow, which recipient.</summary>
+    public IReadOnlyDictionary<string, string> CustomArgs { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>Sends email to people: merchandisers now, customers later.</summary>
 public interface IEmailSender

@@ -6,7 +6,8 @@ namespace Serverless.Shop.Domain.Orders;
 /// <param name="PaymentMethod">How the order is paid (reconciliation asks card providers about card orders only).</param>
 public sealed record OrderSearch(
     string? Number = null, string? Email = null, OrderStatus? Status = null, string? CustomerId = null,
-    DateTimeOffset? CreatedFrom = null, DateTimeOffset? CreatedTo = null, Payments.PaymentMethod? PaymentMethod = null);
+    DateTimeOffset? CreatedFrom = null, DateTimeOffset? CreatedTo = null, Payments.PaymentMethod? PaymentMethod = null,
+    string? CartId = null);
 
 /// <summary>An order in a listing: enough to find it and tell it apart, without its breakdown and history.</summary>
 public sealed record OrderSummary(

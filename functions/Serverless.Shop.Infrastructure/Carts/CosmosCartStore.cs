@@ -98,7 +98,7 @@ public sealed class CosmosCartStore(ShopContainers containers) : ICartStore
         }
     }
 
-    private sealed record CartDocument
+    internal sealed record CartDocument
     {
         public const string Kind = "cart";
         public required string Id { get; init; }
@@ -108,12 +108,29 @@ public sealed class CosmosCartStore(ShopContainers containers) : ICartStore
         /// <summary>Seconds after the last write until Cosmos DB deletes the item.</summary>
         public int Ttl { get; init; }
 
+        /// <summary>How many lines the cart holds: the abandoned-cart flow looks only at carts with some.</summary>
+        public int LineCount { get; init; }
+
+        /// <summary>The cart's last change in Unix seconds, for the abandoned-cart flow's range query.</summary>
+        public long ChangedAt { get; init; }
+
+        /// <summary>
+        /// Reminders the abandoned-cart flow claimed since the last change (CosmosIdleCarts patches it). Every save from a
+        /// shopper's change writes 0, which starts a new idle spell.
+        /// </summary>
+        public int RemindersSent { get; init; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("_etag")]
+        public string? ETag { get; init; }
+
         public static CartDocument From(Cart cart) => new()
         {
             Id = cart.Id,
             Type = Kind,
             Cart = cart,
             Ttl = Math.Max(1, (int)Math.Ceiling((cart.ExpiresAt - cart.UpdatedAt).TotalSeconds)),
+            LineCount = cart.Lines.Count,
+            ChangedAt = cart.UpdatedAt.ToUnixTimeSeconds(),
         };
     }
 

@@ -45,6 +45,8 @@ public sealed class LocalMailboxEmailSender(string folder, string from, TimeProv
         Header("Message-ID", $"<{id}@local-mailbox.serverless.shop>");
         Header("MIME-Version", "1.0");
         Header("X-Shop-Mailbox", "local (not sent)");
+        foreach (var (name, value) in message.Headers) Header(HeaderName(name), EncodeWord(OneLine(value)));
+        foreach (var (name, value) in message.CustomArgs) Header("X-Shop-Custom-Arg", EncodeWord(OneLine($"{name}={value}")));
 
         if (message.HtmlBody is null)
         {
@@ -73,6 +75,10 @@ public sealed class LocalMailboxEmailSender(string folder, string from, TimeProv
 
     // A line break in a header value would start a new header (header injection): values are kept on one line.
     private static string OneLine(string value) => value.Replace("\r", " ").Replace("\n", " ");
+
+    // A header name is printable ASCII without a colon (RFC 5322); anything else would break the file's header block.
+    private static string HeaderName(string name) =>
+        name.Length > 0 && name.All(c => c is > ' ' and < (char)127 and not ':') ? name : throw new ArgumentException($"'{name}' is not a header name.", nameof(name));
 
     // Headers are ASCII; anything else goes in an RFC 2047 encoded word.
     private static string EncodeWord(string value) =>

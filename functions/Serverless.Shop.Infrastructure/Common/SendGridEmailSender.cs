@@ -36,6 +36,9 @@ public sealed class SendGridEmailSender(SendGridClient client, EmailAddress from
         if (message.To.Count == 0) throw new ArgumentException("An email needs at least one recipient.", nameof(message));
         var mail = MailHelper.CreateSingleEmailToMultipleRecipients(
             from, message.To.Select(MailHelper.StringToEmailAddress).ToList(), message.Subject, message.TextBody, message.HtmlBody, showAllRecipients: false);
+        // Message-level headers and custom args apply to every personalization (every recipient's copy).
+        if (message.Headers.Count > 0) mail.Headers = new Dictionary<string, string>(message.Headers);
+        if (message.CustomArgs.Count > 0) mail.CustomArgs = new Dictionary<string, string>(message.CustomArgs);
 
         await resilience.ExecuteAsync(async token =>
         {

@@ -238,6 +238,8 @@ internal static class OrderQueryBuilder
         if (f.PaymentMethod is { } method) where.Add($"c.paymentMethod = {Param(System.Text.Json.JsonSerializer.Serialize(method, ShopJson.Options).Trim('"'))}");
         if (f.CreatedFrom is { } from) where.Add($"c.createdAt >= {Param(CosmosOrderStore.OrderDocument.Instant(from))}");
         if (f.CreatedTo is { } to) where.Add($"c.createdAt < {Param(CosmosOrderStore.OrderDocument.Instant(to))}");
+        // "order" is a keyword of the query language: the property is named in brackets.
+        if (f.CartId is not null) where.Add($"c[\"order\"].checkoutInputs.cartId = {Param(f.CartId)}");
 
         var sql = new StringBuilder("SELECT c.summary, c.sealed FROM c WHERE ").AppendJoin(" AND ", where).Append(" ORDER BY c.createdAt DESC").ToString();
         var query = new QueryDefinition(sql);
