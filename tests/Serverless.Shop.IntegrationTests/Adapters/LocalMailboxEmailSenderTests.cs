@@ -32,6 +32,30 @@ public sealed class LocalMailboxEmailSenderTests : IDisposable
     }
 
     [Fact]
+    public async Task Writes_the_messages_headers_and_custom_args()
+    {
+        await Sender().SendAsync(new EmailMessage(["a@example.com"], "Your cart", "Hi")
+        {
+            Headers = new Dictionary<string, string> { ["List-Unsubscribe"] = "<https://shop.example/u?t=1>", ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click" },
+            CustomArgs = new Dictionary<string, string> { ["campaign_id"] = "flow-abandoned-cart" },
+        }, CancellationToken.None);
+
+        var (headers, _) = Parse(await File.ReadAllTextAsync(Directory.GetFiles(folder, "*.eml").ShouldHaveSingleItem()));
+        headers["List-Unsubscribe"].ShouldBe("<https://shop.example/u?t=1>");
+        headers["List-Unsubscribe-Post"].ShouldBe("List-Unsubscribe=One-Click");
+        headers["X-Shop-Custom-Arg"].ShouldBe("campaign_id=flow-abandoned-cart");
+    }
+
+    [Fact]
+    public async Task Refuses_a_header_name_that_would_break_the_header_block()
+    {
+        var message = new EmailMessage(["a@example.com"], "Bad", "Hi") { Headers = new Dictionary<string, string> { ["X-Evil:\r\nBcc"] = "x" } };
+
+        await Should.ThrowAsync<ArgumentException>(() => Sender().SendAsync(message, CancellationToken.None));
+        (Directory.Exists(folder) ? Directory.GetFiles(folder, "*.eml") : []).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Writes_text_and_html_as_alternatives()
     {
         await Sender().SendAsync(new EmailMessage(["a@example.com"], "Hello", "Hi there", "<p>Hi there</p>"), CancellationToken.None);

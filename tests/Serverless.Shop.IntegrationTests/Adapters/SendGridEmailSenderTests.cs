@@ -67,6 +67,40 @@ public sealed class SendGridEmailSenderTests : IDisposable
     }
 
     [Fact]
+    public async Task Sends_the_headers_and_custom_args_at_message_level_so_every_copy_carries_them()
+    {
+        Answer(202);
+        var message = new EmailMessage(["a@example.com"], "Your cart", "Hi", "<p>Hi</p>")
+        {
+            Headers = new Dictionary<string, string> { ["List-Unsubscribe"] = "<https://shop.example/u?t=1>", ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click" },
+            CustomArgs = new Dictionary<string, string> { ["campaign_id"] = "flow-abandoned-cart", ["recipient_key"] = "k1" },
+        };
+
+        await Sender().SendAsync(message, CancellationToken.None);
+
+        // Mail Send v3: "headers" and "custom_args" at the top level apply to every personalization.
+        using var body = JsonDocument.Parse(sendGrid.LogEntries.ShouldHaveSingleItem().RequestMessage.Body!);
+        var headers = body.RootElement.GetProperty("headers");
+        headers.GetProperty("List-Unsubscribe").GetString().ShouldBe("<https://shop.example/u?t=1>");
+        headers.GetProperty("List-Unsubscribe-Post").GetString().ShouldBe("List-Unsubscribe=One-Click");
+        var args = body.RootElement.GetProperty("custom_args");
+        args.GetProperty("campaign_id").GetString().ShouldBe("flow-abandoned-cart");
+        args.GetProperty("recipient_key").GetString().ShouldBe("k1");
+    }
+
+    [Fact]
+    public async Task A_message_without_headers_or_custom_args_sends_neither()
+    {
+        Answer(202);
+
+        await Sender().SendAsync(Message(), CancellationToken.None);
+
+        using var body = JsonDocument.Parse(sendGrid.LogEntries.ShouldHaveSingleItem().RequestMessage.Body!);
+        body.RootElement.TryGetProperty("headers", out _).ShouldBeFalse();
+        body.RootElement.TryGetProperty("custom_args", out _).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Completes_when_sendgrid_accepts_the_message()
     {
         Answer(202);
