@@ -75,4 +75,19 @@ public sealed class MarketingAudienceStoreTests(MarketingShopFixture fixture)
         await foreach (var r in Service<IMarketingAudience>().ListAsync(new AudienceSpec([], NewsletterSubscribers: true), default)) subscribersOnly.Add(r);
         subscribersOnly.Where(r => mine.Contains(r.Email)).Select(r => r.Email).Order().ShouldBe(new[] { confirmed, both }.Order());
     }
+
+    [Fact]
+    public async Task Listing_subscribers_costs_at_most_one_cosmos_call_per_recipient_plus_two_per_page()
+    {
+        for (var i = 0; i < 3; i++) await SubscriberAsync("budget", confirm: true);
+
+        var calls = Infrastructure.Common.CosmosCallCounter.BeginScope();
+        var listed = 0;
+        await foreach (var _ in Service<IMarketingAudience>().ListAsync(new AudienceSpec([], NewsletterSubscribers: true), default)) listed++;
+
+        listed.ShouldBeGreaterThanOrEqualTo(3);
+        // Per page of 100: one query page and one suppression ReadMany; per recipient at most its data key (cached a minute).
+        var pages = (listed + MarketingAudience.PageSize - 1) / MarketingAudience.PageSize;
+        calls.Value.ShouldBeLessThanOrEqualTo(listed + 2 * pages + 1, $"{calls.Value} Cosmos DB calls for {listed} recipients");
+    }
 }
