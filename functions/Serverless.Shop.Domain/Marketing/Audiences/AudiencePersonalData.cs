@@ -15,7 +15,7 @@ public sealed record SuppressionExport(string? Email, IReadOnlyList<SuppressionR
 /// customer by the customer id those documents record (a subscription links the customer with the same address when it
 /// is made or confirmed; an unsubscribe link names its customer). Erasing destroys each subscription's own data key and
 /// deletes the subscription; suppression entries stay, so the address is still never mailed, but lose the address and
-/// the customer id. Tests: AudiencePersonalDataTests.
+/// the customer id. Tests: AudiencePersonalDataTests, AudiencePersonalDataApiTests.
 /// </summary>
 public sealed class AudiencePersonalData(INewsletterSubscriberStore subscribers, ISuppressionList suppression, IPersonalDataVault vault)
     : IPersonalDataExportSection, IPersonalDataCleanup

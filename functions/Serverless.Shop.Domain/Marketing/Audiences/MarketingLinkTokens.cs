@@ -15,8 +15,8 @@ public sealed record UnsubscribeLink(string Key, string? CustomerId, string? Cam
 /// The tokens in confirmation and unsubscribe links: <c>base64url(fields) . base64url(HMAC-SHA256(key, that))</c>. The
 /// first field names the purpose, so a confirmation token never unsubscribes and the other way round; changing any byte
 /// breaks the signature, which is compared in constant time. Confirmation tokens expire; unsubscribe tokens do not, as an
-/// unsubscribe link must keep working in an old email. A bad token is a 400 naming the field <c>token</c>, the same for
-/// every kind of bad, so a forger learns nothing. Tests: MarketingLinkTokenTests.
+/// unsubscribe link must keep working in an old email. A bad token is a 400 naming the field <c>token</c>, with one message for
+/// every forged, changed or malformed token (only a genuine one can say it expired), so a forger learns nothing. Tests: MarketingLinkTokenTests.
 /// </summary>
 public sealed class MarketingLinkTokens(IMarketingLinkKey key, TimeProvider clock)
 {

@@ -11,7 +11,7 @@ namespace Serverless.Shop.Infrastructure.Marketing.Audiences;
 /// Per-campaign engagement counters in <c>marketing-audiences</c>: one document per campaign or flow id, each counter
 /// raised by a Cosmos DB Increment patch (no read, no lost update when events of one campaign arrive at once); the first
 /// event of a campaign creates the document. Cosmos DB calls: count = 1 (2 or 3 for the first), read = 1.
-/// Tests: SendGridEventWebhookTests.
+/// Tests: SendGridEventWebhookTests, AudienceConcurrencyTests.
 /// </summary>
 public sealed class CosmosEmailEngagement(ShopContainers containers) : IEmailEngagementCounters
 {

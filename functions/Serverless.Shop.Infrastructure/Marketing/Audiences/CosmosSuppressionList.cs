@@ -11,7 +11,8 @@ namespace Serverless.Shop.Infrastructure.Marketing.Audiences;
 /// The suppression list in <c>marketing-audiences</c>, one document per address (<see cref="AudienceContainer"/>),
 /// written with its ETag so that two reasons arriving at once (a bounce and an unsubscribe) both stay. Cosmos DB calls:
 /// find = 1, a page of keys checked = 1 ReadMany, add = 1 read and 1 write, the counts = one query page per 1000 entries
-/// (the emulator cannot aggregate, so they are counted in code: docs/cosmos-emulator.md). Tests: MarketingAudienceStoreTests.
+/// (the emulator cannot aggregate, so they are counted in code: docs/cosmos-emulator.md). Tests: SuppressionApiTests,
+/// AudienceConcurrencyTests.
 /// </summary>
 public sealed class CosmosSuppressionList(ShopContainers containers, IPersonalDataVault vault) : ISuppressionList
 {
