@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Marketing.Audiences;
 using Serverless.Shop.Infrastructure.Common;
@@ -10,7 +11,7 @@ namespace Serverless.Shop.IntegrationTests.Marketing.Audiences;
 /// <summary>
 /// Without the link signing key or the Event Webhook key (missing, or a Key Vault reference App Service could not
 /// resolve) the marketing audience fails closed: both are required secrets (the app does not start, /api/health names
-/// them: SecretSettingTests covers that mechanism), no link is made or read, and no event is accepted (503).
+/// them), no link is made or read, and no event is accepted (503).
 /// </summary>
 public sealed class MarketingSecretsNotConfiguredTests
 {
@@ -37,6 +38,13 @@ public sealed class MarketingSecretsNotConfiguredTests
         unresolved.ShouldBe([AudiencesRegistration.LinkSigningKeySetting, AudiencesRegistration.EventWebhookPublicKeySetting], ignoreOrder: true);
         Should.Throw<InvalidOperationException>(() => services.GetRequiredService<RequiredSecrets>().ThrowIfAnyUnresolved())
             .Message.ShouldContain(AudiencesRegistration.EventWebhookPublicKeySetting);
+        var health = await new RequiredSecretsHealthCheck(services.GetRequiredService<RequiredSecrets>()).CheckHealthAsync(new HealthCheckContext
+        {
+            Registration = new HealthCheckRegistration("secrets", _ => null!, HealthStatus.Unhealthy, null),
+        });
+        health.Status.ShouldBe(HealthStatus.Unhealthy);
+        health.Description!.ShouldContain(AudiencesRegistration.LinkSigningKeySetting);
+        health.Description!.ShouldContain(AudiencesRegistration.EventWebhookPublicKeySetting);
         Should.Throw<NotConfiguredException>(() => services.GetRequiredService<IMarketingLinkKey>().Key).Message.ShouldContain(AudiencesRegistration.LinkSigningKeySetting);
         var reader = services.GetRequiredService<IEmailEventWebhookReader>();
         var signed = new Dictionary<string, string> { ["X-Twilio-Email-Event-Webhook-Signature"] = "MEUCIQ==", ["X-Twilio-Email-Event-Webhook-Timestamp"] = "1" };
