@@ -215,6 +215,11 @@ var cosmosContainers = [
     name: 'shipping-rates'
     partitionKeyPath: '/id'
   }
+  {
+    // Per email address a newsletter subscription and a suppression entry; per campaign its engagement counters (docs/marketing.md#audiences-and-unsubscribe).
+    name: 'marketing-audiences'
+    partitionKeyPath: '/id'
+  }
 ]
 var appQueues = [
   'image-processing'
@@ -233,6 +238,9 @@ var carrierApiKeyName = 'carrier-api-key'
 var carrierEnabled = !empty(carrierProvider)
 // What review invitation links (delivery emails, guests' reviews) are signed with (docs/reviews.md).
 var reviewInvitationSigningKeyName = 'review-invitation-signing-key'
+// What newsletter confirmation and unsubscribe links are signed with, and SendGrid's Event Webhook verification key (docs/marketing.md).
+var marketingLinkSigningKeyName = 'marketing-link-signing-key'
+var sendGridEventWebhookKeyName = 'sendgrid-event-webhook-public-key'
 var bankTransferWebhookSecretName = 'bank-transfer-webhook-secret'
 var payPalClientSecretName = 'paypal-client-secret'
 var payPalApiBases = {
@@ -436,6 +444,9 @@ var appSettings = {
   Shipping__Origin__Longitude: shippingOriginLongitude
   // Required: unresolved, the app does not start. The links point at the app's own address (WEBSITE_HOSTNAME).
   Reviews__InvitationSigningKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${reviewInvitationSigningKeyName})'
+  // Required, like the review key: unresolved, the app does not start. Links point at the app's own address (WEBSITE_HOSTNAME).
+  Marketing__LinkSigningKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${marketingLinkSigningKeyName})'
+  Marketing__SendGrid__EventWebhookPublicKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${sendGridEventWebhookKeyName})'
 
   // Bank transfer and PayPal: an empty value is an unset setting to the app, so each method stays off until its
   // parameters are given; then its secret is a Key Vault reference like the others.

@@ -11,6 +11,7 @@ using Serverless.Shop.Infrastructure.Checkout;
 using Serverless.Shop.Infrastructure.Common;
 using Serverless.Shop.Infrastructure.Customers;
 using Serverless.Shop.Infrastructure.Loyalty;
+using Serverless.Shop.Infrastructure.Marketing.Audiences;
 using Serverless.Shop.Infrastructure.Marketing.Flows;
 using Serverless.Shop.Infrastructure.Orders;
 using Serverless.Shop.Infrastructure.Payments;
@@ -59,6 +60,7 @@ public static class ShopServices
         services.AddShopLoyalty(configuration);
         services.AddShopCustomers();
         services.AddShopReviews(configuration);
+        services.AddShopMarketingAudiences(configuration);
         services.AddShopMarketingFlows(configuration);
 
         services.AddSingleton(AuthOptions.From(configuration));

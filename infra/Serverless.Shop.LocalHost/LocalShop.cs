@@ -154,6 +154,7 @@ public sealed class LocalShop : IAsyncDisposable
                 ["Logging:LogLevel:Serverless.Shop"] = "Information",
             });
             builder.Configuration.AddInMemoryCollection(CardSimulatorEndpoints.LocalSettings(options.DataDirectory));
+            builder.Configuration.AddInMemoryCollection(Marketing.LocalMarketingKeys.Settings(options.DataDirectory));
             builder.Configuration.AddInMemoryCollection(DemoTaxRates.LocalSettings);
             if (options.DataDirectory is not null)
                 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Payments:LocalWallet:StateFile"] = Path.Combine(options.DataDirectory, "wallet-simulator", "sessions.json") });
@@ -166,6 +167,7 @@ public sealed class LocalShop : IAsyncDisposable
                 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
                 {
                     ["Payments:CardSimulator:PageBaseUrl"] = pages, ["Simulators:BaseUrl"] = pages, ["Reviews:InvitationBaseUrl"] = pages + "api/review-invitations",
+                    [Infrastructure.Marketing.Audiences.AudiencesRegistration.LinkBaseUrlSetting] = pages + "api/",
                 });
             }
             builder.Configuration.AddInMemoryCollection(options.Settings);
@@ -175,6 +177,7 @@ public sealed class LocalShop : IAsyncDisposable
             builder.Services.AddLocalCarrierSimulator(builder.Configuration, stack.StorageConnectionString, hostJson.RoutePrefix);
             // On a free port (tests) the review links' address is known once the host listens, as the simulators' pages are.
             builder.Services.AddSingleton(sp => LocalReviewInvitationKey.WithLinksToThisHost(builder.Configuration, sp));
+            builder.Services.AddSingleton(sp => Marketing.LocalMarketingKeys.WithLinksToThisHost(builder.Configuration, sp));
             // The developer tokens' key, as a service: the function app never registers one, so no setting can turn it on there.
             builder.Services.AddSingleton(new LocalTokenSigningKey(tokens.SigningKey));
             // The personal-data keys from a file in the data directory, in place of Key Vault (docs/security.md); only here.

@@ -18,6 +18,8 @@ if (args.FirstOrDefault() == "quote") return await Serverless.Shop.Benchmarks.Sh
 if (args.FirstOrDefault() == "allocation") return await Serverless.Shop.Benchmarks.Inventory.AllocationBenchmark.RunAsync(args[1..]);
 // `-- tracking` measures tracking webhooks: the Cosmos DB calls and time of a signed carrier webhook for a shipped order.
 if (args.FirstOrDefault() == "tracking") return await Serverless.Shop.Benchmarks.Shipping.TrackingWebhookBenchmark.RunAsync(args[1..]);
+// `-- audience` measures marketing audiences: the Cosmos DB calls per 100 recipients of listing one (docs/marketing.md).
+if (args.FirstOrDefault() == "audience") return await Serverless.Shop.Benchmarks.Marketing.AudienceBenchmark.RunAsync(args[1..]);
 
 // Starts the local shop with the demo catalog, adds products through the API, runs each scenario (warm-up, then the
 // measured requests), prints a Markdown table to stdout and exits non-zero when a Cosmos DB call budget is broken.

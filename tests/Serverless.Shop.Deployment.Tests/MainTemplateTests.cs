@@ -58,6 +58,7 @@ public sealed partial class MainTemplateTests
                 ["reviews"] = ("/productId", null),
                 ["warehouses"] = ("/id", null),
                 ["shipping-rates"] = ("/id", null),
+                ["marketing-audiences"] = ("/id", null),
             },
             ignoreOrder: true);
     }
@@ -113,6 +114,8 @@ public sealed partial class MainTemplateTests
                 "Shipping__Origin__Latitude",
                 "Shipping__Origin__Longitude",
                 "Reviews__InvitationSigningKey",
+                "Marketing__LinkSigningKey",
+                "Marketing__SendGrid__EventWebhookPublicKey",
                 "Payments__BankTransfer__Iban",
                 "Payments__BankTransfer__Bic",
                 "Payments__BankTransfer__Beneficiary",

@@ -15,7 +15,10 @@ public sealed record DataOwner
     public const string CustomerKind = "customer";
     public const string GuestOrderKind = "guest-order";
 
-    /// <summary><see cref="CustomerKind"/> or <see cref="GuestOrderKind"/>.</summary>
+    /// <summary>A newsletter subscription or a suppression entry: an email address the shop keeps apart from any customer (docs/marketing.md).</summary>
+    public const string MarketingContactKind = "marketing-contact";
+
+    /// <summary><see cref="CustomerKind"/>, <see cref="GuestOrderKind"/> or <see cref="MarketingContactKind"/>.</summary>
     public string Kind { get; }
 
     /// <summary>The customer id or the guest order's number.</summary>
@@ -24,6 +27,17 @@ public sealed record DataOwner
     public static DataOwner Customer(string customerId) => new(CustomerKind, Require(customerId));
 
     public static DataOwner GuestOrder(string orderNumber) => new(GuestOrderKind, Require(orderNumber));
+
+    /// <summary>The owner of one marketing contact document's address: its own key, erased when the document's person is.</summary>
+    public static DataOwner MarketingContact(string contactOwnerId) => new(MarketingContactKind, Require(contactOwnerId));
+
+    /// <summary>The owner a stored kind and id name (a data key document's), whichever kind it is.</summary>
+    public static DataOwner Of(string kind, string id) => kind switch
+    {
+        GuestOrderKind => GuestOrder(id),
+        MarketingContactKind => MarketingContact(id),
+        _ => Customer(id),
+    };
 
     /// <summary>The owner of an order's personal data: its customer, or the order itself for a guest.</summary>
     public static DataOwner OfOrder(string? customerId, string orderNumber) =>

@@ -102,6 +102,8 @@ public sealed class ShopContainers
         ("warehouses", "/id", null),
         // One document: the shipping rate table staff edit, read whole (and cached) by every quote (docs/shipping.md#where-the-rules-live).
         ("shipping-rates", "/id", null),
+        // Per email address: a newsletter subscription, a suppression entry; per campaign: engagement counters (docs/marketing.md#audiences-and-unsubscribe).
+        ("marketing-audiences", "/id", null),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)

@@ -104,7 +104,7 @@ public sealed class CosmosPersonalDataVault(ShopContainers containers, PrivacyKe
             foreach (var document in await feed.ReadNextAsync(ct))
             {
                 if (rewrapped >= max) break;
-                var owner = document.OwnerKind == DataOwner.GuestOrderKind ? DataOwner.GuestOrder(document.OwnerId!) : DataOwner.Customer(document.OwnerId!);
+                var owner = DataOwner.Of(document.OwnerKind, document.OwnerId!);
                 OpenedDataKey opened;
                 try
                 {
