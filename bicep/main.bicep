@@ -128,6 +128,9 @@ param carrierShipFromCountry string = ''
 @description('When the timer PollParcelTracking asks carriers without tracking webhooks about parcels under way (NCRONTAB with seconds).')
 param trackingPollSchedule string = '0 */30 * * * *'
 
+@description('When the abandoned-cart timer runs (NCRONTAB with seconds). The flow itself is off until the merchant sets Marketing:AbandonedCart:Enabled (docs/marketing.md).')
+param abandonedCartSchedule string = '0 */15 * * * *'
+
 // ---------- Names ----------
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -481,6 +484,7 @@ var appSettings = {
   // When the timer PollParcelTracking asks carriers without tracking webhooks about parcels under way (read by the
   // Functions host from the timer's %TrackingPollSchedule% schedule; with EasyPost's webhooks a run reads nothing).
   TrackingPollSchedule: trackingPollSchedule
+  AbandonedCartSchedule: abandonedCartSchedule
 
   Auth__Authority: authAuthority
   Auth__Audience: authAudience

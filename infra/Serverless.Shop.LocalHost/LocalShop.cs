@@ -155,6 +155,7 @@ public sealed class LocalShop : IAsyncDisposable
             });
             builder.Configuration.AddInMemoryCollection(CardSimulatorEndpoints.LocalSettings(options.DataDirectory));
             builder.Configuration.AddInMemoryCollection(Marketing.LocalMarketingKeys.Settings(options.DataDirectory));
+            builder.Configuration.AddInMemoryCollection(Marketing.LocalAbandonedCarts.Settings);
             builder.Configuration.AddInMemoryCollection(DemoTaxRates.LocalSettings);
             if (options.DataDirectory is not null)
                 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Payments:LocalWallet:StateFile"] = Path.Combine(options.DataDirectory, "wallet-simulator", "sessions.json") });
@@ -168,6 +169,7 @@ public sealed class LocalShop : IAsyncDisposable
                 {
                     ["Payments:CardSimulator:PageBaseUrl"] = pages, ["Simulators:BaseUrl"] = pages, ["Reviews:InvitationBaseUrl"] = pages + "api/review-invitations",
                     [Infrastructure.Marketing.Audiences.AudiencesRegistration.LinkBaseUrlSetting] = pages + "api/",
+                    [Infrastructure.Marketing.Flows.MarketingFlowsRegistration.CartPageUrlSetting] = pages + Marketing.LocalAbandonedCarts.CartPagePath,
                 });
             }
             builder.Configuration.AddInMemoryCollection(options.Settings);
@@ -178,6 +180,7 @@ public sealed class LocalShop : IAsyncDisposable
             // On a free port (tests) the review links' address is known once the host listens, as the simulators' pages are.
             builder.Services.AddSingleton(sp => LocalReviewInvitationKey.WithLinksToThisHost(builder.Configuration, sp));
             builder.Services.AddSingleton(sp => Marketing.LocalMarketingKeys.WithLinksToThisHost(builder.Configuration, sp));
+            builder.Services.AddSingleton(sp => Marketing.LocalAbandonedCarts.WithCartPageOnThisHost(builder.Configuration, sp));
             // The developer tokens' key, as a service: the function app never registers one, so no setting can turn it on there.
             builder.Services.AddSingleton(new LocalTokenSigningKey(tokens.SigningKey));
             // The personal-data keys from a file in the data directory, in place of Key Vault (docs/security.md); only here.

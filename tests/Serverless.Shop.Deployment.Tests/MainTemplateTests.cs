@@ -134,6 +134,7 @@ public sealed partial class MainTemplateTests
                 "Shipping__Carrier__ShipFrom__PostalCode",
                 "Shipping__Carrier__ShipFrom__Country",
                 "TrackingPollSchedule",
+                "AbandonedCartSchedule",
                 "Auth__Authority",
                 "Auth__Audience",
                 "Auth__TrustPlatformPrincipal",

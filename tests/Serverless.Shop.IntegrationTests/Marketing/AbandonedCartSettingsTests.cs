@@ -39,7 +39,7 @@ public sealed class AbandonedCartSettingsTests
 
     [Theory]
     [InlineData("Marketing:AbandonedCart:Enabled", "yes")]
-    [InlineData("Marketing:AbandonedCart:FirstReminderHours", "0.1")]
+    [InlineData("Marketing:AbandonedCart:FirstReminderHours", "0.005")]
     [InlineData("Marketing:AbandonedCart:FirstReminderHours", "169")]
     [InlineData("Marketing:AbandonedCart:FirstReminderHours", "-1")]
     [InlineData("Marketing:AbandonedCart:SecondReminderHours", "337")]

@@ -4,11 +4,14 @@ using Serverless.Shop.Domain.Marketing.Flows;
 
 namespace Serverless.Shop.Functions.Marketing.Flows;
 
-/// <summary>The abandoned-cart flow's timer: every 15 minutes, the carts that became due get their reminder.</summary>
+/// <summary>The abandoned-cart flow's timer: on its schedule, the carts that became due get their reminder.</summary>
 public sealed class AbandonedCartFunctions(RemindAbandonedCarts reminders, ILogger<AbandonedCartFunctions> logger)
 {
+    /// <summary>The app setting that holds the schedule (NCRONTAB with seconds; Bicep: every 15 minutes); the Functions host reads it when it indexes the function.</summary>
+    public const string ScheduleSetting = "AbandonedCartSchedule";
+
     [Function("RemindAbandonedCarts")]
-    public async Task Remind([TimerTrigger("0 */15 * * * *")] TimerInfo timer, CancellationToken ct)
+    public async Task Remind([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken ct)
     {
         var run = await reminders.RunAsync(ct);
         logger.LogInformation("Abandoned carts: {Sent} reminders sent, {Skipped} carts closed without one ({Reasons}), {Changed} changed meanwhile.",

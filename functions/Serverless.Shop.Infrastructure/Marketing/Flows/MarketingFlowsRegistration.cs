@@ -17,11 +17,13 @@ public static class MarketingFlowsRegistration
     }
 
     /// <summary>
-    /// <c>Marketing:AbandonedCart:Enabled</c> (true | false, the default), <c>:FirstReminderHours</c> (0.25 to 168, default 1),
+    /// <c>Marketing:AbandonedCart:Enabled</c> (true | false, the default), <c>:FirstReminderHours</c> (0.01 to 168, default 1),
     /// <c>:SecondReminderHours</c> (after the first and at most 336, default 24; 0 sends one reminder only),
     /// <c>:LookBackHours</c> (1 to 336, default 48) and <c>:CartPageUrl</c> (the storefront's cart page; required when on).
     /// </summary>
     /// <exception cref="InvalidOperationException">When a setting is present but not valid, or the flow is on without a cart page: the app does not start.</exception>
+    public const string CartPageUrlSetting = "Marketing:AbandonedCart:CartPageUrl";
+
     public static AbandonedCartSettings ReadAbandonedCartSettings(IConfiguration configuration)
     {
         const string prefix = "Marketing:AbandonedCart:";
@@ -29,7 +31,7 @@ public static class MarketingFlowsRegistration
         var enabled = section["Enabled"] is { Length: > 0 } on
             ? bool.TryParse(on, out var b) ? b : throw Invalid("Enabled", on, "true or false")
             : false;
-        var first = Hours(section, "FirstReminderHours", 0.25, 168) ?? AbandonedCartSettings.DefaultFirstReminderAfter;
+        var first = Hours(section, "FirstReminderHours", 0.01, 168) ?? AbandonedCartSettings.DefaultFirstReminderAfter;
         var second = Hours(section, "SecondReminderHours", 0, 336) is { } s ? (s == TimeSpan.Zero ? null : s) : (TimeSpan?)AbandonedCartSettings.DefaultSecondReminderAfter;
         if (second is { } later && later <= first)
             throw new InvalidOperationException($"{prefix}SecondReminderHours must come after {prefix}FirstReminderHours (or be 0 for none). See docs/marketing.md.");
