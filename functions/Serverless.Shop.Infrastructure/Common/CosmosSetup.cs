@@ -102,6 +102,8 @@ public sealed class ShopContainers
         ("warehouses", "/id", null),
         // One document: the shipping rate table staff edit, read whole (and cached) by every quote (docs/shipping.md#where-the-rules-live).
         ("shipping-rates", "/id", null),
+        // Email campaigns and their send claims, by campaign (docs/marketing.md#campaigns).
+        ("campaigns", "/campaignId", null),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)

@@ -18,7 +18,10 @@ public sealed class LocalMailboxEmailSender(string folder, string from, TimeProv
 
     public string Folder { get; } = Path.GetFullPath(folder);
 
-    public async Task SendAsync(EmailMessage message, CancellationToken ct)
+    public Task SendAsync(EmailMessage message, CancellationToken ct) => SendAsync(message, new Dictionary<string, string>(), ct);
+
+    /// <summary>The email with more headers (a marketing email's List-Unsubscribe and campaign ids, as SendGrid would add them).</summary>
+    public async Task SendAsync(EmailMessage message, IReadOnlyDictionary<string, string> headers, CancellationToken ct)
     {
         if (message.To.Count == 0) throw new ArgumentException("An email needs at least one recipient.", nameof(message));
         Directory.CreateDirectory(Folder);
@@ -27,13 +30,13 @@ public sealed class LocalMailboxEmailSender(string folder, string from, TimeProv
         // Sortable by time, recognisable by subject, unique by id.
         var path = Path.Combine(Folder, $"{now:yyyyMMdd-HHmmss-fff}-{Slug(message.Subject)}-{id[..8]}.eml");
 
-        await File.WriteAllTextAsync(path, Compose(message, now, id), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), ct);
+        await File.WriteAllTextAsync(path, Compose(message, headers, now, id), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), ct);
         logger.LogInformation("Email \"{Subject}\" to {Recipients} written to {Path}.", message.Subject, string.Join(", ", message.To), path);
     }
 
     // 8bit UTF-8 bodies rather than quoted-printable or base64: the file stays readable in an editor, and mail clients
     // open 8bit without complaint. Lines are CRLF, as RFC 5322 requires.
-    private string Compose(EmailMessage message, DateTimeOffset now, string id)
+    private string Compose(EmailMessage message, IReadOnlyDictionary<string, string> headers, DateTimeOffset now, string id)
     {
         var eml = new StringBuilder();
         void Header(string name, string value) => eml.Append(name).Append(": ").Append(value).Append("\r\n");
@@ -45,6 +48,7 @@ public sealed class LocalMailboxEmailSender(string folder, string from, TimeProv
         Header("Message-ID", $"<{id}@local-mailbox.serverless.shop>");
         Header("MIME-Version", "1.0");
         Header("X-Shop-Mailbox", "local (not sent)");
+        foreach (var (name, value) in headers) Header(OneLine(name), OneLine(value));
 
         if (message.HtmlBody is null)
         {

@@ -33,6 +33,9 @@ public interface ICampaignStore
     /// <summary>Creates the batch if its number is free (the claim). False when another sender claimed that number first.</summary>
     Task<bool> TryClaimAsync(CampaignBatch batch, CancellationToken ct);
 
+    /// <summary>Gives a claim back when the provider refused the batch's first request (nothing of it was sent), so the next run sends it.</summary>
+    Task ReleaseAsync(CampaignBatch batch, CancellationToken ct);
+
     /// <summary>Records that the claimed batch was handed to the email provider.</summary>
     Task MarkSentAsync(CampaignBatch batch, CancellationToken ct);
 
@@ -58,7 +61,9 @@ public interface IBulkEmailSender
     /// <summary>The most recipients one <see cref="SendAsync"/> takes (SendGrid: 1000 personalizations per request).</summary>
     int MaxRecipientsPerRequest { get; }
 
-    /// <summary>Sends every recipient their copy in one request, or throws having sent none (the provider takes a request whole or not at all).</summary>
+    /// <summary>Sends every recipient their copy in one request (the provider takes a request whole or not at all).</summary>
+    /// <exception cref="BulkSendRefusedException">The provider answered that it did not take the request: nobody in it was mailed.</exception>
+    /// <remarks>Any other exception (no answer) leaves it unknown whether the request was taken.</remarks>
     Task SendAsync(MarketingEmail email, CancellationToken ct);
 }
 
@@ -76,4 +81,11 @@ public sealed record CampaignSettings(int BatchSize, int BatchesPerMinute, Uri? 
     public TimeSpan RunBudget { get; init; } = TimeSpan.FromSeconds(50);
 
     public TimeSpan BatchInterval => TimeSpan.FromMinutes(1) / BatchesPerMinute;
+}
+
+/// <summary>The email provider answered with an error: it did not take the request, so nobody in it was mailed.</summary>
+public sealed class BulkSendRefusedException(string provider, int status, string detail)
+    : Exception($"{provider} refused the send ({status}): {detail}")
+{
+    public int Status { get; } = status;
 }

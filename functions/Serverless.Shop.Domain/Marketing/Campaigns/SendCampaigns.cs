@@ -135,10 +135,25 @@ public sealed class SendCampaigns(
             if (await audience.MaySendAsync(recipients[i].Email, ct)) allowed.Add((recipients[i], emails[i]));
 
         // Recipients whose email came out the same share one request (SendGrid: one personalization each).
-        foreach (var group in allowed.GroupBy(a => a.Email))
-            foreach (var chunk in group.Chunk(Math.Max(1, sender.MaxRecipientsPerRequest)))
-                await sender.SendAsync(new MarketingEmail(campaign.Id, batch.Number, group.Key.Subject, group.Key.Html, group.Key.Text,
-                    [.. chunk.Select(a => Personal(campaign, a.Recipient))]), ct);
+        var requests = allowed.GroupBy(a => a.Email)
+            .SelectMany(group => group.Chunk(Math.Max(1, sender.MaxRecipientsPerRequest)).Select(chunk =>
+                new MarketingEmail(campaign.Id, batch.Number, group.Key.Subject, group.Key.Html, group.Key.Text, [.. chunk.Select(a => Personal(campaign, a.Recipient))])))
+            .ToList();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            try
+            {
+                await sender.SendAsync(requests[i], ct);
+            }
+            catch (BulkSendRefusedException) when (i == 0)
+            {
+                // The provider refused the batch's first request: nobody in the batch was mailed, so the claim is given
+                // back and the next run sends the batch again. Without an answer (a timeout, a kill) the claim stays:
+                // those people may miss this email, but never get it twice.
+                await store.ReleaseAsync(batch, ct);
+                throw;
+            }
+        }
         return (allowed.Count, recipients.Count - allowed.Count);
     }
 
