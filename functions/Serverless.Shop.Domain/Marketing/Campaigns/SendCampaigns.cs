@@ -68,19 +68,18 @@ public sealed class SendCampaigns(
 
             var key = CampaignRules.OccurrenceKey(occurrence);
             var last = await store.FindLastBatchAsync(campaignId, key, ct);
+            var next = await NextRecipientsAsync(campaign.Audience, last?.LastKey, ct);
+            if (next.Count == 0)
+            {
+                await CompleteAsync(campaign, occurrence, current.Version, ct);
+                continue;
+            }
             if (last is not null && last.ClaimedAt + settings.BatchInterval > now)
             {
                 // The throttle: the next batch of this campaign may be claimed only an interval after the last one.
                 var wait = last.ClaimedAt + settings.BatchInterval - now;
                 if (now + wait >= deadline) break;
                 await Task.Delay(wait, clock, ct);
-                continue;
-            }
-
-            var next = await NextRecipientsAsync(campaign.Audience, last?.LastKey, ct);
-            if (next.Count == 0)
-            {
-                await CompleteAsync(campaign, occurrence, current.Version, ct);
                 continue;
             }
 
