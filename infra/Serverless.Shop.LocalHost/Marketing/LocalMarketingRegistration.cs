@@ -7,10 +7,21 @@ namespace Serverless.Shop.LocalHost.Marketing;
 
 internal static class LocalMarketingRegistration
 {
-    /// <summary>The stand-in audience (<see cref="StandInMarketingAudience"/>), for each audience port nothing else registered.</summary>
+    /// <summary>
+    /// The stand-in audience (<see cref="StandInMarketingAudience"/>): over whatever else is registered when its file
+    /// setting names one (the campaign tests' own audience), else only for each audience port nothing else registered.
+    /// </summary>
     public static void AddStandInMarketingAudience(IServiceCollection services, IConfiguration configuration, int port)
     {
-        var standIn = new StandInMarketingAudience(configuration[StandInMarketingAudience.FileSetting], new Uri($"http://localhost:{(port == 0 ? 7071 : port)}/"));
+        var file = configuration[StandInMarketingAudience.FileSetting];
+        var standIn = new StandInMarketingAudience(string.IsNullOrWhiteSpace(file) ? null : file, new Uri($"http://localhost:{(port == 0 ? 7071 : port)}/"));
+        if (standIn.HasFile)
+        {
+            services.AddSingleton<IMarketingAudience>(standIn);
+            services.AddSingleton<IUnsubscribeLinks>(standIn);
+            services.AddSingleton<IEmailEngagementReader>(standIn);
+            return;
+        }
         services.TryAddSingleton<IMarketingAudience>(standIn);
         services.TryAddSingleton<IUnsubscribeLinks>(standIn);
         services.TryAddSingleton<IEmailEngagementReader>(standIn);

@@ -8,13 +8,15 @@ namespace Serverless.Shop.LocalHost.Marketing;
 /// <summary>
 /// STAND-IN, local host only, until the audiences capability is merged: the audience ports campaigns send through
 /// (IMarketingAudience, IUnsubscribeLinks, IEmailEngagementReader), read from a JSON file named by
-/// <see cref="FileSetting"/> (none: an empty audience). The local host registers it only when nothing else provides the
-/// ports, so the real audiences replace it by registering theirs. The file, read again on every call:
+/// <see cref="FileSetting"/> (none: an empty audience). Without the setting the local host registers it only for ports
+/// nothing else provides, so the real audiences replace it; with it (the campaign tests) it replaces them. The file, read again on every call:
 /// <c>{ "recipients": [{ "key", "email", "customerId", "firstName", "segments": [], "newsletter": true }], "suppressed": ["email"], "engagement": { "&lt;campaignId&gt;": { "delivered": 1, ... } } }</c>.
 /// </summary>
 public sealed class StandInMarketingAudience(string? file, Uri linkBase) : IMarketingAudience, IUnsubscribeLinks, IEmailEngagementReader
 {
     public const string FileSetting = "LocalStandIn:MarketingAudienceFile";
+
+    public bool HasFile => file is not null;
 
     public async IAsyncEnumerable<MarketingRecipient> ListAsync(AudienceSpec audience, [EnumeratorCancellation] CancellationToken ct)
     {
