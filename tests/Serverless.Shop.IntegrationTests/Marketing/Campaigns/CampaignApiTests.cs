@@ -61,7 +61,7 @@ public sealed class CampaignApiTests(CampaignShopFixture fixture)
         var unsubscribe = mail.Header("List-Unsubscribe")!.Trim('<', '>');
         unsubscribe.ShouldContain(Uri.EscapeDataString("key-" + subscribers[0]));
         mail.Header("X-Recipient-Key").ShouldBe("key-" + subscribers[0]);
-        mail.Text.ShouldContain($"href=\"{unsubscribe.Replace("&", "&amp;")}\"");
+        mail.Text.ShouldContain($"href=\"{unsubscribe}\"");
         mail.Text.ShouldContain($"https://shop.example/products/{product.Slug}?utm_source=newsletter&amp;utm_medium=email&amp;utm_campaign={id}");
         mail.Text.ShouldContain($"https://blog.example/spring?utm_source=newsletter&amp;utm_medium=email&amp;utm_campaign={id}");
         mail.Text.ShouldContain("24.50 EUR");
