@@ -215,6 +215,11 @@ var cosmosContainers = [
     name: 'shipping-rates'
     partitionKeyPath: '/id'
   }
+  {
+    // Email campaigns and their send claims, by campaign (docs/marketing.md#campaigns).
+    name: 'campaigns'
+    partitionKeyPath: '/campaignId'
+  }
 ]
 var appQueues = [
   'image-processing'
