@@ -14,9 +14,14 @@ namespace Serverless.Shop.Infrastructure.Marketing.Campaigns;
 /// An error answer is <see cref="BulkSendRefusedException"/> (nothing sent; the sender gives the batch back and a
 /// later run sends it). Tests: SendGridBulkEmailSenderTests (a WireMock double built from SendGrid's Mail Send examples).
 /// </summary>
-public sealed class SendGridBulkEmailSender(SendGridClient client, EmailAddress from, ILogger<SendGridBulkEmailSender> logger) : IBulkEmailSender
+public sealed class SendGridBulkEmailSender(SendGridClient client, EmailAddress from, ILogger<SendGridBulkEmailSender> logger, TimeSpan? requestTimeout = null) : IBulkEmailSender
 {
     public const int SendGridMaximumPersonalizations = 1000;
+
+    /// <summary>How long one request may take before it is given up (the client has no timeout of its own): an answer that never came, so the batch's claim stays.</summary>
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly TimeSpan _requestTimeout = requestTimeout ?? DefaultRequestTimeout;
 
     public int MaxRecipientsPerRequest => SendGridMaximumPersonalizations;
 
@@ -42,7 +47,17 @@ public sealed class SendGridBulkEmailSender(SendGridClient client, EmailAddress 
             })],
         };
 
-        var response = await client.SendEmailAsync(message, ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_requestTimeout);
+        Response response;
+        try
+        {
+            response = await client.SendEmailAsync(message, timeout.Token);
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"SendGrid did not answer within {_requestTimeout.TotalSeconds:0.#} s; whether it took the request is unknown.", e);
+        }
         if (!response.IsSuccessStatusCode)
         {
             var body = response.Body is null ? "" : await response.Body.ReadAsStringAsync(ct);

@@ -21,7 +21,8 @@ public sealed class SendGridBulkEmailSenderTests : IDisposable
 
     public void Dispose() => _sendGrid.Stop();
 
-    private SendGridBulkEmailSender Sender() => new(SendGridEmailSender.CreateClient(ApiKey, _sendGrid.Url), new EmailAddress("news@shop.example", "Shop news"), NullLogger<SendGridBulkEmailSender>.Instance);
+    private SendGridBulkEmailSender Sender(TimeSpan? timeout = null) =>
+        new(SendGridEmailSender.CreateClient(ApiKey, _sendGrid.Url), new EmailAddress("news@shop.example", "Shop news"), NullLogger<SendGridBulkEmailSender>.Instance, timeout);
 
     private void Answer(int status, string? body = null) =>
         _sendGrid.Given(Request.Create().WithPath("/v3/mail/send").UsingPost())
@@ -84,5 +85,15 @@ public sealed class SendGridBulkEmailSenderTests : IDisposable
         await Sender().SendAsync(Email(1000), CancellationToken.None);
         await Should.ThrowAsync<ArgumentException>(() => Sender().SendAsync(Email(1001), CancellationToken.None));
         _sendGrid.LogEntries.Count().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task An_answer_that_never_comes_is_a_timeout_not_a_refusal_so_the_claim_stays()
+    {
+        _sendGrid.Given(Request.Create().WithPath("/v3/mail/send").UsingPost()).RespondWith(Response.Create().WithStatusCode(202).WithDelay(TimeSpan.FromSeconds(5)));
+
+        var failure = await Should.ThrowAsync<TimeoutException>(() => Sender(TimeSpan.FromMilliseconds(300)).SendAsync(Email(1), CancellationToken.None));
+
+        failure.Message.ShouldContain("unknown");
     }
 }
