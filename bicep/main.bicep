@@ -223,6 +223,11 @@ var cosmosContainers = [
     name: 'marketing-audiences'
     partitionKeyPath: '/id'
   }
+  {
+    // Email campaigns and their send claims, by campaign (docs/marketing.md#campaigns).
+    name: 'campaigns'
+    partitionKeyPath: '/campaignId'
+  }
 ]
 var appQueues = [
   'image-processing'

@@ -13,6 +13,7 @@ using Serverless.Shop.Infrastructure.Customers;
 using Serverless.Shop.Infrastructure.Loyalty;
 using Serverless.Shop.Infrastructure.Marketing.Audiences;
 using Serverless.Shop.Infrastructure.Marketing.Flows;
+using Serverless.Shop.Infrastructure.Marketing.Campaigns;
 using Serverless.Shop.Infrastructure.Orders;
 using Serverless.Shop.Infrastructure.Payments;
 using Serverless.Shop.Infrastructure.Pricing;
@@ -62,6 +63,7 @@ public static class ShopServices
         services.AddShopReviews(configuration);
         services.AddShopMarketingAudiences(configuration);
         services.AddShopMarketingFlows(configuration);
+        services.AddShopCampaigns(configuration);
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();

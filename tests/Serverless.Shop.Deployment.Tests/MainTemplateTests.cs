@@ -59,6 +59,7 @@ public sealed partial class MainTemplateTests
                 ["warehouses"] = ("/id", null),
                 ["shipping-rates"] = ("/id", null),
                 ["marketing-audiences"] = ("/id", null),
+                ["campaigns"] = ("/campaignId", null),
             },
             ignoreOrder: true);
     }

@@ -104,6 +104,8 @@ public sealed class ShopContainers
         ("shipping-rates", "/id", null),
         // Per email address: a newsletter subscription, a suppression entry; per campaign: engagement counters (docs/marketing.md#audiences-and-unsubscribe).
         ("marketing-audiences", "/id", null),
+        // Email campaigns and their send claims, by campaign (docs/marketing.md#campaigns).
+        ("campaigns", "/campaignId", null),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)

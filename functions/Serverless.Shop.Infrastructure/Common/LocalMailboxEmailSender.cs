@@ -46,7 +46,7 @@ public sealed class LocalMailboxEmailSender(string folder, string from, TimeProv
         Header("MIME-Version", "1.0");
         Header("X-Shop-Mailbox", "local (not sent)");
         foreach (var (name, value) in message.Headers) Header(HeaderName(name), EncodeWord(OneLine(value)));
-        foreach (var (name, value) in message.CustomArgs) Header("X-Shop-Custom-Arg", EncodeWord(OneLine($"{name}={value}")));
+        foreach (var (name, value) in message.CustomArgs) Header(CustomArgHeader(name), EncodeWord(OneLine(value)));
 
         if (message.HtmlBody is null)
         {
@@ -75,6 +75,10 @@ public sealed class LocalMailboxEmailSender(string folder, string from, TimeProv
 
     // A line break in a header value would start a new header (header injection): values are kept on one line.
     private static string OneLine(string value) => value.Replace("\r", " ").Replace("\n", " ");
+
+    /// <summary>Where a custom arg SendGrid would carry is kept in the file: campaign_id as X-Campaign-Id, recipient_key as X-Recipient-Key.</summary>
+    public static string CustomArgHeader(string name) =>
+        "X-" + string.Join('-', name.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
 
     // A header name is printable ASCII without a colon (RFC 5322); anything else would break the file's header block.
     private static string HeaderName(string name) =>

@@ -43,7 +43,7 @@ public sealed class LocalMailboxEmailSenderTests : IDisposable
         var (headers, _) = Parse(await File.ReadAllTextAsync(Directory.GetFiles(folder, "*.eml").ShouldHaveSingleItem()));
         headers["List-Unsubscribe"].ShouldBe("<https://shop.example/u?t=1>");
         headers["List-Unsubscribe-Post"].ShouldBe("List-Unsubscribe=One-Click");
-        headers["X-Shop-Custom-Arg"].ShouldBe("campaign_id=flow-abandoned-cart");
+        headers["X-Campaign-Id"].ShouldBe("flow-abandoned-cart");
     }
 
     [Fact]
