@@ -17,6 +17,7 @@ using Serverless.Shop.Infrastructure.Pricing;
 using Serverless.Shop.Infrastructure.Privacy;
 using Serverless.Shop.Infrastructure.Reviews;
 using Serverless.Shop.Infrastructure.Shipping;
+using Serverless.Shop.Infrastructure.Storefront;
 
 namespace Serverless.Shop.Functions;
 
@@ -58,6 +59,7 @@ public static class ShopServices
         services.AddShopLoyalty(configuration);
         services.AddShopCustomers();
         services.AddShopReviews(configuration);
+        services.AddShopStorefront(configuration);
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();

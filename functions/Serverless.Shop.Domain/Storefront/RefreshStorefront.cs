@@ -1,0 +1,57 @@
+using Serverless.Shop.Domain.Catalog;
+
+namespace Serverless.Shop.Domain.Storefront;
+
+/// <summary>
+/// A change to the catalog that shows on storefront pages, put on the <see cref="QueueName"/> queue by the catalog's
+/// stores after a write. <see cref="Everything"/> is set when every page may show it (a category's name is in every
+/// page's navigation).
+/// </summary>
+public sealed record StorefrontChange(
+    IReadOnlyList<string> ProductSlugs, IReadOnlyList<string> CategoryIds, bool Everything = false)
+{
+    public const string QueueName = "storefront-changes";
+
+    public static StorefrontChange ForProducts(params Product?[] versions)
+    {
+        var present = versions.OfType<Product>().ToList();
+        return new(present.SelectMany(p => p.FormerSlugs.Prepend(p.Slug)).Distinct(StringComparer.Ordinal).ToList(),
+            present.SelectMany(p => p.CategoryPath).Distinct(StringComparer.Ordinal).ToList());
+    }
+
+    public static readonly StorefrontChange Taxonomy = new([], [], Everything: true);
+}
+
+/// <summary>
+/// Brings the storefront up to date after a change: purges the changed pages from the CDN (a product's page under its
+/// current and former slugs, the home page, the pages of its categories and the collections), publishes the sitemaps
+/// again and purges them too. Idempotent, so a redelivered message only purges again.
+/// </summary>
+public sealed class RefreshStorefront(ITaxonomyStore taxonomy, PublishSitemaps sitemaps, ICdnPurge cdn)
+{
+    public async Task<IReadOnlyCollection<string>> RunAsync(StorefrontChange change, CancellationToken ct)
+    {
+        var paths = new SortedSet<string>(StringComparer.Ordinal);
+        if (change.Everything)
+        {
+            paths.Add("/*");
+        }
+        else
+        {
+            var categories = await taxonomy.GetCategoriesAsync(ct, fresh: true);
+            var collections = await taxonomy.GetCollectionsAsync(ct, fresh: true);
+            paths.Add(StorefrontPaths.Home);
+            foreach (var slug in change.ProductSlugs) paths.Add(StorefrontPaths.Product(slug));
+            foreach (var id in change.CategoryIds)
+                if (categories.TryGetValue(id, out var category)) paths.Add(StorefrontPaths.Category(category.Slug));
+            // Rule-based collections may gain or lose the product with any edit; collections are few, so all are purged.
+            foreach (var collection in collections.Values) paths.Add(StorefrontPaths.Collection(collection.Slug));
+        }
+        var published = await sitemaps.RunAsync(ct);
+        if (!change.Everything)
+            foreach (var file in published.Files)
+                paths.Add(file == Sitemaps.IndexName ? StorefrontPaths.SitemapIndex : file == Sitemaps.RobotsName ? StorefrontPaths.Robots : StorefrontPaths.Sitemap(file));
+        await cdn.PurgeAsync(paths, ct);
+        return paths;
+    }
+}
