@@ -10,7 +10,7 @@ namespace Serverless.Shop.Domain.Storefront;
 public sealed record StorefrontChange(
     IReadOnlyList<string> ProductSlugs, IReadOnlyList<string> CategoryIds, bool Everything = false)
 {
-    public const string QueueName = "storefront-changes";
+    public const string QueueName = Common.WorkQueues.StorefrontChanges;
 
     public static StorefrontChange ForProducts(params Product?[] versions)
     {

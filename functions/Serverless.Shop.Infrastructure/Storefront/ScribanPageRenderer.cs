@@ -39,6 +39,8 @@ public sealed class ScribanPageRenderer : IStorefrontPageRenderer
         globals["home_url"] = page.Site.UrlOf(StorefrontPaths.Home).ToString();
         globals["cart_url"] = page.Site.UrlOf(StorefrontPaths.Cart).ToString();
         globals["json_ld"] = page.Head.StructuredData.Select(d => JsonSerializer.Serialize(d, ShopJson.Options)).ToList();
+        globals["has_breadcrumbs"] = page.Breadcrumbs.Count > 0;
+        if (page is HomePage home) globals["has_collections"] = home.Collections.Count > 0;
         if (body is not null) globals["body"] = body;
         if (model is HomePage or ListingPage)
             globals["include_cards"] = RenderCards(model is HomePage h ? h.Products : ((ListingPage)model).Products);
@@ -49,7 +51,7 @@ public sealed class ScribanPageRenderer : IStorefrontPageRenderer
 
     private static string RenderCards(IReadOnlyList<ProductCard> products)
     {
-        var globals = new ScriptObject { ["products"] = products };
+        var globals = new ScriptObject { ["products"] = products, ["has_products"] = products.Count > 0 };
         var context = new TemplateContext { StrictVariables = true };
         context.PushGlobal(globals);
         return Load("cards").Render(context);
