@@ -528,9 +528,6 @@ module cdnStorefront 'modules/cdn-storefront.bicep' = {
     functionAppHostName: functionApp.outputs.defaultHostName
     appPrincipalId: identity.outputs.principalId
   }
-  dependsOn: [
-    cdn
-  ]
 }
 
 // ---------- Outputs (azd stores them in .azure/<env>/.env) ----------

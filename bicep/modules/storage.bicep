@@ -37,7 +37,7 @@ param publicImagesContainerName string
 param uploadsContainerName string
 
 @description('More private containers on the media account that only the app reads and writes (the storefront\'s sitemaps).')
-param privateContainerNames array = []
+param privateContainerNames string[] = []
 
 @description('Origins allowed to PUT blobs from a browser. The SAS is the credential; this only limits which pages may use one.')
 param uploadCorsAllowedOrigins string[]

@@ -25,8 +25,9 @@ public sealed class FrontDoorCdnPurgeTests : IDisposable
         MaxRetryAttempts = 2,
         RetryBaseDelay = TimeSpan.FromMilliseconds(10),
         MaxRetryDelay = TimeSpan.FromMilliseconds(50),
-        AttemptTimeout = TimeSpan.FromSeconds(5),
-        TotalTimeout = TimeSpan.FromSeconds(20),
+        // Generous: on a busy machine the double's first answer can be slow, and a timed-out attempt would be retried.
+        AttemptTimeout = TimeSpan.FromSeconds(60),
+        TotalTimeout = TimeSpan.FromSeconds(120),
     };
 
     private readonly WireMockServer _arm = WireMockServer.Start();
