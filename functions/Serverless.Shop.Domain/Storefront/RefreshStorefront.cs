@@ -12,6 +12,9 @@ public sealed record StorefrontChange(
 {
     public const string QueueName = Common.WorkQueues.StorefrontChanges;
 
+    /// <summary>When the change was written; a sitemap publication that started well after it already lists it.</summary>
+    public DateTimeOffset? ChangedAt { get; init; }
+
     public static StorefrontChange ForProducts(params Product?[] versions)
     {
         var present = versions.OfType<Product>().ToList();
@@ -25,10 +28,15 @@ public sealed record StorefrontChange(
 /// <summary>
 /// Brings the storefront up to date after a change: purges the changed pages from the CDN (a product's page under its
 /// current and former slugs, the home page, the pages of its categories and the collections), publishes the sitemaps
-/// again and purges them too. Idempotent, so a redelivered message only purges again.
+/// again and purges them too. Idempotent, so a redelivered message only purges again. A burst of changes publishes the
+/// sitemaps about once: a change older than the start of the last publication (by <see cref="CoalescingMargin"/>) was
+/// already read by it, so only its pages are purged.
 /// </summary>
 public sealed class RefreshStorefront(ITaxonomyStore taxonomy, PublishSitemaps sitemaps, ICdnPurge cdn)
 {
+    /// <summary>How much later than a change a publication must have started to count as having read it (clocks of instances differ a little).</summary>
+    public static readonly TimeSpan CoalescingMargin = TimeSpan.FromSeconds(2);
+
     public async Task<IReadOnlyCollection<string>> RunAsync(StorefrontChange change, CancellationToken ct)
     {
         var paths = new SortedSet<string>(StringComparer.Ordinal);
@@ -47,10 +55,14 @@ public sealed class RefreshStorefront(ITaxonomyStore taxonomy, PublishSitemaps s
             // Rule-based collections may gain or lose the product with any edit; collections are few, so all are purged.
             foreach (var collection in collections.Values) paths.Add(StorefrontPaths.Collection(collection.Slug));
         }
-        var published = await sitemaps.RunAsync(ct);
+        var lastStarted = change.ChangedAt is null ? null : await sitemaps.LastStartedAtAsync(ct);
+        if (lastStarted is null || lastStarted < change.ChangedAt + CoalescingMargin) await sitemaps.RunAsync(ct);
         if (!change.Everything)
-            foreach (var file in published.Files)
-                paths.Add(file == Sitemaps.IndexName ? StorefrontPaths.SitemapIndex : file == Sitemaps.RobotsName ? StorefrontPaths.Robots : StorefrontPaths.Sitemap(file));
+        {
+            paths.Add(StorefrontPaths.SitemapIndex);
+            paths.Add(StorefrontPaths.Robots);
+            paths.Add(StorefrontPaths.Sitemap("*"));
+        }
         await cdn.PurgeAsync(paths, ct);
         return paths;
     }

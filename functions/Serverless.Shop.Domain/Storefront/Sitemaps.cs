@@ -20,6 +20,9 @@ public static class Sitemaps
     public const long MaximumBytesPerFile = 52_428_800;
     public const string IndexName = "sitemap.xml";
     public const string RobotsName = "robots.txt";
+
+    /// <summary>When the last publication started (ISO 8601), kept beside the files; never served.</summary>
+    public const string StampName = "published-at";
     private const string Namespace = "http://www.sitemaps.org/schemas/sitemap/0.9";
 
     public static string PartName(int number) => $"sitemap-{number}.xml";
@@ -99,13 +102,14 @@ public static class Sitemaps
 }
 
 /// <summary>Publishes the sitemap index, its parts and robots.txt from the catalog, and removes parts no longer needed.</summary>
-public sealed class PublishSitemaps(IProductStore products, ITaxonomyStore taxonomy, ISitemapFiles files, StorefrontSite storefront)
+public sealed class PublishSitemaps(IProductStore products, ITaxonomyStore taxonomy, ISitemapFiles files, StorefrontSite storefront, TimeProvider clock)
 {
     public sealed record Published(int Urls, IReadOnlyList<string> Files);
 
     public async Task<Published> RunAsync(CancellationToken ct)
     {
         var site = storefront.Settings;
+        var started = clock.GetUtcNow();
         var active = await CatalogPages.AllProductsAsync(products, ProductStatus.Active, ct);
         var categories = await taxonomy.GetCategoriesAsync(ct, fresh: true);
         var collections = await taxonomy.GetCollectionsAsync(ct, fresh: true);
@@ -118,6 +122,11 @@ public sealed class PublishSitemaps(IProductStore products, ITaxonomyStore taxon
         var names = built.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var stale in (await files.ListAsync(ct)).Where(n => Sitemaps.IsPartName(n) && !names.Contains(n)))
             await files.DeleteAsync(stale, ct);
+        await files.WriteAsync(Sitemaps.StampName, started.ToString("O", CultureInfo.InvariantCulture), ct);
         return new Published(entries.Count, [.. names.Append(Sitemaps.RobotsName)]);
     }
+
+    /// <summary>When the last publication started, or null when none finished.</summary>
+    public async Task<DateTimeOffset?> LastStartedAtAsync(CancellationToken ct) =>
+        await files.ReadAsync(Sitemaps.StampName, ct) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null;
 }

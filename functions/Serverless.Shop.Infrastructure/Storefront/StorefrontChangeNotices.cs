@@ -11,13 +11,13 @@ namespace Serverless.Shop.Infrastructure.Storefront;
 /// The write has happened by then: a notice that cannot be queued is logged, not thrown, and the pages it would have
 /// purged stay at most their s-maxage old (the hourly sitemap run catches up the rest).
 /// </summary>
-internal sealed class StorefrontChangeNotices(IWorkQueue queue, ILogger<StorefrontChangeNotices> logger)
+internal sealed class StorefrontChangeNotices(IWorkQueue queue, TimeProvider clock, ILogger<StorefrontChangeNotices> logger)
 {
     public async Task SendAsync(StorefrontChange change, CancellationToken ct)
     {
         try
         {
-            await queue.EnqueueAsync(StorefrontChange.QueueName, change, ct);
+            await queue.EnqueueAsync(StorefrontChange.QueueName, change with { ChangedAt = clock.GetUtcNow() }, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
