@@ -85,6 +85,17 @@ public sealed class ReadStorefrontPagesTests
     }
 
     [Fact]
+    public async Task A_former_collection_slug_moves_permanently_and_a_rule_based_collection_lists_by_its_rules()
+    {
+        _taxonomy.With(CatalogExamples.UnderTwenty with { Slug = "gifts-under-20", FormerSlugs = ["under-20"] });
+
+        (await Pages.CollectionAsync("under-20", default)).ShouldBeOfType<MovedPermanently>().Location.ShouldBe(new Uri("https://shop.test/collections/gifts-under-20"));
+        (await Pages.CollectionAsync("gifts-under-20", default)).ShouldBeOfType<RenderedPage>();
+        _products.LastFilter.ShouldSatisfyAllConditions(
+            f => f.Rules.ShouldBe(CatalogExamples.UnderTwenty.Rules), f => f.MatchAllRules.ShouldBeFalse(), f => f.Status.ShouldBe(ProductStatus.Active));
+    }
+
+    [Fact]
     public async Task A_hand_picked_collection_lists_its_products_and_an_unknown_one_is_not_found()
     {
         var page = (await Pages.CollectionAsync("staff-picks", default)).ShouldBeOfType<RenderedPage>().Page.ShouldBeOfType<ListingPage>();
