@@ -27,9 +27,11 @@ public sealed class ReadStorefrontPages(IProductStore products, ITaxonomyStore t
             trail.AddRange(category.Path.Where(categories.ContainsKey).Select(id => CategoryLink(categories[id])));
         trail.Add(new PageLink(product.Name, url));
 
+        // The large rendition of each ready image (else any rendition, else the original); one without a usable URL is left out.
         var images = product.Images.Where(i => i.Status == ImageStatus.Ready)
-            .Select(i => new PageImage(new Uri((i.Renditions.FirstOrDefault(r => r.Name == "large") ?? i.Renditions.FirstOrDefault())?.Url ?? i.OriginalUrl!), i.AltText ?? product.Name))
-            .Where(i => i.Url.IsAbsoluteUri).ToList();
+            .Select(i => (Image: i, Url: AbsoluteUrl((i.Renditions.FirstOrDefault(r => r.Name == "large") ?? i.Renditions.FirstOrDefault())?.Url ?? i.OriginalUrl)))
+            .Where(x => x.Url is not null)
+            .Select(x => new PageImage(x.Url!, x.Image.AltText ?? product.Name)).ToList();
         var description = PageText.Description(product.Seo, PageText.PlainText(product.Description.Html), $"{product.Name}, from {Site.ShopName}.");
         var head = new PageHead(PageText.Title(product.Seo, product.Name, Site), description, url, "product",
             images.FirstOrDefault()?.Url, images.FirstOrDefault()?.Alt,
@@ -105,7 +107,7 @@ public sealed class ReadStorefrontPages(IProductStore products, ITaxonomyStore t
         var thumbnail = image?.Renditions.FirstOrDefault(r => r.Name == "medium") ?? image?.Renditions.FirstOrDefault();
         var cheapest = p.Variants.MinBy(v => v.EffectivePrice.Amount)!;
         return new ProductCard(p.Name, Site.UrlOf(StorefrontPaths.Product(p.Slug)), PageText.Price(cheapest.EffectivePrice),
-            thumbnail is null ? null : new Uri(thumbnail.Url), image?.AltText ?? p.Name);
+            AbsoluteUrl(thumbnail?.Url), image?.AltText ?? p.Name);
     }
 
     private List<PageLink> Navigation(IReadOnlyDictionary<string, Category> categories) =>
@@ -114,6 +116,8 @@ public sealed class ReadStorefrontPages(IProductStore products, ITaxonomyStore t
     private PageLink Home() => new("Home", Site.UrlOf(StorefrontPaths.Home));
 
     private PageLink CategoryLink(Category c) => new(c.Name, Site.UrlOf(StorefrontPaths.Category(c.Slug)));
+
+    private static Uri? AbsoluteUrl(string? url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : null;
 
     private static string VariantLabel(ProductVariant v) =>
         v.Name ?? (v.Options.Count == 0 ? v.Sku : string.Join(", ", v.Options.Select(o => $"{o.Key}: {o.Value}")));

@@ -47,6 +47,27 @@ public sealed class ReadStorefrontPagesTests
     }
 
     [Fact]
+    public async Task The_social_image_is_the_first_ready_images_large_rendition_with_its_alt_text()
+    {
+        AddMug(m => m with
+        {
+            Images =
+            [
+                new ProductImage("img_processing", "image/png", "Not yet", ImageStatus.Processing, "https://cdn.test/p.png", []),
+                new ProductImage("img_ready", "image/png", "A red mug", ImageStatus.Ready, "https://cdn.test/o.png",
+                    [new ImageRendition("medium", 600, 600, "image/webp", "https://cdn.test/m.webp"), new ImageRendition("large", 1200, 1200, "image/webp", "https://cdn.test/l.webp")]),
+                new ProductImage("img_broken", "image/png", null, ImageStatus.Ready, null, []),
+            ],
+        });
+
+        var page = (ProductPage)((RenderedPage)await Pages.ProductAsync("creme-brulee-mug", default)).Page;
+
+        page.Head.ImageUrl.ShouldBe(new Uri("https://cdn.test/l.webp"));
+        page.Head.ImageAlt.ShouldBe("A red mug");
+        page.Images.Select(i => i.Url.ToString()).ShouldBe(["https://cdn.test/l.webp"]);
+    }
+
+    [Fact]
     public async Task A_former_product_slug_moves_permanently_to_the_current_page()
     {
         AddMug(m => m with { Slug = "enamel-mug", FormerSlugs = ["creme-brulee-mug"] });
