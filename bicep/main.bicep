@@ -233,6 +233,7 @@ var appQueues = [
   'image-processing'
   'low-stock-alerts'
   'order-events'
+  'storefront-changes'
 ]
 var productImagesContainer = 'product-images'
 var productUploadsContainer = 'product-uploads'
@@ -300,6 +301,10 @@ module storage 'modules/storage.bicep' = {
     queueNames: flatten(map(appQueues, queue => [queue, '${queue}-poison']))
     publicImagesContainerName: productImagesContainer
     uploadsContainerName: productUploadsContainer
+    // The storefront's published sitemaps and robots.txt (BlobSitemapFiles), served by the app behind Front Door.
+    privateContainerNames: [
+      'storefront'
+    ]
     uploadCorsAllowedOrigins: uploadCorsAllowedOrigins
   }
 }
@@ -431,6 +436,11 @@ var appSettings = {
 
   Media__BlobServiceUri: storage.outputs.mediaBlobServiceUri
   Media__PublicBaseUrl: '${cdn.outputs.baseUrl}/${productImagesContainer}'
+  // The storefront's public address (canonical URLs, sitemaps) and the endpoint its pages are purged from on change.
+  Storefront__PublicBaseUrl: cdn.outputs.baseUrl
+  Storefront__FrontDoor__EndpointResourceId: cdn.outputs.endpointId
+  // The pages' scripts call the API through the same endpoint (cdn-storefront.bicep), so they need no CORS.
+  Storefront__ApiBaseUrl: '${cdn.outputs.baseUrl}/api'
 
   ServiceBus__FullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
   ServiceBus__TopicName: eventsTopic
@@ -526,6 +536,18 @@ module functionApp 'modules/functionapp.bicep' = {
   dependsOn: [
     appAccess
   ]
+}
+
+// The storefront's pages and the API they call, on the Front Door endpoint (after the app: the routes name its host).
+module cdnStorefront 'modules/cdn-storefront.bicep' = {
+  scope: rg
+  name: 'cdn-storefront'
+  params: {
+    profileName: 'afd-${resourceToken}'
+    endpointName: 'media-${resourceToken}'
+    functionAppHostName: functionApp.outputs.defaultHostName
+    appPrincipalId: identity.outputs.principalId
+  }
 }
 
 // ---------- Outputs (azd stores them in .azure/<env>/.env) ----------

@@ -100,5 +100,8 @@ resource route 'Microsoft.Cdn/profiles/afdEndpoints/routes@2025-04-15' = {
 @description('Host name of the endpoint, such as <endpoint>-<hash>.z01.azurefd.net.')
 output endpointHostName string = endpoint.properties.hostName
 
+@description('Resource id of the endpoint: the storefront purges changed pages from it.')
+output endpointId string = endpoint.id
+
 @description('Base URL of the CDN, without a trailing slash.')
 output baseUrl string = 'https://${endpoint.properties.hostName}'

@@ -36,6 +36,9 @@ param publicImagesContainerName string
 @description('Private container on the media account that browsers upload into with SAS URLs.')
 param uploadsContainerName string
 
+@description('More private containers on the media account that only the app reads and writes (the storefront\'s sitemaps).')
+param privateContainerNames string[] = []
+
 @description('Origins allowed to PUT blobs from a browser. The SAS is the credential; this only limits which pages may use one.')
 param uploadCorsAllowedOrigins string[]
 
@@ -150,6 +153,14 @@ resource uploadsContainer 'Microsoft.Storage/storageAccounts/blobServices/contai
     publicAccess: 'None'
   }
 }
+
+resource privateContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = [for name in privateContainerNames: {
+  parent: mediaBlobs
+  name: name
+  properties: {
+    publicAccess: 'None'
+  }
+}]
 
 @description('Name of the Functions host account.')
 output hostAccountName string = hostAccount.name

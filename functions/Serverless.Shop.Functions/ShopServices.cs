@@ -20,6 +20,7 @@ using Serverless.Shop.Infrastructure.Pricing;
 using Serverless.Shop.Infrastructure.Privacy;
 using Serverless.Shop.Infrastructure.Reviews;
 using Serverless.Shop.Infrastructure.Shipping;
+using Serverless.Shop.Infrastructure.Storefront;
 
 namespace Serverless.Shop.Functions;
 
@@ -64,6 +65,7 @@ public static class ShopServices
         services.AddShopMarketingAudiences(configuration);
         services.AddShopMarketingFlows(configuration);
         services.AddShopCampaigns(configuration);
+        services.AddShopStorefront(configuration);
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();

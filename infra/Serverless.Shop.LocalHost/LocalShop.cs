@@ -183,6 +183,8 @@ public sealed class LocalShop : IAsyncDisposable
             builder.Services.AddSingleton(sp => LocalReviewInvitationKey.WithLinksToThisHost(builder.Configuration, sp));
             builder.Services.AddSingleton(sp => Marketing.LocalMarketingKeys.WithLinksToThisHost(builder.Configuration, sp));
             builder.Services.AddSingleton(sp => Marketing.LocalAbandonedCarts.WithCartPageOnThisHost(builder.Configuration, sp));
+            // The storefront's address is this host's, and CDN purges are recorded, not sent: only here (docs/marketing.md).
+            builder.Services.AddLocalStorefront(builder.Configuration, options.DataDirectory, hostJson.RoutePrefix);
             // The developer tokens' key, as a service: the function app never registers one, so no setting can turn it on there.
             builder.Services.AddSingleton(new LocalTokenSigningKey(tokens.SigningKey));
             // The personal-data keys from a file in the data directory, in place of Key Vault (docs/security.md); only here.

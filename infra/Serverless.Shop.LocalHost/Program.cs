@@ -49,6 +49,7 @@ Console.WriteLine($"""
     Serverless.Shop is running.
       API            {api}
       Products       {api}products
+      Storefront     {api}storefront (pages; CDN purges in .local/cdn-purges.log)
       API browser    {api}swagger/ui
       OpenAPI        {api}openapi/v3.json
       Health         {api}health

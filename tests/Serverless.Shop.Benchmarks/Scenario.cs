@@ -21,6 +21,8 @@ public sealed record Scenario(string Name, int CosmosCallBudget, bool ReadsCateg
             new("filtered-listing", 1, false, r => $"api/products?tag={Pick(r, catalog.Tags)}&minPrice=10&maxPrice=60&sort=price-asc&pageSize=24"),
             new("product-with-rating", 1, false, r => $"api/products/{Pick(r, catalog.ReviewedProductIds)}"),
             // One query, plus one data-key read per author on the page whose key the instance has not cached (a minute).
+            // The storefront's product page: the product by slug, breadcrumbs from the cached category set.
+            new("product-page", 1, true, r => $"api/storefront/products/{Pick(r, catalog.Products).Slug}"),
             new("review-page", 1 + ReviewSeeding.PageSize, false, r => $"api/products/{Pick(r, catalog.ReviewedProductIds)}/reviews?sort={Pick(r, ReviewSeeding.Sorts)}&pageSize={ReviewSeeding.PageSize}"),
         ];
     }

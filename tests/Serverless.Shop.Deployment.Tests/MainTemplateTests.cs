@@ -102,6 +102,9 @@ public sealed partial class MainTemplateTests
                 "Privacy__KeyVaultUri",
                 "Media__BlobServiceUri",
                 "Media__PublicBaseUrl",
+                "Storefront__PublicBaseUrl",
+                "Storefront__FrontDoor__EndpointResourceId",
+                "Storefront__ApiBaseUrl",
                 "ServiceBus__FullyQualifiedNamespace",
                 "ServiceBus__TopicName",
                 "Email__Provider",
@@ -182,6 +185,10 @@ public sealed partial class MainTemplateTests
         settings["Payments__Card__Provider"].ShouldBe("stripe");
         settings["ServiceBus__TopicName"].ShouldBe("shop-events");
         settings["Media__PublicBaseUrl"].ShouldContain("reference('cdn')");
+        // The storefront's address and the endpoint it purges are Front Door's, never a guess.
+        settings["Storefront__PublicBaseUrl"].ShouldContain("reference('cdn')");
+        settings["Storefront__FrontDoor__EndpointResourceId"].ShouldContain("reference('cdn')");
+        settings["Storefront__ApiBaseUrl"].ShouldContain("reference('cdn')");
         settings["Auth__Authority"].ShouldBe("[parameters('authAuthority')]");
         settings["Auth__Audience"].ShouldBe("[parameters('authAudience')]");
         settings["CustomerAuth__Authority"].ShouldBe("[parameters('customerAuthAuthority')]");
@@ -240,7 +247,7 @@ public sealed partial class MainTemplateTests
     {
         var storage = Main.ModuleTemplate("storage");
 
-        Main.Variable("appQueues")!.AsArray().Select(q => (string)q!).ShouldBe(["image-processing", "low-stock-alerts", "order-events"], ignoreOrder: true);
+        Main.Variable("appQueues")!.AsArray().Select(q => (string)q!).ShouldBe(["image-processing", "low-stock-alerts", "order-events", "storefront-changes"], ignoreOrder: true);
         var queues = (string)Main.ModuleParameter("storage", "queueNames")!;
         queues.ShouldContain("variables('appQueues')");
         queues.ShouldContain("-poison");
@@ -251,6 +258,8 @@ public sealed partial class MainTemplateTests
             .ToDictionary(c => (string)c["name"]!, c => (string)c["properties"]!["publicAccess"]!);
         containers.ShouldContainKeyAndValue("[format('{0}/{1}/{2}', parameters('mediaAccountName'), 'default', parameters('publicImagesContainerName'))]", "Blob");
         containers.ShouldContainKeyAndValue("[format('{0}/{1}/{2}', parameters('mediaAccountName'), 'default', parameters('uploadsContainerName'))]", "None");
+        // The storefront's sitemaps: private, served by the app.
+        ((string)Main.ModuleParameter("storage", "privateContainerNames")!.AsArray().Single()!).ShouldBe("storefront");
 
         var cors = storage.ResourcesOfType("Microsoft.Storage/storageAccounts/blobServices")
             .Select(b => b["properties"]?["cors"]?["corsRules"]?.AsArray())

@@ -10,6 +10,10 @@ public sealed record Product
     public required string Id { get; init; }
     public required string Name { get; init; }
     public required string Slug { get; init; }
+
+    /// <summary>Slugs the product had before, newest last: their URLs answer 301 to the current one (the storefront pages).</summary>
+    public IReadOnlyList<string> FormerSlugs { get; init; } = [];
+
     public required ProductStatus Status { get; init; }
     public required RichText Description { get; init; }
     public required IReadOnlyList<ProductAttribute> Attributes { get; init; }
@@ -70,7 +74,15 @@ public enum AttributeType { Text, Number, Boolean, Colour, Size }
 /// <summary>A typed fact about a product. <see cref="Value"/> is kept as text and checked against <see cref="Type"/>.</summary>
 public sealed record ProductAttribute(string Name, AttributeType Type, string Value, string? Unit);
 
-public sealed record SeoFields(string? Title, string? MetaDescription);
+/// <summary>
+/// What search engines see of a product, category or collection: the page title, the meta description and the focus
+/// keywords the page is meant to rank for (checked by the SEO audit, <see cref="Storefront.SeoAudit"/>).
+/// </summary>
+public sealed record SeoFields(string? Title, string? MetaDescription)
+{
+    /// <summary>Lower-case phrases, at most <see cref="SeoRules.MaximumFocusKeywords"/>; empty when none are set.</summary>
+    public IReadOnlyList<string> FocusKeywords { get; init; } = [];
+}
 
 public enum ImageStatus { Processing, Ready, Failed }
 

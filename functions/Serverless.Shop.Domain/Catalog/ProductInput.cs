@@ -73,9 +73,7 @@ public static partial class ProductRules
         var attributes = BuildAttributes(input.Attributes ?? [], v);
         var variants = BuildVariants(input.Variants, v, shopCurrency);
 
-        var seo = input.Seo ?? new SeoFields(null, null);
-        v.MaxLength(seo.Title, MaximumSeoTitleLength, "seo.title");
-        v.MaxLength(seo.MetaDescription, MaximumMetaDescriptionLength, "seo.metaDescription");
+        var seo = SeoRules.Build(input.Seo, "seo", v);
 
         // Checked as sent, so an error names the position the client used; duplicates are dropped afterwards.
         var sentCategories = input.CategoryIds ?? [];
@@ -107,6 +105,7 @@ public static partial class ProductRules
             Id = id,
             Name = input.Name!.Trim(),
             Slug = slug!,
+            FormerSlugs = SeoRules.FormerSlugsAfter(existing?.Slug, existing?.FormerSlugs, slug!),
             Status = input.Status ?? existing?.Status ?? ProductStatus.Draft,
             Description = description,
             Attributes = attributes,

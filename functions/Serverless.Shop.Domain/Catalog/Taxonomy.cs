@@ -3,9 +3,19 @@ using Serverless.Shop.Domain.Common;
 namespace Serverless.Shop.Domain.Catalog;
 
 /// <summary>A node of the category tree. <see cref="Path"/> lists the ids from the root down to this category.</summary>
-public sealed record Category(string Id, string Name, string Slug, string? ParentId, IReadOnlyList<string> Path, string? Description, int SortOrder);
+public sealed record Category(string Id, string Name, string Slug, string? ParentId, IReadOnlyList<string> Path, string? Description, int SortOrder)
+{
+    /// <summary>Title, meta description and focus keywords of the category's storefront page.</summary>
+    public SeoFields Seo { get; init; } = new(null, null);
 
-public sealed record CategoryInput(string? Name, string? Slug, string? ParentId, string? Description, int? SortOrder);
+    /// <summary>Slugs the category had before, newest last: their pages answer 301 to the current one.</summary>
+    public IReadOnlyList<string> FormerSlugs { get; init; } = [];
+}
+
+public sealed record CategoryInput(string? Name, string? Slug, string? ParentId, string? Description, int? SortOrder)
+{
+    public SeoFields? Seo { get; init; }
+}
 
 public enum CollectionType { Manual, Rules }
 
@@ -15,7 +25,14 @@ public enum CollectionType { Manual, Rules }
 /// </summary>
 public sealed record Collection(
     string Id, string Title, string Slug, CollectionType Type, string? Description,
-    IReadOnlyList<CollectionRule> Rules, bool MatchAllRules);
+    IReadOnlyList<CollectionRule> Rules, bool MatchAllRules)
+{
+    /// <summary>Title, meta description and focus keywords of the collection's storefront page.</summary>
+    public SeoFields Seo { get; init; } = new(null, null);
+
+    /// <summary>Slugs the collection had before, newest last: their pages answer 301 to the current one.</summary>
+    public IReadOnlyList<string> FormerSlugs { get; init; } = [];
+}
 
 public enum RuleField { Tag, Category, Price, Attribute, Name }
 
@@ -24,7 +41,10 @@ public enum RuleOperator { Equals, LessThan, GreaterThan, Contains }
 /// <summary>One condition of a rule-based collection, e.g. Tag Equals "summer" or Price LessThan 20.</summary>
 public sealed record CollectionRule(RuleField Field, RuleOperator Operator, string Value, string? AttributeName = null);
 
-public sealed record CollectionInput(string? Title, string? Slug, CollectionType? Type, string? Description, IReadOnlyList<CollectionRule>? Rules, bool? MatchAllRules);
+public sealed record CollectionInput(string? Title, string? Slug, CollectionType? Type, string? Description, IReadOnlyList<CollectionRule>? Rules, bool? MatchAllRules)
+{
+    public SeoFields? Seo { get; init; }
+}
 
 public static class TaxonomyRules
 {
@@ -38,7 +58,8 @@ public static class TaxonomyRules
         var slug = string.IsNullOrWhiteSpace(input.Slug) ? Slug.FromName(input.Name ?? "") : input.Slug;
         v.Check(Slug.IsValid(slug), "slug", "must be lower-case letters and digits joined by single hyphens.");
         v.MaxLength(input.Description, 2000, "description");
-        v.Check(all.Values.All(c => c.Id == id || c.Slug != slug), "slug", $"another category already uses '{slug}'.");
+        v.Check(all.Values.All(c => c.Id == id || (c.Slug != slug && !c.FormerSlugs.Contains(slug))), "slug", $"another category already uses '{slug}' (or used it: its old address redirects there).");
+        var seo = SeoRules.Build(input.Seo, "seo", v);
 
         // Moving a category would change the path stored on every product in it; the shop does not re-index products,
         // so a category keeps its parent for life (see docs/architecture.md).
@@ -50,16 +71,22 @@ public static class TaxonomyRules
             v.Check(parent!.Path.Count < MaximumDepth, "parentId", $"categories nest at most {MaximumDepth} levels deep.");
         v.ThrowIfInvalid();
 
-        return new Category(id, input.Name!.Trim(), slug!, parentId, [.. parent?.Path ?? [], id], input.Description, input.SortOrder ?? 0);
+        return new Category(id, input.Name!.Trim(), slug!, parentId, [.. parent?.Path ?? [], id], input.Description, input.SortOrder ?? 0)
+        {
+            Seo = seo,
+            FormerSlugs = SeoRules.FormerSlugsAfter(existing?.Slug, existing?.FormerSlugs, slug!),
+        };
     }
 
     public static Collection BuildCollection(CollectionInput input, string id, IReadOnlyDictionary<string, Collection> all, IReadOnlyDictionary<string, Category> categories)
     {
+        all.TryGetValue(id, out var existing);
         var v = new Validator();
         if (v.Required(input.Title, "title")) v.MaxLength(input.Title, 100, "title");
         var slug = string.IsNullOrWhiteSpace(input.Slug) ? Slug.FromName(input.Title ?? "") : input.Slug;
         v.Check(Slug.IsValid(slug), "slug", "must be lower-case letters and digits joined by single hyphens.");
-        v.Check(all.Values.All(c => c.Id == id || c.Slug != slug), "slug", $"another collection already uses '{slug}'.");
+        v.Check(all.Values.All(c => c.Id == id || (c.Slug != slug && !c.FormerSlugs.Contains(slug))), "slug", $"another collection already uses '{slug}' (or used it: its old address redirects there).");
+        var seo = SeoRules.Build(input.Seo, "seo", v);
         v.MaxLength(input.Description, 2000, "description");
         v.Required(input.Type, "type");
         var rules = input.Rules ?? [];
@@ -73,7 +100,11 @@ public static class TaxonomyRules
             v.Check(rules.Count == 0, "rules", "a hand-picked collection has no rules; add products to it instead.");
         }
         v.ThrowIfInvalid();
-        return new Collection(id, input.Title!.Trim(), slug!, input.Type!.Value, input.Description, rules, input.MatchAllRules ?? true);
+        return new Collection(id, input.Title!.Trim(), slug!, input.Type!.Value, input.Description, rules, input.MatchAllRules ?? true)
+        {
+            Seo = seo,
+            FormerSlugs = SeoRules.FormerSlugsAfter(existing?.Slug, existing?.FormerSlugs, slug!),
+        };
     }
 
     private static void CheckRule(CollectionRule? rule, string field, Validator v, IReadOnlyDictionary<string, Category> categories)

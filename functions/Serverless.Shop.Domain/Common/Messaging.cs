@@ -12,6 +12,7 @@ public static class WorkQueues
     public const string ImageProcessing = "image-processing";
     public const string LowStockAlerts = "low-stock-alerts";
     public const string OrderEvents = "order-events";
+    public const string StorefrontChanges = "storefront-changes";
 }
 
 /// <summary>Facts other systems may react to (ERP, marketing apps, analytics), published to the Service Bus topic.</summary>

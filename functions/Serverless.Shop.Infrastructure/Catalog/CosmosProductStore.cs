@@ -11,7 +11,8 @@ namespace Serverless.Shop.Infrastructure.Catalog;
 /// <summary>
 /// Products in the <c>products</c> container (partition key /id, so a product read is one point read).
 /// Cosmos DB enforces uniqueness only inside a logical partition, so each slug is claimed by a small document whose id
-/// is the slug itself: creating it fails with 409 when another product holds the slug.
+/// is the slug itself: creating it fails with 409 when another product holds the slug. A product keeps the claims of
+/// its former slugs (<see cref="Product.FormerSlugs"/>), so an old address can only ever lead to the product that had it.
 /// </summary>
 public sealed class CosmosProductStore(ShopContainers containers, TimeProvider clock) : IProductStore
 {
@@ -42,8 +43,9 @@ public sealed class CosmosProductStore(ShopContainers containers, TimeProvider c
 
     public async Task<Versioned<Product>?> FindBySlugAsync(string slug, CancellationToken ct)
     {
-        // One query, not claim-then-read: it keeps a slug lookup at one Cosmos DB call (docs/benchmarks.md).
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.type = @type AND c.slug = @slug")
+        // One query, not claim-then-read: it keeps a slug lookup at one Cosmos DB call (docs/benchmarks.md). A former
+        // slug finds the product too (the storefront answers 301 to the current one); claims keep both unique.
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.type = @type AND (c.slug = @slug OR ARRAY_CONTAINS(c.formerSlugs, @slug))")
             .WithParameter("@type", ProductDocument.Kind).WithParameter("@slug", slug);
         using var feed = Products.GetItemQueryIterator<ProductDocument>(query, requestOptions: new QueryRequestOptions { MaxItemCount = 1 });
         while (feed.HasMoreResults)
@@ -93,7 +95,9 @@ public sealed class CosmosProductStore(ShopContainers containers, TimeProvider c
         {
             var response = await Products.ReplaceItemAsync(ProductDocument.From(product), product.Id, new PartitionKey(product.Id),
                 new ItemRequestOptions { IfMatchEtag = previous.Version }, ct);
-            if (slugChanged) await ReleaseSlugAsync(previous.Value.Slug, product.Id);
+            // The previous slug is now a former slug and keeps its claim; only slugs the product no longer lists are released.
+            foreach (var dropped in SlugsOf(previous.Value).Except(SlugsOf(product), StringComparer.Ordinal))
+                await ReleaseSlugAsync(dropped, product.Id);
             return response.ETag;
         }
         catch (CosmosException e) when (e.Is(HttpStatusCode.PreconditionFailed))
@@ -117,12 +121,14 @@ public sealed class CosmosProductStore(ShopContainers containers, TimeProvider c
         {
             throw new ResourceNotFoundException("Product", product.Id);
         }
-        await ReleaseSlugAsync(product.Slug, product.Id);
+        foreach (var slug in SlugsOf(product)) await ReleaseSlugAsync(slug, product.Id);
     }
+
+    private static IEnumerable<string> SlugsOf(Product product) => product.FormerSlugs.Prepend(product.Slug);
 
     private Task ClaimSlugAsync(string slug, string productId, CancellationToken ct) =>
         UniqueClaims.ClaimAsync(Products, SlugClaim.For(slug, productId, clock.GetUtcNow()),
-            async (owner, token) => (await FindByIdAsync(owner, token))?.Value.Slug == slug,
+            async (owner, token) => (await FindByIdAsync(owner, token))?.Value is { } holder && SlugsOf(holder).Contains(slug, StringComparer.Ordinal),
             owner => new DuplicateResourceException("slug", $"The slug '{slug}' is already used by product {owner}."), clock, ct);
 
     private Task ReleaseSlugAsync(string slug, string productId) => UniqueClaims.ReleaseAsync<SlugClaim>(Products, SlugClaim.IdFor(slug), productId);
@@ -144,6 +150,9 @@ internal sealed record ProductDocument
     public required string Type { get; init; }
     public string? Slug { get; init; }
 
+    /// <summary>The product's former slugs, beside <see cref="Slug"/> so one query finds a product by either.</summary>
+    public IReadOnlyList<string>? FormerSlugs { get; init; }
+
     /// <summary>Lower-case name, for case-insensitive search and sorting.</summary>
     public string? NameKey { get; init; }
 
@@ -152,7 +161,7 @@ internal sealed record ProductDocument
     [JsonPropertyName("_etag")]
     public string? ETag { get; init; }
 
-    public static ProductDocument From(Product p) => new() { Id = p.Id, Type = Kind, Slug = p.Slug, NameKey = p.Name.ToLowerInvariant(), Product = p };
+    public static ProductDocument From(Product p) => new() { Id = p.Id, Type = Kind, Slug = p.Slug, FormerSlugs = p.FormerSlugs, NameKey = p.Name.ToLowerInvariant(), Product = p };
 }
 
 /// <summary>Translates a <see cref="ProductFilter"/> to one parameterised Cosmos DB SQL query.</summary>

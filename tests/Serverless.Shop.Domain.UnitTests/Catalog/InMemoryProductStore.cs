@@ -53,7 +53,8 @@ internal sealed class InMemoryProductStore : IProductStore
 
     public Task<Versioned<Product>?> FindBySlugAsync(string slug, CancellationToken ct)
     {
-        lock (_lock) return Task.FromResult(_products.Values.FirstOrDefault(p => p.Value.Slug == slug));
+        // As the Cosmos DB store: the current slug, or a former one (the storefront redirects it).
+        lock (_lock) return Task.FromResult(_products.Values.FirstOrDefault(p => p.Value.Slug == slug || p.Value.FormerSlugs.Contains(slug)));
     }
 
     public Task<Page<Product>> ListAsync(ProductFilter filter, PageRequest page, CancellationToken ct)
