@@ -90,17 +90,5 @@ public sealed class ReviewShopper(LocalShopFixture fixture)
     }
 
     /// <summary>The newest email to this address with this subject in the local mailbox (waits for it a little).</summary>
-    public async Task<string> MailAsync(string to, string subjectPart)
-    {
-        for (var i = 0; i < 150; i++)
-        {
-            var mail = Directory.Exists(fixture.Shop.MailboxDirectory)
-                ? Directory.GetFiles(fixture.Shop.MailboxDirectory, "*.eml").Select(File.ReadAllText)
-                    .LastOrDefault(text => text.Contains($"To: {to}", StringComparison.Ordinal) && text.Contains(subjectPart, StringComparison.Ordinal))
-                : null;
-            if (mail is not null) return mail;
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"No email '{subjectPart}' to {to} in {fixture.Shop.MailboxDirectory}.");
-    }
+    public Task<string> MailAsync(string to, string subjectPart) => new Hosting.TestMailbox(fixture).MailAsync(to, subjectPart);
 }
