@@ -102,6 +102,8 @@ public sealed class ShopContainers
         ("warehouses", "/id", null),
         // One document: the shipping rate table staff edit, read whole (and cached) by every quote (docs/shipping.md#where-the-rules-live).
         ("shipping-rates", "/id", null),
+        // Per sale: the sale, its counters (units per SKU, per buyer) and one hold per order (docs/marketing.md#flash-sales).
+        ("flash-sales", "/saleId", null),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)
@@ -123,6 +125,7 @@ public sealed class ShopContainers
         Reviews = database.GetContainer("reviews");
         Warehouses = database.GetContainer("warehouses");
         ShippingRates = database.GetContainer("shipping-rates");
+        FlashSales = database.GetContainer("flash-sales");
         Client = client;
     }
 
@@ -143,6 +146,7 @@ public sealed class ShopContainers
     public Container Reviews { get; }
     public Container Warehouses { get; }
     public Container ShippingRates { get; }
+    public Container FlashSales { get; }
 
     /// <summary>Creates the database and containers. Only for emulators: in Azure they come from Bicep and the app's identity may not create them.</summary>
     public static async Task CreateIfNotExistsAsync(CosmosClient client, string databaseName, CancellationToken ct)
