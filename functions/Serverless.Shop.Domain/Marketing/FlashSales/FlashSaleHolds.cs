@@ -214,15 +214,20 @@ public sealed class FlashSaleHolds(IFlashSaleStore sales, FlashSaleProjection pr
         }
     }
 
-    /// <summary>Who the order counts against: the customer id when signed in, and always the email (as its blind index).</summary>
+    /// <summary>
+    /// Who the order counts against: the customer id when signed in, and always the email (by its blind index, so the
+    /// sale keeps no email and nobody without the index key can test a guess). Both are hashed to hex: the keys name
+    /// counter documents, and a document id may not hold the '/' a base64 index or an identity provider's id can.
+    /// </summary>
     private async Task<IReadOnlyList<string>> BuyerKeysAsync(Order order, CancellationToken ct)
     {
         var keys = new List<string>(2);
-        if (order.CustomerId is { } customerId)
-            keys.Add("c-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(customerId)))[..32].ToLowerInvariant());
-        keys.Add("e-" + await vault.BlindIndexAsync(BlindIndexKind.Email, order.Email, ct));
+        if (order.CustomerId is { } customerId) keys.Add("c-" + Hex(customerId));
+        keys.Add("e-" + Hex(await vault.BlindIndexAsync(BlindIndexKind.Email, order.Email, ct)));
         return keys;
     }
+
+    private static string Hex(string value) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..32].ToLowerInvariant();
 
     /// <summary>The order's lines priced by a flash sale, by sale, each SKU once with its quantity and what it was charged.</summary>
     public static IReadOnlyList<(string SaleId, IReadOnlyList<FlashSaleHoldLine> Lines)> SaleLines(Order order) =>
