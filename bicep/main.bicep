@@ -215,6 +215,11 @@ var cosmosContainers = [
     name: 'shipping-rates'
     partitionKeyPath: '/id'
   }
+  {
+    // Per flash sale: the sale, its counters (units per SKU, per buyer) and one hold per order (docs/marketing.md#flash-sales).
+    name: 'flash-sales'
+    partitionKeyPath: '/saleId'
+  }
 ]
 var appQueues = [
   'image-processing'

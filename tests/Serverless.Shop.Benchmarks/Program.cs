@@ -18,6 +18,8 @@ if (args.FirstOrDefault() == "quote") return await Serverless.Shop.Benchmarks.Sh
 if (args.FirstOrDefault() == "allocation") return await Serverless.Shop.Benchmarks.Inventory.AllocationBenchmark.RunAsync(args[1..]);
 // `-- tracking` measures tracking webhooks: the Cosmos DB calls and time of a signed carrier webhook for a shipped order.
 if (args.FirstOrDefault() == "tracking") return await Serverless.Shop.Benchmarks.Shipping.TrackingWebhookBenchmark.RunAsync(args[1..]);
+// `-- flash-sale` runs a flash sale under a rush: sale units sold against the cap, per-buyer limits, throughput and p99.
+if (args.FirstOrDefault() == "flash-sale") return await Serverless.Shop.Benchmarks.Marketing.FlashSaleBenchmark.RunAsync(args[1..]);
 
 // Starts the local shop with the demo catalog, adds products through the API, runs each scenario (warm-up, then the
 // measured requests), prints a Markdown table to stdout and exits non-zero when a Cosmos DB call budget is broken.
