@@ -140,7 +140,7 @@ public sealed class FlashSaleHoldsTests
     [Theory]
     [InlineData(100, 100, 99, true)]   // the first unit taken
     [InlineData(100, 99, 98, false)]   // inside a step of five (100 / 20)
-    [InlineData(100, 96, 95, true)]    // across a step
+    [InlineData(100, 95, 94, true)]    // across a step (95 is 19 steps of five, 94 is 18)
     [InlineData(100, 11, 10, true)]    // into the last ten: every unit shows
     [InlineData(100, 5, 4, true)]
     [InlineData(100, 1, 0, true)]      // sold out always shows
