@@ -58,6 +58,7 @@ public sealed partial class MainTemplateTests
                 ["reviews"] = ("/productId", null),
                 ["warehouses"] = ("/id", null),
                 ["shipping-rates"] = ("/id", null),
+                ["flash-sales"] = ("/saleId", null),
             },
             ignoreOrder: true);
     }
