@@ -120,6 +120,29 @@ public sealed class FlashSaleApiTests(LocalShopFixture fixture)
     }
 
     [Fact]
+    public async Task Staff_cancelling_a_paid_sale_order_gives_its_units_back_to_the_sale_once()
+    {
+        var mug = await _shop.Checkout.ProductInStockAsync(units: 20, price: 20.00m);
+        var saleId = await _shop.SaleAsync(FlashSaleShopper.Body(mug, 10.00m, cap: 4, perCustomerLimit: 4));
+        var placed = await _shop.Checkout.PlaceAsync(await _shop.Checkout.CartWithAsync(mug, 3));
+        await _shop.Checkout.CompletedAsync(placed.Number);
+        (await _shop.ResultsAsync(saleId)).GetProperty("unitsSold").GetInt32().ShouldBe(3);
+
+        var support = fixture.Client(Domain.Administration.ShopRoles.Support);
+        var cancelled = await support.PostJsonAsync($"api/orders/{placed.Number}/cancel", new { reason = "The customer called" });
+        cancelled.StatusCode.ShouldBe(HttpStatusCode.OK, (await cancelled.JsonAsync()).ToString());
+
+        // The order-events queue function runs the reaction a moment after the answer.
+        var results = await HttpTestExtensions.EventuallyAsync(() => _shop.ResultsAsync(saleId), r => r.GetProperty("variants")[0].GetProperty("unitsLeft").GetInt32() == 4);
+        results.GetProperty("unitsSold").GetInt32().ShouldBe(0);
+        results.GetProperty("variants")[0].GetProperty("unitsLeft").GetInt32().ShouldBe(4);
+        var again = await support.PostJsonAsync($"api/orders/{placed.Number}/cancel", new { reason = "The customer called" });
+        again.StatusCode.ShouldBe(HttpStatusCode.OK);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        (await _shop.ResultsAsync(saleId)).GetProperty("variants")[0].GetProperty("unitsLeft").GetInt32().ShouldBe(4, "a second cancellation gives nothing back twice");
+    }
+
+    [Fact]
     public async Task Shoppers_and_merchandisers_cannot_run_flash_sales()
     {
         var mug = await _shop.Checkout.ProductInStockAsync(units: 5);
