@@ -228,6 +228,11 @@ var cosmosContainers = [
     name: 'campaigns'
     partitionKeyPath: '/campaignId'
   }
+  {
+    // Per flash sale: the sale, its counters (units per SKU, per buyer) and one hold per order (docs/marketing.md#flash-sales).
+    name: 'flash-sales'
+    partitionKeyPath: '/saleId'
+  }
 ]
 var appQueues = [
   'image-processing'

@@ -14,6 +14,7 @@ using Serverless.Shop.Infrastructure.Loyalty;
 using Serverless.Shop.Infrastructure.Marketing.Audiences;
 using Serverless.Shop.Infrastructure.Marketing.Flows;
 using Serverless.Shop.Infrastructure.Marketing.Campaigns;
+using Serverless.Shop.Infrastructure.Marketing.FlashSales;
 using Serverless.Shop.Infrastructure.Orders;
 using Serverless.Shop.Infrastructure.Payments;
 using Serverless.Shop.Infrastructure.Pricing;
@@ -66,6 +67,7 @@ public static class ShopServices
         services.AddShopMarketingFlows(configuration);
         services.AddShopCampaigns(configuration);
         services.AddShopStorefront(configuration);
+        services.AddShopFlashSales();
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();

@@ -20,6 +20,8 @@ if (args.FirstOrDefault() == "allocation") return await Serverless.Shop.Benchmar
 if (args.FirstOrDefault() == "tracking") return await Serverless.Shop.Benchmarks.Shipping.TrackingWebhookBenchmark.RunAsync(args[1..]);
 // `-- audience` measures marketing audiences: the Cosmos DB calls per 100 recipients of listing one (docs/marketing.md).
 if (args.FirstOrDefault() == "audience") return await Serverless.Shop.Benchmarks.Marketing.AudienceBenchmark.RunAsync(args[1..]);
+// `-- flash-sale` runs a flash sale under a rush: sale units sold against the cap, per-buyer limits, throughput and p99.
+if (args.FirstOrDefault() == "flash-sale") return await Serverless.Shop.Benchmarks.Marketing.FlashSaleBenchmark.RunAsync(args[1..]);
 
 // Starts the local shop with the demo catalog, adds products through the API, runs each scenario (warm-up, then the
 // measured requests), prints a Markdown table to stdout and exits non-zero when a Cosmos DB call budget is broken.

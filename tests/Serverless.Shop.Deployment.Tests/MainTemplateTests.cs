@@ -60,6 +60,7 @@ public sealed partial class MainTemplateTests
                 ["shipping-rates"] = ("/id", null),
                 ["marketing-audiences"] = ("/id", null),
                 ["campaigns"] = ("/campaignId", null),
+                ["flash-sales"] = ("/saleId", null),
             },
             ignoreOrder: true);
     }

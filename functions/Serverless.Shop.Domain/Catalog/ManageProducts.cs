@@ -44,8 +44,11 @@ public sealed class ManageProducts(IProductStore products, ITaxonomyStore taxono
     }
 }
 
-/// <summary>What shoppers and staff read: one product, or a filtered, sorted page of them.</summary>
-public sealed class BrowseCatalog(IProductStore products, ITaxonomyStore taxonomy)
+/// <summary>
+/// What shoppers and staff read: one product, or a filtered, sorted page of them. Shoppers see a product's flash sales
+/// only while they are live; staff see the scheduled ones too (<see cref="Marketing.FlashSales.FlashSaleOffers"/>).
+/// </summary>
+public sealed class BrowseCatalog(IProductStore products, ITaxonomyStore taxonomy, TimeProvider clock)
 {
     public async Task<Versioned<Product>> GetByIdAsync(string id, Actor actor, CancellationToken ct)
     {
@@ -62,12 +65,16 @@ public sealed class BrowseCatalog(IProductStore products, ITaxonomyStore taxonom
     public async Task<Page<Product>> ListAsync(ProductListingQuery query, Actor actor, CancellationToken ct)
     {
         var (filter, page) = await ListingParser.ParseAsync(query, actor, taxonomy, ct);
-        return await products.ListAsync(filter, page, ct);
+        var listed = await products.ListAsync(filter, page, ct);
+        if (actor.CanSeeUnpublishedCatalog) return listed;
+        var now = clock.GetUtcNow();
+        return listed with { Items = listed.Items.Select(p => Marketing.FlashSales.FlashSaleOffers.AsShopperSeesAt(p, now)).ToList() };
     }
 
     // Shoppers get 404 for drafts and archived products, so unpublished products cannot be discovered by id.
-    private static Versioned<Product> VisibleOrNotFound(Versioned<Product>? found, string key, Actor actor) =>
-        found is not null && (found.Value.IsVisibleToShoppers || actor.CanSeeUnpublishedCatalog)
-            ? found
-            : throw new ResourceNotFoundException("Product", key);
+    private Versioned<Product> VisibleOrNotFound(Versioned<Product>? found, string key, Actor actor)
+    {
+        if (found is null || !(found.Value.IsVisibleToShoppers || actor.CanSeeUnpublishedCatalog)) throw new ResourceNotFoundException("Product", key);
+        return actor.CanSeeUnpublishedCatalog ? found : found with { Value = Marketing.FlashSales.FlashSaleOffers.AsShopperSeesAt(found.Value, clock.GetUtcNow()) };
+    }
 }

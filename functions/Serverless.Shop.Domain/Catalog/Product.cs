@@ -55,6 +55,13 @@ public sealed record Product
     /// </summary>
     public Reviews.ProductRating? Rating { get; init; }
 
+    /// <summary>
+    /// The flash sales of this product's variants not yet ended (null: none), copied here by
+    /// <see cref="Marketing.FlashSales.FlashSaleProjection"/> so a product read shows a sale in the same Cosmos DB call.
+    /// Shoppers see only the sales live at the time of the read (<see cref="Marketing.FlashSales.FlashSaleOffers"/>).
+    /// </summary>
+    public IReadOnlyList<Marketing.FlashSales.ProductFlashSale>? FlashSales { get; init; }
+
     public bool IsVisibleToShoppers => Status == ProductStatus.Active;
 }
 

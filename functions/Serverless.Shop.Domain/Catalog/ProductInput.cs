@@ -124,6 +124,8 @@ public static partial class ProductRules
             UpdatedAt = now,
             // The rating is the reviews', not the merchandiser's: an edit of the product keeps it.
             Rating = existing?.Rating,
+            // Flash sales are the marketers' (ManageFlashSales): an edit of the product keeps them.
+            FlashSales = existing?.FlashSales,
         };
     }
 

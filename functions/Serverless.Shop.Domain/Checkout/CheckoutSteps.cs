@@ -3,6 +3,7 @@ using Serverless.Shop.Domain.Carts;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Inventory;
 using Serverless.Shop.Domain.Loyalty;
+using Serverless.Shop.Domain.Marketing.FlashSales;
 using Serverless.Shop.Domain.Orders;
 using Serverless.Shop.Domain.Payments;
 using Serverless.Shop.Domain.Pricing;
@@ -20,7 +21,8 @@ namespace Serverless.Shop.Domain.Checkout;
 public sealed class CheckoutSteps(
     ManageOrders orders, ICartPricing pricing, ManageStock stock, IPromotionRedemptions redemptions,
     PaymentGateways gateways, IEnumerable<ICarrier> carriers, ICartStore carts, RecordPayments payments, IEnumerable<IPaymentSearch> searches,
-    TimeProvider clock, PointsLedger points, LoyaltySettings loyalty, AllocateStock allocate, IGeocoder geocoder, IWarehouseStore warehouses)
+    TimeProvider clock, PointsLedger points, LoyaltySettings loyalty, AllocateStock allocate, IGeocoder geocoder, IWarehouseStore warehouses,
+    IFlashSaleHolds flashSales)
 {
     private static readonly Actor Checkout = Actor.System("checkout");
 
@@ -56,31 +58,35 @@ public sealed class CheckoutSteps(
     }
 
     /// <summary>
-    /// Holds the uses of limited promotions and the loyalty points the order spends, like coupon uses: the points are
-    /// held after the promotions, so when the customer no longer has them the compensation gives the promotions back.
+    /// Holds the uses of limited promotions, the flash sale units of the order's sale lines (within each sale's caps
+    /// and per-customer limit) and the loyalty points the order spends, in that order: when a later hold fails, the
+    /// compensation gives the earlier ones back. An order without sale lines costs the sale hold nothing.
     /// </summary>
     public async Task HoldPromotionsAsync(string number, CancellationToken ct)
     {
         var order = await OrderAsync(number, ct);
         await redemptions.HoldAsync(number, order.CustomerId, PointsDiscount.WithoutPoints(order.Pricing.Promotions), ct);
+        await flashSales.HoldAsync(order, ct);
         if (order is { PointsSpent: > 0, CustomerId: { } customerId }) await points.HoldAsync(customerId, number, order.PointsSpent, ct);
     }
 
-    /// <summary>Gives back the promotion uses and the loyalty points the order held (or redeemed).</summary>
+    /// <summary>Gives back the promotion uses, the flash sale units and the loyalty points the order held (or redeemed).</summary>
     public async Task ReleasePromotionsAsync(string number, CancellationToken ct)
     {
         var order = await OrderAsync(number, ct);
         await redemptions.ReleaseAsync(number, PointsDiscount.WithoutPoints(order.Pricing.Promotions), ct);
+        await flashSales.ReleaseAsync(order, ct);
         if (order is { PointsSpent: > 0, CustomerId: { } customerId }) await points.GiveBackAsync(customerId, number, ct);
     }
 
-    /// <summary>Makes the held promotion uses and loyalty points final (the order was paid).</summary>
+    /// <summary>Makes the held promotion uses, flash sale units and loyalty points final (the order was paid).</summary>
     public async Task RedeemPromotionsAsync(string number, CancellationToken ct)
     {
         var order = await OrderAsync(number, ct);
         // Staff cancelled the order meanwhile: its cancellation gives the uses back (CancelledOrderGivesBack), so none is made final.
         if (order.Status == OrderStatus.Cancelled) return;
         await redemptions.RedeemAsync(number, PointsDiscount.WithoutPoints(order.Pricing.Promotions), ct);
+        await flashSales.CommitAsync(order, ct);
         if (order is { PointsSpent: > 0, CustomerId: { } customerId }) await points.RedeemAsync(customerId, number, ct);
     }
 

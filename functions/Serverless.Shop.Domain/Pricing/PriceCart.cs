@@ -1,5 +1,6 @@
 using Serverless.Shop.Domain.Catalog;
 using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Marketing.FlashSales;
 using Serverless.Shop.Domain.Shipping;
 
 namespace Serverless.Shop.Domain.Pricing;
@@ -76,7 +77,7 @@ public sealed class PriceCart(
         var problems = new Dictionary<int, PricedLine>();
         for (var i = 0; i < lines.Count; i++)
         {
-            var (line, problem) = Describe(lines[i], lines[i].ProductId is { } productId ? byId.GetValueOrDefault(productId) : null);
+            var (line, problem) = Describe(lines[i], lines[i].ProductId is { } productId ? byId.GetValueOrDefault(productId) : null, at);
             if (problem is null) sellable.Add(line);
             else problems[i] = Unsellable(line, problem);
         }
@@ -105,7 +106,11 @@ public sealed class PriceCart(
     }
 
     /// <summary>The line as pricing sees it, from the catalog, and why it cannot be bought (null when it can).</summary>
-    private (PricingLine Line, string? Problem) Describe(CartLineRef line, Product? product)
+    /// <remarks>
+    /// A variant in a live flash sale (by the product's copy of the sale, read in the same call) starts from the sale's
+    /// price; the sale's cap and per-customer limit are held by checkout, not here.
+    /// </remarks>
+    private (PricingLine Line, string? Problem) Describe(CartLineRef line, Product? product, DateTimeOffset at)
     {
         var variant = product?.Variants.FirstOrDefault(x => string.Equals(x.Sku, line.Sku, StringComparison.OrdinalIgnoreCase));
         var name = product is null ? line.Sku ?? "" : variant?.Name is { Length: > 0 } variantName ? $"{product.Name} ({variantName})" : product.Name;
@@ -114,6 +119,9 @@ public sealed class PriceCart(
             line.LineId, line.ProductId, variant?.Sku ?? line.Sku ?? "", name, line.Quantity,
             variant?.Price ?? zero, variant?.SalePrice, product?.TaxClass ?? ProductRules.StandardTaxClass,
             product?.CategoryPath ?? [], product?.CollectionIds ?? [], product?.Tags ?? []);
+        if (product is not null && variant is not null && FlashSaleOffers.LiveOffer(product, variant.Sku, at) is { } offer
+            && offer.Variant.SalePrice.Currency == shop.Currency)
+            pricingLine = pricingLine with { UnitSalePrice = offer.Variant.SalePrice, FlashSaleId = offer.Sale.SaleId };
         var problem = product is null ? ProductGone
             : !product.IsVisibleToShoppers ? ProductNotActive
             : variant is null ? VariantGone

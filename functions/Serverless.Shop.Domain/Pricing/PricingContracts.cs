@@ -18,7 +18,11 @@ public sealed record TaxLocation(string Country, string? Region);
 public sealed record PricingLine(
     string LineId, string ProductId, string Sku, string Name, int Quantity,
     Money UnitListPrice, Money? UnitSalePrice, string TaxClass,
-    IReadOnlyList<string> CategoryPath, IReadOnlyList<string> CollectionIds, IReadOnlyList<string> Tags);
+    IReadOnlyList<string> CategoryPath, IReadOnlyList<string> CollectionIds, IReadOnlyList<string> Tags)
+{
+    /// <summary>The flash sale whose price <see cref="UnitSalePrice"/> is (null: none); checkout holds the sale's units for it.</summary>
+    public string? FlashSaleId { get; init; }
+}
 
 public sealed record PricingRequest(
     string Currency, IReadOnlyList<PricingLine> Lines, IReadOnlyList<string> Codes, PricingCustomer Customer,
@@ -43,7 +47,14 @@ public sealed record PricedLine(
     string LineId, string ProductId, string Sku, string Name, int Quantity,
     Money UnitListPrice, Money? UnitSalePrice, Money ListTotal,
     IReadOnlyList<AppliedDiscount> Discounts, Money DiscountTotal, Money NetTotal,
-    decimal TaxRate, Money Tax, Money Total, string? Problem);
+    decimal TaxRate, Money Tax, Money Total, string? Problem)
+{
+    /// <summary>
+    /// The flash sale the line is priced by (its <see cref="UnitSalePrice"/> is the sale's price), or null. Checkout
+    /// holds the sale's units for the line (docs/marketing.md#flash-sales).
+    /// </summary>
+    public string? FlashSaleId { get; init; }
+}
 
 public sealed record AppliedPromotion(string PromotionId, string Name, string? Code, Money Discount);
 

@@ -243,7 +243,7 @@ public sealed class PromotionEngine(PricingSettings settings, ITaxRates? taxRate
                 source.LineId, source.ProductId, source.Sku, source.Name, source.Quantity,
                 source.UnitListPrice, source.UnitSalePrice, ctx.ToMoney(ctx.ListTotals[i]),
                 (IReadOnlyList<AppliedDiscount>?)lineDiscounts[i] ?? [], ctx.ToMoney(discountTotals[i]), ctx.ToMoney(lineNet),
-                ctx.TaxRates[i], ctx.ToMoney(tax), ctx.ToMoney(lineTotal), null);
+                ctx.TaxRates[i], ctx.ToMoney(tax), ctx.ToMoney(lineTotal), null) { FlashSaleId = source.FlashSaleId };
             subtotal += ctx.ListTotals[i];
             discountTotal += discountTotals[i];
             taxTotal += tax;

@@ -106,6 +106,8 @@ public sealed class ShopContainers
         ("marketing-audiences", "/id", null),
         // Email campaigns and their send claims, by campaign (docs/marketing.md#campaigns).
         ("campaigns", "/campaignId", null),
+        // Per sale: the sale, its counters (units per SKU, per buyer) and one hold per order (docs/marketing.md#flash-sales).
+        ("flash-sales", "/saleId", null),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)
@@ -127,6 +129,7 @@ public sealed class ShopContainers
         Reviews = database.GetContainer("reviews");
         Warehouses = database.GetContainer("warehouses");
         ShippingRates = database.GetContainer("shipping-rates");
+        FlashSales = database.GetContainer("flash-sales");
         Client = client;
     }
 
@@ -147,6 +150,7 @@ public sealed class ShopContainers
     public Container Reviews { get; }
     public Container Warehouses { get; }
     public Container ShippingRates { get; }
+    public Container FlashSales { get; }
 
     /// <summary>Creates the database and containers. Only for emulators: in Azure they come from Bicep and the app's identity may not create them.</summary>
     public static async Task CreateIfNotExistsAsync(CosmosClient client, string databaseName, CancellationToken ct)

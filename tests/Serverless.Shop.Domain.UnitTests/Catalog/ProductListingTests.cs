@@ -22,7 +22,7 @@ public sealed class ProductListingTests
         string? pageSize = null, string? continuationToken = null) =>
         new(category, tag, collection, minPrice, maxPrice, attributes ?? [], search, status, sort, pageSize, continuationToken);
 
-    private BrowseCatalog Browse => new(_products, _taxonomy);
+    private BrowseCatalog Browse => new(_products, _taxonomy, new FixedClock());
 
     private async Task<ProductFilter> FilterFor(ProductListingQuery query, Actor? actor = null)
     {
