@@ -11,6 +11,7 @@ using Serverless.Shop.Infrastructure.Checkout;
 using Serverless.Shop.Infrastructure.Common;
 using Serverless.Shop.Infrastructure.Customers;
 using Serverless.Shop.Infrastructure.Loyalty;
+using Serverless.Shop.Infrastructure.Marketing.Feeds;
 using Serverless.Shop.Infrastructure.Orders;
 using Serverless.Shop.Infrastructure.Payments;
 using Serverless.Shop.Infrastructure.Pricing;
@@ -58,6 +59,7 @@ public static class ShopServices
         services.AddShopLoyalty(configuration);
         services.AddShopCustomers();
         services.AddShopReviews(configuration);
+        services.AddShopMarketingFeeds(configuration);
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();

@@ -102,6 +102,8 @@ public sealed class ShopContainers
         ("warehouses", "/id", null),
         // One document: the shipping rate table staff edit, read whole (and cached) by every quote (docs/shipping.md#where-the-rules-live).
         ("shipping-rates", "/id", null),
+        // One document: the last run's report of the ads feeds (docs/marketing.md, "Ads feeds and attribution").
+        ("marketing-feeds", "/id", null),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)
