@@ -150,6 +150,9 @@ public sealed class LocalShop : IAsyncDisposable
                 ["Shipping:Origin:TimeZone"] = "Europe/Amsterdam",
                 // Review invitation links in .local/mailbox keep working across runs: the key is kept in the data directory.
                 [Infrastructure.Reviews.ReviewsRegistration.SigningKeySetting] = LocalReviewInvitationKey.LoadOrCreate(options.DataDirectory),
+                // The ads feeds: published to Azurite's feeds container, linking to the storefront on this host (docs/marketing.md).
+                ["Feeds:PublicBaseUrl"] = $"{stack.BlobEndpoint.ToString().TrimEnd('/')}/feeds",
+                ["Feeds:StorefrontBaseUrl"] = "http://localhost:7071/",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Serverless.Shop"] = "Information",
             });
@@ -166,6 +169,7 @@ public sealed class LocalShop : IAsyncDisposable
                 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
                 {
                     ["Payments:CardSimulator:PageBaseUrl"] = pages, ["Simulators:BaseUrl"] = pages, ["Reviews:InvitationBaseUrl"] = pages + "api/review-invitations",
+                    ["Feeds:StorefrontBaseUrl"] = pages,
                 });
             }
             builder.Configuration.AddInMemoryCollection(options.Settings);
