@@ -11,6 +11,7 @@ using Serverless.Shop.Infrastructure.Checkout;
 using Serverless.Shop.Infrastructure.Common;
 using Serverless.Shop.Infrastructure.Customers;
 using Serverless.Shop.Infrastructure.Loyalty;
+using Serverless.Shop.Infrastructure.Marketing.Attribution;
 using Serverless.Shop.Infrastructure.Marketing.Feeds;
 using Serverless.Shop.Infrastructure.Orders;
 using Serverless.Shop.Infrastructure.Payments;
@@ -60,6 +61,7 @@ public static class ShopServices
         services.AddShopCustomers();
         services.AddShopReviews(configuration);
         services.AddShopMarketingFeeds(configuration);
+        services.AddShopMarketingAttribution(configuration);
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();

@@ -190,6 +190,13 @@ public sealed class LocalShop : IAsyncDisposable
             builder.Services.AddSingleton<ICustomerAccounts>(new LocalCustomerAccounts(customers));
             // The geocoder on the bundled GeoNames places (Shipping/Geodata/NOTICE.md), in place of Azure Maps: only here.
             builder.Services.AddSingleton<IGeocoder>(_ => LocalGeodataGeocoder.Shared);
+            // Meta's Conversions API stand-in, which records what would be sent (docs/marketing.md): only here, and only without a pixel id.
+            if (string.IsNullOrWhiteSpace(builder.Configuration[Infrastructure.Marketing.Attribution.AttributionRegistration.MetaPixelSetting]))
+            {
+                var conversions = new LocalMetaConversionsRecorder(options.DataDirectory is null ? null : Path.Combine(options.DataDirectory, "conversions"));
+                builder.Services.AddSingleton(conversions);
+                builder.Services.AddSingleton<Domain.Marketing.Attribution.IConversionsApi>(conversions);
+            }
             builder.Services.AddSingleton(sp => new FunctionInvoker(sp));
             builder.Services.AddCors();
             builder.Services.AddSingleton(durable);
