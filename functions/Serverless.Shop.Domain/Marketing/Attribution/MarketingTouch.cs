@@ -74,11 +74,12 @@ public static partial class AttributionRules
     public static MarketingTouch? Validate(AttributionInput input, string prefix, DateTimeOffset now, Validator v)
     {
         var ok = true;
+        string Field(string name) => prefix.Length == 0 ? name : $"{prefix}.{name}";
         string? Text(string? value, string name)
         {
             var text = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
             if (text is null) return null;
-            ok &= v.Check(text.Length <= MaximumUtmLength && PrintableText().IsMatch(text), $"{prefix}.{name}",
+            ok &= v.Check(text.Length <= MaximumUtmLength && PrintableText().IsMatch(text), Field(name),
                 $"must be at most {MaximumUtmLength} printable characters (no control characters, no < or >).");
             return text;
         }
@@ -86,7 +87,7 @@ public static partial class AttributionRules
         {
             var text = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
             if (text is null) return null;
-            ok &= v.Check(text.Length <= MaximumClickIdLength && ClickIdPattern().IsMatch(text), $"{prefix}.{name}",
+            ok &= v.Check(text.Length <= MaximumClickIdLength && ClickIdPattern().IsMatch(text), Field(name),
                 $"must be at most {MaximumClickIdLength} letters, digits, '-', '_' or '.', as the ad platform put it in the link.");
             return text;
         }
@@ -99,13 +100,13 @@ public static partial class AttributionRules
             input.CapturedAt ?? now);
         if (touch.LandingPage is { } page)
             ok &= v.Check(page.Length <= MaximumLandingPageLength && Uri.TryCreate(page, UriKind.Absolute, out var url) && url.Scheme is "https" or "http",
-                $"{prefix}.landingPage", $"must be the absolute http(s) URL of the page the shopper landed on, at most {MaximumLandingPageLength} characters.");
+                Field("landingPage"), $"must be the absolute http(s) URL of the page the shopper landed on, at most {MaximumLandingPageLength} characters.");
         if (input.CapturedAt is { } at)
         {
-            ok &= v.Check(at <= now + AllowedClockSkew, $"{prefix}.capturedAt", "must not be in the future.");
-            ok &= v.Check(at >= now - MaximumAge, $"{prefix}.capturedAt", $"must be within the last {MaximumAge.TotalDays:0} days.");
+            ok &= v.Check(at <= now + AllowedClockSkew, Field("capturedAt"), "must not be in the future.");
+            ok &= v.Check(at >= now - MaximumAge, Field("capturedAt"), $"must be within the last {MaximumAge.TotalDays:0} days.");
         }
-        ok &= v.Check(touch with { CapturedAt = default } != Empty, prefix,
+        ok &= v.Check(touch with { CapturedAt = default } != Empty, prefix.Length == 0 ? "attribution" : prefix,
             "must carry at least one of utmSource, utmMedium, utmCampaign, utmTerm, utmContent, gclid, fbclid or landingPage.");
         return ok ? touch : null;
     }

@@ -51,8 +51,8 @@ public sealed class CosmosAttributedOrderReader(ShopContainers containers) : IAt
     public async Task<IReadOnlyList<GoogleAdsConversion>> ListGoogleAdsConversionsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         var query = new QueryDefinition(
-                "SELECT c.status, c.order.number, c.order.paidAt, c.order.pricing.total, c.order.attribution FROM c " +
-                "WHERE c.type = @type AND c.everPaid = true AND c.order.paidAt >= @from AND c.order.paidAt < @to")
+                "SELECT c.status AS status, c[\"order\"].number AS number, c[\"order\"].paidAt AS paidAt, c[\"order\"].pricing.total AS total, c[\"order\"].attribution AS attribution FROM c " +
+                "WHERE c.type = @type AND c.everPaid = true AND c[\"order\"].paidAt >= @from AND c[\"order\"].paidAt < @to")
             .WithParameter("@type", "order").WithParameter("@from", from.ToUniversalTime()).WithParameter("@to", to.ToUniversalTime());
         var rows = new List<PaidRow>();
         using var feed = containers.Orders.GetItemQueryIterator<PaidRow>(query, requestOptions: new QueryRequestOptions { MaxItemCount = 500 });
