@@ -118,6 +118,12 @@ param payPalEnvironment string = 'live'
 ])
 param carrierProvider string = ''
 
+@description('The storefront\'s public address (https://shop.example/): ads feed items link to {address}/products/{slug}. Empty: no feed is made and /api/health reports ads-feeds unhealthy.')
+param storefrontBaseUrl string = ''
+
+@description('Meta pixel (dataset) id for the Conversions API. Empty: no purchase is reported to Meta; set: its access token is read from the Key Vault secret meta-conversions-access-token.')
+param metaPixelId string = ''
+
 @description('Where parcels leave from (the warehouse): name, street, city, postcode and ISO country code. Required with a carrier.')
 param carrierShipFromName string = ''
 param carrierShipFromLine1 string = ''
@@ -215,6 +221,11 @@ var cosmosContainers = [
     name: 'shipping-rates'
     partitionKeyPath: '/id'
   }
+  {
+    // The ads feeds' last run report and the record of conversions sent (docs/marketing.md, "Ads feeds and attribution").
+    name: 'marketing-feeds'
+    partitionKeyPath: '/id'
+  }
 ]
 var appQueues = [
   'image-processing'
@@ -223,6 +234,8 @@ var appQueues = [
 ]
 var productImagesContainer = 'product-images'
 var productUploadsContainer = 'product-uploads'
+// The ads feeds (google.xml, meta.csv): public read, served by the CDN at /feeds/* (docs/marketing.md).
+var feedsContainer = 'feeds'
 var eventsTopic = 'shop-events'
 var sendGridSecretName = 'sendgrid-api-key'
 // Payment and carrier secrets: set them in the Key Vault after the first `azd up` (docs/deployment.md).
@@ -233,6 +246,9 @@ var carrierApiKeyName = 'carrier-api-key'
 var carrierEnabled = !empty(carrierProvider)
 // What review invitation links (delivery emails, guests' reviews) are signed with (docs/reviews.md).
 var reviewInvitationSigningKeyName = 'review-invitation-signing-key'
+// Meta's Conversions API access token, read only when metaPixelId is given (docs/marketing.md).
+var metaConversionsTokenName = 'meta-conversions-access-token'
+var metaConversionsEnabled = !empty(metaPixelId)
 var bankTransferWebhookSecretName = 'bank-transfer-webhook-secret'
 var payPalClientSecretName = 'paypal-client-secret'
 var payPalApiBases = {
@@ -283,6 +299,7 @@ module storage 'modules/storage.bicep' = {
     // The -poison queues are where the host moves messages that failed maxDequeueCount times.
     queueNames: flatten(map(appQueues, queue => [queue, '${queue}-poison']))
     publicImagesContainerName: productImagesContainer
+    publicFeedsContainerName: feedsContainer
     uploadsContainerName: productUploadsContainer
     uploadCorsAllowedOrigins: uploadCorsAllowedOrigins
   }
@@ -296,6 +313,7 @@ module cdn 'modules/cdn.bicep' = {
     endpointName: 'media-${resourceToken}'
     originHostName: storage.outputs.mediaBlobHostName
     publicContainerName: productImagesContainer
+    feedsContainerName: feedsContainer
     tags: tags
   }
 }
@@ -415,6 +433,14 @@ var appSettings = {
 
   Media__BlobServiceUri: storage.outputs.mediaBlobServiceUri
   Media__PublicBaseUrl: '${cdn.outputs.baseUrl}/${productImagesContainer}'
+  // The ads feeds: where Merchant Center and Meta fetch them (the CDN), and the storefront their items link to.
+  Feeds__PublicBaseUrl: '${cdn.outputs.baseUrl}/${feedsContainer}'
+  Feeds__StorefrontBaseUrl: storefrontBaseUrl
+  // Meta's Conversions API: off until metaPixelId is given; then its token is a Key Vault reference like the others.
+  Attribution__Meta__PixelId: metaPixelId
+  Attribution__Meta__AccessToken: metaConversionsEnabled
+    ? '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${metaConversionsTokenName})'
+    : ''
 
   ServiceBus__FullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
   ServiceBus__TopicName: eventsTopic

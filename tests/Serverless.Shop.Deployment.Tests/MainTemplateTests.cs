@@ -58,6 +58,7 @@ public sealed partial class MainTemplateTests
                 ["reviews"] = ("/productId", null),
                 ["warehouses"] = ("/id", null),
                 ["shipping-rates"] = ("/id", null),
+                ["marketing-feeds"] = ("/id", null),
             },
             ignoreOrder: true);
     }
@@ -100,6 +101,10 @@ public sealed partial class MainTemplateTests
                 "Privacy__KeyVaultUri",
                 "Media__BlobServiceUri",
                 "Media__PublicBaseUrl",
+                "Feeds__PublicBaseUrl",
+                "Feeds__StorefrontBaseUrl",
+                "Attribution__Meta__PixelId",
+                "Attribution__Meta__AccessToken",
                 "ServiceBus__FullyQualifiedNamespace",
                 "ServiceBus__TopicName",
                 "Email__Provider",
