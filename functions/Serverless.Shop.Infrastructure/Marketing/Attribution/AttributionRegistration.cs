@@ -33,6 +33,7 @@ public static class AttributionRegistration
         services.AddSingleton<IConversionLog>(sp => new CosmosConversionLog(sp.GetRequiredService<CosmosClient>(), sp.GetRequiredService<CosmosOptions>()));
         services.AddSingleton<SendPurchaseConversions>();
         services.AddSingleton<IOrderChangeReaction>(sp => sp.GetRequiredService<SendPurchaseConversions>());
+        services.AddSingleton<Domain.Privacy.IPersonalDataExportSection, AttributionExportSection>();
 
         var pixelId = Value(MetaPixelSetting);
         if (pixelId is not null)
