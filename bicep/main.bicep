@@ -118,6 +118,12 @@ param payPalEnvironment string = 'live'
 ])
 param carrierProvider string = ''
 
+@description('The storefront\'s public address (https://shop.example/): ads feed items link to {address}/products/{slug}. Empty: no feed is made and /api/health reports ads-feeds unhealthy.')
+param storefrontBaseUrl string = ''
+
+@description('Meta pixel (dataset) id for the Conversions API. Empty: no purchase is reported to Meta; set: its access token is read from the Key Vault secret meta-conversions-access-token.')
+param metaPixelId string = ''
+
 @description('Where parcels leave from (the warehouse): name, street, city, postcode and ISO country code. Required with a carrier.')
 param carrierShipFromName string = ''
 param carrierShipFromLine1 string = ''
@@ -233,6 +239,11 @@ var cosmosContainers = [
     name: 'flash-sales'
     partitionKeyPath: '/saleId'
   }
+  {
+    // The ads feeds' last run report and the record of conversions sent (docs/marketing.md, "Ads feeds and attribution").
+    name: 'marketing-feeds'
+    partitionKeyPath: '/id'
+  }
 ]
 var appQueues = [
   'image-processing'
@@ -242,6 +253,8 @@ var appQueues = [
 ]
 var productImagesContainer = 'product-images'
 var productUploadsContainer = 'product-uploads'
+// The ads feeds (google.xml, meta.csv): public read, served by the CDN at /feeds/* (docs/marketing.md).
+var feedsContainer = 'feeds'
 var eventsTopic = 'shop-events'
 var sendGridSecretName = 'sendgrid-api-key'
 // Payment and carrier secrets: set them in the Key Vault after the first `azd up` (docs/deployment.md).
@@ -255,6 +268,9 @@ var reviewInvitationSigningKeyName = 'review-invitation-signing-key'
 // What newsletter confirmation and unsubscribe links are signed with, and SendGrid's Event Webhook verification key (docs/marketing.md).
 var marketingLinkSigningKeyName = 'marketing-link-signing-key'
 var sendGridEventWebhookKeyName = 'sendgrid-event-webhook-public-key'
+// Meta's Conversions API access token, read only when metaPixelId is given (docs/marketing.md).
+var metaConversionsTokenName = 'meta-conversions-access-token'
+var metaConversionsEnabled = !empty(metaPixelId)
 var bankTransferWebhookSecretName = 'bank-transfer-webhook-secret'
 var payPalClientSecretName = 'paypal-client-secret'
 var payPalApiBases = {
@@ -305,6 +321,7 @@ module storage 'modules/storage.bicep' = {
     // The -poison queues are where the host moves messages that failed maxDequeueCount times.
     queueNames: flatten(map(appQueues, queue => [queue, '${queue}-poison']))
     publicImagesContainerName: productImagesContainer
+    publicFeedsContainerName: feedsContainer
     uploadsContainerName: productUploadsContainer
     // The storefront's published sitemaps and robots.txt (BlobSitemapFiles), served by the app behind Front Door.
     privateContainerNames: [
@@ -322,6 +339,7 @@ module cdn 'modules/cdn.bicep' = {
     endpointName: 'media-${resourceToken}'
     originHostName: storage.outputs.mediaBlobHostName
     publicContainerName: productImagesContainer
+    feedsContainerName: feedsContainer
     tags: tags
   }
 }
@@ -446,6 +464,14 @@ var appSettings = {
   Storefront__FrontDoor__EndpointResourceId: cdn.outputs.endpointId
   // The pages' scripts call the API through the same endpoint (cdn-storefront.bicep), so they need no CORS.
   Storefront__ApiBaseUrl: '${cdn.outputs.baseUrl}/api'
+  // The ads feeds: where Merchant Center and Meta fetch them (the CDN), and the storefront their items link to.
+  Feeds__PublicBaseUrl: '${cdn.outputs.baseUrl}/${feedsContainer}'
+  Feeds__StorefrontBaseUrl: storefrontBaseUrl
+  // Meta's Conversions API: off until metaPixelId is given; then its token is a Key Vault reference like the others.
+  Attribution__Meta__PixelId: metaPixelId
+  Attribution__Meta__AccessToken: metaConversionsEnabled
+    ? '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${metaConversionsTokenName})'
+    : ''
 
   ServiceBus__FullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
   ServiceBus__TopicName: eventsTopic

@@ -17,6 +17,9 @@ param originHostName string
 @description('Public blob container served through the CDN; it becomes the first path segment of every URL.')
 param publicContainerName string
 
+@description('Public blob container of the ads feeds, served at /<name>/* (feeds/google.xml, feeds/meta.csv).')
+param feedsContainerName string
+
 @description('Tags applied to the profile and endpoint.')
 param tags resourceTags
 
@@ -94,6 +97,35 @@ resource route 'Microsoft.Cdn/profiles/afdEndpoints/routes@2025-04-15' = {
   // A route is rejected while its origin group has no origin; the origin is not referenced, so say it explicitly.
   dependsOn: [
     origin
+  ]
+}
+
+// The ads feeds: their own route, so only /<feeds container>/* of that container is reachable. Cached as the blobs
+// say (Cache-Control max-age 900, BlobFeedPublisher): a regenerated feed reaches the platforms within a quarter hour.
+resource feedsRoute 'Microsoft.Cdn/profiles/afdEndpoints/routes@2025-04-15' = {
+  parent: endpoint
+  name: 'ads-feeds'
+  properties: {
+    originGroup: {
+      id: originGroup.id
+    }
+    patternsToMatch: [
+      '/${feedsContainerName}/*'
+    ]
+    supportedProtocols: [
+      'Http'
+      'Https'
+    ]
+    httpsRedirect: 'Enabled'
+    forwardingProtocol: 'HttpsOnly'
+    linkToDefaultDomain: 'Enabled'
+    cacheConfiguration: {
+      queryStringCachingBehavior: 'IgnoreQueryString'
+    }
+  }
+  dependsOn: [
+    origin
+    route
   ]
 }
 

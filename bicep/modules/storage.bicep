@@ -33,6 +33,9 @@ param queueNames string[]
 @description('Public-read container on the media account, the origin behind the CDN.')
 param publicImagesContainerName string
 
+@description('Public-read container on the media account for the ads feeds, served by the CDN at /<name>/*.')
+param publicFeedsContainerName string
+
 @description('Private container on the media account that browsers upload into with SAS URLs.')
 param uploadsContainerName string
 
@@ -142,6 +145,15 @@ resource publicImagesContainer 'Microsoft.Storage/storageAccounts/blobServices/c
   name: publicImagesContainerName
   properties: {
     // Blob-level public read (no listing): the CDN pulls from here anonymously.
+    publicAccess: 'Blob'
+  }
+}
+
+resource publicFeedsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: mediaBlobs
+  name: publicFeedsContainerName
+  properties: {
+    // Blob-level public read (no listing), like the images: Merchant Center and Meta fetch the feeds through the CDN.
     publicAccess: 'Blob'
   }
 }

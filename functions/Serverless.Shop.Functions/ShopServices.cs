@@ -15,6 +15,8 @@ using Serverless.Shop.Infrastructure.Marketing.Audiences;
 using Serverless.Shop.Infrastructure.Marketing.Flows;
 using Serverless.Shop.Infrastructure.Marketing.Campaigns;
 using Serverless.Shop.Infrastructure.Marketing.FlashSales;
+using Serverless.Shop.Infrastructure.Marketing.Attribution;
+using Serverless.Shop.Infrastructure.Marketing.Feeds;
 using Serverless.Shop.Infrastructure.Orders;
 using Serverless.Shop.Infrastructure.Payments;
 using Serverless.Shop.Infrastructure.Pricing;
@@ -68,6 +70,8 @@ public static class ShopServices
         services.AddShopCampaigns(configuration);
         services.AddShopStorefront(configuration);
         services.AddShopFlashSales();
+        services.AddShopMarketingFeeds(configuration);
+        services.AddShopMarketingAttribution(configuration);
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();

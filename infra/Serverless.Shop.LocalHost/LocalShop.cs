@@ -152,6 +152,9 @@ public sealed class LocalShop : IAsyncDisposable
                 [Infrastructure.Reviews.ReviewsRegistration.SigningKeySetting] = LocalReviewInvitationKey.LoadOrCreate(options.DataDirectory),
                 // Product links in campaign emails point at this host (where the storefront pages are served).
                 [Infrastructure.Marketing.Campaigns.CampaignsRegistration.LinkBaseUrlSetting] = $"http://localhost:{(options.Port == 0 ? 7071 : options.Port)}/",
+                // The ads feeds: published to Azurite's feeds container, linking to the storefront on this host (docs/marketing.md).
+                ["Feeds:PublicBaseUrl"] = $"{stack.BlobEndpoint.ToString().TrimEnd('/')}/feeds",
+                ["Feeds:StorefrontBaseUrl"] = "http://localhost:7071/api/storefront/",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Serverless.Shop"] = "Information",
             });
@@ -172,6 +175,7 @@ public sealed class LocalShop : IAsyncDisposable
                     ["Payments:CardSimulator:PageBaseUrl"] = pages, ["Simulators:BaseUrl"] = pages, ["Reviews:InvitationBaseUrl"] = pages + "api/review-invitations",
                     [Infrastructure.Marketing.Audiences.AudiencesRegistration.LinkBaseUrlSetting] = pages + "api/",
                     [Infrastructure.Marketing.Flows.MarketingFlowsRegistration.CartPageUrlSetting] = pages + Marketing.LocalAbandonedCarts.CartPagePath,
+                    ["Feeds:StorefrontBaseUrl"] = pages + "api/storefront/",
                 });
             }
             builder.Configuration.AddInMemoryCollection(options.Settings);
@@ -196,6 +200,13 @@ public sealed class LocalShop : IAsyncDisposable
             builder.Services.AddSingleton<ICustomerAccounts>(new LocalCustomerAccounts(customers));
             // The geocoder on the bundled GeoNames places (Shipping/Geodata/NOTICE.md), in place of Azure Maps: only here.
             builder.Services.AddSingleton<IGeocoder>(_ => LocalGeodataGeocoder.Shared);
+            // Meta's Conversions API stand-in, which records what would be sent (docs/marketing.md): only here, and only without a pixel id.
+            if (string.IsNullOrWhiteSpace(builder.Configuration[Infrastructure.Marketing.Attribution.AttributionRegistration.MetaPixelSetting]))
+            {
+                var conversions = new LocalMetaConversionsRecorder(options.DataDirectory is null ? null : Path.Combine(options.DataDirectory, "conversions"));
+                builder.Services.AddSingleton(conversions);
+                builder.Services.AddSingleton<Domain.Marketing.Attribution.IConversionsApi>(conversions);
+            }
             builder.Services.AddSingleton(sp => new FunctionInvoker(sp));
             builder.Services.AddCors();
             builder.Services.AddSingleton(durable);

@@ -61,6 +61,7 @@ public sealed partial class MainTemplateTests
                 ["marketing-audiences"] = ("/id", null),
                 ["campaigns"] = ("/campaignId", null),
                 ["flash-sales"] = ("/saleId", null),
+                ["marketing-feeds"] = ("/id", null),
             },
             ignoreOrder: true);
     }
@@ -106,6 +107,10 @@ public sealed partial class MainTemplateTests
                 "Storefront__PublicBaseUrl",
                 "Storefront__FrontDoor__EndpointResourceId",
                 "Storefront__ApiBaseUrl",
+                "Feeds__PublicBaseUrl",
+                "Feeds__StorefrontBaseUrl",
+                "Attribution__Meta__PixelId",
+                "Attribution__Meta__AccessToken",
                 "ServiceBus__FullyQualifiedNamespace",
                 "ServiceBus__TopicName",
                 "Email__Provider",

@@ -1,4 +1,5 @@
 using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Marketing.Attribution;
 using Serverless.Shop.Domain.Pricing;
 
 namespace Serverless.Shop.Domain.Carts;
@@ -46,6 +47,9 @@ public sealed record Cart
 
     /// <summary>Anonymous carts already merged into this one (most recent last).</summary>
     public IReadOnlyList<string> MergedCartIds { get; init; } = [];
+
+    /// <summary>The visits (UTM parameters, ad click ids) that led to this cart, first and last; null when none was sent. Checkout copies it to the order.</summary>
+    public CartAttribution? Attribution { get; init; }
 
     public bool IsAnonymous => CustomerId is null;
 
@@ -120,6 +124,13 @@ public sealed record Cart
 
     public Cart WithShipTo(TaxLocation shipTo) => ShipTo == shipTo ? this : this with { ShipTo = shipTo };
 
+    /// <summary>Records a visit (<see cref="CartAttribution.With"/>): the first touch stays, a later one becomes the last.</summary>
+    public Cart WithTouch(MarketingTouch touch)
+    {
+        var attribution = Attribution is null ? CartAttribution.Start(touch) : Attribution.With(touch);
+        return ReferenceEquals(attribution, Attribution) ? this : this with { Attribution = attribution };
+    }
+
     /// <summary>
     /// Takes an anonymous cart's lines and codes into this one (at sign-in). Units of a variant in both carts add up, at
     /// most <see cref="MaximumQuantityPerLine"/>; lines past <see cref="MaximumLines"/> and codes past
@@ -165,6 +176,7 @@ public sealed record Cart
             Lines = lines,
             Codes = codes,
             ShipTo = ShipTo ?? source.ShipTo,
+            Attribution = CartAttribution.Combine(Attribution, source.Attribution),
             MergedCartIds = [.. MergedCartIds.Append(source.Id).TakeLast(MergedCartsRemembered)],
         };
         return (merged, warnings);

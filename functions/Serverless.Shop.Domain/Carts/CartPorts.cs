@@ -39,7 +39,11 @@ public sealed record CartSettings(int InactivityDays = CartSettings.DefaultInact
     public TimeSpan Inactivity => TimeSpan.FromDays(InactivityDays);
 }
 
-public sealed record CreateCartInput(ShipToInput? ShipTo);
+public sealed record CreateCartInput(ShipToInput? ShipTo)
+{
+    /// <summary>How the shopper came to the shop (UTM parameters, click ids), as the landing page captured it; optional.</summary>
+    public Marketing.Attribution.AttributionInput? Attribution { get; init; }
+}
 
 public sealed record ShipToInput(string? Country, string? Region);
 
@@ -66,6 +70,9 @@ public sealed record CartView(
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset ExpiresAt, PricedCart Pricing, IReadOnlyList<CartWarning> Warnings)
 {
     public string? CartToken { get; init; }
+
+    /// <summary>The first and last visit that led to the cart (UTM parameters, click ids); null when none was sent.</summary>
+    public Marketing.Attribution.CartAttribution? Attribution { get; init; }
 }
 
 /// <summary>The answer to creating a cart: a new cart, or the signed-in customer's existing one.</summary>

@@ -1,6 +1,7 @@
 using Serverless.Shop.Domain.Catalog;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Inventory;
+using Serverless.Shop.Domain.Marketing.Attribution;
 using Serverless.Shop.Domain.Pricing;
 
 namespace Serverless.Shop.Domain.Carts;
@@ -24,12 +25,19 @@ public sealed class ManageCarts(
     {
         var v = new Validator();
         var shipTo = input?.ShipTo is null ? null : CartRules.ShipTo(input.ShipTo, "shipTo", v);
+        var touch = input?.Attribution is null ? null : AttributionRules.Validate(input.Attribution, "attribution", clock.GetUtcNow(), v);
         v.ThrowIfInvalid();
 
-        if (access.CustomerId is { } customerId) return await OpenCustomerCartAsync(customerId, shipTo, ct);
+        if (access.CustomerId is { } customerId)
+        {
+            var opened = await OpenCustomerCartAsync(customerId, shipTo, touch, ct);
+            // An existing cart comes back as it was; the visit that opened it again still counts.
+            return opened.IsNew || touch is null ? opened : opened with { Cart = await RecordVisitAsync(opened.Cart.Value.Id, touch, access, null, ct) };
+        }
 
         var token = CartRules.NewToken();
         var cart = Cart.New(CartRules.NewCartId(), null, CartRules.HashToken(token), shipTo, shop.Currency, clock.GetUtcNow(), settings.Inactivity);
+        if (touch is not null) cart = cart.WithTouch(touch);
         var version = await carts.CreateAsync(cart, ct);
         var view = await ViewAsync(new Versioned<Cart>(cart, version), [], ct);
         return new CartCreation(view with { Value = view.Value with { CartToken = token } }, IsNew: true);
@@ -163,6 +171,21 @@ public sealed class ManageCarts(
         return await ViewAsync(await ChangeAsync(cart, access, ifMatch, c => c.WithShipTo(shipTo!), ct), [], ct);
     }
 
+    /// <summary>Records a visit that led to the cart (UTM parameters, click ids): the first touch is kept, a later one becomes the last.</summary>
+    public async Task<Versioned<CartView>> RecordAttributionAsync(string cartId, AttributionInput input, CartAccess access, string? ifMatch, CancellationToken ct)
+    {
+        var v = new Validator();
+        var touch = AttributionRules.Validate(input, "", clock.GetUtcNow(), v);
+        v.ThrowIfInvalid();
+        return await RecordVisitAsync(cartId, touch!, access, ifMatch, ct);
+    }
+
+    private async Task<Versioned<CartView>> RecordVisitAsync(string cartId, MarketingTouch touch, CartAccess access, string? ifMatch, CancellationToken ct)
+    {
+        var cart = await OpenAsync(cartId, access, forChange: true, ct);
+        return await ViewAsync(await ChangeAsync(cart, access, ifMatch, c => c.WithTouch(touch), ct), [], ct);
+    }
+
     /// <summary>
     /// At sign-in: takes the anonymous cart (opened with its token) into the customer's cart, then deletes it. Units of
     /// the same variant add up (capped), codes are united; what does not fit comes back as warnings. Repeating the merge
@@ -211,7 +234,7 @@ public sealed class ManageCarts(
         return await ViewAsync(merged, [.. warnings, .. shortages], ct);
     }
 
-    private async Task<CartCreation> OpenCustomerCartAsync(string customerId, TaxLocation? shipTo, CancellationToken ct)
+    private async Task<CartCreation> OpenCustomerCartAsync(string customerId, TaxLocation? shipTo, MarketingTouch? touch, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -219,6 +242,7 @@ public sealed class ManageCarts(
             if (existing?.Cart is { } live) return new CartCreation(await ViewAsync(live, [], ct), IsNew: false);
 
             var cart = Cart.New(CartRules.NewCartId(), customerId, null, shipTo, shop.Currency, clock.GetUtcNow(), settings.Inactivity);
+            if (touch is not null) cart = cart.WithTouch(touch);
             var version = await carts.CreateAsync(cart, ct);
             // The cart is written before the pointer to it: a crash in between leaves an unreferenced cart that expires.
             if (await carts.TrySetCustomerCartIdAsync(customerId, cart.Id, existing?.PointerVersion, ct))
@@ -295,6 +319,6 @@ public sealed class ManageCarts(
         if (noTaxRate is not null) unavailable = unavailable.Append(noTaxRate);
         return new Versioned<CartView>(new CartView(
             cart.Id, cart.CustomerId, cart.Lines, cart.Codes, cart.ShipTo, cart.Currency, cart.CreatedAt, cart.UpdatedAt, cart.ExpiresAt,
-            priced, [.. warnings, .. unavailable]), versioned.Version);
+            priced, [.. warnings, .. unavailable]) { Attribution = cart.Attribution }, versioned.Version);
     }
 }

@@ -74,6 +74,12 @@ public sealed record ProductVariant(string Sku, string? Name, IReadOnlyDictionar
 
     /// <summary>This variant's own measurements, when it differs from the product's (a larger size, a heavier pack).</summary>
     public Measurements? Measurements { get; init; }
+
+    /// <summary>The manufacturer's Global Trade Item Number (EAN, UPC, ISBN: 8, 12, 13 or 14 digits), for the ads feeds.</summary>
+    public string? Gtin { get; init; }
+
+    /// <summary>The manufacturer's part number, for the ads feeds when the variant has no GTIN.</summary>
+    public string? Mpn { get; init; }
 }
 
 public enum AttributeType { Text, Number, Boolean, Colour, Size }

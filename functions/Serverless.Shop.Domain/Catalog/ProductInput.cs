@@ -33,6 +33,12 @@ public sealed record VariantInput(string? Sku, string? Name, IReadOnlyDictionary
 {
     /// <summary>This variant's own weight and size, when it differs from the product's.</summary>
     public MeasurementsInput? Measurements { get; init; }
+
+    /// <summary>The manufacturer's GTIN (EAN/UPC/ISBN), digits with a valid check digit; optional.</summary>
+    public string? Gtin { get; init; }
+
+    /// <summary>The manufacturer's part number; optional.</summary>
+    public string? Mpn { get; init; }
 }
 
 /// <summary>The rules a product must satisfy, and the derived fields (price range, facets, category path) computed from it.</summary>
@@ -197,8 +203,12 @@ public static partial class ProductRules
             }
             v.MaxLength(x.Name, 200, field + ".name");
             var measurements = MeasurementRules.Build(x.Measurements, field + ".measurements", v);
+            var gtin = string.IsNullOrWhiteSpace(x.Gtin) ? null : x.Gtin.Trim();
+            v.Check(gtin is null || IsValidGtin(gtin), field + ".gtin", "must be a GTIN (EAN, UPC or ISBN) of 8, 12, 13 or 14 digits with a valid check digit.");
+            var mpn = string.IsNullOrWhiteSpace(x.Mpn) ? null : x.Mpn.Trim();
+            v.Check(mpn is null || (mpn.Length <= MaximumMpnLength && !mpn.Any(char.IsControl)), field + ".mpn", $"must be at most {MaximumMpnLength} printable characters.");
             if (sku is not null && x.Price is not null && !v.HasErrorsUnder(field + ".options"))
-                result.Add(new ProductVariant(sku, x.Name?.Trim(), options.ToDictionary(o => o.Key.Trim(), o => o.Value.Trim()), x.Price, x.SalePrice) { Measurements = measurements });
+                result.Add(new ProductVariant(sku, x.Name?.Trim(), options.ToDictionary(o => o.Key.Trim(), o => o.Value.Trim()), x.Price, x.SalePrice) { Measurements = measurements, Gtin = gtin, Mpn = mpn });
         }
         if (!v.HasErrorsUnder("variants"))
         {
@@ -206,6 +216,20 @@ public static partial class ProductRules
             v.Check(combinations.Distinct(StringComparer.Ordinal).Count() == combinations.Count, "variants", "two variants have the same options.");
         }
         return result;
+    }
+
+    /// <summary>Google Merchant Center's limit for a manufacturer part number.</summary>
+    public const int MaximumMpnLength = 70;
+
+    /// <summary>A GTIN-8, -12, -13 or -14: all digits, the last one the GS1 check digit of the others.</summary>
+    public static bool IsValidGtin(string gtin)
+    {
+        if (gtin.Length is not (8 or 12 or 13 or 14) || !gtin.All(char.IsAsciiDigit)) return false;
+        var sum = 0;
+        // From the right, leaving out the check digit: weights 3, 1, 3, 1 ...
+        var weight = 3;
+        for (var i = gtin.Length - 2; i >= 0; i--, weight = 4 - weight) sum += (gtin[i] - '0') * weight;
+        return (10 - sum % 10) % 10 == gtin[^1] - '0';
     }
 
     private static bool IsValidValue(AttributeType type, string value) => type switch

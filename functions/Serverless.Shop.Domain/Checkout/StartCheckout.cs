@@ -74,7 +74,7 @@ public sealed class StartCheckout(
         var token = OrderAccessTokens.New();
         var method = input.PaymentMethod!.Value;
         var order = await orders.PlaceAsync(new PlaceOrder(number, customerId, input.Email!.Trim(), priced, address, quote, method, token,
-            new CheckoutResumeInputs(input.PaymentToken, input.ReturnUrl, cart.Id)) { PointsSpent = pointsToSpend }, ct);
+            new CheckoutResumeInputs(input.PaymentToken, input.ReturnUrl, cart.Id)) { PointsSpent = pointsToSpend, Attribution = cart.Attribution }, ct);
 
         return (new CheckoutStarted(order.Number, token, order.Status, order.Pricing, quote),
                 new CheckoutProcess(order.Number, method, input.PaymentToken, input.ReturnUrl, cart.Id, settings.HoldFor(method), settings.PaymentActionTimeout));

@@ -84,7 +84,7 @@ public sealed class ManageOrders(
         var order = new Order(
             cmd.Number, cmd.Number, string.IsNullOrWhiteSpace(cmd.CustomerId) ? null : cmd.CustomerId, cmd.Email.Trim(), OrderStatus.PendingPayment,
             cmd.Pricing.Currency, cmd.Pricing, cmd.ShippingAddress, cmd.ShippingQuote, cmd.PaymentMethod, null, null, null, null,
-            OrderAccessTokens.Hash(cmd.AccessToken), [], [], [], now, now, null, null) { CheckoutInputs = cmd.CheckoutInputs, PointsSpent = cmd.PointsSpent }
+            OrderAccessTokens.Hash(cmd.AccessToken), [], [], [], now, now, null, null) { CheckoutInputs = cmd.CheckoutInputs, PointsSpent = cmd.PointsSpent, Attribution = cmd.Attribution }
             .Record(OrderChange.Placed, OrderStatus.PendingPayment, cmd.CustomerId ?? "guest", now);
         try
         {

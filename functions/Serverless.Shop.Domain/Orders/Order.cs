@@ -102,6 +102,9 @@ public sealed record Order(
     /// <summary>Loyalty points the customer spends on this order (its <c>loyalty-points</c> discount), held and redeemed by checkout.</summary>
     public int PointsSpent { get; init; }
 
+    /// <summary>The visits that led to the order, copied from its cart at checkout (docs/marketing.md, "Ads feeds and attribution"); null when the cart had none.</summary>
+    public Marketing.Attribution.CartAttribution? Attribution { get; init; }
+
     /// <summary>Returns of some of the order's items, oldest first (<see cref="OrderReturn"/>, docs/shipping.md "Returns").</summary>
     public IReadOnlyList<OrderReturn> Returns { get; init; } = [];
 
@@ -233,6 +236,9 @@ public sealed record PlaceOrder(
 {
     /// <summary>Loyalty points spent on the order (already priced into <see cref="Pricing"/> as a discount).</summary>
     public int PointsSpent { get; init; }
+
+    /// <summary>The cart's first and last visit (UTM parameters, click ids), copied to the order.</summary>
+    public Marketing.Attribution.CartAttribution? Attribution { get; init; }
 }
 
 /// <summary>

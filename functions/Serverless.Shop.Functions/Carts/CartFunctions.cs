@@ -83,6 +83,12 @@ public sealed class CartFunctions(ManageCarts carts)
     public Task<IActionResult> SetShipTo([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "carts/{cartId}/ship-to")] HttpRequest req, string cartId, CancellationToken ct) =>
         WithCartAsync(req, async access => Api.Ok(await carts.SetShipToAsync(cartId, await req.ReadJsonAsync<ShipToInput>(), access, req.IfMatch(), ct)));
 
+    [Function("RecordCartAttribution")]
+    [PublicEndpoint(Guard = CartToken)]
+    [ApiDoc("Carts", "Record the visit that led to the cart: UTM parameters, gclid, fbclid, landing page and when it was captured. The first touch is kept, a later one becomes the last touch (docs/marketing.md)", Request = typeof(Domain.Marketing.Attribution.AttributionInput), Response = typeof(CartView))]
+    public Task<IActionResult> RecordAttribution([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "carts/{cartId}/attribution")] HttpRequest req, string cartId, CancellationToken ct) =>
+        WithCartAsync(req, async access => Api.Ok(await carts.RecordAttributionAsync(cartId, await req.ReadJsonAsync<Domain.Marketing.Attribution.AttributionInput>(), access, req.IfMatch(), ct)));
+
     [Function("MergeCarts")]
     [RequiresRole(ShopRoles.Customer)]
     [ApiDoc("Carts", "At sign-in, take an anonymous cart (id and token) into the customer's cart; the anonymous cart is deleted. Repeating it is harmless", Request = typeof(MergeCartsInput), Response = typeof(CartView))]

@@ -108,6 +108,8 @@ public sealed class ShopContainers
         ("campaigns", "/campaignId", null),
         // Per sale: the sale, its counters (units per SKU, per buyer) and one hold per order (docs/marketing.md#flash-sales).
         ("flash-sales", "/saleId", null),
+        // One document: the last run's report of the ads feeds (docs/marketing.md, "Ads feeds and attribution").
+        ("marketing-feeds", "/id", null),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)
