@@ -79,5 +79,11 @@ public sealed class StorefrontBrowserTests(LocalShopFixture fixture, ChromiumFix
         order.GetProperty("status").GetString().ShouldNotBe("pendingPayment");
         order.GetProperty("status").GetString().ShouldNotBe("cancelled");
         order.GetProperty("pricing").GetProperty("lines")[0].GetProperty("quantity").GetInt32().ShouldBe(2);
+
+        // The landing link's campaign came with the cart into the order (first and last touch are the one visit).
+        var touch = order.GetProperty("attribution").GetProperty("firstTouch");
+        touch.GetProperty("utmSource").GetString().ShouldBe("newsletter");
+        touch.GetProperty("utmCampaign").GetString().ShouldBe("winter");
+        touch.GetProperty("landingPage").GetString().ShouldBe(pages + "?utm_source=newsletter&utm_campaign=winter");
     }
 }
