@@ -28,6 +28,8 @@ settings.TryAdd(Serverless.Shop.LocalHost.Simulators.LocalCarrierRegistration.Se
 // The abandoned-cart reminders come about a minute after the cart's last change (three for the second), so a walkthrough
 // sees them; the real defaults (1 and 24 hours) apply in Azure and in the in-process tests.
 foreach (var (key, value) in Serverless.Shop.LocalHost.Marketing.LocalAbandonedCarts.WalkthroughDelays) settings.TryAdd(key, value);
+// Demo customer segments for campaigns to aim at (docs/marketing.http); Azure has none until the merchant sets them.
+settings.TryAdd("Loyalty:Segments", "dutch=language:nl, regulars=ordersAtLeast:2, lapsed=inactiveDays:90");
 var crashPoint = Option("--crash-at") is { } crashAt ? CrashPoint.Parse(crashAt) : null;
 TimeSpan? maxQueuePolling = Option("--max-queue-polling-interval") is { } polling ? TimeSpan.Parse(polling, System.Globalization.CultureInfo.InvariantCulture) : null;
 
