@@ -1,5 +1,6 @@
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Marketing.Audiences;
+using Serverless.Shop.Domain.Storefront;
 
 namespace Serverless.Shop.Domain.Marketing.Campaigns;
 
@@ -16,7 +17,7 @@ public sealed record CampaignSendRun(int Campaigns, int Batches, int Recipients,
 /// </summary>
 public sealed class SendCampaigns(
     ICampaignStore store, CampaignContentSource content, IMarketingAudience audience, IUnsubscribeLinks unsubscribe,
-    IBulkEmailSender sender, CampaignSettings settings, TimeProvider clock)
+    IBulkEmailSender sender, CampaignSettings settings, StorefrontSite storefront, TimeProvider clock)
 {
     public const int MaximumCampaignsPerRun = 50;
 
@@ -48,8 +49,7 @@ public sealed class SendCampaigns(
     /// <summary>Sends batches of one campaign until it is done, cancelled, or the deadline comes. Returns the batches and recipients it sent.</summary>
     public async Task<(int Batches, int Recipients)> SendAsync(string campaignId, DateTimeOffset deadline, CancellationToken ct)
     {
-        var linkBase = settings.LinkBaseUrl ?? throw new NotConfiguredException(
-            "Campaigns:LinkBaseUrl is not set: the storefront address that links in campaign emails start with. See docs/configuration.md.");
+        var linkBase = storefront.Settings.PublicBaseUrl; // not configured: NotConfiguredException, before anyone is claimed
         int batches = 0, recipients = 0;
         IReadOnlyList<Catalog.Product>? products = null;
         string? productsFor = null;
