@@ -150,8 +150,6 @@ public sealed class LocalShop : IAsyncDisposable
                 ["Shipping:Origin:TimeZone"] = "Europe/Amsterdam",
                 // Review invitation links in .local/mailbox keep working across runs: the key is kept in the data directory.
                 [Infrastructure.Reviews.ReviewsRegistration.SigningKeySetting] = LocalReviewInvitationKey.LoadOrCreate(options.DataDirectory),
-                // Product links in campaign emails point at this host (where the storefront pages are served).
-                [Infrastructure.Marketing.Campaigns.CampaignsRegistration.LinkBaseUrlSetting] = $"http://localhost:{(options.Port == 0 ? 7071 : options.Port)}/",
                 // The ads feeds: published to Azurite's feeds container, linking to the storefront on this host (docs/marketing.md).
                 ["Feeds:PublicBaseUrl"] = $"{stack.BlobEndpoint.ToString().TrimEnd('/')}/feeds",
                 ["Feeds:StorefrontBaseUrl"] = "http://localhost:7071/api/storefront/",
@@ -211,8 +209,6 @@ public sealed class LocalShop : IAsyncDisposable
             builder.Services.AddCors();
             builder.Services.AddSingleton(durable);
             if (options.CrashPoint is not null) builder.Services.AddSingleton(options.CrashPoint);
-            // STAND-IN until the audiences capability is merged: it registers the real ports first, and this does nothing then.
-            Marketing.LocalMarketingRegistration.AddStandInMarketingAudience(builder.Services, builder.Configuration, options.Port);
             if (options.CrashPoint is not null) Marketing.LocalMarketingRegistration.PutBulkSenderBehindCrashPoint(builder.Services);
             var queues = new QueueServiceClient(stack.StorageConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
             foreach (var f in functions.Where(f => f.Trigger == TriggerKind.Queue))

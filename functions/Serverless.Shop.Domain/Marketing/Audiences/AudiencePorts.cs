@@ -17,7 +17,13 @@ public sealed record MarketingRecipient(string Key, string Email, string? Custom
 public interface IMarketingAudience
 {
     /// <summary>Everyone in the audience who may be sent marketing email now, each once, in a stable order by <see cref="MarketingRecipient.Key"/>.</summary>
-    IAsyncEnumerable<MarketingRecipient> ListAsync(AudienceSpec audience, CancellationToken ct);
+    IAsyncEnumerable<MarketingRecipient> ListAsync(AudienceSpec audience, CancellationToken ct) => ListAsync(audience, afterKey: null, ct);
+
+    /// <summary>
+    /// The same, from the first key after <paramref name="afterKey"/> (ordinal; null: from the start), so that a send
+    /// carries on after its last batch without reading the audience again from the start.
+    /// </summary>
+    IAsyncEnumerable<MarketingRecipient> ListAsync(AudienceSpec audience, string? afterKey, CancellationToken ct);
 
     /// <summary>Whether marketing email may go to this address now (consented and not suppressed): checked again just before each send.</summary>
     Task<bool> MaySendAsync(string email, CancellationToken ct);

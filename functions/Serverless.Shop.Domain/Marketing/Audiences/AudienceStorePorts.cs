@@ -11,8 +11,8 @@ public interface INewsletterSubscriberStore
     /// <exception cref="StaleVersionException">Another request wrote (or created) it first.</exception>
     Task<string> SaveAsync(NewsletterSubscriber subscriber, string? expectedVersion, CancellationToken ct);
 
-    /// <summary>The confirmed subscribers in order of <see cref="NewsletterSubscriber.Key"/>, a page (one query page) at a time.</summary>
-    IAsyncEnumerable<IReadOnlyList<NewsletterSubscriber>> ConfirmedPagesAsync(int pageSize, CancellationToken ct);
+    /// <summary>The confirmed subscribers in order of <see cref="NewsletterSubscriber.Key"/>, from the first key after <paramref name="afterKey"/> (null: all), a page (one query page) at a time.</summary>
+    IAsyncEnumerable<IReadOnlyList<NewsletterSubscriber>> ConfirmedPagesAsync(int pageSize, string? afterKey, CancellationToken ct);
 
     /// <summary>The subscriptions linked to a customer (normally one).</summary>
     Task<IReadOnlyList<NewsletterSubscriber>> ListByCustomerAsync(string customerId, CancellationToken ct);
@@ -58,8 +58,8 @@ public sealed record AudienceCustomer(string Key, string CustomerId, bool EmailC
 /// <summary>The customers who have an email address, in order of its blind index.</summary>
 public interface IAudienceCustomers
 {
-    /// <summary>Every customer with an email, a page at a time, in order of <see cref="AudienceCustomer.Key"/>.</summary>
-    IAsyncEnumerable<IReadOnlyList<AudienceCustomer>> PagesAsync(int pageSize, CancellationToken ct);
+    /// <summary>Every customer with an email, a page at a time, in order of <see cref="AudienceCustomer.Key"/>, from the first key after <paramref name="afterKey"/> (null: all).</summary>
+    IAsyncEnumerable<IReadOnlyList<AudienceCustomer>> PagesAsync(int pageSize, string? afterKey, CancellationToken ct);
 }
 
 public enum EngagementKind { Delivered, Opened, Clicked, Bounced, Unsubscribed, SpamReport }

@@ -18,14 +18,14 @@ public sealed class MarketingAudience(
 {
     public const int PageSize = 100;
 
-    public async IAsyncEnumerable<MarketingRecipient> ListAsync(AudienceSpec audience, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<MarketingRecipient> ListAsync(AudienceSpec audience, string? afterKey, [EnumeratorCancellation] CancellationToken ct)
     {
         var segments = audience.Segments.ToHashSet(StringComparer.Ordinal);
         var fromCustomers = segments.Count == 0
             ? Empty<AudienceCustomer>()
-            : Flatten(customers.PagesAsync(PageSize, ct), c => c.EmailConsent && c.Segments.Any(segments.Contains), ct);
+            : Flatten(customers.PagesAsync(PageSize, afterKey, ct), c => c.EmailConsent && c.Segments.Any(segments.Contains), ct);
         var fromSubscribers = audience.NewsletterSubscribers
-            ? Flatten(subscribers.ConfirmedPagesAsync(PageSize, ct), s => s.Status == SubscriberStatus.Confirmed, ct)
+            ? Flatten(subscribers.ConfirmedPagesAsync(PageSize, afterKey, ct), s => s.Status == SubscriberStatus.Confirmed, ct)
             : Empty<NewsletterSubscriber>();
 
         var batch = new List<Candidate>(PageSize);

@@ -70,8 +70,8 @@ public interface IBulkEmailSender
 /// <summary>Settings of campaign sending (<c>Campaigns:*</c>, docs/configuration.md).</summary>
 /// <param name="BatchSize">Recipients claimed and sent together (1-1000).</param>
 /// <param name="BatchesPerMinute">The throttle: batches claimed per minute per campaign, at most.</param>
-/// <param name="LinkBaseUrl">The storefront's address, which product links in emails start with; null: not configured (a send or preview fails with 503).</param>
-public sealed record CampaignSettings(int BatchSize, int BatchesPerMinute, Uri? LinkBaseUrl)
+/// <remarks>Product links in emails start with the storefront's public address (<c>Storefront:PublicBaseUrl</c>, StorefrontSite), not a setting of their own.</remarks>
+public sealed record CampaignSettings(int BatchSize, int BatchesPerMinute)
 {
     public const int DefaultBatchSize = 1000;
     public const int MaximumBatchSize = 1000;

@@ -1,12 +1,13 @@
 using System.Net.Mail;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Marketing.Audiences;
+using Serverless.Shop.Domain.Storefront;
 
 namespace Serverless.Shop.Domain.Marketing.Campaigns;
 
 /// <summary>What staff see before a send: a campaign rendered for a sample recipient or a named customer, and a test email to themselves.</summary>
 public sealed class PreviewCampaigns(
-    ManageCampaigns campaigns, CampaignContentSource content, IUnsubscribeLinks unsubscribe, IBulkEmailSender sender, CampaignSettings settings)
+    ManageCampaigns campaigns, CampaignContentSource content, IUnsubscribeLinks unsubscribe, IBulkEmailSender sender, StorefrontSite storefront)
 {
     /// <summary>The campaign id a test email reports under, so its opens and clicks never count in the campaign's results.</summary>
     public static string TestCampaignId(string campaignId) => campaignId + ":test";
@@ -44,8 +45,7 @@ public sealed class PreviewCampaigns(
 
     private async Task<RenderedEmail> RenderAsync(Campaign campaign, MarketingRecipient recipient, CancellationToken ct)
     {
-        var linkBase = settings.LinkBaseUrl ?? throw new NotConfiguredException(
-            "Campaigns:LinkBaseUrl is not set: the storefront address that links in campaign emails start with. See docs/configuration.md.");
+        var linkBase = storefront.Settings.PublicBaseUrl; // product links go to the storefront's pages
         var products = await content.ProductsAsync(campaign, ct);
         var reader = await content.RecipientAsync(campaign, recipient.FirstName, recipient.Email, recipient.CustomerId, new RecommendationCache(), ct);
         if (recipient.CustomerId is null && recipient.Key == "preview")

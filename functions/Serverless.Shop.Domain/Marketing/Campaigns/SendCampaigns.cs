@@ -1,5 +1,6 @@
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Marketing.Audiences;
+using Serverless.Shop.Domain.Storefront;
 
 namespace Serverless.Shop.Domain.Marketing.Campaigns;
 
@@ -16,7 +17,7 @@ public sealed record CampaignSendRun(int Campaigns, int Batches, int Recipients,
 /// </summary>
 public sealed class SendCampaigns(
     ICampaignStore store, CampaignContentSource content, IMarketingAudience audience, IUnsubscribeLinks unsubscribe,
-    IBulkEmailSender sender, CampaignSettings settings, TimeProvider clock)
+    IBulkEmailSender sender, CampaignSettings settings, StorefrontSite storefront, TimeProvider clock)
 {
     public const int MaximumCampaignsPerRun = 50;
 
@@ -48,11 +49,12 @@ public sealed class SendCampaigns(
     /// <summary>Sends batches of one campaign until it is done, cancelled, or the deadline comes. Returns the batches and recipients it sent.</summary>
     public async Task<(int Batches, int Recipients)> SendAsync(string campaignId, DateTimeOffset deadline, CancellationToken ct)
     {
-        var linkBase = settings.LinkBaseUrl ?? throw new NotConfiguredException(
-            "Campaigns:LinkBaseUrl is not set: the storefront address that links in campaign emails start with. See docs/configuration.md.");
+        var linkBase = storefront.Settings.PublicBaseUrl; // not configured: NotConfiguredException, before anyone is claimed
         int batches = 0, recipients = 0;
         IReadOnlyList<Catalog.Product>? products = null;
         string? productsFor = null;
+        List<MarketingRecipient>? listed = null;
+        (string, int?)? listedFor = null;
         while (clock.GetUtcNow() < deadline)
         {
             ct.ThrowIfCancellationRequested();
@@ -68,7 +70,15 @@ public sealed class SendCampaigns(
 
             var key = CampaignRules.OccurrenceKey(occurrence);
             var last = await store.FindLastBatchAsync(campaignId, key, ct);
-            var next = await NextRecipientsAsync(campaign.Audience, last?.LastKey, ct);
+            // The recipients after the last batch, listed once per batch: kept while the throttle waits (the campaign
+            // and its last batch are read again after the wait; consent is checked again just before the send).
+            var after = (key, last?.Number);
+            if (listed is null || listedFor != after)
+            {
+                listed = await NextRecipientsAsync(campaign.Audience, last?.LastKey, ct);
+                listedFor = after;
+            }
+            var next = listed;
             if (next.Count == 0)
             {
                 await CompleteAsync(campaign, occurrence, current.Version, ct);
@@ -104,8 +114,9 @@ public sealed class SendCampaigns(
     private async Task<List<MarketingRecipient>> NextRecipientsAsync(AudienceSpec spec, string? afterKey, CancellationToken ct)
     {
         var next = new List<MarketingRecipient>(Math.Min(settings.BatchSize, 1024));
-        await foreach (var recipient in audience.ListAsync(spec, ct))
+        await foreach (var recipient in audience.ListAsync(spec, afterKey, ct))
         {
+            // The port starts after the key; checking again keeps the claim ranges apart even if an implementation slips.
             if (afterKey is not null && string.CompareOrdinal(recipient.Key, afterKey) <= 0) continue;
             next.Add(recipient);
             if (next.Count >= settings.BatchSize) break;

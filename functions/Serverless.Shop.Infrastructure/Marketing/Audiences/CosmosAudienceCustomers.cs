@@ -17,11 +17,13 @@ namespace Serverless.Shop.Infrastructure.Marketing.Audiences;
 /// </summary>
 public sealed class CosmosAudienceCustomers(ShopContainers containers) : IAudienceCustomers
 {
-    public async IAsyncEnumerable<IReadOnlyList<AudienceCustomer>> PagesAsync(int pageSize, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<IReadOnlyList<AudienceCustomer>> PagesAsync(int pageSize, string? afterKey, [EnumeratorCancellation] CancellationToken ct)
     {
         var query = new QueryDefinition(
-            "SELECT c.customerId, c.emailIndex, c.consentHistory FROM c WHERE c.type = @type AND IS_DEFINED(c.emailIndex) AND NOT IS_NULL(c.emailIndex) ORDER BY c.emailIndex")
+            "SELECT c.customerId, c.emailIndex, c.consentHistory FROM c WHERE c.type = @type AND IS_DEFINED(c.emailIndex) AND NOT IS_NULL(c.emailIndex)"
+            + (afterKey is null ? "" : " AND c.emailIndex > @after") + " ORDER BY c.emailIndex")
             .WithParameter("@type", "profile");
+        if (afterKey is not null) query = query.WithParameter("@after", afterKey);
         await foreach (var page in AudienceContainer.PagesAsync<ProfileFacts>(containers.Customers, query, pageSize, ct))
         {
             var ids = page.Select(p => CosmosCustomerSummaryStore.DocumentId(p.CustomerId)).Select(id => (id, new PartitionKey(id))).ToList();

@@ -56,10 +56,11 @@ public sealed class CosmosNewsletterSubscriberStore(ShopContainers containers, I
         }
     }
 
-    public async IAsyncEnumerable<IReadOnlyList<NewsletterSubscriber>> ConfirmedPagesAsync(int pageSize, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<IReadOnlyList<NewsletterSubscriber>> ConfirmedPagesAsync(int pageSize, string? afterKey, [EnumeratorCancellation] CancellationToken ct)
     {
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.type = @type AND c.status = @status ORDER BY c.key")
+        var query = new QueryDefinition($"SELECT * FROM c WHERE c.type = @type AND c.status = @status{(afterKey is null ? "" : " AND c.key > @after")} ORDER BY c.key")
             .WithParameter("@type", SubscriberDocument.Kind).WithParameter("@status", "confirmed");
+        if (afterKey is not null) query = query.WithParameter("@after", afterKey);
         await foreach (var page in AudienceContainer.PagesAsync<SubscriberDocument>(Container, query, pageSize, ct))
         {
             var opened = new List<NewsletterSubscriber>(page.Count);

@@ -13,7 +13,6 @@ public static class CampaignsRegistration
 {
     public const string BatchSizeSetting = "Campaigns:BatchSize";
     public const string BatchesPerMinuteSetting = "Campaigns:BatchesPerMinute";
-    public const string LinkBaseUrlSetting = "Campaigns:LinkBaseUrl";
 
     /// <summary>
     /// Campaigns: the Cosmos DB store, the bulk sender chosen by <c>Email:Provider</c> (SendGrid, or the local mailbox),
@@ -52,19 +51,9 @@ public static class CampaignsRegistration
             var text when int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max => n,
             var text => throw new InvalidOperationException($"{key} must be a whole number from {min} to {max}, not '{text}'. See docs/configuration.md."),
         };
-        // Links point at the app's own address (where the storefront pages are served) unless a storefront address is
-        // set. In Azure the platform tells the app its host name (WEBSITE_HOSTNAME); with neither, preview and send
-        // fail loudly (503 not-configured).
-        Uri? linkBase = null;
-        if (Value(LinkBaseUrlSetting) is { } configured)
-            linkBase = Uri.TryCreate(configured, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"
-                ? uri
-                : throw new InvalidOperationException($"{LinkBaseUrlSetting} must be an absolute http(s) URL, not '{configured}'. See docs/configuration.md.");
-        else if (Value("WEBSITE_HOSTNAME") is { } host)
-            linkBase = new Uri($"https://{host}/");
+        // Product links need no setting of their own: they point at the storefront's pages (Storefront:PublicBaseUrl).
         return new CampaignSettings(
             Number(BatchSizeSetting, CampaignSettings.DefaultBatchSize, 1, CampaignSettings.MaximumBatchSize),
-            Number(BatchesPerMinuteSetting, CampaignSettings.DefaultBatchesPerMinute, 1, 6000),
-            linkBase);
+            Number(BatchesPerMinuteSetting, CampaignSettings.DefaultBatchesPerMinute, 1, 6000));
     }
 }

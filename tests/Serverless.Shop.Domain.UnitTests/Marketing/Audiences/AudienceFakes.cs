@@ -74,10 +74,11 @@ internal sealed class InMemorySubscribers : INewsletterSubscriberStore
         return Task.FromResult(_items[subscriber.Key].Version);
     }
 
-    public async IAsyncEnumerable<IReadOnlyList<NewsletterSubscriber>> ConfirmedPagesAsync(int pageSize, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<IReadOnlyList<NewsletterSubscriber>> ConfirmedPagesAsync(int pageSize, string? afterKey, [EnumeratorCancellation] CancellationToken ct)
     {
         await Task.Yield();
-        foreach (var page in _items.Values.Select(v => v.Value).Where(s => s.Status == SubscriberStatus.Confirmed).OrderBy(s => s.Key, StringComparer.Ordinal).Chunk(pageSize))
+        foreach (var page in _items.Values.Select(v => v.Value).Where(s => s.Status == SubscriberStatus.Confirmed)
+                     .Where(s => afterKey is null || string.CompareOrdinal(s.Key, afterKey) > 0).OrderBy(s => s.Key, StringComparer.Ordinal).Chunk(pageSize))
             yield return page;
     }
 
@@ -196,11 +197,12 @@ internal sealed class InMemoryProfiles : ICustomerProfileStore
 
     private sealed class ProfileAudience(InMemoryProfiles profiles, IReadOnlyDictionary<string, string[]> segments) : IAudienceCustomers
     {
-        public async IAsyncEnumerable<IReadOnlyList<AudienceCustomer>> PagesAsync(int pageSize, [EnumeratorCancellation] CancellationToken ct)
+        public async IAsyncEnumerable<IReadOnlyList<AudienceCustomer>> PagesAsync(int pageSize, string? afterKey, [EnumeratorCancellation] CancellationToken ct)
         {
             await Task.Yield();
             var all = profiles._profiles.Values.Select(v => v.Value).Where(p => p.Email is not null)
                 .Select(p => new AudienceCustomer(IndexingVault.Index(p.Email!), p.CustomerId, p.MarketingConsent[MarketingChannels.Email], segments.GetValueOrDefault(p.CustomerId) ?? []))
+                .Where(c => afterKey is null || string.CompareOrdinal(c.Key, afterKey) > 0)
                 .OrderBy(c => c.Key, StringComparer.Ordinal);
             foreach (var page in all.Chunk(pageSize)) yield return page;
         }

@@ -6,10 +6,10 @@ public sealed class MarketingAudienceTests
 {
     private readonly AudienceTestBed _bed = new();
 
-    private async Task<List<MarketingRecipient>> ListAsync(AudienceSpec spec)
+    private async Task<List<MarketingRecipient>> ListAsync(AudienceSpec spec, string? afterKey = null)
     {
         var all = new List<MarketingRecipient>();
-        await foreach (var r in _bed.Audience.ListAsync(spec, default)) all.Add(r);
+        await foreach (var r in _bed.Audience.ListAsync(spec, afterKey, default)) all.Add(r);
         return all;
     }
 
@@ -39,6 +39,24 @@ public sealed class MarketingAudienceTests
         Customer("b", "b@example.com", true, "lapsed");
         Customer("c", "c@example.com", true, "new");
         (await ListAsync(new AudienceSpec(["vip", "lapsed"], false))).Select(r => r.CustomerId).Order().ShouldBe(["a", "b"]);
+    }
+
+    [Fact]
+    public async Task Listing_after_a_key_gives_exactly_the_customers_and_subscribers_after_it_in_key_order()
+    {
+        foreach (var i in Enumerable.Range(0, 6)) Customer($"c{i}", $"customer{i}@example.com", true, "vip");
+        foreach (var i in Enumerable.Range(0, 6)) _bed.Confirmed($"subscriber{i}@example.com");
+        var everyone = await ListAsync(new AudienceSpec(["vip"], NewsletterSubscribers: true));
+        everyone.Count.ShouldBe(12);
+
+        foreach (var cut in new[] { 0, 5, 11 })
+        {
+            var rest = await ListAsync(new AudienceSpec(["vip"], NewsletterSubscribers: true), afterKey: everyone[cut].Key);
+            rest.ShouldBe(everyone.Skip(cut + 1), $"after the key of recipient {cut}");
+        }
+        // A key that is nobody's: those whose keys sort after it.
+        var between = everyone[3].Key + "\0";
+        (await ListAsync(new AudienceSpec(["vip"], NewsletterSubscribers: true), afterKey: between)).ShouldBe(everyone.Skip(4));
     }
 
     [Fact]
@@ -118,7 +136,7 @@ public sealed class MarketingAudienceTests
         var audience = new MarketingAudience(stalePage, _bed.Subscribers, _bed.Suppressions, _bed.Profiles, _bed.Vault);
 
         var recipients = new List<MarketingRecipient>();
-        await foreach (var r in audience.ListAsync(new AudienceSpec(["vip"], false), default)) recipients.Add(r);
+        await foreach (var r in audience.ListAsync(new AudienceSpec(["vip"], false), null, default)) recipients.Add(r);
 
         recipients.ShouldBeEmpty();
         _bed.Profiles.Reads.ShouldBe(1);
@@ -126,7 +144,7 @@ public sealed class MarketingAudienceTests
 
     private sealed class FixedCustomers(IReadOnlyList<AudienceCustomer> page) : IAudienceCustomers
     {
-        public async IAsyncEnumerable<IReadOnlyList<AudienceCustomer>> PagesAsync(int pageSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        public async IAsyncEnumerable<IReadOnlyList<AudienceCustomer>> PagesAsync(int pageSize, string? afterKey, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
         {
             await Task.Yield();
             yield return page;

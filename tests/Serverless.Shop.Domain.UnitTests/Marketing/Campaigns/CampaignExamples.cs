@@ -2,6 +2,7 @@ using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.Domain.Loyalty;
 using Serverless.Shop.Domain.Marketing.Audiences;
 using Serverless.Shop.Domain.Marketing.Campaigns;
+using Serverless.Shop.Domain.Storefront;
 using Serverless.Shop.Domain.UnitTests.Catalog;
 
 namespace Serverless.Shop.Domain.UnitTests.Marketing.Campaigns;
@@ -43,11 +44,11 @@ internal sealed class CampaignTestShop
     {
         Audience = audience;
         Sender = new RecordingBulkSender(maxPerRequest);
-        Settings = new CampaignSettings(batchSize, batchesPerMinute, new Uri("https://shop.test/"));
+        Settings = new CampaignSettings(batchSize, batchesPerMinute);
         Content = new CampaignContentSource(Products, Personalization);
         Manage = new ManageCampaigns(Store, Content, audience, Loyalty, Clock);
-        Send = new SendCampaigns(Store, Content, audience, audience, Sender, Settings, Clock);
-        Preview = new PreviewCampaigns(Manage, Content, audience, Sender, Settings);
+        Send = new SendCampaigns(Store, Content, audience, audience, Sender, Settings, Storefront, Clock);
+        Preview = new PreviewCampaigns(Manage, Content, audience, Sender, Storefront);
         Results = new CampaignResultsReport(Manage, Store, audience);
     }
 
@@ -58,6 +59,7 @@ internal sealed class CampaignTestShop
     public FakeAudience Audience { get; }
     public RecordingBulkSender Sender { get; }
     public CampaignSettings Settings { get; }
+    public StorefrontSite Storefront { get; } = new(new StorefrontSettings(new Uri("https://shop.test/"), "Test shop", new Uri("https://shop.test/api/")));
     public LoyaltySettings Loyalty { get; } = new(1m, 365, 30) { Segments = [new SegmentRule("vip", SegmentRuleKind.OrdersAtLeast, "5")] };
     public CampaignContentSource Content { get; }
     public ManageCampaigns Manage { get; }

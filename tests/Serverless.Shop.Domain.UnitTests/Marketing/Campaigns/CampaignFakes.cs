@@ -132,13 +132,20 @@ internal sealed class FakeAudience : IMarketingAudience, IUnsubscribeLinks, IEma
         lock (_lock) _suppressed.Add(email);
     }
 
-    public async IAsyncEnumerable<MarketingRecipient> ListAsync(AudienceSpec audience, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>The afterKey of every listing, in order.</summary>
+    public List<string?> ListedAfter { get; } = [];
+
+    public async IAsyncEnumerable<MarketingRecipient> ListAsync(AudienceSpec audience, string? afterKey, [EnumeratorCancellation] CancellationToken ct)
     {
         List<MarketingRecipient> listed;
         lock (_lock)
+        {
+            ListedAfter.Add(afterKey);
             listed = [.. _people.Where(p => !_suppressed.Contains(p.Recipient.Email))
+                .Where(p => afterKey is null || string.CompareOrdinal(p.Recipient.Key, afterKey) > 0)
                 .Where(p => (audience.NewsletterSubscribers && p.Newsletter) || p.Segments.Intersect(audience.Segments).Any())
                 .Select(p => p.Recipient).OrderBy(r => r.Key, StringComparer.Ordinal)];
+        }
         foreach (var recipient in listed)
         {
             await Task.Yield();

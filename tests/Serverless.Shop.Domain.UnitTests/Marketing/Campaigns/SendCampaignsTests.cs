@@ -23,6 +23,24 @@ public sealed class SendCampaignsTests
     }
 
     [Fact]
+    public async Task Each_batch_lists_the_audience_after_the_last_batch_instead_of_from_the_start()
+    {
+        var audience = FakeAudience.Of(10);
+        var listed = 0;
+        audience.OnListed = _ => listed++;
+        var shop = new CampaignTestShop(audience, batchSize: 3, batchesPerMinute: 6000);
+        var campaign = await shop.ScheduledNowAsync();
+        audience.ListedAfter.Clear();
+        listed = 0;
+
+        await shop.RunAsync(campaign.Id);
+
+        shop.Sender.Recipients.Order().ShouldBe(Enumerable.Range(0, 10).Select(i => $"r{i:D3}@example.com"));
+        audience.ListedAfter.ShouldBe([null, "r002", "r005", "r008", "r009"]);
+        listed.ShouldBeLessThanOrEqualTo(10 + 4, "each recipient is read about once, not once per batch");
+    }
+
+    [Fact]
     public async Task Claims_batches_no_closer_together_than_the_throttle_allows()
     {
         var shop = new CampaignTestShop(FakeAudience.Of(40), batchSize: 10, batchesPerMinute: 10);

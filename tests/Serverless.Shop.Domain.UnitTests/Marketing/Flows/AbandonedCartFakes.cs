@@ -71,7 +71,7 @@ internal sealed class FakeAudience : IMarketingAudience
 {
     public HashSet<string> Consented { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    public IAsyncEnumerable<MarketingRecipient> ListAsync(AudienceSpec audience, CancellationToken ct) => throw new NotSupportedException();
+    public IAsyncEnumerable<MarketingRecipient> ListAsync(AudienceSpec audience, string? afterKey, CancellationToken ct) => throw new NotSupportedException();
 
     public Task<bool> MaySendAsync(string email, CancellationToken ct) => Task.FromResult(Consented.Contains(email));
 }

@@ -77,6 +77,24 @@ public sealed class MarketingAudienceStoreTests(MarketingShopFixture fixture)
     }
 
     [Fact]
+    public async Task Listing_after_a_key_continues_with_exactly_the_rest_of_the_audience_in_key_order()
+    {
+        for (var i = 0; i < 3; i++) await CustomerAsync("after-key", "nl", emailConsent: true);
+        for (var i = 0; i < 3; i++) await SubscriberAsync("after-key", confirm: true);
+        var spec = new AudienceSpec(["dutch"], NewsletterSubscribers: true);
+        var everyone = new List<MarketingRecipient>();
+        await foreach (var r in Service<IMarketingAudience>().ListAsync(spec, default)) everyone.Add(r);
+        everyone.Count.ShouldBeGreaterThanOrEqualTo(6);
+
+        foreach (var cut in new[] { 0, everyone.Count / 2, everyone.Count - 1 })
+        {
+            var rest = new List<MarketingRecipient>();
+            await foreach (var r in Service<IMarketingAudience>().ListAsync(spec, everyone[cut].Key, default)) rest.Add(r);
+            rest.Select(r => r.Key).ShouldBe(everyone.Skip(cut + 1).Select(r => r.Key), $"after recipient {cut} of {everyone.Count}");
+        }
+    }
+
+    [Fact]
     public async Task Listing_subscribers_costs_at_most_one_cosmos_call_per_recipient_plus_two_per_page()
     {
         for (var i = 0; i < 3; i++) await SubscriberAsync("budget", confirm: true);

@@ -1,7 +1,13 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Serverless.Shop.Domain.Administration;
+using Serverless.Shop.Domain.Marketing.Audiences;
+using Serverless.Shop.Domain.Privacy;
+using Serverless.Shop.Domain.Storefront;
 using Serverless.Shop.IntegrationTests.Http;
+using Serverless.Shop.IntegrationTests.Marketing.Audiences;
 
 namespace Serverless.Shop.IntegrationTests.Marketing.Campaigns;
 
@@ -36,12 +42,14 @@ public sealed class CampaignApiTests(CampaignShopFixture fixture)
     }
 
     [Fact]
-    public async Task A_scheduled_campaign_arrives_rendered_in_the_mailbox_once_per_subscriber_with_one_click_unsubscribe_and_utm_links()
+    public async Task A_scheduled_campaign_arrives_rendered_in_the_mailbox_once_per_consented_customer_with_one_click_unsubscribe_and_utm_links()
     {
         var prefix = TestCatalog.Unique("spring");
         var segment = CampaignShopFixture.Segments[0];
-        var subscribers = fixture.AddSubscribers(prefix, 7, segment);
-        var product = await new TestCatalog(fixture).CreateProductAsync(TestCatalog.ProductBody(TestCatalog.Unique("Tulip vase"), price: 24.5m));
+        var subscribers = await fixture.AddCustomersAsync(prefix, 7, segment);
+        var unconsented = await fixture.AddCustomersAsync(prefix + "-no", 1, segment, emailConsent: false);
+        var productName = TestCatalog.Unique("Tulip vase");
+        var product = await new TestCatalog(fixture).CreateProductAsync(TestCatalog.ProductBody(productName, price: 24.5m));
         var created = await CreateAsync(_marketer, Body(segment, products: new { productIds = new[] { product.Id } }));
         var id = created.GetProperty("id").GetString()!;
         created.GetProperty("status").GetString().ShouldBe("draft");
@@ -55,17 +63,26 @@ public sealed class CampaignApiTests(CampaignShopFixture fixture)
 
         var mails = fixture.Mailbox(id);
         mails.Select(m => m.To).Order().ShouldBe(subscribers);
+        mails.Select(m => m.To).ShouldNotContain(unconsented[0]);
         var mail = mails.First(m => m.To == subscribers[0]);
         mail.Header("Subject").ShouldBe("Spring news");
         mail.Header("List-Unsubscribe-Post").ShouldBe("List-Unsubscribe=One-Click");
+        mail.Header("X-Recipient-Key").ShouldBe(await Service<IPersonalDataVault>().BlindIndexAsync(BlindIndexKind.Email, subscribers[0], default));
         var unsubscribe = mail.Header("List-Unsubscribe")!.Trim('<', '>');
-        unsubscribe.ShouldContain(Uri.EscapeDataString("key-" + subscribers[0]));
-        mail.Header("X-Recipient-Key").ShouldBe("key-" + subscribers[0]);
         mail.Text.ShouldContain($"href=\"{unsubscribe}\"");
-        mail.Text.ShouldContain($"https://shop.example/products/{product.Slug}?utm_source=newsletter&amp;utm_medium=email&amp;utm_campaign={id}");
         mail.Text.ShouldContain($"https://blog.example/spring?utm_source=newsletter&amp;utm_medium=email&amp;utm_campaign={id}");
         mail.Text.ShouldContain("24.50 EUR");
         mail.Text.ShouldContain("Hello Reader");
+
+        // The product link is the storefront's product page (Storefront:PublicBaseUrl), UTM-tagged, and it serves the page.
+        var productLink = Regex.Match(mail.Text, $"href=\"(?<url>http[^\"]*/products/{Regex.Escape(product.Slug)}\\?utm_source=newsletter&amp;utm_medium=email&amp;utm_campaign={id})\"");
+        productLink.Success.ShouldBeTrue("the email links to the product's page");
+        var productPage = new Uri(productLink.Groups["url"].Value.Replace("&amp;", "&", StringComparison.Ordinal));
+        productPage.ShouldBe(Service<StorefrontSite>().Settings.UrlOf(StorefrontPaths.Product(product.Slug) + productPage.Query));
+        productPage.AbsolutePath.ShouldBe($"/api/storefront/products/{product.Slug}");
+        var page = await fixture.Client().GetAsync(productPage.PathAndQuery.TrimStart('/'));
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await page.Content.ReadAsStringAsync()).ShouldContain(productName);
 
         var after = await (await _marketer.GetAsync($"api/campaigns/{id}")).JsonAsync();
         after.GetProperty("status").GetString().ShouldBe("sent");
@@ -76,13 +93,49 @@ public sealed class CampaignApiTests(CampaignShopFixture fixture)
         // The timer running again sends nobody anything more.
         await fixture.SendDueCampaignsAsync();
         fixture.Mailbox(id).Count.ShouldBe(7);
+
+        // The List-Unsubscribe link, POSTed one-click as a mail client does (RFC 8058), unsubscribes through the real route.
+        (await Service<IMarketingAudience>().MaySendAsync(subscribers[0], default)).ShouldBeTrue();
+        var unsubscribeLink = new Uri(unsubscribe);
+        unsubscribeLink.Authority.ShouldBe(fixture.Shop.BaseAddress.Authority);
+        var oneClick = await fixture.Client().PostAsync(unsubscribeLink.PathAndQuery.TrimStart('/'), new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")]));
+        oneClick.StatusCode.ShouldBe(HttpStatusCode.OK, await oneClick.Content.ReadAsStringAsync());
+        (await Service<IMarketingAudience>().MaySendAsync(subscribers[0], default)).ShouldBeFalse();
+        (await Service<IMarketingAudience>().MaySendAsync(subscribers[1], default)).ShouldBeTrue("only the one recipient is unsubscribed");
     }
 
     [Fact]
-    public async Task Results_add_what_the_event_webhook_reported_to_what_was_sent()
+    public async Task A_campaign_to_newsletter_subscribers_reaches_those_who_confirmed_and_nobody_who_did_not()
+    {
+        var prefix = TestCatalog.Unique("newsletter");
+        var confirmed = await fixture.AddNewsletterSubscribersAsync(prefix, 4);
+        var pending = prefix.ToLowerInvariant() + "-pending@example.com";
+        (await fixture.Client().PostJsonAsync("api/newsletter/subscriptions", new { email = pending })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var body = new
+        {
+            name = "Newsletter " + prefix,
+            audience = new { segments = Array.Empty<string>(), newsletterSubscribers = true },
+            content = new { subject = "Newsletter", html = "<p>Hello</p>", text = "Hello" },
+        };
+        var id = (await CreateAsync(_marketer, body)).GetProperty("id").GetString()!;
+        (await _marketer.PostJsonAsync($"api/campaigns/{id}/schedule", new { sendAt = DateTimeOffset.UtcNow.AddSeconds(1) })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await Task.Delay(1200);
+        await fixture.SendDueCampaignsAsync();
+
+        // No other test of this shop subscribes to the newsletter: the confirmed four are the whole audience.
+        var to = fixture.Mailbox(id).Select(m => m.To).ToList();
+        to.Order().ShouldBe(confirmed.Order(), "each confirmed subscriber once, the unconfirmed one never");
+        to.ShouldNotContain(pending);
+    }
+
+    [Fact]
+    public async Task Results_add_what_the_signed_event_webhook_reported_to_what_was_sent()
     {
         var id = (await CreateAsync(_marketer, Body(CampaignShopFixture.Segments[1]))).GetProperty("id").GetString()!;
-        fixture.ReportEngagement(id, new Domain.Marketing.Audiences.EmailEngagement(5, 4, 3, 1, 2, 0));
+        var events = new[] { ("delivered", 5), ("open", 4), ("click", 3), ("bounce", 1), ("unsubscribe", 2) }
+            .SelectMany(e => Enumerable.Range(0, e.Item2).Select(_ => Event(e.Item1, id)));
+        // Another campaign's events count for that campaign only.
+        await fixture.ReportEventsAsync([.. events, Event("open", "cmp_" + Guid.NewGuid().ToString("N"))]);
 
         var results = await (await _marketer.GetAsync($"api/campaigns/{id}/results")).JsonAsync();
 
@@ -91,6 +144,12 @@ public sealed class CampaignApiTests(CampaignShopFixture fixture)
         results.GetProperty("sent").GetInt64().ShouldBe(0);
         results.GetProperty("status").GetString().ShouldBe("draft");
     }
+
+    // One event as SendGrid's Event Webhook reference shows it, with the shop's custom args echoed at the top level.
+    private static string Event(string type, string campaignId) =>
+        $$"""{"email":"{{MarketingShopFixture.NewEmail("reader")}}","timestamp":1513299569,"event":"{{type}}","sg_event_id":"{{Guid.NewGuid():N}}","sg_message_id":"14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0","campaign_id":"{{campaignId}}"}""";
+
+    private T Service<T>() where T : notnull => fixture.Shop.Services.GetRequiredService<T>();
 
     [Fact]
     public async Task A_draft_is_read_listed_and_changed_with_its_etag()
@@ -127,7 +186,7 @@ public sealed class CampaignApiTests(CampaignShopFixture fixture)
     [Fact]
     public async Task A_test_send_goes_to_the_callers_own_address_only()
     {
-        var subscribers = fixture.AddSubscribers(TestCatalog.Unique("testsend"), 2, CampaignShopFixture.Segments[4]);
+        var subscribers = await fixture.AddCustomersAsync(TestCatalog.Unique("testsend"), 2, CampaignShopFixture.Segments[4]);
         var client = fixture.MarketerWithEmail("marketer@shop.example");
         var id = (await CreateAsync(client, Body(CampaignShopFixture.Segments[4]))).GetProperty("id").GetString()!;
 
@@ -146,7 +205,7 @@ public sealed class CampaignApiTests(CampaignShopFixture fixture)
     [Fact]
     public async Task A_scheduled_campaign_can_be_cancelled_and_is_then_never_sent()
     {
-        fixture.AddSubscribers(TestCatalog.Unique("cancel"), 2, CampaignShopFixture.Segments[5]);
+        await fixture.AddCustomersAsync(TestCatalog.Unique("cancel"), 2, CampaignShopFixture.Segments[5]);
         var id = (await CreateAsync(_marketer, Body(CampaignShopFixture.Segments[5]))).GetProperty("id").GetString()!;
         (await _marketer.PostJsonAsync($"api/campaigns/{id}/schedule", new { sendAt = DateTimeOffset.UtcNow.AddSeconds(1) })).StatusCode.ShouldBe(HttpStatusCode.OK);
 

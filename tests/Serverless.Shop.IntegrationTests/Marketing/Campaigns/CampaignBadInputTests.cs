@@ -47,8 +47,9 @@ public sealed class CampaignBadInputTests(CampaignShopFixture fixture)
     [Fact]
     public async Task Scheduling_to_an_audience_nobody_may_be_emailed_in_is_a_409_with_the_count()
     {
-        var people = fixture.AddSubscribers(TestCatalog.Unique("unconsented"), 2, CampaignShopFixture.Segments[8]);
-        fixture.Suppress(people);
+        // One customer of the segment who never agreed to email marketing, one who did but is on the suppression list.
+        await fixture.AddCustomersAsync(TestCatalog.Unique("unconsented"), 1, CampaignShopFixture.Segments[8], emailConsent: false);
+        await fixture.SuppressAsync(await fixture.AddCustomersAsync(TestCatalog.Unique("suppressed"), 1, CampaignShopFixture.Segments[8]));
         var response = await _marketer.PostJsonAsync("api/campaigns", CampaignApiTests.Body(CampaignShopFixture.Segments[8]));
         var id = (await response.JsonAsync()).GetProperty("id").GetString()!;
 
@@ -71,7 +72,7 @@ public sealed class CampaignBadInputTests(CampaignShopFixture fixture)
     [Fact]
     public async Task A_change_without_if_match_is_428_with_a_stale_one_412_and_after_scheduling_409()
     {
-        fixture.AddSubscribers(TestCatalog.Unique("versions"), 1, Segment);
+        await fixture.AddCustomersAsync(TestCatalog.Unique("versions"), 1, Segment);
         var (id, etag) = await DraftAsync();
         await ShouldBeProblem(await _marketer.PutJsonAsync($"api/campaigns/{id}", CampaignApiTests.Body(Segment), null), HttpStatusCode.PreconditionRequired);
         await ShouldBeProblem(await _marketer.PutJsonAsync($"api/campaigns/{id}", CampaignApiTests.Body(Segment), "\"c3RhbGU\""), HttpStatusCode.PreconditionFailed);

@@ -1,89 +1,69 @@
 using System.Net;
-using System.Text.Json;
+using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Serverless.Shop.Domain.Administration;
+using Serverless.Shop.Domain.Loyalty;
 using Serverless.Shop.Functions.Http;
-using Serverless.Shop.Infrastructure.Common;
-using Serverless.Shop.LocalHost.Marketing;
+using Serverless.Shop.Infrastructure.Marketing.Audiences;
+using Serverless.Shop.IntegrationTests.Marketing.Audiences;
 
 namespace Serverless.Shop.IntegrationTests.Marketing.Campaigns;
 
 /// <summary>
-/// A local shop whose marketing audience is the local host's stand-in, read from a file the tests write
-/// (<see cref="StandInMarketingAudience"/>; until the audiences capability is merged, and after it, so these tests do not
-/// depend on how subscribers are made). Small batches, no throttle to speak of, timers run when a test says.
+/// A local shop whose campaigns send to the real marketing audience: customers who signed up, chose a language and
+/// agreed to email marketing (each test its own segment, by a language no other test uses, so that tests sharing the
+/// shop never mail each other's customers), confirmed newsletter subscribers, the suppression list, and the SendGrid
+/// Event Webhook's counters (signed with a key pair of the fixture). Small batches, no throttle to speak of, timers run when a test says.
 /// </summary>
 public sealed class CampaignShopFixture : LocalShopFixture
 {
-    public string AudienceFile { get; } = Path.Combine(Path.GetTempPath(), $"campaign-audience-{Guid.NewGuid():N}.json");
-
-    private readonly object _lock = new();
-    private readonly List<StandInMarketingAudience.StandInRecipient> _recipients = [];
-    private readonly List<string> _suppressed = [];
-    private readonly Dictionary<string, Domain.Marketing.Audiences.EmailEngagement> _engagement = [];
+    public ECDsa EventWebhookKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     protected override IReadOnlyDictionary<string, string?> OverriddenSettings => new Dictionary<string, string?>
     {
-        [StandInMarketingAudience.FileSetting] = AudienceFile,
+        [AudiencesRegistration.EventWebhookPublicKeySetting] = Convert.ToBase64String(EventWebhookKey.ExportSubjectPublicKeyInfo()),
         ["Campaigns:BatchSize"] = "3",
         ["Campaigns:BatchesPerMinute"] = "6000",
-        ["Campaigns:LinkBaseUrl"] = "https://shop.example/",
-        // Segment names the tests' audiences use, one per test so that tests sharing the shop never mail each other's
-        // subscribers (the stand-in audience decides who is in them; the rules only make the names known).
-        ["Loyalty:Segments"] = string.Join(", ", Segments.Select(s => s + "=language:en")),
+        ["Loyalty:Segments"] = string.Join(", ", Segments.Select(s => $"{s}={SegmentRuleKind.Language}:{LanguageOf(s)}")),
     };
 
     public static readonly IReadOnlyList<string> Segments = [.. Enumerable.Range(0, 12).Select(i => $"campaign-test-{i}")];
 
-    public override async Task InitializeAsync()
-    {
-        Write();
-        await base.InitializeAsync();
-    }
+    /// <summary>The profile language that puts a customer in <paramref name="segment"/> (and in no other segment of this shop).</summary>
+    public static string LanguageOf(string segment) => "en-cmp" + segment.Split('-')[^1];
 
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        File.Delete(AudienceFile);
-    }
+    private AudienceMembers Members => new(() => Client(), Shop.MailboxDirectory);
 
-    /// <summary>Adds <paramref name="count"/> people of the segment, with addresses unique to the caller; returns them.</summary>
-    public IReadOnlyList<string> AddSubscribers(string prefix, int count, string segment, string? customerId = null)
+    /// <summary>Adds <paramref name="count"/> customers of the segment (first name Reader) who agreed to email marketing or not, with addresses unique to the caller; returns them.</summary>
+    public async Task<IReadOnlyList<string>> AddCustomersAsync(string prefix, int count, string segment, bool emailConsent = true)
     {
         var emails = Enumerable.Range(0, count).Select(i => $"{prefix}-{i:D2}@example.com".ToLowerInvariant()).ToList();
-        lock (_lock)
-        {
-            _recipients.AddRange(emails.Select(e => new StandInMarketingAudience.StandInRecipient("key-" + e, e, customerId, "Reader", [segment], false)));
-            Write();
-        }
+        foreach (var email in emails) await Members.ConsentedCustomerAsync(email, LanguageOf(segment), emailConsent: emailConsent);
         return emails;
     }
 
-    public void Suppress(IEnumerable<string> emails)
+    /// <summary>Adds <paramref name="count"/> newsletter subscribers who confirmed by double opt-in; returns them.</summary>
+    public async Task<IReadOnlyList<string>> AddNewsletterSubscribersAsync(string prefix, int count)
     {
-        lock (_lock)
-        {
-            _suppressed.AddRange(emails);
-            Write();
-        }
+        var emails = Enumerable.Range(0, count).Select(i => $"{prefix}-{i:D2}@example.com".ToLowerInvariant()).ToList();
+        foreach (var email in emails) await Members.ConfirmedSubscriberAsync(email);
+        return emails;
     }
 
-    public void ReportEngagement(string campaignId, Domain.Marketing.Audiences.EmailEngagement engagement)
+    /// <summary>Puts the addresses on the suppression list, as staff do (POST /api/marketing/suppressions).</summary>
+    public async Task SuppressAsync(IEnumerable<string> emails)
     {
-        lock (_lock)
-        {
-            _engagement[campaignId] = engagement;
-            Write();
-        }
+        var admin = Client(ShopRoles.Admin);
+        foreach (var email in emails)
+            (await admin.PostJsonAsync("api/marketing/suppressions", new { email })).StatusCode.ShouldBe(HttpStatusCode.Created);
     }
 
-    private void Write()
+    /// <summary>Posts events to the Event Webhook, signed as SendGrid signs them; the webhook must take them all.</summary>
+    public async Task ReportEventsAsync(IEnumerable<string> events)
     {
-        var json = JsonSerializer.Serialize(new StandInMarketingAudience.StandInFile(_recipients, _suppressed, _engagement), ShopJson.Options);
-        var temporary = AudienceFile + ".tmp";
-        File.WriteAllText(temporary, json);
-        File.Move(temporary, AudienceFile, overwrite: true);
+        var response = await Client().SendAsync(MarketingShopFixture.Signed(EventWebhookKey, "[" + string.Join(",", events) + "]"));
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>A marketer's client whose token carries an email claim (for test sends), or none.</summary>
