@@ -43,4 +43,14 @@ public static class ScenarioShop
         if (start < 0 || end < start) throw new InvalidOperationException($"{docs} has no {startMarker} ... {endMarker} section.");
         File.WriteAllText(docs, text[..start] + startMarker + "\n" + results + text[end..]);
     }
+
+    /// <summary>The p-th percentile (0 to 1) of values sorted ascending, by the nearest-rank method; 0 for none.</summary>
+    public static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    /// <summary>A positive whole number given on the command line after <paramref name="name"/>, else <paramref name="fallback"/>.</summary>
+    public static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
+    }
 }

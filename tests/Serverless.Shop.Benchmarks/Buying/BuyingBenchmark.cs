@@ -49,8 +49,8 @@ public static class BuyingBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var checkouts = Option(args, "--checkouts", 60);
-        var concurrency = Option(args, "--concurrency", 8);
+        var checkouts = ScenarioShop.Option(args, "--checkouts", 60);
+        var concurrency = ScenarioShop.Option(args, "--concurrency", 8);
         var root = RunningLocalStack.FindRepositoryRoot(AppContext.BaseDirectory);
         var machine = Report.DescribeMachine(root);
         await using var shop = await ScenarioShop.StartAsync(root);
@@ -179,7 +179,7 @@ public static class BuyingBenchmark
     private sealed record Throughput(int Count, int Completed, TimeSpan Elapsed, List<double> Latencies)
     {
         public string Row(string what) => string.Create(CultureInfo.InvariantCulture,
-            $"| {what} | {Completed} of {Count} | {Count / Elapsed.TotalSeconds:0.0} | {Percentile(Latencies, 0.5):0} ms | {Percentile(Latencies, 0.95):0} ms |");
+            $"| {what} | {Completed} of {Count} | {Count / Elapsed.TotalSeconds:0.0} | {ScenarioShop.Percentile(Latencies, 0.5):0} ms | {ScenarioShop.Percentile(Latencies, 0.95):0} ms |");
     }
 
     private static async Task<Throughput> ThroughputAsync(HttpClient guest, DurableTaskClient durable, int checkouts, int concurrency, Func<int, (string ProductId, string Sku)> product)
@@ -263,13 +263,5 @@ public static class BuyingBenchmark
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{method} {url}: {(int)response.StatusCode} {text}");
         var calls = response.Headers.TryGetValues("X-Cosmos-Calls", out var values) ? int.Parse(values.Single(), CultureInfo.InvariantCulture) : -1;
         return (JsonDocument.Parse(text).RootElement.Clone(), calls);
-    }
-
-    private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
     }
 }

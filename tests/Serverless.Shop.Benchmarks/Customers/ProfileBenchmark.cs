@@ -41,8 +41,8 @@ public static class ProfileBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var reads = Option(args, "--reads", 500);
-        var customerCount = Option(args, "--customers", 20);
+        var reads = ScenarioShop.Option(args, "--reads", 500);
+        var customerCount = ScenarioShop.Option(args, "--customers", 20);
         var root = RunningLocalStack.FindRepositoryRoot(AppContext.BaseDirectory);
         var machine = Report.DescribeMachine(root);
         await using var shop = await ScenarioShop.StartAsync(root);
@@ -101,7 +101,7 @@ public static class ProfileBenchmark
             table.AppendLine(CultureInfo.InvariantCulture, $"| {operation} | {budget} | {measured} |");
         }
         table.AppendLine().AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"{reads} profile reads of {customerCount} customers, one at a time: p50 {Percentile(latencies, 0.5):0.0} ms, p95 {Percentile(latencies, 0.95):0.0} ms."));
+            $"{reads} profile reads of {customerCount} customers, one at a time: p50 {ScenarioShop.Percentile(latencies, 0.5):0.0} ms, p95 {ScenarioShop.Percentile(latencies, 0.95):0.0} ms."));
         Console.WriteLine(table);
 
         if (args.Contains("--write-docs"))
@@ -122,13 +122,5 @@ public static class ProfileBenchmark
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{method} {url}: {(int)response.StatusCode} {text}");
         var calls = response.Headers.TryGetValues("X-Cosmos-Calls", out var values) ? int.Parse(values.Single(), CultureInfo.InvariantCulture) : -1;
         return (JsonDocument.Parse(text).RootElement.Clone(), calls);
-    }
-
-    private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
     }
 }

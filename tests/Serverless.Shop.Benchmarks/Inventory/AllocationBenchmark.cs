@@ -36,7 +36,7 @@ public static class AllocationBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var repeats = Option(args, "--repeats", 5);
+        var repeats = ScenarioShop.Option(args, "--repeats", 5);
         var root = RunningLocalStack.FindRepositoryRoot(AppContext.BaseDirectory);
         var machine = Report.DescribeMachine(root);
         await using var shop = await ScenarioShop.StartAsync(root);
@@ -116,11 +116,5 @@ public static class AllocationBenchmark
         }
         foreach (var problem in problems) Console.Error.WriteLine("Budget broken: " + problem);
         return problems.Count == 0 ? 0 : 1;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
     }
 }

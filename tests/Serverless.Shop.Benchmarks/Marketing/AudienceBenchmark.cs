@@ -41,8 +41,8 @@ public static class AudienceBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var customerCount = Option(args, "--customers", 200);
-        var subscriberCount = Option(args, "--subscribers", 200);
+        var customerCount = ScenarioShop.Option(args, "--customers", 200);
+        var subscriberCount = ScenarioShop.Option(args, "--subscribers", 200);
         var root = RunningLocalStack.FindRepositoryRoot(AppContext.BaseDirectory);
         var machine = Report.DescribeMachine(root);
         var loggers = LoggerFactory.Create(b =>
@@ -123,11 +123,5 @@ public static class AudienceBenchmark
             ScenarioShop.WriteSection(root, StartMarker, EndMarker, $"Measured {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC: {machine}; load average {Report.LoadAverage()} after the run.\n\n{table}");
         foreach (var problem in problems) Console.Error.WriteLine("Budget broken: " + problem);
         return problems.Count == 0 ? 0 : 1;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
     }
 }

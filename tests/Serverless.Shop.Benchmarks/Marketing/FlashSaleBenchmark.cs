@@ -27,11 +27,11 @@ public static class FlashSaleBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var buyers = Option(args, "--buyers", 60);
-        var tries = Option(args, "--tries", 2);
-        var units = Option(args, "--units", 40);
-        var limit = Option(args, "--limit", 1);
-        var concurrency = Option(args, "--concurrency", 16);
+        var buyers = ScenarioShop.Option(args, "--buyers", 60);
+        var tries = ScenarioShop.Option(args, "--tries", 2);
+        var units = ScenarioShop.Option(args, "--units", 40);
+        var limit = ScenarioShop.Option(args, "--limit", 1);
+        var concurrency = ScenarioShop.Option(args, "--concurrency", 16);
         var root = RunningLocalStack.FindRepositoryRoot(AppContext.BaseDirectory);
         var machine = Report.DescribeMachine(root);
         await using var shop = await ScenarioShop.StartAsync(root);
@@ -108,7 +108,7 @@ public static class FlashSaleBenchmark
             .AppendLine("| Buyers | Checkouts (at once) | Sale units | Limit per buyer | Sale units sold | Most by one buyer | Paid at the regular price | Cancelled | Checkouts/s | p50 | p95 | p99 | Product read (Cosmos DB calls) |")
             .AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
             .AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {buyers} | {carts.Count} ({concurrency}) | {units} | {limit} | {unitsSold} | {mostByOneBuyer} | {outcomes.Count(o => o.Completed && !o.AtSalePrice)} | {outcomes.Count(o => !o.Completed)} | {carts.Count / elapsed.TotalSeconds:0.0} | {Percentile(latencies, 0.5):0} ms | {Percentile(latencies, 0.95):0} ms | {Percentile(latencies, 0.99):0} ms | {productRead.Calls} |"));
+                $"| {buyers} | {carts.Count} ({concurrency}) | {units} | {limit} | {unitsSold} | {mostByOneBuyer} | {outcomes.Count(o => o.Completed && !o.AtSalePrice)} | {outcomes.Count(o => !o.Completed)} | {carts.Count / elapsed.TotalSeconds:0.0} | {ScenarioShop.Percentile(latencies, 0.5):0} ms | {ScenarioShop.Percentile(latencies, 0.95):0} ms | {ScenarioShop.Percentile(latencies, 0.99):0} ms | {productRead.Calls} |"));
         Console.WriteLine(table);
         if (args.Contains("--write-docs"))
             ScenarioShop.WriteSection(root, StartMarker, EndMarker,
@@ -147,13 +147,5 @@ public static class FlashSaleBenchmark
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{method} {url}: {(int)response.StatusCode} {text}");
         var calls = response.Headers.TryGetValues("X-Cosmos-Calls", out var values) ? int.Parse(values.Single(), CultureInfo.InvariantCulture) : -1;
         return (JsonDocument.Parse(text).RootElement.Clone(), calls);
-    }
-
-    private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
     }
 }

@@ -35,7 +35,7 @@ public static class QuoteBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var quotes = Option(args, "--quotes", 500);
+        var quotes = ScenarioShop.Option(args, "--quotes", 500);
         var root = RunningLocalStack.FindRepositoryRoot(AppContext.BaseDirectory);
         var machine = Report.DescribeMachine(root);
 
@@ -118,8 +118,8 @@ public static class QuoteBenchmark
             .AppendLine("|---|---:|---:|")
             .AppendLine(string.Create(CultureInfo.InvariantCulture, $"| POST /shipping/options, Cosmos DB calls (3 products, {calls.Count} quotes) | {CallBudget} | {calls.Min()} / {calls.Average():0.00} / {calls.Max()} (min / mean / max) |"))
             .AppendLine(string.Create(CultureInfo.InvariantCulture, $"| Loading the bundled geodata ({geocoder.PlaceCount} places), once per process | | {loadMs:0} ms |"))
-            .AppendLine(string.Create(CultureInfo.InvariantCulture, $"| Local geocode of an address ({geocodeMs.Count}) | | p50 {Percentile(geocodeMs, 0.5) * 1000:0.0} µs, p95 {Percentile(geocodeMs, 0.95) * 1000:0.0} µs |"))
-            .AppendLine(string.Create(CultureInfo.InvariantCulture, $"| Geocode + rate a quote in process, with its product read ({quoteMs.Count}) | | p50 {Percentile(quoteMs, 0.5):0.00} ms, p95 {Percentile(quoteMs, 0.95):0.00} ms |"));
+            .AppendLine(string.Create(CultureInfo.InvariantCulture, $"| Local geocode of an address ({geocodeMs.Count}) | | p50 {ScenarioShop.Percentile(geocodeMs, 0.5) * 1000:0.0} µs, p95 {ScenarioShop.Percentile(geocodeMs, 0.95) * 1000:0.0} µs |"))
+            .AppendLine(string.Create(CultureInfo.InvariantCulture, $"| Geocode + rate a quote in process, with its product read ({quoteMs.Count}) | | p50 {ScenarioShop.Percentile(quoteMs, 0.5):0.00} ms, p95 {ScenarioShop.Percentile(quoteMs, 0.95):0.00} ms |"));
         Console.WriteLine(table);
 
         if (args.Contains("--write-docs"))
@@ -128,13 +128,5 @@ public static class QuoteBenchmark
         }
         foreach (var problem in problems) Console.Error.WriteLine("Budget broken: " + problem);
         return problems.Count == 0 ? 0 : 1;
-    }
-
-    private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
     }
 }

@@ -42,8 +42,8 @@ public static class TrackingWebhookBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var orders = Option(args, "--orders", 4);
-        var scans = Option(args, "--scans", 5);
+        var orders = ScenarioShop.Option(args, "--orders", 4);
+        var scans = ScenarioShop.Option(args, "--scans", 5);
         var root = RunningLocalStack.FindRepositoryRoot(AppContext.BaseDirectory);
         var machine = Report.DescribeMachine(root);
         // No carrier schedule (Shipping:LocalCarrier:SecondsPerStep unset): the benchmark sends each webhook itself.
@@ -131,7 +131,7 @@ public static class TrackingWebhookBenchmark
             var after = background.TryGetValue(kind, out var b) && b.Count > 0 ? $"{b.Min()} / {b.Max()}" : "";
             table.AppendLine(CultureInfo.InvariantCulture, $"| {kind} ({measured.Count}) | {budget}: {why} | {measured.Min()} / {measured.Average():0.00} / {measured.Max()} | {races[kind].Sum()} | {after} |");
         }
-        table.AppendLine(CultureInfo.InvariantCulture, $"| Time of a webhook request on this machine ({millis.Count}) | | p50 {Percentile(millis, 0.5):0.0} ms, p95 {Percentile(millis, 0.95):0.0} ms | | |");
+        table.AppendLine(CultureInfo.InvariantCulture, $"| Time of a webhook request on this machine ({millis.Count}) | | p50 {ScenarioShop.Percentile(millis, 0.5):0.0} ms, p95 {ScenarioShop.Percentile(millis, 0.95):0.0} ms | | |");
         Console.WriteLine(table);
 
         if (args.Contains("--write-docs"))
@@ -163,13 +163,5 @@ public static class TrackingWebhookBenchmark
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{method} {url}: {(int)response.StatusCode} {text}");
         var calls = response.Headers.TryGetValues("X-Cosmos-Calls", out var values) ? int.Parse(values.Single(), CultureInfo.InvariantCulture) : -1;
         return (JsonDocument.Parse(text).RootElement.Clone(), calls);
-    }
-
-    private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
     }
 }
