@@ -40,14 +40,15 @@ public sealed class FlashSaleApiTests(LocalShopFixture fixture)
         var line = during.GetProperty("lines")[0];
         line.GetProperty("unitSalePrice").GetProperty("amount").GetDecimal().ShouldBe(12.00m);
         line.GetProperty("flashSaleId").GetString().ShouldBe(saleId);
-        during.GetProperty("total").GetProperty("amount").GetDecimal().ShouldBe(24.00m);
+        // The subtotal is before promotions: other tests' automatic promotions may be live in the shared shop.
+        during.GetProperty("subtotal").GetProperty("amount").GetDecimal().ShouldBe(24.00m);
 
         var ended = await _shop.Marketer.PostAsync($"api/flash-sales/{saleId}/end", null);
         ended.StatusCode.ShouldBe(HttpStatusCode.OK, (await ended.JsonAsync()).ToString());
 
         var after = (await _shop.CartAsync(cart)).GetProperty("pricing");
         after.GetProperty("lines")[0].TryGetProperty("flashSaleId", out _).ShouldBeFalse();
-        after.GetProperty("total").GetProperty("amount").GetDecimal().ShouldBe(40.00m);
+        after.GetProperty("subtotal").GetProperty("amount").GetDecimal().ShouldBe(40.00m);
         (await _shop.ProductAsync(mug.ProductId)).Product.TryGetProperty("flashSales", out _).ShouldBeFalse();
         var again = await _shop.Marketer.PostAsync($"api/flash-sales/{saleId}/end", null);
         await ProblemAssertions.ShouldBeProblem(again, HttpStatusCode.Conflict);
@@ -63,7 +64,7 @@ public sealed class FlashSaleApiTests(LocalShopFixture fixture)
         (await _shop.ProductAsync(mug.ProductId)).Product.TryGetProperty("flashSales", out _).ShouldBeFalse();
         (await _shop.ProductAsync(mug.ProductId, _shop.Marketer)).Product.GetProperty("flashSales").GetArrayLength().ShouldBe(1);
         var cart = await _shop.Checkout.CartWithAsync(mug, 1);
-        (await _shop.CartAsync(cart)).GetProperty("pricing").GetProperty("total").GetProperty("amount").GetDecimal().ShouldBe(20.00m);
+        (await _shop.CartAsync(cart)).GetProperty("pricing").GetProperty("subtotal").GetProperty("amount").GetDecimal().ShouldBe(20.00m);
 
         var during = await Preview(saleId, startsAt.AddMinutes(30));
         during.GetProperty("status").GetString().ShouldBe("live");
@@ -112,7 +113,11 @@ public sealed class FlashSaleApiTests(LocalShopFixture fixture)
         results.GetProperty("orders").GetInt32().ShouldBe(2);
         results.GetProperty("buyers").GetInt32().ShouldBe(2);
         results.GetProperty("unitsHeld").GetInt32().ShouldBe(0);
-        results.GetProperty("revenue").GetProperty("amount").GetDecimal().ShouldBe(30.00m);
+        // Revenue is what the sale lines brought in, after any automatic promotion live in the shared shop: the paid
+        // orders' own line totals (30.00 at the sale price when none is).
+        var paidLines = placed.SelectMany(p => p.Body.GetProperty("pricing").GetProperty("lines").EnumerateArray()).Where(l => l.GetProperty("sku").GetString() == mug.Sku).ToList();
+        paidLines.Sum(l => l.GetProperty("listTotal").GetProperty("amount").GetDecimal()).ShouldBe(30.00m);
+        results.GetProperty("revenue").GetProperty("amount").GetDecimal().ShouldBe(paidLines.Sum(l => l.GetProperty("total").GetProperty("amount").GetDecimal()));
         results.GetProperty("variants")[0].GetProperty("unitsLeft").GetInt32().ShouldBe(3);
         (await _shop.Checkout.StockAsync(mug.Sku)).GetProperty("totalOnHand").GetInt32().ShouldBe(17);
         var shown = (await _shop.ProductAsync(mug.ProductId)).Product.GetProperty("flashSales")[0].GetProperty("variants")[0];
