@@ -244,6 +244,12 @@ var cosmosContainers = [
     name: 'marketing-feeds'
     partitionKeyPath: '/id'
   }
+  {
+    // The automated flows' settings, enrolments and back-in-stock requests; TTL on, set per document (docs/marketing.md#automated-flows).
+    name: 'marketing-flows'
+    partitionKeyPath: '/id'
+    defaultTtl: -1
+  }
 ]
 var appQueues = [
   'image-processing'

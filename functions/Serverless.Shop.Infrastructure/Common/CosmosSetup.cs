@@ -110,6 +110,9 @@ public sealed class ShopContainers
         ("flash-sales", "/saleId", null),
         // One document: the last run's report of the ads feeds (docs/marketing.md, "Ads feeds and attribution").
         ("marketing-feeds", "/id", null),
+        // The automated flows: their settings, who is in which flow at which step, back-in-stock requests (docs/marketing.md#automated-flows).
+        // -1: TTL on, each document sets its own (a back-in-stock request expires when nobody restocks).
+        ("marketing-flows", "/id", -1),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)

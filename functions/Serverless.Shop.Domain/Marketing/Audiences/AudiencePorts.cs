@@ -36,8 +36,8 @@ public interface IUnsubscribeLinks
     Uri For(MarketingRecipient recipient, string? campaignId);
 }
 
-/// <summary>What SendGrid's Event Webhook reported for one campaign or flow (each event counted once, by its event id).</summary>
-public sealed record EmailEngagement(long Delivered, long Opened, long Clicked, long Bounced, long Unsubscribed, long SpamReports)
+/// <summary>What SendGrid's Event Webhook reported for one campaign or flow (each event counted once, by its event id), and the emails a flow sent.</summary>
+public sealed record EmailEngagement(long Delivered, long Opened, long Clicked, long Bounced, long Unsubscribed, long SpamReports, long Sent = 0)
 {
     public static readonly EmailEngagement None = new(0, 0, 0, 0, 0, 0);
 }

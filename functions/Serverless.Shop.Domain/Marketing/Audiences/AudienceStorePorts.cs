@@ -62,7 +62,8 @@ public interface IAudienceCustomers
     IAsyncEnumerable<IReadOnlyList<AudienceCustomer>> PagesAsync(int pageSize, string? afterKey, CancellationToken ct);
 }
 
-public enum EngagementKind { Delivered, Opened, Clicked, Bounced, Unsubscribed, SpamReport }
+/// <summary>What is counted per campaign or flow: the Event Webhook's events, and <see cref="Sent"/>, which a flow counts itself as it sends (a campaign's sends are in its batches).</summary>
+public enum EngagementKind { Delivered, Opened, Clicked, Bounced, Unsubscribed, SpamReport, Sent }
 
 /// <summary>The per-campaign counters the Event Webhook feeds.</summary>
 public interface IEmailEngagementCounters : IEmailEngagementReader

@@ -48,7 +48,7 @@ public sealed class CosmosEmailEngagement(ShopContainers containers) : IEmailEng
         try
         {
             var d = (await Container.ReadItemAsync<EngagementDocument>(id, new PartitionKey(id), cancellationToken: ct)).Resource;
-            return new EmailEngagement(d.Delivered, d.Opened, d.Clicked, d.Bounced, d.Unsubscribed, d.SpamReports);
+            return new EmailEngagement(d.Delivered, d.Opened, d.Clicked, d.Bounced, d.Unsubscribed, d.SpamReports, d.Sent);
         }
         catch (CosmosException e) when (e.Is(HttpStatusCode.NotFound))
         {
@@ -64,6 +64,7 @@ public sealed class CosmosEmailEngagement(ShopContainers containers) : IEmailEng
         EngagementKind.Bounced => "bounced",
         EngagementKind.Unsubscribed => "unsubscribed",
         EngagementKind.SpamReport => "spamReports",
+        EngagementKind.Sent => "sent",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -80,5 +81,6 @@ public sealed class CosmosEmailEngagement(ShopContainers containers) : IEmailEng
         public long Bounced { get; init; }
         public long Unsubscribed { get; init; }
         public long SpamReports { get; init; }
+        public long Sent { get; init; }
     }
 }

@@ -10,6 +10,11 @@ public static class MarketingFlowsRegistration
     /// <summary>The automated marketing flows (docs/marketing.md): for now the abandoned-cart reminders.</summary>
     public static IServiceCollection AddShopMarketingFlows(this IServiceCollection services, IConfiguration configuration)
     {
+        // What every flow shares: its settings (set through the flows API) and how it sends a step.
+        services.AddSingleton<IFlowSettingsStore, CosmosFlowSettingsStore>();
+        services.AddSingleton<FlowSettingsReader>();
+        services.AddSingleton<FlowEmails>();
+
         services.AddSingleton(ReadAbandonedCartSettings(configuration));
         services.AddSingleton<IIdleCarts, CosmosIdleCarts>();
         services.AddSingleton<RemindAbandonedCarts>();
