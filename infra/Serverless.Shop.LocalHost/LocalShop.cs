@@ -150,9 +150,8 @@ public sealed class LocalShop : IAsyncDisposable
                 ["Shipping:Origin:TimeZone"] = "Europe/Amsterdam",
                 // Review invitation links in .local/mailbox keep working across runs: the key is kept in the data directory.
                 [Infrastructure.Reviews.ReviewsRegistration.SigningKeySetting] = LocalReviewInvitationKey.LoadOrCreate(options.DataDirectory),
-                // The ads feeds: published to Azurite's feeds container, linking to the storefront on this host (docs/marketing.md).
+                // The ads feeds: published to Azurite's feeds container (their items link to the storefront on this host, docs/marketing.md).
                 ["Feeds:PublicBaseUrl"] = $"{stack.BlobEndpoint.ToString().TrimEnd('/')}/feeds",
-                ["Feeds:StorefrontBaseUrl"] = "http://localhost:7071/api/storefront/",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Serverless.Shop"] = "Information",
             });
@@ -172,7 +171,6 @@ public sealed class LocalShop : IAsyncDisposable
                 {
                     ["Payments:CardSimulator:PageBaseUrl"] = pages, ["Simulators:BaseUrl"] = pages, ["Reviews:InvitationBaseUrl"] = pages + "api/review-invitations",
                     [Infrastructure.Marketing.Audiences.AudiencesRegistration.LinkBaseUrlSetting] = pages + "api/",
-                    ["Feeds:StorefrontBaseUrl"] = pages + "api/storefront/",
                 });
             }
             builder.Configuration.AddInMemoryCollection(options.Settings);
