@@ -20,7 +20,8 @@ public sealed record MyErasureInput(bool Confirm);
 /// in the live containers and in every backup or copy of them, can no longer be read. Orders keep what the books need
 /// (amounts, dates, products, statuses): those were never sealed. A customer's orders go with the customer; a guest
 /// order is its own owner. Once the key is gone, each of the owner's orders is written again, so the live documents also
-/// lose the email's blind index and hold the erased marker instead of ciphertext; then every capability's
+/// lose the email's blind index and hold the erased marker instead of ciphertext, and their marketing attribution loses
+/// its ad click ids and landing page (<see cref="Marketing.Attribution.CartAttribution.WithoutPersonalData"/>); then every capability's
 /// <see cref="IPersonalDataCleanup"/> tidies its own live documents of the customer. A customer's sign-in account is
 /// deleted first, so nobody signs in as them while their data goes. Proof: PersonalDataErasureTests.
 /// </summary>
@@ -106,7 +107,7 @@ public sealed class ErasePersonalData(IPersonalDataVault vault, IOrderStore orde
         return numbers;
     }
 
-    // Read (the personal fields now read as erased) and write back; another change in between means read again.
+    // Read (the personal fields now read as erased) and write back without the click ids; another change in between means read again.
     private async Task RewriteAsync(string number, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
@@ -114,7 +115,8 @@ public sealed class ErasePersonalData(IPersonalDataVault vault, IOrderStore orde
             if (await orders.FindAsync(number, ct) is not { } order) return;
             try
             {
-                await orders.SaveAsync(order.Value, order.Version, ct);
+                var erased = order.Value.Attribution is { } journey ? order.Value with { Attribution = journey.WithoutPersonalData() } : order.Value;
+                await orders.SaveAsync(erased, order.Version, ct);
                 return;
             }
             catch (StaleVersionException) when (attempt < 5)

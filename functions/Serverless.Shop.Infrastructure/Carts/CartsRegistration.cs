@@ -14,6 +14,7 @@ public static class CartsRegistration
         services.AddSingleton(new CartSettings(days));
         services.AddSingleton<ICartStore, CosmosCartStore>();
         services.AddSingleton<ManageCarts>();
+        services.AddSingleton<Domain.Privacy.IPersonalDataCleanup, CartPersonalData>();
         return services;
     }
 }

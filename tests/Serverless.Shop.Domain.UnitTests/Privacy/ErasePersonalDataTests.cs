@@ -90,6 +90,24 @@ public sealed class ErasePersonalDataTests
     }
 
     [Fact]
+    public async Task An_erased_order_keeps_its_campaign_but_loses_the_ad_click_ids_and_landing_page()
+    {
+        var touch = new Serverless.Shop.Domain.Marketing.Attribution.MarketingTouch("google", "cpc", "spring", null, null, "Cj0KCQ-gclid", "IwAR-fbclid", "https://shop.example/?gclid=Cj0KCQ-gclid", _bed.Clock.Now);
+        var placed = await _bed.Orders.PlaceAsync(Placement(customerId: null), Ct);
+        var current = _bed.Store.Current(placed.Number)!;
+        await _bed.Store.SaveAsync(current.Value with { Attribution = Serverless.Shop.Domain.Marketing.Attribution.CartAttribution.Start(touch) }, current.Version, Ct);
+
+        await Erasure.EraseAsync(new ErasureInput(null, placed.Number), Ct);
+
+        var kept = _bed.Store.Current(placed.Number)!.Value.Attribution.ShouldNotBeNull();
+        foreach (var t in new[] { kept.FirstTouch, kept.LastTouch })
+        {
+            (t.UtmSource, t.UtmMedium, t.UtmCampaign).ShouldBe(("google", "cpc", "spring"), "the campaign is not the shopper's: sales by channel keep it");
+            (t.Gclid, t.Fbclid, t.LandingPage).ShouldBe((null, null, null));
+        }
+    }
+
+    [Fact]
     public async Task A_guest_order_is_its_own_owner()
     {
         var order = await _bed.Orders.PlaceAsync(Placement(customerId: null), Ct);

@@ -52,6 +52,14 @@ public sealed record CartAttribution(MarketingTouch FirstTouch, MarketingTouch L
     /// <summary>The most recent Meta click id of the journey, for the Conversions API's fbc.</summary>
     public string? LatestFbclid => LastTouch.Fbclid ?? FirstTouch.Fbclid;
 
+    /// <summary>
+    /// The journey without what can point at a person: the ad click ids (the platforms tie them to the clicker) and the
+    /// landing page (its query may carry anything). The campaign's UTM parameters and the times stay: they describe the
+    /// campaign, not the shopper, and the sales figures by channel keep them. Used by erasure (ErasePersonalDataTests).
+    /// </summary>
+    public CartAttribution WithoutPersonalData() =>
+        new(FirstTouch with { Gclid = null, Fbclid = null, LandingPage = null }, LastTouch with { Gclid = null, Fbclid = null, LandingPage = null });
+
     /// <summary>When the click behind <see cref="LatestFbclid"/> was captured (Meta's fbc carries it).</summary>
     public DateTimeOffset? FbclidCapturedAt => LastTouch.Fbclid is not null ? LastTouch.CapturedAt : FirstTouch.Fbclid is not null ? FirstTouch.CapturedAt : null;
 }
