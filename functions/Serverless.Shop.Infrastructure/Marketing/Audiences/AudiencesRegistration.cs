@@ -30,7 +30,7 @@ public static class AudiencesRegistration
         services.AddSingleton<CosmosEmailEngagement>();
         services.AddSingleton<IEmailEngagementCounters>(sp => sp.GetRequiredService<CosmosEmailEngagement>());
         services.AddSingleton<IEmailEngagementReader>(sp => sp.GetRequiredService<CosmosEmailEngagement>());
-        services.AddSingleton<IEmailEventWebhookReader>(new SendGridEventWebhookReader(webhookKey));
+        services.AddSingleton<IEmailEventWebhookReader>(sp => new SendGridEventWebhookReader(webhookKey, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IUnsubscribeLinks, UnsubscribeLinks>();
         services.AddSingleton<IMarketingAudience, MarketingAudience>();
         services.AddSingleton<NewsletterSubscriptions>();

@@ -12,12 +12,20 @@ namespace Serverless.Shop.Infrastructure.Marketing.Audiences;
 /// over the <c>X-Twilio-Email-Event-Webhook-Timestamp</c> followed by the raw body, checked with the SendGrid package's
 /// <see cref="RequestValidator"/> against the verification key from the setting <see cref="AudiencesRegistration.EventWebhookPublicKeySetting"/>
 /// (base64 of the DER public key, as SendGrid's Mail Settings show it). Unresolved key: 503 (<see cref="SecretSetting.Value"/>);
-/// unsigned or a bad signature: 401, and nothing is read. Then the body: a JSON array of events, each with
+/// unsigned or a bad signature: 401, and nothing is read. A signed timestamp older than <see cref="MaximumAge"/> (or
+/// more than five minutes ahead) is a 401 too: the events' ids are remembered for 30 days (webhook-events TTL), so a
+/// delivery captured and replayed later than that would otherwise count again. SendGrid documents no tolerance and
+/// retries a failed delivery for up to 24 hours, hence days rather than Stripe's five minutes. Then the body: a JSON array of events, each with
 /// <c>sg_event_id</c>, <c>event</c>, <c>email</c>, <c>timestamp</c> and the custom args at the top level.
 /// Tests: SendGridEventWebhookTests.
 /// </summary>
-public sealed class SendGridEventWebhookReader(SecretSetting publicKey) : IEmailEventWebhookReader
+public sealed class SendGridEventWebhookReader(SecretSetting publicKey, TimeProvider clock) : IEmailEventWebhookReader
 {
+    /// <summary>How old a signed delivery may be: past SendGrid's 24 hours of retries, well within the 30 days event ids are kept.</summary>
+    public static readonly TimeSpan MaximumAge = TimeSpan.FromDays(3);
+
+    private static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(5);
+
     public Task<IReadOnlyList<EmailEvent>> ReadAsync(IReadOnlyDictionary<string, string> headers, string body, CancellationToken ct)
     {
         var key = publicKey.Value;
@@ -27,6 +35,10 @@ public sealed class SendGridEventWebhookReader(SecretSetting publicKey) : IEmail
             throw new WebhookSignatureException("The request carries no SendGrid Event Webhook signature.");
         if (!Verifies(key, body, signature, timestamp))
             throw new WebhookSignatureException("The SendGrid Event Webhook signature does not verify.");
+        var now = clock.GetUtcNow();
+        if (!long.TryParse(timestamp, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            || seconds < (now - MaximumAge).ToUnixTimeSeconds() || seconds > (now + AllowedClockSkew).ToUnixTimeSeconds())
+            throw new WebhookSignatureException($"The SendGrid Event Webhook delivery was signed too long ago (or in the future): at most {MaximumAge.TotalDays:0} days old is taken.");
         return Task.FromResult(Parse(body));
     }
 

@@ -93,6 +93,11 @@ public sealed class SendGridEventWebhookTests(MarketingShopFixture fixture)
         otherTimestamp.Headers.Remove("X-Twilio-Email-Event-Webhook-Timestamp");
         otherTimestamp.Headers.Add("X-Twilio-Email-Event-Webhook-Timestamp", "1");
         await ProblemAssertions.ShouldBeProblem(await _sendGrid.SendAsync(otherTimestamp), HttpStatusCode.Unauthorized);
+        // Signed, but four days ago: a captured delivery replayed after its events' ids may be forgotten.
+        var old = DateTimeOffset.UtcNow.AddDays(-4).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await ProblemAssertions.ShouldBeProblem(await _sendGrid.SendAsync(MarketingShopFixture.Signed(fixture.EventWebhookKey, body, old)), HttpStatusCode.Unauthorized);
+        var ahead = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await ProblemAssertions.ShouldBeProblem(await _sendGrid.SendAsync(MarketingShopFixture.Signed(fixture.EventWebhookKey, body, ahead)), HttpStatusCode.Unauthorized);
         var garbage = MarketingShopFixture.Signed(fixture.EventWebhookKey, body);
         garbage.Headers.Remove("X-Twilio-Email-Event-Webhook-Signature");
         garbage.Headers.Add("X-Twilio-Email-Event-Webhook-Signature", "not base64 at all!");
