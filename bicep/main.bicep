@@ -137,6 +137,9 @@ param trackingPollSchedule string = '0 */30 * * * *'
 @description('When the abandoned-cart timer runs (NCRONTAB with seconds). The flow itself is off until the merchant sets Marketing:AbandonedCart:Enabled (docs/marketing.md).')
 param abandonedCartSchedule string = '0 */15 * * * *'
 
+@description('When the back-in-stock timer runs (NCRONTAB with seconds). The flow itself is off until a marketer switches it on (docs/marketing.md#back-in-stock).')
+param backInStockSchedule string = '0 */15 * * * *'
+
 // ---------- Names ----------
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -537,6 +540,7 @@ var appSettings = {
   // Functions host from the timer's %TrackingPollSchedule% schedule; with EasyPost's webhooks a run reads nothing).
   TrackingPollSchedule: trackingPollSchedule
   AbandonedCartSchedule: abandonedCartSchedule
+  BackInStockSchedule: backInStockSchedule
 
   Auth__Authority: authAuthority
   Auth__Audience: authAudience
