@@ -53,7 +53,8 @@ public sealed class NotifyBackInStock(
     /// <summary>The email as it is until a marketer changes it: the product's name, image and link, and why it came.</summary>
     public static readonly FlowMessage DefaultMessage = new(
         new CampaignContent(
-            "{{ products[0].name }} is back in stock",
+            // The flows API renders a message without products when it is saved: each template must render then too.
+            "{{ for product in products limit:1 }}{{ product.name }} is back in stock{{ else }}Back in stock{{ end }}",
             """
             {{ for product in products }}
             <h1>{{ product.name }} is back in stock</h1>

@@ -183,7 +183,7 @@ public sealed class NotifyBackInStockTests
     [Fact]
     public async Task The_marketers_message_is_the_one_sent()
     {
-        var message = new FlowMessage(new CampaignContent("Good news about {{ products[0].name }}", "<p>{{ products[0].name }} is here: <a href=\"{{ products[0].url }}\">buy</a></p>", "{{ products[0].url }}"),
+        var message = new FlowMessage(new CampaignContent("Good news about {{ for p in products }}{{ p.name }}{{ end }}", "{{ for p in products }}<p>{{ p.name }} is here: <a href=\"{{ p.url }}\">buy</a></p>{{ end }}", "{{ for p in products }}{{ p.url }}{{ end }}"),
             ProductsBlock.None, false, 0);
         await _bed.SwitchOnAsync(TimeSpan.Zero, message);
         var product = _bed.Product("prod_lamp", "LAMP-RED");
@@ -275,5 +275,16 @@ public sealed class NotifyBackInStockTests
         definition.DefaultSteps.ShouldHaveSingleItem().Delay.ShouldBe(TimeSpan.Zero);
         (definition.MinDelay, definition.MaxDelay).ShouldBe((TimeSpan.Zero, TimeSpan.FromDays(7)));
         definition.MessageEditable.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void The_default_message_renders_without_products_as_the_flows_api_checks_a_message_at_save()
+    {
+        var campaign = NotifyBackInStock.DefaultMessage.AsCampaign(NotifyBackInStock.FlowId, NotifyBackInStock.Definition.Name);
+
+        var rendered = CampaignTemplates.Render(campaign, [], new TemplateRecipient(null, "reader@example.com", null, []), new Uri("https://shop.test/"));
+
+        rendered.Subject.ShouldBe("Back in stock");
+        rendered.Text.ShouldContain("asked to be told");
     }
 }

@@ -93,9 +93,7 @@ public sealed class BackInStockFlowTests(LocalShopFixture fixture)
             _mailbox.Mails(email, Subject(variant)).ShouldBeEmpty("the step waits two hours after the stock is back");
             (await _shopper.StoredAsync(variant.Sku)).ShouldHaveSingleItem().InStockSince.ShouldNotBeNull();
 
-            var store = _shopper.Service<IFlowSettingsStore>();
-            var on = (await store.FindAsync(NotifyBackInStock.FlowId, default)).ShouldNotBeNull();
-            await store.SaveAsync(on.Value with { Enabled = false }, on.Version, default);
+            await _shopper.SwitchOffAsync();
             await fixture.Shop.RunTimerAsync(Timer);
             _mailbox.Mails(email, Subject(variant)).ShouldBeEmpty("the flow is off");
             (await _shopper.StoredAsync(variant.Sku)).ShouldHaveSingleItem();
@@ -103,6 +101,40 @@ public sealed class BackInStockFlowTests(LocalShopFixture fixture)
         finally
         {
             await _shopper.SwitchOnAsync(TimeSpan.Zero);
+        }
+    }
+
+    [Fact]
+    public async Task The_message_a_marketer_sets_through_the_flows_API_is_sent_and_the_flows_results_count_it()
+    {
+        using var marketer = fixture.Client(Domain.Administration.ShopRoles.Marketer);
+        var before = (await (await marketer.GetAsync($"api/marketing/flows/{NotifyBackInStock.FlowId}/results")).JsonAsync()).GetProperty("sent").GetInt64();
+        var variant = await _shopper.ProductAsync();
+        var email = $"edited-{Guid.NewGuid():N}@example.com";
+        (await _shopper.AskAsync(variant.ProductId, new { sku = variant.Sku, email })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await _shopper.RestockAsync(variant.Sku, 2);
+
+        try
+        {
+            await _shopper.SwitchOnAsync(new
+            {
+                content = new
+                {
+                    subject = "Good news: {{ for p in products }}{{ p.name }}{{ end }} is here",
+                    html = "{{ for p in products }}<p><a href=\"{{ p.url }}\">{{ p.name }}</a> for {{ p.price }}</p>{{ end }}",
+                    text = "{{ for p in products }}{{ p.name }} for {{ p.price }}: {{ p.url }}{{ end }}",
+                },
+            });
+            await fixture.Shop.RunTimerAsync(Timer);
+
+            var mail = await _mailbox.MailAsync(email, $"Good news: {variant.Name} is here");
+            mail.ShouldContain($"{variant.Name} for 24.50 EUR: {fixture.Shop.BaseAddress}api/storefront/products/{variant.Slug}?");
+            var results = await (await marketer.GetAsync($"api/marketing/flows/{NotifyBackInStock.FlowId}/results")).JsonAsync();
+            results.GetProperty("sent").GetInt64().ShouldBeGreaterThanOrEqualTo(before + 1);
+        }
+        finally
+        {
+            await _shopper.DefaultMessageAsync();
         }
     }
 }

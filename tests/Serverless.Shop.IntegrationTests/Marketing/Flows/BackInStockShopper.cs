@@ -11,6 +11,7 @@ internal sealed class BackInStockShopper(LocalShopFixture fixture)
 {
     private readonly TestCatalog _catalog = new(fixture);
     private readonly HttpClient _merchandiser = fixture.Client(ShopRoles.Merchandiser);
+    private readonly FlowClient _flows = new(fixture);
 
     public HttpClient Anonymous { get; } = fixture.Client();
 
@@ -47,21 +48,20 @@ internal sealed class BackInStockShopper(LocalShopFixture fixture)
         return found;
     }
 
-    /// <summary>
-    /// Switches the flow on with this delay, as a marketer would through the flows API, by saving the settings in the
-    /// shop's store (the API is built beside this flow). Other settings stay the flow's defaults.
-    /// </summary>
-    public async Task SwitchOnAsync(TimeSpan delay)
+    /// <summary>Switches the flow on with this delay through the flows API, as a marketer does (the message stays as it is).</summary>
+    public Task SwitchOnAsync(TimeSpan delay) =>
+        _flows.SetAsync(NotifyBackInStock.FlowId, new { enabled = true, steps = new[] { new { delayHours = delay.TotalHours } } });
+
+    public Task SwitchOffAsync() => _flows.SetAsync(NotifyBackInStock.FlowId, new { enabled = false });
+
+    /// <summary>The flow on at no delay with the marketer's own message (through the flows API, which renders it before it takes it).</summary>
+    public Task SwitchOnAsync(object message) =>
+        _flows.SetAsync(NotifyBackInStock.FlowId, new { enabled = true, steps = new[] { new { delayHours = 0, message } } });
+
+    /// <summary>The flow's message back to its default.</summary>
+    public Task DefaultMessageAsync()
     {
-        var store = Service<IFlowSettingsStore>();
-        var current = await store.FindAsync(NotifyBackInStock.FlowId, default);
-        var settings = NotifyBackInStock.Definition.Defaults with
-        {
-            Enabled = true,
-            Steps = [new FlowStep(delay, NotifyBackInStock.DefaultMessage)],
-            UpdatedAt = DateTimeOffset.UtcNow,
-            UpdatedBy = "back-in-stock tests",
-        };
-        await store.SaveAsync(settings, current?.Version, default);
+        var content = NotifyBackInStock.DefaultMessage.Content;
+        return SwitchOnAsync(new { content = new { subject = content.Subject, html = content.Html, text = content.Text } });
     }
 }
