@@ -137,4 +137,21 @@ public sealed class BackInStockFlowTests(LocalShopFixture fixture)
             await _shopper.DefaultMessageAsync();
         }
     }
+
+    [Fact]
+    public async Task Two_runs_at_once_mail_each_shopper_once()
+    {
+        await _shopper.SwitchOnAsync(TimeSpan.Zero);
+        var variant = await _shopper.ProductAsync();
+        var emails = Enumerable.Range(0, 12).Select(i => $"rush{i}-{Guid.NewGuid():N}@example.com").ToList();
+        foreach (var email in emails)
+            (await _shopper.AskAsync(variant.ProductId, new { sku = variant.Sku, email })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await _shopper.RestockAsync(variant.Sku, 1);
+
+        await Task.WhenAll(fixture.Shop.RunTimerAsync(Timer), fixture.Shop.RunTimerAsync(Timer));
+
+        foreach (var email in emails) (await _mailbox.MailAsync(email, Subject(variant))).ShouldNotBeNull();
+        emails.Select(e => _mailbox.Mails(e, Subject(variant)).Count).ShouldAllBe(count => count == 1);
+        (await _shopper.StoredAsync(variant.Sku)).ShouldBeEmpty();
+    }
 }
