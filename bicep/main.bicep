@@ -134,6 +134,9 @@ param trackingPollSchedule string = '0 */30 * * * *'
 @description('When the abandoned-cart timer runs (NCRONTAB with seconds). The flow itself is off until a marketer switches it on through the flows API (docs/marketing.md#automated-flows).')
 param abandonedCartSchedule string = '0 */15 * * * *'
 
+@description('When the back-in-stock timer runs (NCRONTAB with seconds). The flow itself is off until a marketer switches it on (docs/marketing.md#back-in-stock).')
+param backInStockSchedule string = '0 */15 * * * *'
+
 // ---------- Names ----------
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -533,6 +536,7 @@ var appSettings = {
   // Functions host from the timer's %TrackingPollSchedule% schedule; with EasyPost's webhooks a run reads nothing).
   TrackingPollSchedule: trackingPollSchedule
   AbandonedCartSchedule: abandonedCartSchedule
+  BackInStockSchedule: backInStockSchedule
 
   Auth__Authority: authAuthority
   Auth__Audience: authAudience

@@ -135,6 +135,8 @@ public sealed class LocalShop : IAsyncDisposable
                 ["Payments:LocalSimulators"] = "true",
                 // The tracking poll (PollParcelTracking): every five minutes here; the simulator sends webhooks, so it reads nothing unless a test adds a carrier without them.
                 ["TrackingPollSchedule"] = "0 */5 * * * *",
+                // The back-in-stock flow's timer: every minute here, so a restock is told about at once (docs/marketing.md#back-in-stock).
+                [Serverless.Shop.Functions.Marketing.Flows.BackInStockFunctions.ScheduleSetting] = "0 * * * * *",
                 // The simulators' secrets: set here, and only here (the app has no default for any secret). The
                 // carrier's is made up per run, so nobody can forge a tracking update; the others are public values
                 // that docs/local-development.md shows how to sign with.

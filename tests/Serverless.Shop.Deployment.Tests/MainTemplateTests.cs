@@ -145,6 +145,7 @@ public sealed partial class MainTemplateTests
                 "Shipping__Carrier__ShipFrom__Country",
                 "TrackingPollSchedule",
                 "AbandonedCartSchedule",
+                "BackInStockSchedule",
                 "Auth__Authority",
                 "Auth__Audience",
                 "Auth__TrustPlatformPrincipal",

@@ -21,6 +21,15 @@ public static class MarketingFlowsRegistration
         services.AddSingleton(ReadAbandonedCartSettings(configuration));
         services.AddSingleton<IIdleCarts, CosmosIdleCarts>();
         services.AddSingleton<RemindAbandonedCarts>();
+
+        // Back in stock (docs/marketing.md#back-in-stock): shoppers' requests, the flow, and its share of export and erasure.
+        services.AddSingleton(NotifyBackInStock.Definition);
+        services.AddSingleton<IBackInStockRequests, CosmosBackInStockRequests>();
+        services.AddSingleton<AskBackInStock>();
+        services.AddSingleton<NotifyBackInStock>();
+        services.AddSingleton<BackInStockPersonalData>();
+        services.AddSingleton<Domain.Privacy.IPersonalDataExportSection>(sp => sp.GetRequiredService<BackInStockPersonalData>());
+        services.AddSingleton<Domain.Privacy.IPersonalDataCleanup>(sp => sp.GetRequiredService<BackInStockPersonalData>());
         return services;
     }
 
