@@ -169,9 +169,15 @@ public sealed class EmailRevenueAttributionTests
         var refunded = await _bed.Orders.RefundAsync(order.Number, OrderTestBed.Eur(46.50m), "Damaged", OrderTestBed.Admin, None);
         foreach (var entry in refunded.History) await Reaction().ReactAsync(refunded, entry, None);
 
+        var (cancelledOrder, _) = await PaidOrderAsync(journey);
+        var cancelled = await _bed.Orders.CancelAsync(cancelledOrder.Number, "Out of stock", OrderTestBed.Support, None);
+        cancelled.Status.ShouldBe(OrderStatus.Cancelled);
+        foreach (var entry in cancelled.History) await Reaction().ReactAsync(cancelled, entry, None);
+
         var credited = await _counters.ReadAsync("cmp_refund", None);
-        credited.Orders.ShouldBe(1);
-        credited.MinorUnitsByCurrency["EUR"].ShouldBe(4650);
+        credited.Orders.ShouldBe(2, "the refunded order and the cancelled one were each paid once");
+        credited.MinorUnitsByCurrency["EUR"].ShouldBe(2 * 4650);
+        _counters.Counted.Select(c => c.OrderNumber).ShouldBe([order.Number, cancelledOrder.Number]);
     }
 
     /// <summary>
