@@ -63,6 +63,7 @@ public sealed partial class MainTemplateTests
                 ["marketing-revenue"] = ("/campaignId", null),
                 ["flash-sales"] = ("/saleId", null),
                 ["marketing-feeds"] = ("/id", null),
+                ["marketing-flows"] = ("/id", -1),
             },
             ignoreOrder: true);
     }
