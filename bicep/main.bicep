@@ -118,9 +118,6 @@ param payPalEnvironment string = 'live'
 ])
 param carrierProvider string = ''
 
-@description('The storefront\'s public address (https://shop.example/): ads feed items link to {address}/products/{slug}. Empty: no feed is made and /api/health reports ads-feeds unhealthy.')
-param storefrontBaseUrl string = ''
-
 @description('Meta pixel (dataset) id for the Conversions API. Empty: no purchase is reported to Meta; set: its access token is read from the Key Vault secret meta-conversions-access-token.')
 param metaPixelId string = ''
 
@@ -134,7 +131,7 @@ param carrierShipFromCountry string = ''
 @description('When the timer PollParcelTracking asks carriers without tracking webhooks about parcels under way (NCRONTAB with seconds).')
 param trackingPollSchedule string = '0 */30 * * * *'
 
-@description('When the abandoned-cart timer runs (NCRONTAB with seconds). The flow itself is off until the merchant sets Marketing:AbandonedCart:Enabled (docs/marketing.md).')
+@description('When the abandoned-cart timer runs (NCRONTAB with seconds). The flow itself is off until a marketer switches it on through the flows API (docs/marketing.md#automated-flows).')
 param abandonedCartSchedule string = '0 */15 * * * *'
 
 // ---------- Names ----------
@@ -475,9 +472,8 @@ var appSettings = {
   Storefront__FrontDoor__EndpointResourceId: cdn.outputs.endpointId
   // The pages' scripts call the API through the same endpoint (cdn-storefront.bicep), so they need no CORS.
   Storefront__ApiBaseUrl: '${cdn.outputs.baseUrl}/api'
-  // The ads feeds: where Merchant Center and Meta fetch them (the CDN), and the storefront their items link to.
+  // The ads feeds: where Merchant Center and Meta fetch them (the CDN); their items link to the storefront above.
   Feeds__PublicBaseUrl: '${cdn.outputs.baseUrl}/${feedsContainer}'
-  Feeds__StorefrontBaseUrl: storefrontBaseUrl
   // Meta's Conversions API: off until metaPixelId is given; then its token is a Key Vault reference like the others.
   Attribution__Meta__PixelId: metaPixelId
   Attribution__Meta__AccessToken: metaConversionsEnabled

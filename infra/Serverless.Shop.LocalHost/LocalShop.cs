@@ -150,9 +150,8 @@ public sealed class LocalShop : IAsyncDisposable
                 ["Shipping:Origin:TimeZone"] = "Europe/Amsterdam",
                 // Review invitation links in .local/mailbox keep working across runs: the key is kept in the data directory.
                 [Infrastructure.Reviews.ReviewsRegistration.SigningKeySetting] = LocalReviewInvitationKey.LoadOrCreate(options.DataDirectory),
-                // The ads feeds: published to Azurite's feeds container, linking to the storefront on this host (docs/marketing.md).
+                // The ads feeds: published to Azurite's feeds container (their items link to the storefront on this host, docs/marketing.md).
                 ["Feeds:PublicBaseUrl"] = $"{stack.BlobEndpoint.ToString().TrimEnd('/')}/feeds",
-                ["Feeds:StorefrontBaseUrl"] = "http://localhost:7071/api/storefront/",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Serverless.Shop"] = "Information",
             });
@@ -172,8 +171,6 @@ public sealed class LocalShop : IAsyncDisposable
                 {
                     ["Payments:CardSimulator:PageBaseUrl"] = pages, ["Simulators:BaseUrl"] = pages, ["Reviews:InvitationBaseUrl"] = pages + "api/review-invitations",
                     [Infrastructure.Marketing.Audiences.AudiencesRegistration.LinkBaseUrlSetting] = pages + "api/",
-                    [Infrastructure.Marketing.Flows.MarketingFlowsRegistration.CartPageUrlSetting] = pages + Marketing.LocalAbandonedCarts.CartPagePath,
-                    ["Feeds:StorefrontBaseUrl"] = pages + "api/storefront/",
                 });
             }
             builder.Configuration.AddInMemoryCollection(options.Settings);
@@ -184,7 +181,6 @@ public sealed class LocalShop : IAsyncDisposable
             // On a free port (tests) the review links' address is known once the host listens, as the simulators' pages are.
             builder.Services.AddSingleton(sp => LocalReviewInvitationKey.WithLinksToThisHost(builder.Configuration, sp));
             builder.Services.AddSingleton(sp => Marketing.LocalMarketingKeys.WithLinksToThisHost(builder.Configuration, sp));
-            builder.Services.AddSingleton(sp => Marketing.LocalAbandonedCarts.WithCartPageOnThisHost(builder.Configuration, sp));
             // The storefront's address is this host's, and CDN purges are recorded, not sent: only here (docs/marketing.md).
             builder.Services.AddLocalStorefront(builder.Configuration, options.DataDirectory, hostJson.RoutePrefix);
             // The developer tokens' key, as a service: the function app never registers one, so no setting can turn it on there.

@@ -110,7 +110,6 @@ public sealed partial class MainTemplateTests
                 "Storefront__FrontDoor__EndpointResourceId",
                 "Storefront__ApiBaseUrl",
                 "Feeds__PublicBaseUrl",
-                "Feeds__StorefrontBaseUrl",
                 "Attribution__Meta__PixelId",
                 "Attribution__Meta__AccessToken",
                 "ServiceBus__FullyQualifiedNamespace",

@@ -8,6 +8,7 @@ using Serverless.Shop.Functions;
 using Serverless.Shop.Infrastructure.Common;
 using Serverless.Shop.Infrastructure.Marketing.Attribution;
 using Serverless.Shop.Infrastructure.Marketing.Feeds;
+using Serverless.Shop.Infrastructure.Storefront;
 
 namespace Serverless.Shop.IntegrationTests.Marketing;
 
@@ -27,15 +28,16 @@ public sealed class FeedsNotConfiguredTests(LocalShopFixture fixture)
     [Fact]
     public async Task Without_the_storefront_and_cdn_addresses_no_feed_is_made_and_health_names_both_settings()
     {
-        await using var app = FunctionApp((FeedsRegistration.StorefrontSetting, null), (FeedsRegistration.PublicBaseUrlSetting, null));
+        await using var app = FunctionApp((StorefrontRegistration.PublicBaseUrlSetting, null), (FeedsRegistration.PublicBaseUrlSetting, null));
 
-        var health = await app.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name == "ads-feeds");
+        var health = await app.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name is "ads-feeds" or "storefront");
         health.Entries["ads-feeds"].Status.ShouldBe(HealthStatus.Unhealthy);
-        health.Entries["ads-feeds"].Description.ShouldNotBeNull().ShouldContain(FeedsRegistration.StorefrontSetting);
-        health.Entries["ads-feeds"].Description!.ShouldContain(FeedsRegistration.PublicBaseUrlSetting);
+        health.Entries["ads-feeds"].Description.ShouldNotBeNull().ShouldContain(FeedsRegistration.PublicBaseUrlSetting);
+        health.Entries["storefront"].Status.ShouldBe(HealthStatus.Unhealthy);
+        health.Entries["storefront"].Description.ShouldNotBeNull().ShouldContain(StorefrontRegistration.PublicBaseUrlSetting);
 
         var e = await Should.ThrowAsync<NotConfiguredException>(() => app.GetRequiredService<GenerateProductFeeds>().RunAsync("staff", CancellationToken.None));
-        e.Message.ShouldContain(FeedsRegistration.StorefrontSetting);
+        e.Message.ShouldContain(StorefrontRegistration.PublicBaseUrlSetting, customMessage: "feed items link to the storefront's product pages");
     }
 
     [Fact]

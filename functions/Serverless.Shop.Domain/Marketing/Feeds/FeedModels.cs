@@ -39,14 +39,10 @@ public sealed record PublishedFeed(string Format, string Url, int Items, long By
 /// <summary>A sale price a product's variant has now from elsewhere than the catalog and promotions (a flash sale).</summary>
 public sealed record FeedSalePrice(string Sku, Money Price, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt);
 
-/// <param name="StorefrontBaseUrl">The storefront's public address: item links are <c>{base}/products/{slug}</c> (<c>Feeds:StorefrontBaseUrl</c>).</param>
 /// <param name="RefreshAfter">A feed older than this is made again even if no product changed (stock, promotions and deletions leave no trace on products).</param>
-public sealed record FeedSettings(Uri? StorefrontBaseUrl, TimeSpan RefreshAfter)
+public sealed record FeedSettings(TimeSpan RefreshAfter)
 {
     public static readonly TimeSpan DefaultRefreshAfter = TimeSpan.FromHours(1);
-
-    public Uri RequireStorefront() => StorefrontBaseUrl ?? throw new NotConfiguredException(
-        "Feeds:StorefrontBaseUrl is not set, so feed items would have no link to their product page; no feed was made.");
 }
 
 /// <summary>The catalog as the feeds read it: every product shoppers can see, and whether any changed since a moment.</summary>

@@ -1,6 +1,7 @@
 using Serverless.Shop.Domain.Catalog;
 using Serverless.Shop.Domain.Inventory;
 using Serverless.Shop.Domain.Pricing;
+using Serverless.Shop.Domain.Storefront;
 
 namespace Serverless.Shop.Domain.Marketing.Feeds;
 
@@ -14,7 +15,7 @@ namespace Serverless.Shop.Domain.Marketing.Feeds;
 public sealed class GenerateProductFeeds(
     IFeedCatalogReader catalog, ITaxonomyStore taxonomy, ManageStock stock, IPromotionCatalog promotions,
     IEnumerable<IFeedSalePrices> saleSources, IEnumerable<IProductFeedFormat> formats, IFeedPublisher publisher, IFeedRunStore runs,
-    ProductFeedBuilder builder, FeedSettings settings, ShopSettings shop, TimeProvider clock)
+    ProductFeedBuilder builder, FeedSettings settings, ShopSettings shop, StorefrontSite storefront, TimeProvider clock)
 {
     public const string TriggerStaff = "staff";
     public const string TriggerTimer = "timer";
@@ -33,7 +34,8 @@ public sealed class GenerateProductFeeds(
 
     public async Task<FeedRunReport> RunAsync(string trigger, CancellationToken ct)
     {
-        var storefront = settings.RequireStorefront();
+        // Items link to the storefront's product pages; not configured: NotConfiguredException naming the setting, nothing made.
+        var storefrontUrl = new Uri(storefront.Settings.PublicBaseUrl.AbsoluteUri.TrimEnd('/') + "/");
         var now = clock.GetUtcNow();
         var productsRead = catalog.ListActiveProductsAsync(ct);
         var categoriesRead = taxonomy.GetCategoriesAsync(ct);
@@ -47,7 +49,7 @@ public sealed class GenerateProductFeeds(
         var sales = new List<FeedSalePrice>();
         foreach (var source in saleSources) sales.AddRange(await source.ListLiveAsync(skus, now, ct));
 
-        var feed = builder.Build(new FeedSources(products, await categoriesRead, available, await promotionsRead, sales, storefront, shop.Currency, now));
+        var feed = builder.Build(new FeedSources(products, await categoriesRead, available, await promotionsRead, sales, storefrontUrl, shop.Currency, now));
         var published = new List<PublishedFeed>();
         foreach (var format in formats)
         {

@@ -12,15 +12,14 @@ namespace Serverless.Shop.Infrastructure.Marketing.Feeds;
 
 public static class FeedsRegistration
 {
-    public const string StorefrontSetting = "Feeds:StorefrontBaseUrl";
     public const string PublicBaseUrlSetting = "Feeds:PublicBaseUrl";
     public const string RefreshMinutesSetting = "Feeds:RefreshMinutes";
-    public const string ShopNameSetting = "Feeds:ShopName";
 
     /// <summary>
-    /// The ads feeds: the builder, the Google and Meta formats, the blob publisher and the run report. Without
-    /// <c>Feeds:StorefrontBaseUrl</c> and <c>Feeds:PublicBaseUrl</c> no feed is made: the staff route answers 503, the
-    /// timer fails its run, and /api/health reports <c>ads-feeds</c> unhealthy (FeedsNotConfiguredTests).
+    /// The ads feeds: the builder, the Google and Meta formats, the blob publisher and the run report. Items link to the
+    /// storefront's pages (<c>Storefront:PublicBaseUrl</c>). Without <c>Feeds:PublicBaseUrl</c> or the storefront's
+    /// address no feed is made: the staff route answers 503, the timer fails its run, and /api/health reports
+    /// <c>ads-feeds</c> (or <c>storefront</c>) unhealthy (FeedsNotConfiguredTests).
     /// </summary>
     public static IServiceCollection AddShopMarketingFeeds(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,7 +29,7 @@ public static class FeedsRegistration
         services.AddSingleton<GenerateProductFeeds>();
         services.AddSingleton<IFeedCatalogReader, CosmosFeedCatalogReader>();
         services.AddSingleton<IFeedRunStore>(sp => new CosmosFeedRunStore(sp.GetRequiredService<CosmosClient>(), sp.GetRequiredService<CosmosOptions>()));
-        services.AddSingleton<IProductFeedFormat>(new GoogleMerchantFeedFormat(settings.ShopName, settings.Feeds.StorefrontBaseUrl));
+        services.AddSingleton<IProductFeedFormat, GoogleMerchantFeedFormat>();
         services.AddSingleton<IProductFeedFormat, MetaCatalogFeedFormat>();
         services.AddSingleton<IFeedPublisher>(sp =>
         {
@@ -48,7 +47,7 @@ public static class FeedsRegistration
         return services;
     }
 
-    public sealed record Settings(FeedSettings Feeds, string? PublicBaseUrl, string ShopName, string? Problem);
+    public sealed record Settings(FeedSettings Feeds, string? PublicBaseUrl, string? Problem);
 
     /// <exception cref="InvalidOperationException">A setting is set but malformed; the message names it.</exception>
     public static Settings ReadSettings(IConfiguration configuration)
@@ -58,7 +57,6 @@ public static class FeedsRegistration
             : Uri.TryCreate(text.TrimEnd('/') + "/", UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" ? uri
             : throw new InvalidOperationException($"{key} must be an absolute http(s) URL, not '{text}'. See docs/configuration.md.");
 
-        var storefront = Url(StorefrontSetting);
         var publicBase = Url(PublicBaseUrlSetting);
         var refresh = Value(RefreshMinutesSetting) switch
         {
@@ -66,9 +64,8 @@ public static class FeedsRegistration
             var text when int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var m) && m is >= 5 and <= 1440 => TimeSpan.FromMinutes(m),
             var text => throw new InvalidOperationException($"{RefreshMinutesSetting} must be a whole number of minutes from 5 to 1440, not '{text}'. See docs/configuration.md."),
         };
-        var missing = new[] { (StorefrontSetting, storefront), (PublicBaseUrlSetting, publicBase) }.Where(s => s.Item2 is null).Select(s => s.Item1).ToList();
-        var problem = missing.Count == 0 ? null : $"Not configured: {string.Join(", ", missing)}; no ads feed is made.";
-        return new Settings(new FeedSettings(storefront, refresh), publicBase?.AbsoluteUri.TrimEnd('/'), Value(ShopNameSetting) ?? "Serverless.Shop", problem);
+        var problem = publicBase is null ? $"Not configured: {PublicBaseUrlSetting}; no ads feed is made." : null;
+        return new Settings(new FeedSettings(refresh), publicBase?.AbsoluteUri.TrimEnd('/'), problem);
     }
 
     /// <summary>In place of the blob publisher while Feeds:PublicBaseUrl is missing: refuses, so nothing is published to an address nobody knows.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 using Serverless.Shop.Domain.Marketing.Feeds;
+using Serverless.Shop.Domain.Storefront;
 
 namespace Serverless.Shop.Infrastructure.Marketing.Feeds;
 
@@ -9,9 +10,10 @@ namespace Serverless.Shop.Infrastructure.Marketing.Feeds;
 /// The Google Merchant Center feed: RSS 2.0 with the <c>g:</c> namespace (http://base.google.com/ns/1.0), one
 /// <c>&lt;item&gt;</c> per variant. Attribute names and value formats are Google's product data specification's:
 /// availability <c>in_stock</c>/<c>out_of_stock</c>, prices as "12.50 EUR", the sale window as two ISO 8601 times
-/// joined by "/", and <c>identifier_exists</c> "no" for an item with neither GTIN nor MPN. Tests: GoogleMerchantFeedFormatTests.
+/// joined by "/", and <c>identifier_exists</c> "no" for an item with neither GTIN nor MPN. The channel is the
+/// storefront's name and address (<c>Storefront:ShopName</c>, <c>Storefront:PublicBaseUrl</c>). Tests: ProductFeedFormatTests.
 /// </summary>
-public sealed class GoogleMerchantFeedFormat(string shopName, Uri? storefront) : IProductFeedFormat
+public sealed class GoogleMerchantFeedFormat(StorefrontSite storefront) : IProductFeedFormat
 {
     public const string Namespace = "http://base.google.com/ns/1.0";
 
@@ -29,9 +31,10 @@ public sealed class GoogleMerchantFeedFormat(string shopName, Uri? storefront) :
             xml.WriteAttributeString("version", "2.0");
             xml.WriteAttributeString("xmlns", "g", null, Namespace);
             xml.WriteStartElement("channel");
-            xml.WriteElementString("title", shopName);
-            xml.WriteElementString("link", storefront?.AbsoluteUri ?? "");
-            xml.WriteElementString("description", $"{shopName} products, {feed.GeneratedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}");
+            var site = storefront.Settings;
+            xml.WriteElementString("title", site.ShopName);
+            xml.WriteElementString("link", site.PublicBaseUrl.AbsoluteUri);
+            xml.WriteElementString("description", $"{site.ShopName} products, {feed.GeneratedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}");
             foreach (var item in feed.Items) WriteItem(xml, item, feed.GeneratedAt);
             xml.WriteEndElement();
             xml.WriteEndElement();

@@ -1,3 +1,4 @@
+using Serverless.Shop.Domain.Storefront;
 using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
@@ -27,7 +28,7 @@ public sealed class ProductFeedFormatTests
     [Fact]
     public void The_google_feed_is_rss_2_with_one_item_per_variant_in_the_g_namespace()
     {
-        var xml = XDocument.Parse(Encoding.UTF8.GetString(new GoogleMerchantFeedFormat("Test Shop", new Uri("https://shop.example/")).Render(
+        var xml = XDocument.Parse(Encoding.UTF8.GetString(new GoogleMerchantFeedFormat(new StorefrontSite(new StorefrontSettings(new Uri("https://shop.example/"), "Test Shop", new Uri("https://shop.example/api/")))).Render(
             Feed(Item(sale: new Money(10m, "EUR"), saleEnds: GeneratedAt.AddDays(2)), Item("MUG-BLUE", gtin: null)))));
         xml.Root!.Name.LocalName.ShouldBe("rss");
         xml.Root.Attribute("version")!.Value.ShouldBe("2.0");
@@ -64,7 +65,7 @@ public sealed class ProductFeedFormatTests
     [Fact]
     public void Text_that_looks_like_markup_is_escaped_in_the_google_feed()
     {
-        var bytes = new GoogleMerchantFeedFormat("Shop", null).Render(Feed(Item(title: "Mug <b>&</b> \"cup\"")));
+        var bytes = new GoogleMerchantFeedFormat(new StorefrontSite(new StorefrontSettings(new Uri("https://shop.example/"), "Shop", new Uri("https://shop.example/api/")))).Render(Feed(Item(title: "Mug <b>&</b> \"cup\"")));
         var xml = XDocument.Parse(Encoding.UTF8.GetString(bytes));
         xml.Root!.Element("channel")!.Element("item")!.Element(G + "title")!.Value.ShouldBe("Mug <b>&</b> \"cup\"");
     }
