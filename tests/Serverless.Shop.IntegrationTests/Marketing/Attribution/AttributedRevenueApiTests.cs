@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Marketing.Attribution;
+using Serverless.Shop.Domain.Marketing.Flows;
 using Serverless.Shop.Domain.Orders;
 using Serverless.Shop.IntegrationTests.Checkout;
 using Serverless.Shop.IntegrationTests.Marketing.Campaigns;
@@ -14,7 +15,7 @@ namespace Serverless.Shop.IntegrationTests.Marketing.Attribution;
 /// Revenue attributed to a campaign, over HTTP through the local shop: a shopper lands from the campaign's link (the
 /// cart's attribution has utm_medium=email and utm_campaign=the campaign's id), checks out with the card simulator, and
 /// the campaign's results show one order and its total once the order-events queue has run the paid reaction; the paid
-/// event handled again does not count it twice. Flows are credited the same way, by their flow id.
+/// event handled again does not count it twice. Flows are credited the same way, by their flow id, and show it in their results.
 /// </summary>
 [Collection(CampaignShopCollection.Name)]
 public sealed class AttributedRevenueApiTests(CampaignShopFixture fixture)
@@ -112,15 +113,38 @@ public sealed class AttributedRevenueApiTests(CampaignShopFixture fixture)
     }
 
     [Fact]
-    public async Task A_flow_is_credited_by_its_flow_id_as_a_campaign_is()
+    public async Task A_shopper_from_a_flows_link_who_pays_shows_in_the_flows_results()
     {
-        var flowId = "flow-test-" + Guid.NewGuid().ToString("N")[..8];
+        const string flow = RemindAbandonedCarts.FlowId;
+        // Tests in this collection run one at a time, and no other buys from this flow's links: the difference is this order.
+        var before = await FlowResultsAsync(flow);
 
-        var order = await BuyAsync(EmailTouch(flowId));
+        var order = await BuyAsync(EmailTouch(flow));
 
+        var after = await HttpTestExtensions.EventuallyAsync(() => FlowResultsAsync(flow),
+            r => r.GetProperty("attributedOrders").GetInt64() > before.GetProperty("attributedOrders").GetInt64());
+        after.GetProperty("attributedOrders").GetInt64().ShouldBe(before.GetProperty("attributedOrders").GetInt64() + 1, after.ToString());
+        var currency = order.Pricing.Total.Currency;
+        Amount(after, currency).ShouldBe(Amount(before, currency) + order.Pricing.Total.Amount);
+
+        // Any other id the flow's links could carry reads the same way, through the domain's reader.
+        var otherFlow = "flow-test-" + Guid.NewGuid().ToString("N")[..8];
+        var other = await BuyAsync(EmailTouch(otherFlow));
         var reader = fixture.Shop.Services.GetRequiredService<IAttributedRevenueReader>();
-        var credited = await HttpTestExtensions.EventuallyAsync(() => reader.ReadAsync(flowId, CancellationToken.None), r => r.Orders > 0);
+        var credited = await HttpTestExtensions.EventuallyAsync(() => reader.ReadAsync(otherFlow, CancellationToken.None), r => r.Orders > 0);
         credited.Orders.ShouldBe(1);
-        credited.Amounts.ShouldBe([order.Pricing.Total]);
+        credited.Amounts.ShouldBe([other.Pricing.Total]);
     }
+
+    private async Task<JsonElement> FlowResultsAsync(string flowId)
+    {
+        var response = await _marketer.GetAsync($"api/marketing/flows/{flowId}/results");
+        var body = await response.JsonAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, body.ToString());
+        return body;
+    }
+
+    private static decimal Amount(JsonElement results, string currency) =>
+        results.GetProperty("attributedRevenue").EnumerateArray()
+            .Where(m => m.GetProperty("currency").GetString() == currency).Sum(m => m.GetProperty("amount").GetDecimal());
 }
