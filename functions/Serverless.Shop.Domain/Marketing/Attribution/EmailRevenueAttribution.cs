@@ -56,7 +56,8 @@ public interface IAttributedRevenueCounters : IAttributedRevenueReader
 /// </summary>
 public static class EmailAttribution
 {
-    public const string EmailMedium = "email";
+    /// <summary>The <c>utm_medium</c> of every campaign and flow link.</summary>
+    public const string EmailMedium = Campaigns.CampaignTemplates.UtmMedium;
 
     public static MarketingTouch? TouchOf(CartAttribution? journey, DateTimeOffset placedAt, TimeSpan window)
     {
