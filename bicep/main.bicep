@@ -235,6 +235,11 @@ var cosmosContainers = [
     partitionKeyPath: '/campaignId'
   }
   {
+    // Revenue of paid orders attributed to an email campaign or flow, by campaign or flow id, one document per day (docs/marketing.md#attributed-revenue).
+    name: 'marketing-revenue'
+    partitionKeyPath: '/campaignId'
+  }
+  {
     // Per flash sale: the sale, its counters (units per SKU, per buyer) and one hold per order (docs/marketing.md#flash-sales).
     name: 'flash-sales'
     partitionKeyPath: '/saleId'

@@ -60,6 +60,7 @@ public sealed partial class MainTemplateTests
                 ["shipping-rates"] = ("/id", null),
                 ["marketing-audiences"] = ("/id", null),
                 ["campaigns"] = ("/campaignId", null),
+                ["marketing-revenue"] = ("/campaignId", null),
                 ["flash-sales"] = ("/saleId", null),
                 ["marketing-feeds"] = ("/id", null),
                 ["marketing-flows"] = ("/id", -1),

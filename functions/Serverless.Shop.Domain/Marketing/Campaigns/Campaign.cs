@@ -1,3 +1,4 @@
+using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Marketing.Audiences;
 
 namespace Serverless.Shop.Domain.Marketing.Campaigns;
@@ -71,6 +72,9 @@ public sealed record RenderedEmail(string Subject, string Html, string Text);
 /// <param name="Sent">Recipients handed to the email provider, over every occurrence.</param>
 /// <param name="Unconfirmed">Recipients claimed for sending whose send was never confirmed (a send in progress, or one killed between claim and send: those people may not have been mailed, and are never mailed again for that occurrence).</param>
 /// <param name="Suppressed">Recipients in the audience when their batch was claimed who could no longer be mailed when it was sent (unsubscribed or suppressed in between).</param>
+/// <param name="AttributedOrders">Paid orders credited to the campaign: the shopper came from one of its links within the attribution window before ordering (docs/marketing.md, "Attributed revenue").</param>
+/// <param name="AttributedRevenue">Those orders' totals, one amount per currency (never converted); empty when there are none.</param>
 public sealed record CampaignResults(
     string CampaignId, CampaignStatus Status, int Occurrences, long Sent, long Unconfirmed, long Suppressed,
-    long Delivered, long Opened, long Clicked, long Bounced, long Unsubscribed, long SpamReports);
+    long Delivered, long Opened, long Clicked, long Bounced, long Unsubscribed, long SpamReports,
+    long AttributedOrders, IReadOnlyList<Money> AttributedRevenue);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Loyalty;
+using Serverless.Shop.Domain.Marketing.Attribution;
 using Serverless.Shop.Domain.Marketing.Audiences;
 using Serverless.Shop.Domain.Marketing.Campaigns;
 using Serverless.Shop.Domain.Storefront;
@@ -161,12 +162,16 @@ public sealed class ManageFlows(FlowSettingsReader flows, IFlowSettingsStore sto
         settings.UpdatedAt, settings.UpdatedBy);
 }
 
-/// <summary>A flow's results: what it sent, and what SendGrid's Event Webhook reported for its emails.</summary>
+/// <summary>A flow's results: what it sent, what SendGrid's Event Webhook reported for its emails, and the paid orders attributed to it with their revenue per currency (docs/marketing.md#attributed-revenue).</summary>
 public sealed record FlowResults(
-    string FlowId, bool Enabled, long Sent, long Delivered, long Opened, long Clicked, long Bounced, long Unsubscribed, long SpamReports);
+    string FlowId, bool Enabled, long Sent, long Delivered, long Opened, long Clicked, long Bounced, long Unsubscribed, long SpamReports,
+    long AttributedOrders, IReadOnlyList<Money> AttributedRevenue);
 
-/// <summary>Reads a flow's results from its counters (one document: every email of the flow carries its id as a custom arg).</summary>
-public sealed class FlowResultsReport(FlowSettingsReader flows, IEmailEngagementReader engagement)
+/// <summary>
+/// Reads a flow's results from its counters (one document: every email of the flow carries its id as a custom arg) and
+/// the revenue its links brought (every link carries <c>utm_campaign=&lt;flow id&gt;</c>, <see cref="AttributeEmailRevenue"/>).
+/// </summary>
+public sealed class FlowResultsReport(FlowSettingsReader flows, IEmailEngagementReader engagement, IAttributedRevenueReader revenue)
 {
     /// <exception cref="ResourceNotFoundException">No flow has that id.</exception>
     public async Task<FlowResults> ReadAsync(string flowId, CancellationToken ct)
@@ -174,6 +179,8 @@ public sealed class FlowResultsReport(FlowSettingsReader flows, IEmailEngagement
         if (flows.Definition(flowId) is null) throw new ResourceNotFoundException("Flow", flowId);
         var settings = await flows.CurrentAsync(flowId, ct);
         var counted = await engagement.ReadAsync(flowId, ct);
-        return new FlowResults(flowId, settings.Enabled, counted.Sent, counted.Delivered, counted.Opened, counted.Clicked, counted.Bounced, counted.Unsubscribed, counted.SpamReports);
+        var attributed = await revenue.ReadAsync(flowId, ct);
+        return new FlowResults(flowId, settings.Enabled, counted.Sent, counted.Delivered, counted.Opened, counted.Clicked, counted.Bounced, counted.Unsubscribed, counted.SpamReports,
+            attributed.Orders, attributed.Amounts);
     }
 }

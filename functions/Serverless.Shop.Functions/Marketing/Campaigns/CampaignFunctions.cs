@@ -68,7 +68,7 @@ public sealed class CampaignFunctions(ManageCampaigns campaigns, PreviewCampaign
 
     [Function("GetCampaignResults")]
     [RequiresRole(ShopRoles.Admin, ShopRoles.Marketer)]
-    [ApiDoc("Campaigns", "A campaign's results: sent, and delivered, opened, clicked, bounced, unsubscribed from SendGrid's Event Webhook", Response = typeof(CampaignResults))]
+    [ApiDoc("Campaigns", "A campaign's results: sent; delivered, opened, clicked, bounced, unsubscribed from SendGrid's Event Webhook; the paid orders attributed to it and their revenue per currency", Response = typeof(CampaignResults))]
     public async Task<IActionResult> Results([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{id}/results")] HttpRequest req, string id, CancellationToken ct) =>
         Api.Ok(await results.ReadAsync(id, ct));
 

@@ -31,7 +31,7 @@ public sealed class FlowFunctions(ManageFlows flows, FlowResultsReport results)
 
     [Function("GetFlowResults")]
     [RequiresRole(ShopRoles.Admin, ShopRoles.Marketer)]
-    [ApiDoc("Flows", "A flow's results: sent, and delivered, opened, clicked, bounced, unsubscribed from SendGrid's Event Webhook", Response = typeof(FlowResults))]
+    [ApiDoc("Flows", "A flow's results: sent; delivered, opened, clicked, bounced, unsubscribed from SendGrid's Event Webhook; the paid orders attributed to it and their revenue per currency", Response = typeof(FlowResults))]
     public async Task<IActionResult> Results([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "marketing/flows/{flowId}/results")] HttpRequest req, string flowId, CancellationToken ct) =>
         Api.Ok(await results.ReadAsync(flowId, ct));
 }

@@ -16,6 +16,7 @@ public static class AttributionRegistration
     public const string MetaEndpointSetting = "Attribution:Meta:ApiBase";
     public const string MetaApiVersionSetting = "Attribution:Meta:ApiVersion";
     public const string GoogleAdsConversionNameSetting = "Attribution:GoogleAds:ConversionName";
+    public const string AttributionWindowDaysSetting = "Marketing:AttributionWindowDays";
 
     /// <summary>
     /// Conversions: the paid-order reaction, its log, Meta's Conversions API when <c>Attribution:Meta:PixelId</c> is set
@@ -34,6 +35,14 @@ public static class AttributionRegistration
         services.AddSingleton<SendPurchaseConversions>();
         services.AddSingleton<IOrderChangeReaction>(sp => sp.GetRequiredService<SendPurchaseConversions>());
         services.AddSingleton<Domain.Privacy.IPersonalDataExportSection, AttributionExportSection>();
+
+        // Revenue credited to email campaigns and flows: counted once per paid order, read by their results.
+        services.AddSingleton(ReadEmailAttributionSettings(configuration));
+        services.AddSingleton<CosmosAttributedRevenue>();
+        services.AddSingleton<IAttributedRevenueCounters>(sp => sp.GetRequiredService<CosmosAttributedRevenue>());
+        services.AddSingleton<IAttributedRevenueReader>(sp => sp.GetRequiredService<CosmosAttributedRevenue>());
+        services.AddSingleton<AttributeEmailRevenue>();
+        services.AddSingleton<IOrderChangeReaction>(sp => sp.GetRequiredService<AttributeEmailRevenue>());
 
         var pixelId = Value(MetaPixelSetting);
         if (pixelId is not null)
@@ -55,5 +64,20 @@ public static class AttributionRegistration
             ? $"off: {MetaPixelSetting} is not set, so no purchase is reported to Meta"
             : "on"));
         return services;
+    }
+
+    /// <summary>
+    /// <c>Marketing:AttributionWindowDays</c>: how many days after a shopper came from an email link an order they place
+    /// is credited to that campaign or flow, a whole number from 1 to 90 (not set: 5, Klaviyo's default for an email click).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">When it is set but not such a number: the app does not start.</exception>
+    public static EmailAttributionSettings ReadEmailAttributionSettings(IConfiguration configuration)
+    {
+        if (configuration[AttributionWindowDaysSetting] is not { } text || string.IsNullOrWhiteSpace(text)) return EmailAttributionSettings.Default;
+        return int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var days)
+            && days is >= 1 and <= EmailAttributionSettings.MaximumWindowDays
+            ? new EmailAttributionSettings(TimeSpan.FromDays(days))
+            : throw new InvalidOperationException(
+                $"{AttributionWindowDaysSetting} must be a whole number of days from 1 to {EmailAttributionSettings.MaximumWindowDays}, not '{text}'. See docs/configuration.md.");
     }
 }

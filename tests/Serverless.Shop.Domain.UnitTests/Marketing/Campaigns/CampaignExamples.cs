@@ -49,7 +49,7 @@ internal sealed class CampaignTestShop
         Manage = new ManageCampaigns(Store, Content, audience, Loyalty, Clock);
         Send = new SendCampaigns(Store, Content, audience, audience, Sender, Settings, Storefront, Clock);
         Preview = new PreviewCampaigns(Manage, Content, audience, Sender, Storefront);
-        Results = new CampaignResultsReport(Manage, Store, audience);
+        Results = new CampaignResultsReport(Manage, Store, audience, Revenue);
     }
 
     public SteppingClock Clock { get; } = new(Start);
@@ -57,6 +57,7 @@ internal sealed class CampaignTestShop
     public InMemoryProductStore Products { get; } = new();
     public FakePersonalization Personalization { get; } = new();
     public FakeAudience Audience { get; }
+    public FakeAttributedRevenue Revenue { get; } = new();
     public RecordingBulkSender Sender { get; }
     public CampaignSettings Settings { get; }
     public StorefrontSite Storefront { get; } = new(new StorefrontSettings(new Uri("https://shop.test/"), "Test shop", new Uri("https://shop.test/api/")));

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Loyalty;
+using Serverless.Shop.Domain.Marketing.Attribution;
 using Serverless.Shop.Domain.Marketing.Audiences;
 using Serverless.Shop.Domain.Marketing.Campaigns;
 
@@ -200,4 +201,13 @@ internal sealed class FakePersonalization : ICampaignPersonalization
 
     public Task<IReadOnlyList<string>> PurchasedCategoriesAsync(string customerId, CancellationToken ct) =>
         Task.FromResult(Categories.GetValueOrDefault(customerId) ?? []);
+}
+
+/// <summary>Attributed revenue as a test sets it, per campaign id.</summary>
+internal sealed class FakeAttributedRevenue : IAttributedRevenueReader
+{
+    public Dictionary<string, AttributedRevenue> ByCampaign { get; } = new(StringComparer.Ordinal);
+
+    public Task<AttributedRevenue> ReadAsync(string campaignOrFlowId, CancellationToken ct) =>
+        Task.FromResult(ByCampaign.GetValueOrDefault(campaignOrFlowId) ?? AttributedRevenue.None);
 }

@@ -1,3 +1,5 @@
+using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Marketing.Attribution;
 using Serverless.Shop.Domain.Marketing.Audiences;
 using Serverless.Shop.Domain.Marketing.Campaigns;
 
@@ -88,6 +90,33 @@ public sealed class SendCampaignsTests
         var results = await shop.Results.ReadAsync(campaign.Id, CancellationToken.None);
         (results.Sent, results.Unconfirmed).ShouldBe((15L, 10L));
         results.Status.ShouldBe(CampaignStatus.Sent);
+    }
+
+    [Fact]
+    public async Task Results_show_the_orders_attributed_to_the_campaign_and_their_revenue_per_currency()
+    {
+        var shop = new CampaignTestShop(FakeAudience.Of(3), batchesPerMinute: 6000);
+        var campaign = await shop.ScheduledNowAsync();
+        shop.Revenue.ByCampaign[campaign.Id] = new AttributedRevenue(3, new Dictionary<string, long> { ["GBP"] = 1999, ["EUR"] = 12345 });
+        shop.Revenue.ByCampaign["cmp_other"] = new AttributedRevenue(7, new Dictionary<string, long> { ["EUR"] = 70000 });
+
+        var results = await shop.Results.ReadAsync(campaign.Id, CancellationToken.None);
+
+        results.AttributedOrders.ShouldBe(3);
+        results.AttributedRevenue.ShouldBe([new Money(123.45m, "EUR"), new Money(19.99m, "GBP")]);
+    }
+
+    [Fact]
+    public async Task Results_of_a_campaign_nobody_bought_from_show_no_orders_and_no_revenue()
+    {
+        var shop = new CampaignTestShop(FakeAudience.Of(3), batchesPerMinute: 6000);
+        var campaign = await shop.ScheduledNowAsync();
+        shop.Revenue.ByCampaign["cmp_other"] = new AttributedRevenue(7, new Dictionary<string, long> { ["EUR"] = 70000 });
+
+        var results = await shop.Results.ReadAsync(campaign.Id, CancellationToken.None);
+
+        results.AttributedOrders.ShouldBe(0);
+        results.AttributedRevenue.ShouldBeEmpty();
     }
 
     [Fact]
