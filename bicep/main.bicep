@@ -137,6 +137,12 @@ param trackingPollSchedule string = '0 */30 * * * *'
 @description('When the abandoned-cart timer runs (NCRONTAB with seconds). The flow itself is off until the merchant sets Marketing:AbandonedCart:Enabled (docs/marketing.md).')
 param abandonedCartSchedule string = '0 */15 * * * *'
 
+@description('When the welcome series timer sends its due steps (NCRONTAB with seconds). The flow itself is off until a marketer switches it on (docs/marketing.md).')
+param welcomeSeriesSchedule string = '0 */5 * * * *'
+
+@description('When the win-back timer enrols its segments and sends its due steps (NCRONTAB with seconds). Off until a marketer switches it on (docs/marketing.md).')
+param winBackSchedule string = '0 0 9 * * *'
+
 // ---------- Names ----------
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -537,6 +543,8 @@ var appSettings = {
   // Functions host from the timer's %TrackingPollSchedule% schedule; with EasyPost's webhooks a run reads nothing).
   TrackingPollSchedule: trackingPollSchedule
   AbandonedCartSchedule: abandonedCartSchedule
+  WelcomeSeriesSchedule: welcomeSeriesSchedule
+  WinBackSchedule: winBackSchedule
 
   Auth__Authority: authAuthority
   Auth__Audience: authAudience

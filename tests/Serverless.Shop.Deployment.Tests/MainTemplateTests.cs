@@ -145,6 +145,8 @@ public sealed partial class MainTemplateTests
                 "Shipping__Carrier__ShipFrom__Country",
                 "TrackingPollSchedule",
                 "AbandonedCartSchedule",
+                "WelcomeSeriesSchedule",
+                "WinBackSchedule",
                 "Auth__Authority",
                 "Auth__Audience",
                 "Auth__TrustPlatformPrincipal",

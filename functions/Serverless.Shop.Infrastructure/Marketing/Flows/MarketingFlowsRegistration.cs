@@ -1,19 +1,37 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.Shop.Domain.Customers;
+using Serverless.Shop.Domain.Marketing.Audiences;
 using Serverless.Shop.Domain.Marketing.Flows;
+using Serverless.Shop.Domain.Privacy;
 
 namespace Serverless.Shop.Infrastructure.Marketing.Flows;
 
 public static class MarketingFlowsRegistration
 {
-    /// <summary>The automated marketing flows (docs/marketing.md): for now the abandoned-cart reminders.</summary>
+    /// <summary>The automated marketing flows (docs/marketing.md): the abandoned-cart reminders, the welcome series and win-back.</summary>
     public static IServiceCollection AddShopMarketingFlows(this IServiceCollection services, IConfiguration configuration)
     {
         // What every flow shares: its settings (set through the flows API) and how it sends a step.
         services.AddSingleton<IFlowSettingsStore, CosmosFlowSettingsStore>();
         services.AddSingleton<FlowSettingsReader>();
         services.AddSingleton<FlowEmails>();
+        services.AddSingleton<IFlowEnrolments, CosmosFlowEnrolments>();
+        services.AddSingleton<SendFlowSteps>();
+        services.AddSingleton<FlowPersonalData>();
+        services.AddSingleton<IPersonalDataExportSection>(sp => sp.GetRequiredService<FlowPersonalData>());
+        services.AddSingleton<IPersonalDataCleanup>(sp => sp.GetRequiredService<FlowPersonalData>());
+
+        // The welcome series: enrols at a newsletter confirmation or a profile saved with email consent.
+        services.AddSingleton(WelcomeSeries.Definition);
+        services.AddSingleton<WelcomeSeries>();
+        services.AddSingleton<INewsletterConfirmationFollower>(sp => sp.GetRequiredService<WelcomeSeries>());
+        services.AddSingleton<ICustomerProfileFollower>(sp => sp.GetRequiredService<WelcomeSeries>());
+
+        // Win-back: enrols the watched segments' members on its own timer.
+        services.AddSingleton(WinBackFlow.Definition);
+        services.AddSingleton<WinBackFlow>();
 
         services.AddSingleton(ReadAbandonedCartSettings(configuration));
         services.AddSingleton<IIdleCarts, CosmosIdleCarts>();
