@@ -134,7 +134,7 @@ param carrierShipFromCountry string = ''
 @description('When the timer PollParcelTracking asks carriers without tracking webhooks about parcels under way (NCRONTAB with seconds).')
 param trackingPollSchedule string = '0 */30 * * * *'
 
-@description('When the abandoned-cart timer runs (NCRONTAB with seconds). The flow itself is off until the merchant sets Marketing:AbandonedCart:Enabled (docs/marketing.md).')
+@description('When the abandoned-cart timer runs (NCRONTAB with seconds). The flow itself is off until a marketer switches it on through the flows API (docs/marketing.md#automated-flows).')
 param abandonedCartSchedule string = '0 */15 * * * *'
 
 @description('When the welcome series timer sends its due steps (NCRONTAB with seconds). The flow itself is off until a marketer switches it on (docs/marketing.md).')

@@ -173,7 +173,6 @@ public sealed class LocalShop : IAsyncDisposable
                 {
                     ["Payments:CardSimulator:PageBaseUrl"] = pages, ["Simulators:BaseUrl"] = pages, ["Reviews:InvitationBaseUrl"] = pages + "api/review-invitations",
                     [Infrastructure.Marketing.Audiences.AudiencesRegistration.LinkBaseUrlSetting] = pages + "api/",
-                    [Infrastructure.Marketing.Flows.MarketingFlowsRegistration.CartPageUrlSetting] = pages + Marketing.LocalAbandonedCarts.CartPagePath,
                     ["Feeds:StorefrontBaseUrl"] = pages + "api/storefront/",
                 });
             }
@@ -185,7 +184,6 @@ public sealed class LocalShop : IAsyncDisposable
             // On a free port (tests) the review links' address is known once the host listens, as the simulators' pages are.
             builder.Services.AddSingleton(sp => LocalReviewInvitationKey.WithLinksToThisHost(builder.Configuration, sp));
             builder.Services.AddSingleton(sp => Marketing.LocalMarketingKeys.WithLinksToThisHost(builder.Configuration, sp));
-            builder.Services.AddSingleton(sp => Marketing.LocalAbandonedCarts.WithCartPageOnThisHost(builder.Configuration, sp));
             // The storefront's address is this host's, and CDN purges are recorded, not sent: only here (docs/marketing.md).
             builder.Services.AddLocalStorefront(builder.Configuration, options.DataDirectory, hostJson.RoutePrefix);
             // The developer tokens' key, as a service: the function app never registers one, so no setting can turn it on there.

@@ -25,9 +25,6 @@ var settings = args.Select((a, i) => (a, i)).Where(x => x.a == "--setting" && x.
 // step reach the order and the mailbox, quick enough to wait for. In-process tests start the shop without it (they
 // decide when a parcel moves); `--setting Shipping:LocalCarrier:SecondsPerStep=0` turns it off here too.
 settings.TryAdd(Serverless.Shop.LocalHost.Simulators.LocalCarrierRegistration.SecondsPerStepSetting, "20");
-// The abandoned-cart reminders come about a minute after the cart's last change (three for the second), so a walkthrough
-// sees them; the real defaults (1 and 24 hours) apply in Azure and in the in-process tests.
-foreach (var (key, value) in Serverless.Shop.LocalHost.Marketing.LocalAbandonedCarts.WalkthroughDelays) settings.TryAdd(key, value);
 // Demo customer segments for campaigns to aim at (docs/marketing.http); Azure has none until the merchant sets them.
 settings.TryAdd("Loyalty:Segments", "dutch=language:nl, regulars=ordersAtLeast:2, lapsed=inactiveDays:90");
 var crashPoint = Option("--crash-at") is { } crashAt ? CrashPoint.Parse(crashAt) : null;

@@ -62,6 +62,7 @@ public sealed partial class MainTemplateTests
                 ["campaigns"] = ("/campaignId", null),
                 ["flash-sales"] = ("/saleId", null),
                 ["marketing-feeds"] = ("/id", null),
+                ["marketing-flows"] = ("/id", -1),
             },
             ignoreOrder: true);
     }

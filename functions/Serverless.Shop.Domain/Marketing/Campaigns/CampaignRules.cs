@@ -30,26 +30,39 @@ public static class CampaignRules
             v.Check(segments.Count > 0 || newsletter, "audience", "names nobody: give at least one segment, or newsletterSubscribers: true.");
         }
 
-        var content = new CampaignContent(input.Content?.Subject ?? "", input.Content?.Html ?? "", input.Content?.Text ?? "");
-        if (v.Required(input.Content, "content"))
-        {
-            if (v.Required(input.Content!.Subject, "content.subject")) v.MaxLength(content.Subject, MaximumSubjectLength, "content.subject");
-            if (v.Required(input.Content.Html, "content.html")) v.MaxLength(content.Html, MaximumBodyLength, "content.html");
-            if (v.Required(input.Content.Text, "content.text")) v.MaxLength(content.Text, MaximumBodyLength, "content.text");
-            if (!v.HasErrorsUnder("content")) CampaignTemplates.CheckSyntax(content, v);
-        }
-
-        var ids = input.Products?.ProductIds ?? [];
-        var newest = input.Products?.Newest ?? 0;
-        v.Check(ids.Count <= MaximumNamedProducts, "products.productIds", $"may name at most {MaximumNamedProducts} products.");
-        for (var i = 0; i < ids.Count; i++) v.Check(Ids.IsWellFormed(ids[i]), $"products.productIds[{i}]", "is not a product id.");
-        v.Check(newest is >= 0 and <= MaximumNewest, "products.newest", $"must be between 0 and {MaximumNewest}.");
-        v.Check(ids.Count == 0 || newest == 0, "products", "takes either productIds or newest, not both.");
-        var recommendations = input.Recommendations ?? 0;
-        v.Check(recommendations is >= 0 and <= MaximumRecommendations, "recommendations", $"must be between 0 and {MaximumRecommendations}.");
+        var (content, products, recommendations) = CheckMessage(input.Content, input.Products, input.Recommendations, "", v);
 
         return (input.Name?.Trim() ?? "", new AudienceSpec([.. segments.Distinct(StringComparer.Ordinal)], newsletter), content,
-            new ProductsBlock([.. ids.Distinct(StringComparer.Ordinal)], newest), input.PersonalOffer ?? false, recommendations);
+            products, input.PersonalOffer ?? false, recommendations);
+    }
+
+    /// <summary>
+    /// Checks what an email says: the three templates (required, within their lengths, parsing), the products block and
+    /// the number of recommendations. Shared by campaigns and the flows' steps; <paramref name="prefix"/> is where the
+    /// message sits in the request ("" for a campaign, "steps[0].message" for a flow step).
+    /// </summary>
+    public static (CampaignContent Content, ProductsBlock Products, int Recommendations) CheckMessage(
+        ContentInput? input, ProductsInput? productsInput, int? recommendationsInput, string prefix, Validator v)
+    {
+        string Field(string name) => prefix.Length == 0 ? name : $"{prefix}.{name}";
+        var content = new CampaignContent(input?.Subject ?? "", input?.Html ?? "", input?.Text ?? "");
+        if (v.Required(input, Field("content")))
+        {
+            if (v.Required(input!.Subject, Field("content.subject"))) v.MaxLength(content.Subject, MaximumSubjectLength, Field("content.subject"));
+            if (v.Required(input.Html, Field("content.html"))) v.MaxLength(content.Html, MaximumBodyLength, Field("content.html"));
+            if (v.Required(input.Text, Field("content.text"))) v.MaxLength(content.Text, MaximumBodyLength, Field("content.text"));
+            if (!v.HasErrorsUnder(Field("content"))) CampaignTemplates.CheckSyntax(content, v, prefix);
+        }
+
+        var ids = productsInput?.ProductIds ?? [];
+        var newest = productsInput?.Newest ?? 0;
+        v.Check(ids.Count <= MaximumNamedProducts, Field("products.productIds"), $"may name at most {MaximumNamedProducts} products.");
+        for (var i = 0; i < ids.Count; i++) v.Check(Ids.IsWellFormed(ids[i]), Field($"products.productIds[{i}]"), "is not a product id.");
+        v.Check(newest is >= 0 and <= MaximumNewest, Field("products.newest"), $"must be between 0 and {MaximumNewest}.");
+        v.Check(ids.Count == 0 || newest == 0, Field("products"), "takes either productIds or newest, not both.");
+        var recommendations = recommendationsInput ?? 0;
+        v.Check(recommendations is >= 0 and <= MaximumRecommendations, Field("recommendations"), $"must be between 0 and {MaximumRecommendations}.");
+        return (content, new ProductsBlock([.. ids.Distinct(StringComparer.Ordinal)], newest), recommendations);
     }
 
     /// <summary>Checks a schedule request: a send time in the future, or a cron that parses, occurs, and a time zone that exists. Returns the schedule and its first occurrence.</summary>

@@ -33,13 +33,13 @@ public static class CampaignTemplates
     public const string UtmSource = "newsletter";
     public const string UtmMedium = "email";
 
-    /// <summary>Parses the three templates; each error is added under its field (content.subject, content.html, content.text).</summary>
-    public static void CheckSyntax(CampaignContent content, Validator v)
+    /// <summary>Parses the three templates; each error is added under its field (content.subject, content.html, content.text, after <paramref name="prefix"/>).</summary>
+    public static void CheckSyntax(CampaignContent content, Validator v, string prefix = "")
     {
         foreach (var (field, text) in Fields(content))
         {
             var template = Template.Parse(text);
-            if (template.HasErrors) v.Add(field, "does not parse: " + string.Join(" ", template.Messages.Select(m => m.ToString())));
+            if (template.HasErrors) v.Add(prefix.Length == 0 ? field : $"{prefix}.{field}", "does not parse: " + string.Join(" ", template.Messages.Select(m => m.ToString())));
         }
     }
 

@@ -137,8 +137,14 @@ public sealed class ManageCampaigns(
     /// </summary>
     private async Task CheckRendersAsync(Campaign campaign, CancellationToken ct)
     {
-        var products = await content.ProductsAsync(campaign, ct);
         var v = new Validator();
+        CheckRenders(campaign, await content.ProductsAsync(campaign, ct), v);
+        v.ThrowIfInvalid();
+    }
+
+    /// <summary>The render check of <see cref="CheckRendersAsync"/>, for anything that sends campaign templates (a flow's step: <paramref name="prefix"/> "steps[0].message").</summary>
+    internal static void CheckRenders(Campaign campaign, IReadOnlyList<Product> products, Validator v, string prefix = "")
+    {
         foreach (var sample in SampleRecipients(products))
         {
             try
@@ -147,10 +153,10 @@ public sealed class ManageCampaigns(
             }
             catch (TemplateRenderException e)
             {
-                if (!v.HasErrorsUnder(e.Field)) v.Add(e.Field, e.Message);
+                var field = prefix.Length == 0 ? e.Field : $"{prefix}.{e.Field}";
+                if (!v.HasErrorsUnder(field)) v.Add(field, e.Message);
             }
         }
-        v.ThrowIfInvalid();
     }
 
     internal static IEnumerable<TemplateRecipient> SampleRecipients(IReadOnlyList<Product> products) =>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Marketing.Audiences;
+using Serverless.Shop.Domain.Marketing.Campaigns;
 using Serverless.Shop.Domain.Orders;
 using Serverless.Shop.Domain.Pricing;
 
@@ -9,12 +10,13 @@ namespace Serverless.Shop.Domain.Marketing.Flows;
 
 /// <summary>
 /// The abandoned-cart reminder: what is in the cart at today's prices, a link that opens it again (UTM-tagged, so the
-/// orders it brings are attributed to the flow), and the unsubscribe link in the body and in List-Unsubscribe with
-/// RFC 8058 one-click. Text and HTML, every value HTML-encoded.
+/// orders it brings are attributed to the flow), and the unsubscribe link's place in the body
+/// (<see cref="CampaignTemplates.UnsubscribeTag"/>, which <see cref="FlowEmails"/> fills in and puts in List-Unsubscribe).
+/// Text and HTML, every value HTML-encoded.
 /// </summary>
 public static class AbandonedCartEmail
 {
-    public static EmailMessage Compose(MarketingRecipient recipient, int reminder, PricedCart cart, Uri restoreLink, Uri unsubscribeLink)
+    public static RenderedEmail Compose(MarketingRecipient recipient, int reminder, PricedCart cart, Uri restoreLink)
     {
         var link = WithUtm(restoreLink, reminder);
         var lines = cart.Lines.Where(l => l.Problem is null).ToList();
@@ -29,7 +31,7 @@ public static class AbandonedCartEmail
             .AppendJoin("", lines.Select(l => $"  {l.Quantity} x {l.Name}   {OrderEmails.Format(l.Total)}\n"))
             .Append("\n  Total:  ").Append(OrderEmails.Format(cart.Total)).Append("\n\n")
             .Append("Open your cart: ").Append(link.AbsoluteUri).Append("\n\n")
-            .Append("You get this because you agreed to emails from us. Unsubscribe: ").Append(unsubscribeLink.AbsoluteUri).Append('\n')
+            .Append("You get this because you agreed to emails from us. Unsubscribe: ").Append(CampaignTemplates.UnsubscribeTag).Append('\n')
             .ToString();
 
         var html = new StringBuilder()
@@ -38,23 +40,11 @@ public static class AbandonedCartEmail
             .AppendJoin("", lines.Select(l => $"<tr><td>{l.Quantity} &times; {Encode(l.Name)}</td><td style=\"text-align:right\">{Encode(OrderEmails.Format(l.Total))}</td></tr>"))
             .Append("<tr><th style=\"text-align:left\">Total</th><th style=\"text-align:right\">").Append(Encode(OrderEmails.Format(cart.Total))).Append("</th></tr></table>")
             .Append("<p><a href=\"").Append(Encode(link.AbsoluteUri)).Append("\">Open your cart</a></p>")
-            .Append("<p><small>You get this because you agreed to emails from us. <a href=\"").Append(Encode(unsubscribeLink.AbsoluteUri)).Append("\">Unsubscribe</a></small></p>")
+            .Append("<p><small>You get this because you agreed to emails from us. <a href=\"").Append(CampaignTemplates.UnsubscribeTag).Append("\">Unsubscribe</a></small></p>")
             .Append("</body></html>")
             .ToString();
 
-        return new EmailMessage([recipient.Email], subject, text, html)
-        {
-            Headers = new Dictionary<string, string>
-            {
-                ["List-Unsubscribe"] = $"<{unsubscribeLink.AbsoluteUri}>",
-                ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click",
-            },
-            CustomArgs = new Dictionary<string, string>
-            {
-                [EmailCustomArgs.CampaignId] = RemindAbandonedCarts.FlowId,
-                [EmailCustomArgs.RecipientKey] = recipient.Key,
-            },
-        };
+        return new RenderedEmail(subject, html, text);
     }
 
     /// <summary>The link with the flow's UTM tags, so analytics and attribution see where the visit came from.</summary>

@@ -3,25 +3,17 @@ using Serverless.Shop.Domain.Carts;
 namespace Serverless.Shop.Domain.Marketing.Flows;
 
 /// <summary>
-/// The abandoned-cart flow, switched on by the merchant (settings <c>Marketing:AbandonedCart:*</c>, docs/marketing.md).
-/// A cart with lines that nobody changed for <see cref="FirstReminderAfter"/> gets a reminder, and a second one after
-/// <see cref="SecondReminderAfter"/> (counted from the same last change) when that is set. Carts idle for longer than
-/// <see cref="LookBack"/> past a reminder's time are left alone, so switching the flow on does not mail every old cart.
+/// What the deployment says about the abandoned-cart flow (settings <c>Marketing:AbandonedCart:*</c>); whether it is on
+/// and its delays are the merchant's flow settings (<see cref="RemindAbandonedCarts.Definition"/>). Carts idle for
+/// longer than <see cref="LookBack"/> past a reminder's time are left alone, so switching the flow on does not mail
+/// every old cart.
 /// </summary>
-/// <param name="CartPageUrl">The storefront's cart page: a reminder links to it with <c>?cart=&lt;id&gt;&amp;token=&lt;restore token&gt;</c>.</param>
-public sealed record AbandonedCartSettings(bool Enabled, TimeSpan FirstReminderAfter, TimeSpan? SecondReminderAfter, TimeSpan LookBack, Uri? CartPageUrl)
+/// <param name="CartPageUrl">The cart page a reminder links to with <c>?cart=&lt;id&gt;&amp;token=&lt;restore token&gt;</c>; null: the storefront's own cart page.</param>
+public sealed record AbandonedCartSettings(TimeSpan LookBack, Uri? CartPageUrl)
 {
-    public static readonly TimeSpan DefaultFirstReminderAfter = TimeSpan.FromHours(1);
-    public static readonly TimeSpan DefaultSecondReminderAfter = TimeSpan.FromHours(24);
     public static readonly TimeSpan DefaultLookBack = TimeSpan.FromHours(48);
 
-    public static readonly AbandonedCartSettings Off = new(false, DefaultFirstReminderAfter, DefaultSecondReminderAfter, DefaultLookBack, null);
-
-    /// <summary>How many reminders one idle spell of a cart gets.</summary>
-    public int Reminders => SecondReminderAfter is null ? 1 : 2;
-
-    /// <summary>How long after the cart's last change reminder <paramref name="number"/> (1 or 2) is due.</summary>
-    public TimeSpan DueAfter(int number) => number == 1 ? FirstReminderAfter : SecondReminderAfter ?? throw new ArgumentOutOfRangeException(nameof(number));
+    public static readonly AbandonedCartSettings Default = new(DefaultLookBack, null);
 }
 
 /// <summary>A cart with lines as the store holds it, with how many reminders its current idle spell has had.</summary>

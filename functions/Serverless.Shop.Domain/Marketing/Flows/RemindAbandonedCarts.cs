@@ -5,6 +5,7 @@ using Serverless.Shop.Domain.Marketing.Audiences;
 using Serverless.Shop.Domain.Orders;
 using Serverless.Shop.Domain.Pricing;
 using Serverless.Shop.Domain.Privacy;
+using Serverless.Shop.Domain.Storefront;
 
 namespace Serverless.Shop.Domain.Marketing.Flows;
 
@@ -15,8 +16,9 @@ namespace Serverless.Shop.Domain.Marketing.Flows;
 public sealed record AbandonedCartRun(int Sent, IReadOnlyDictionary<string, int> Skipped, int Changed);
 
 /// <summary>
-/// The abandoned-cart flow (run by a timer): a cart with lines, a known email and no order since, idle for the
-/// configured time, gets a reminder with a link that restores it, and perhaps a second one. It stops at purchase:
+/// The abandoned-cart flow (run by a timer): a cart with lines, a known email and no order since, idle for the delay
+/// of the flow's first step, gets a reminder with a link that restores it, and one for its second step if it has one.
+/// The merchant switches it on and sets the delays (each counted from the cart's last change) through the flows API. It stops at purchase:
 /// paying closes (deletes) the cart, and a cart whose checkout placed an order that is not cancelled is left alone.
 /// <para>
 /// The email is known for a signed-in customer's cart (their profile) and for a guest cart whose checkout was started
@@ -31,10 +33,17 @@ public sealed record AbandonedCartRun(int Sent, IReadOnlyDictionary<string, int>
 /// </summary>
 public sealed class RemindAbandonedCarts(
     IIdleCarts carts, IOrderStore orders, ICustomerProfileStore profiles, IMarketingAudience audience, IPersonalDataVault vault,
-    IUnsubscribeLinks unsubscribeLinks, IEmailSender email, ICartPricing pricing, AbandonedCartSettings settings, TimeProvider clock)
+    FlowSettingsReader flows, FlowEmails emails, ICartPricing pricing, AbandonedCartSettings settings, StorefrontSite storefront, TimeProvider clock)
 {
     /// <summary>The flow's id in results and unsubscribe links (<see cref="EmailCustomArgs.CampaignId"/>).</summary>
     public const string FlowId = "flow-abandoned-cart";
+
+    /// <summary>One or two reminders, each 36 seconds to 14 days after the cart's last change; the email is built in (it lists the cart).</summary>
+    public static readonly FlowDefinition Definition = new(
+        FlowId, "Abandoned cart",
+        "Reminds a shopper of a cart with lines, idle since its last change, whose email is known and who has not ordered since; the link restores the cart.",
+        MaxSteps: 2, MinDelay: TimeSpan.FromHours(0.01), MaxDelay: TimeSpan.FromDays(14), MessageEditable: false, UsesSegments: false,
+        DefaultSteps: [new FlowStep(TimeSpan.FromHours(1), null), new FlowStep(TimeSpan.FromHours(24), null)], DefaultSegments: []);
 
     public static class SkipReasons
     {
@@ -46,22 +55,26 @@ public sealed class RemindAbandonedCarts(
 
     public async Task<AbandonedCartRun> RunAsync(CancellationToken ct)
     {
-        if (!settings.Enabled) return new(0, new Dictionary<string, int>(), 0);
+        var flow = await flows.CurrentAsync(FlowId, ct);
+        if (!flow.Enabled) return new(0, new Dictionary<string, int>(), 0);
+        // Not configured (no storefront address): NotConfiguredException now, before any cart is claimed.
+        var cartPage = settings.CartPageUrl ?? storefront.Settings.UrlOf(StorefrontPaths.Cart);
+        var reminders = flow.Steps.Count;
         var now = clock.GetUtcNow();
         var sent = 0;
         var changed = 0;
         var skipped = new Dictionary<string, int>(StringComparer.Ordinal);
 
-        await foreach (var cart in carts.ListDueAsync(Windows(now), ct))
+        await foreach (var cart in carts.ListDueAsync(Windows(flow, now), ct))
         {
             var reminder = cart.RemindersSent + 1;
-            if (reminder > settings.Reminders) continue;
+            if (reminder > reminders) continue;
 
             var (contact, reason) = await ContactAsync(cart.Cart, ct);
             if (contact is null)
             {
                 // Closing the spell keeps the cart out of later runs until the shopper changes it again.
-                if (await carts.TryMarkAsync(cart, settings.Reminders, null, now, ct)) skipped[reason!] = skipped.GetValueOrDefault(reason!) + 1;
+                if (await carts.TryMarkAsync(cart, reminders, null, now, ct)) skipped[reason!] = skipped.GetValueOrDefault(reason!) + 1;
                 else changed++;
                 continue;
             }
@@ -70,7 +83,7 @@ public sealed class RemindAbandonedCarts(
                 [.. cart.Cart.Lines.Select(l => new CartLineRef(l.LineId, l.ProductId, l.Sku, l.Quantity))], cart.Cart.Codes, cart.Cart.CustomerId, cart.Cart.ShipTo, null), ct);
             if (priced.Lines.All(l => l.Problem is not null))
             {
-                if (await carts.TryMarkAsync(cart, settings.Reminders, null, now, ct)) skipped[SkipReasons.NothingToBuy] = skipped.GetValueOrDefault(SkipReasons.NothingToBuy) + 1;
+                if (await carts.TryMarkAsync(cart, reminders, null, now, ct)) skipped[SkipReasons.NothingToBuy] = skipped.GetValueOrDefault(SkipReasons.NothingToBuy) + 1;
                 else changed++;
                 continue;
             }
@@ -85,15 +98,15 @@ public sealed class RemindAbandonedCarts(
             }
 
             var recipient = new MarketingRecipient(await vault.BlindIndexAsync(BlindIndexKind.Email, contact.Email, ct), contact.Email, cart.Cart.CustomerId, contact.Language, contact.Name);
-            await email.SendAsync(AbandonedCartEmail.Compose(recipient, reminder, priced, RestoreLink(cart.Cart, restoreToken), unsubscribeLinks.For(recipient, FlowId)), ct);
+            await emails.SendRenderedAsync(FlowId, reminder, AbandonedCartEmail.Compose(recipient, reminder, priced, RestoreLink(cartPage, cart.Cart, restoreToken)), recipient, ct);
             sent++;
         }
         return new(sent, skipped, changed);
     }
 
     /// <summary>Reminder n is due for carts last changed at least its delay ago, and at most the look-back before that.</summary>
-    private IdleCartQuery Windows(DateTimeOffset now) => new(
-        [.. Enumerable.Range(1, settings.Reminders).Select(n => (now - settings.DueAfter(n) - settings.LookBack, now - settings.DueAfter(n)))]);
+    private IdleCartQuery Windows(FlowSettings flow, DateTimeOffset now) => new(
+        [.. flow.Steps.Select(step => (now - step.Delay - settings.LookBack, now - step.Delay))]);
 
     private sealed record Contact(string Email, string? Name, string? Language);
 
@@ -121,9 +134,8 @@ public sealed class RemindAbandonedCarts(
         return await audience.MaySendAsync(contact.Email, ct) ? (contact, null) : (null, SkipReasons.NoConsent);
     }
 
-    private Uri RestoreLink(Cart cart, string? restoreToken)
+    private static Uri RestoreLink(Uri page, Cart cart, string? restoreToken)
     {
-        var page = settings.CartPageUrl ?? throw new InvalidOperationException("Marketing:AbandonedCart:CartPageUrl is required while the flow is on.");
         var query = $"cart={Uri.EscapeDataString(cart.Id)}" + (restoreToken is null ? "" : $"&token={Uri.EscapeDataString(restoreToken)}");
         var builder = new UriBuilder(page) { Query = string.IsNullOrEmpty(page.Query) ? query : page.Query.TrimStart('?') + "&" + query };
         return builder.Uri;

@@ -4,6 +4,7 @@ using Serverless.Shop.Domain.Marketing.Audiences;
 using Serverless.Shop.Domain.Marketing.Flows;
 using Serverless.Shop.Domain.Orders;
 using Serverless.Shop.Domain.UnitTests.Carts;
+using InMemoryCounters = Serverless.Shop.Domain.UnitTests.Marketing.Audiences.InMemoryCounters;
 using Serverless.Shop.Domain.UnitTests.Orders;
 
 namespace Serverless.Shop.Domain.UnitTests.Marketing.Flows;
@@ -25,15 +26,25 @@ public sealed class RemindAbandonedCartsTests
     private readonly FakeAudience _audience = new();
     private readonly RecordingEmailSender _mail = new();
     private readonly FakeCartPricing _pricing = new();
-    private AbandonedCartSettings _settings = new(true, TimeSpan.FromHours(1), TimeSpan.FromHours(24), TimeSpan.FromHours(48), CartPage);
+    private readonly AbandonedCartSettings _settings = new(TimeSpan.FromHours(48), CartPage);
+    private readonly InMemoryFlowSettingsStore _flows = new();
+    private readonly InMemoryCounters _counters = new();
 
     public RemindAbandonedCartsTests()
     {
         _profiles.Put(new CustomerProfile { CustomerId = CustomerId, Name = "Ada", Email = CustomerEmail, Language = "en", CreatedAt = Clock.Now, UpdatedAt = Clock.Now });
         _audience.Consented.Add(CustomerEmail);
+        _flows.Put(RemindAbandonedCarts.Definition.Defaults with { Enabled = true });
     }
 
-    private RemindAbandonedCarts Flow => new(_carts, _orders.Store, _profiles, _audience, new IndexingVault(), new FakeUnsubscribeLinks(), _mail, _pricing, _settings, Clock);
+    private RemindAbandonedCarts Flow => With(_mail);
+
+    private RemindAbandonedCarts With(Serverless.Shop.Domain.Common.IEmailSender sender) =>
+        new(_carts, _orders.Store, _profiles, _audience, new IndexingVault(), new FlowSettingsReader(_flows, [RemindAbandonedCarts.Definition]),
+            FlowTestParts.Emails(sender, _counters), _pricing, _settings, FlowTestParts.Storefront, Clock);
+
+    private void SetUp(Func<FlowSettings, FlowSettings> change) =>
+        _flows.Put(change(_flows.FindAsync(RemindAbandonedCarts.FlowId, default).Result!.Value));
 
     [Fact]
     public async Task A_customer_cart_idle_past_the_first_delay_gets_one_reminder_with_the_cart_and_one_click_unsubscribe()
@@ -58,6 +69,7 @@ public sealed class RemindAbandonedCartsTests
         email.CustomArgs[EmailCustomArgs.CampaignId].ShouldBe(RemindAbandonedCarts.FlowId);
         email.CustomArgs[EmailCustomArgs.RecipientKey].ShouldBe($"idx:Email:{CustomerEmail}");
         _carts.Current(cart.Id).RestoreTokenHash.ShouldBeNull("a customer's cart opens when they sign in, not with a token");
+        _counters.Counts[(RemindAbandonedCarts.FlowId, EngagementKind.Sent)].ShouldBe(1, "the flow's results count what it sent");
 
         Clock.Advance(TimeSpan.FromMinutes(15));
         (await Flow.RunAsync(default)).Sent.ShouldBe(0, "the first reminder went already");
@@ -85,7 +97,7 @@ public sealed class RemindAbandonedCartsTests
     [Fact]
     public async Task With_the_second_reminder_off_one_reminder_is_all()
     {
-        _settings = _settings with { SecondReminderAfter = null };
+        SetUp(flow => flow with { Steps = [flow.Steps[0]] });
         CustomerCart();
         Clock.Advance(TimeSpan.FromHours(2));
         await Flow.RunAsync(default);
@@ -142,8 +154,7 @@ public sealed class RemindAbandonedCartsTests
     {
         var cart = CustomerCart();
         Clock.Advance(TimeSpan.FromHours(2));
-        var failing = new RemindAbandonedCarts(_carts, _orders.Store, _profiles, _audience, new IndexingVault(), new FakeUnsubscribeLinks(),
-            new ThrowingEmailSender(), _pricing, _settings, Clock);
+        var failing = With(new ThrowingEmailSender());
 
         await Should.ThrowAsync<IOException>(() => failing.RunAsync(default));
         _carts.RemindersOf(cart.Id).ShouldBe(1, "the mark came first");
@@ -254,7 +265,7 @@ public sealed class RemindAbandonedCartsTests
     {
         CustomerCart();
         Clock.Advance(TimeSpan.FromHours(1 + 48 + 1));
-        _settings = _settings with { SecondReminderAfter = null };
+        SetUp(flow => flow with { Steps = [flow.Steps[0]] });
 
         (await Flow.RunAsync(default)).Sent.ShouldBe(0);
     }
@@ -268,9 +279,24 @@ public sealed class RemindAbandonedCartsTests
         (await Flow.RunAsync(default)).Sent.ShouldBe(0, "nothing in the cart");
 
         _carts.Save(_carts.Current(cart.Id).AddLine("prod_mug", "MUG-1", 1, "line_2", Clock.Now).Touch(Clock.Now - TimeSpan.FromHours(2), TimeSpan.FromDays(30)));
-        _settings = AbandonedCartSettings.Off;
+        SetUp(flow => flow with { Enabled = false });
         (await Flow.RunAsync(default)).Sent.ShouldBe(0, "the flow is off");
         _mail.Sent.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task The_merchants_own_delays_apply_and_without_a_cart_page_setting_the_link_goes_to_the_storefronts_cart()
+    {
+        SetUp(flow => flow with { Steps = [new FlowStep(TimeSpan.FromMinutes(30), null)] });
+        var cart = CustomerCart();
+        Clock.Advance(TimeSpan.FromMinutes(31));
+        var flow = new RemindAbandonedCarts(_carts, _orders.Store, _profiles, _audience, new IndexingVault(), new FlowSettingsReader(_flows, [RemindAbandonedCarts.Definition]),
+            FlowTestParts.Emails(_mail, _counters), _pricing, AbandonedCartSettings.Default, FlowTestParts.Storefront, Clock);
+
+        (await flow.RunAsync(default)).Sent.ShouldBe(1, "half an hour, as the merchant set it");
+        _mail.Sent.ShouldHaveSingleItem().TextBody.ShouldContain($"https://shop.example/cart?cart={cart.Id}&utm_source=shop");
+        Clock.Advance(TimeSpan.FromDays(1));
+        (await flow.RunAsync(default)).Sent.ShouldBe(0, "one step: one reminder");
     }
 
     private const string OwnToken = "the-shoppers-own-cart-token";

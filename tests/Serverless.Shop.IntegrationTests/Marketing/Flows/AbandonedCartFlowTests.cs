@@ -16,11 +16,17 @@ namespace Serverless.Shop.IntegrationTests.Marketing.Flows;
 /// card is declined, leaves the cart, and gets one reminder whose link opens the cart again, in the API and in a browser.
 /// </summary>
 [Collection(LocalShopCollection.Name)]
-public sealed class AbandonedCartFlowTests(LocalShopFixture fixture, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+public sealed class AbandonedCartFlowTests(LocalShopFixture fixture, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>, IAsyncLifetime
 {
     private const string Reminder = "You left something in your cart";
     private readonly CheckoutShopper _shopper = new(fixture);
     private readonly TestMailbox _mailbox = new(fixture);
+
+    // The flow is off until a marketer switches it on: here with reminders 1 and 24 hours after the cart's last change.
+    public async Task InitializeAsync() =>
+        await new FlowClient(fixture).SetAsync(RemindAbandonedCarts.FlowId, new { enabled = true, steps = new[] { new { delayHours = 1 }, new { delayHours = 24 } } });
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task A_guest_who_left_a_declined_checkout_gets_one_reminder_whose_link_opens_the_cart()
@@ -37,10 +43,12 @@ public sealed class AbandonedCartFlowTests(LocalShopFixture fixture, ChromiumFix
         await fixture.Shop.RunTimerAsync("RemindAbandonedCarts");
         _mailbox.Mails(email, Reminder).ShouldBeEmpty("the cart changed minutes ago, not an hour");
 
+        var sentBefore = await SentByTheFlowAsync();
         await MakeIdleAsync(cart.Id, TimeSpan.FromHours(2));
         await fixture.Shop.RunTimerAsync("RemindAbandonedCarts");
 
         var mail = await _mailbox.MailAsync(email, Reminder);
+        (await SentByTheFlowAsync()).ShouldBeGreaterThan(sentBefore, "the flow's results count the reminder");
         mail.ShouldContain("List-Unsubscribe: <" + fixture.Shop.BaseAddress + "api/marketing/unsubscribe?token=");
         mail.ShouldContain("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
         mail.ShouldContain($"X-Campaign-Id: {RemindAbandonedCarts.FlowId}");
@@ -100,6 +108,14 @@ public sealed class AbandonedCartFlowTests(LocalShopFixture fixture, ChromiumFix
     }
 
     /// <summary>The cart as if nobody had touched it for <paramref name="idle"/>: its last change moved back, as time would.</summary>
+    private async Task<long> SentByTheFlowAsync()
+    {
+        using var response = await fixture.Client(Serverless.Shop.Domain.Administration.ShopRoles.Marketer).GetAsync($"api/marketing/flows/{RemindAbandonedCarts.FlowId}/results");
+        var body = await response.JsonAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, body.ToString());
+        return body.GetProperty("sent").GetInt64();
+    }
+
     private async Task MakeIdleAsync(string cartId, TimeSpan idle)
     {
         var carts = fixture.Shop.Services.GetRequiredService<ShopContainers>().Carts;

@@ -23,13 +23,9 @@ public sealed class FlowShopFixture : LocalShopFixture
         ["Loyalty:Segments"] = $"{LapsedSegment}=inactiveDays:30",
     };
 
-    /// <summary>Switches a flow on with its default steps (and the segments), as a marketer does through the flows' settings.</summary>
-    public async Task SwitchOnAsync(FlowDefinition flow, params string[] segments)
-    {
-        var store = Shop.Services.GetRequiredService<IFlowSettingsStore>();
-        var current = await store.FindAsync(flow.FlowId, CancellationToken.None);
-        await store.SaveAsync(flow.Defaults with { Enabled = true, Segments = segments, UpdatedAt = DateTimeOffset.UtcNow, UpdatedBy = "flow-tests" }, current?.Version, CancellationToken.None);
-    }
+    /// <summary>Switches a flow on with the steps it has (its defaults when never set up) and these segments, through the flows API as a marketer does.</summary>
+    public async Task SwitchOnAsync(FlowDefinition flow, params string[] segments) =>
+        await new FlowClient(this).SetAsync(flow.FlowId, segments.Length == 0 ? new { enabled = true } : (object)new { enabled = true, segments });
 
     public IFlowEnrolments Enrolments => Shop.Services.GetRequiredService<IFlowEnrolments>();
 
