@@ -7,8 +7,8 @@ namespace Serverless.Shop.Domain.Marketing.Flows;
 
 /// <summary>
 /// The welcome series (<c>flow-welcome</c>): a few emails to someone who just agreed to hear from the shop. A person
-/// enters when they confirm a newsletter subscription (double opt-in) or when a customer's profile is saved with email
-/// consent, while the flow is on: one write, an enrolment keyed by the blind index of their address, so a person gets
+/// enters when they confirm a newsletter subscription (double opt-in) or when a customer grants email consent on their
+/// profile, while the flow is on: one write, an enrolment keyed by the blind index of their address, so a person gets
 /// the series once in their life (a customer who also subscribes, or confirms twice, is the same person). The timer
 /// sends the due steps (<see cref="SendFlowSteps"/>). Off until a marketer switches it on. Tests: WelcomeSeriesTests,
 /// WelcomeSeriesFlowTests.
@@ -44,7 +44,10 @@ public sealed class WelcomeSeries(
         if (!facts.EmailMarketing) return;
         // The settings first: while the flow is off (the default) a profile change costs this one read.
         if (!(await settings.CurrentAsync(FlowId, ct)).Enabled) return;
-        if ((await profiles.FindAsync(customerId, ct))?.Value.Email is not { Length: > 0 } email || email == PersonalData.Erased) return;
+        if ((await profiles.FindAsync(customerId, ct))?.Value is not { Email: { Length: > 0 } email } profile || email == PersonalData.Erased) return;
+        // Only the change that granted email consent enrols (its consent entry carries the change's own time): a
+        // customer who agreed long ago and now changes their language does not start a welcome series.
+        if (profile.ConsentHistory.LastOrDefault(h => h.Channel == MarketingChannels.Email) is not { Granted: true } grant || grant.At != profile.UpdatedAt) return;
         await EnrolAsync(await vault.BlindIndexAsync(BlindIndexKind.Email, email, ct), customerId, ct);
     }
 

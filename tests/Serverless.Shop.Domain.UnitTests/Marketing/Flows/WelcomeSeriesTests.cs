@@ -96,7 +96,7 @@ public sealed class WelcomeSeriesTests
         _shop.MailTo(Email).Count.ShouldBe(3);
 
         await _shop.Welcome.SubscriberConfirmedAsync(Subscriber(), default);
-        _shop.Profiles.Put(new CustomerProfile { CustomerId = "cust_new", Email = Email, CreatedAt = _shop.Clock.Now, UpdatedAt = _shop.Clock.Now });
+        ProfileChangedNow("cust_new", (MarketingChannels.Email, true));
         await _shop.Welcome.ProfileChangedAsync("cust_new", new ProfileFacts(null, EmailMarketing: true, SmsMarketing: false), default);
         (await _shop.Welcome.RunAsync(default)).Sent.ShouldBe(0);
 
@@ -104,15 +104,23 @@ public sealed class WelcomeSeriesTests
         _shop.MailTo(Email).Count.ShouldBe(3);
     }
 
+    /// <summary>The profile as CustomerProfileRules leaves it after a change at the clock's time that set these consents.</summary>
+    private void ProfileChangedNow(string customerId, params (string Channel, bool Granted)[] consents) =>
+        _shop.Profiles.Put(new CustomerProfile
+        {
+            CustomerId = customerId, Name = "Ada Lovelace", Email = Email, CreatedAt = _shop.Clock.Now, UpdatedAt = _shop.Clock.Now,
+            ConsentHistory = [.. consents.Select(c => new ConsentChange(c.Channel, c.Granted, _shop.Clock.Now, "profile-api"))],
+        });
+
     [Fact]
-    public async Task A_customer_enters_when_their_profile_has_email_consent_and_is_greeted_by_first_name()
+    public async Task A_customer_enters_when_they_grant_email_consent_and_is_greeted_by_first_name()
     {
         _shop.SwitchOn(WelcomeSeries.Definition);
-        _shop.Profiles.Put(new CustomerProfile { CustomerId = "cust_ada", Name = "Ada Lovelace", Email = Email, CreatedAt = _shop.Clock.Now, UpdatedAt = _shop.Clock.Now });
-
+        ProfileChangedNow("cust_ada", (MarketingChannels.Sms, true));
         await _shop.Welcome.ProfileChangedAsync("cust_ada", new ProfileFacts("en", EmailMarketing: false, SmsMarketing: true), default);
         _shop.Enrolments.All.ShouldBeEmpty("no email consent, no welcome email");
 
+        ProfileChangedNow("cust_ada", (MarketingChannels.Sms, true), (MarketingChannels.Email, true));
         await _shop.Welcome.ProfileChangedAsync("cust_ada", new ProfileFacts("en", EmailMarketing: true, SmsMarketing: true), default);
         var enrolment = _shop.Enrolments.Single(WelcomeSeries.FlowId);
         enrolment.Key.ShouldBe(Key);
@@ -120,6 +128,20 @@ public sealed class WelcomeSeriesTests
 
         await _shop.Welcome.RunAsync(default);
         _shop.MailTo(Email).ShouldHaveSingleItem().TextBody.ShouldStartWith("Hi Ada,");
+    }
+
+    [Fact]
+    public async Task A_customer_who_agreed_before_the_flow_was_on_does_not_enter_when_they_change_something_else()
+    {
+        ProfileChangedNow("cust_ada", (MarketingChannels.Email, true));
+        _shop.SwitchOn(WelcomeSeries.Definition);
+        _shop.Clock.Advance(TimeSpan.FromDays(3));
+        var profile = (await _shop.Profiles.FindAsync("cust_ada", default))!.Value;
+        _shop.Profiles.Put(profile with { Language = "nl", UpdatedAt = _shop.Clock.Now });
+
+        await _shop.Welcome.ProfileChangedAsync("cust_ada", new ProfileFacts("nl", EmailMarketing: true, SmsMarketing: false), default);
+
+        _shop.Enrolments.All.ShouldBeEmpty();
     }
 
     [Fact]
