@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Shop.Domain.Loyalty;
 using Serverless.Shop.Domain.Marketing.Flows;
+using Serverless.Shop.Domain.Privacy;
 using Serverless.Shop.IntegrationTests.Loyalty;
 
 namespace Serverless.Shop.IntegrationTests.Marketing.Flows;
@@ -8,7 +9,7 @@ namespace Serverless.Shop.IntegrationTests.Marketing.Flows;
 /// <summary>
 /// Win-back through the local shop: a customer whose last order is older than the lapsed segment's 30 days (their
 /// purchase history moved back, as a month passing would, and the nightly review run) gets the first email with their
-/// personal offer; an order then stops the series, and the review leaves them out of the segment.
+/// personal offer; an order then stops the series; the enrolment is in their data export and erasure removes it.
 /// </summary>
 [Collection(FlowShopCollection.Name)]
 public sealed class WinBackFlowApiTests(FlowShopFixture fixture)
@@ -50,6 +51,13 @@ public sealed class WinBackFlowApiTests(FlowShopFixture fixture)
         fixture.Mails(email, WinBackFlow.FlowId).Count.ShouldBe(1);
         var stopped = await fixture.EnrolmentAsync(customerId, WinBackFlow.FlowId);
         (stopped.Status, stopped.StopReason).ShouldBe((EnrolmentStatus.Stopped, WinBackFlow.StopReasons.Ordered));
+
+        // Their data export lists the enrolment; erasure's clean-up removes it.
+        var export = await fixture.Shop.Services.GetRequiredService<ExportPersonalData>().ExportAsync(customerId, default);
+        export.Sections["marketingFlows"].ShouldBeAssignableTo<IEnumerable<FlowEnrolmentExport>>().ShouldNotBeNull()
+            .Where(e => e.FlowId == WinBackFlow.FlowId).ShouldHaveSingleItem().Status.ShouldBe("stopped");
+        foreach (var cleanup in fixture.Shop.Services.GetServices<IPersonalDataCleanup>().OfType<FlowPersonalData>()) await cleanup.CleanUpAsync(customerId, default);
+        (await fixture.Enrolments.ListByCustomerAsync(customerId, default)).ShouldBeEmpty();
     }
 
     /// <summary>The purchase history as it would be <paramref name="ago"/> after its orders: each paid that much earlier, due for review now.</summary>
