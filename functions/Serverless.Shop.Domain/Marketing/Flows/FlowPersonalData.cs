@@ -8,7 +8,7 @@ public sealed record FlowEnrolmentExport(string FlowId, DateTimeOffset EnteredAt
 /// <summary>
 /// The flows' share of a customer's data: their enrolments (which flows, since when, how far). An enrolment holds no
 /// address (only its blind index and the customer id), so erasure deletes the customer's enrolments outright.
-/// Tests: FlowPersonalDataTests, CosmosFlowEnrolmentsTests.
+/// Tests: WinBackFlowTests.Erasing_a_customer_removes_their_enrolments_and_the_export_lists_them_first, WinBackFlowApiTests, CosmosFlowEnrolmentsTests.
 /// </summary>
 public sealed class FlowPersonalData(IFlowEnrolments enrolments) : IPersonalDataExportSection, IPersonalDataCleanup
 {
