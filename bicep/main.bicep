@@ -136,6 +136,11 @@ param abandonedCartSchedule string = '0 */15 * * * *'
 
 @description('When the back-in-stock timer runs (NCRONTAB with seconds). The flow itself is off until a marketer switches it on (docs/marketing.md#back-in-stock).')
 param backInStockSchedule string = '0 */15 * * * *'
+@description('When the welcome series timer sends its due steps (NCRONTAB with seconds). The flow itself is off until a marketer switches it on (docs/marketing.md).')
+param welcomeSeriesSchedule string = '0 */5 * * * *'
+
+@description('When the win-back timer enrols its segments and sends its due steps (NCRONTAB with seconds). Off until a marketer switches it on (docs/marketing.md).')
+param winBackSchedule string = '0 0 9 * * *'
 
 // ---------- Names ----------
 
@@ -542,6 +547,8 @@ var appSettings = {
   TrackingPollSchedule: trackingPollSchedule
   AbandonedCartSchedule: abandonedCartSchedule
   BackInStockSchedule: backInStockSchedule
+  WelcomeSeriesSchedule: welcomeSeriesSchedule
+  WinBackSchedule: winBackSchedule
 
   Auth__Authority: authAuthority
   Auth__Audience: authAudience

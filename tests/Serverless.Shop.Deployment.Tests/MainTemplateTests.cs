@@ -147,6 +147,8 @@ public sealed partial class MainTemplateTests
                 "TrackingPollSchedule",
                 "AbandonedCartSchedule",
                 "BackInStockSchedule",
+                "WelcomeSeriesSchedule",
+                "WinBackSchedule",
                 "Auth__Authority",
                 "Auth__Audience",
                 "Auth__TrustPlatformPrincipal",

@@ -14,7 +14,8 @@ namespace Serverless.Shop.Domain.Marketing.Audiences;
 /// </summary>
 public sealed class NewsletterSubscriptions(
     INewsletterSubscriberStore subscribers, ISuppressionList suppression, ICustomerProfileStore profiles, IPersonalDataVault vault,
-    MarketingLinkTokens tokens, MarketingLinkSettings links, IEmailSender email, TimeProvider clock)
+    MarketingLinkTokens tokens, MarketingLinkSettings links, IEmailSender email, TimeProvider clock,
+    IEnumerable<INewsletterConfirmationFollower>? followers = null)
 {
     private const int MaximumAttempts = 5;
     public const string ConfirmationPath = "newsletter/confirmations";
@@ -106,6 +107,7 @@ public sealed class NewsletterSubscriptions(
                 continue;
             }
             await suppression.RemoveReasonAsync(link.Key, SuppressionReason.Unsubscribe, ct);
+            foreach (var follower in followers ?? []) await follower.SubscriberConfirmedAsync(confirmed, ct);
             return new SubscriptionConfirmed("confirmed", now);
         }
     }
@@ -132,4 +134,10 @@ public sealed class NewsletterSubscriptions(
             """;
         return new EmailMessage([subscriber.Email], "Confirm your newsletter subscription", text, html);
     }
+}
+
+/// <summary>Told once, when a subscriber confirms (the welcome series enrols them); a repeated confirmation tells nobody.</summary>
+public interface INewsletterConfirmationFollower
+{
+    Task SubscriberConfirmedAsync(NewsletterSubscriber subscriber, CancellationToken ct);
 }

@@ -1,7 +1,10 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.Shop.Domain.Customers;
+using Serverless.Shop.Domain.Marketing.Audiences;
 using Serverless.Shop.Domain.Marketing.Flows;
+using Serverless.Shop.Domain.Privacy;
 
 namespace Serverless.Shop.Infrastructure.Marketing.Flows;
 
@@ -16,6 +19,21 @@ public static class MarketingFlowsRegistration
         services.AddSingleton<FlowEmails>();
         services.AddSingleton<ManageFlows>();
         services.AddSingleton<FlowResultsReport>();
+        services.AddSingleton<IFlowEnrolments, CosmosFlowEnrolments>();
+        services.AddSingleton<SendFlowSteps>();
+        services.AddSingleton<FlowPersonalData>();
+        services.AddSingleton<IPersonalDataExportSection>(sp => sp.GetRequiredService<FlowPersonalData>());
+        services.AddSingleton<IPersonalDataCleanup>(sp => sp.GetRequiredService<FlowPersonalData>());
+
+        // The welcome series: enrols at a newsletter confirmation or a profile saved with email consent.
+        services.AddSingleton(WelcomeSeries.Definition);
+        services.AddSingleton<WelcomeSeries>();
+        services.AddSingleton<INewsletterConfirmationFollower>(sp => sp.GetRequiredService<WelcomeSeries>());
+        services.AddSingleton<ICustomerProfileFollower>(sp => sp.GetRequiredService<WelcomeSeries>());
+
+        // Win-back: enrols the watched segments' members on its own timer.
+        services.AddSingleton(WinBackFlow.Definition);
+        services.AddSingleton<WinBackFlow>();
 
         services.AddSingleton(RemindAbandonedCarts.Definition);
         services.AddSingleton(ReadAbandonedCartSettings(configuration));

@@ -20,7 +20,10 @@ internal sealed class AudienceTestBed
 
     public AudienceTestBed() => Tokens = new MarketingLinkTokens(new FixedLinkKey(), Clock);
 
-    public NewsletterSubscriptions Newsletter => new(Subscribers, Suppressions, Profiles, Vault, Tokens, Links, Email, Clock);
+    public NewsletterSubscriptions Newsletter => new(Subscribers, Suppressions, Profiles, Vault, Tokens, Links, Email, Clock, ConfirmationFollowers);
+
+    /// <summary>Told when a subscriber confirms (the welcome series in the app).</summary>
+    public List<INewsletterConfirmationFollower> ConfirmationFollowers { get; } = [];
 
     public MarketingAudience Audience => new(Profiles.AsAudience(Segments), Subscribers, Suppressions, Profiles, Vault);
 

@@ -97,6 +97,32 @@ public sealed class NewsletterSubscriptionTests
     }
 
     [Fact]
+    public async Task Followers_hear_of_the_first_confirmation_only()
+    {
+        var follower = new RecordingConfirmationFollower();
+        _bed.ConfirmationFollowers.Add(follower);
+        await _bed.Newsletter.SubscribeAsync(new SubscriptionInput("robin@example.com"), default);
+        var token = _bed.LastConfirmationToken();
+
+        await _bed.Newsletter.ConfirmAsync(token, default);
+        await _bed.Newsletter.ConfirmAsync(token, default);
+
+        var told = follower.Confirmed.ShouldHaveSingleItem();
+        (told.Key, told.Status).ShouldBe((IndexingVault.Index("robin@example.com"), SubscriberStatus.Confirmed));
+    }
+
+    private sealed class RecordingConfirmationFollower : INewsletterConfirmationFollower
+    {
+        public List<NewsletterSubscriber> Confirmed { get; } = [];
+
+        public Task SubscriberConfirmedAsync(NewsletterSubscriber subscriber, CancellationToken ct)
+        {
+            Confirmed.Add(subscriber);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
     public async Task The_link_of_an_earlier_confirmation_email_no_longer_confirms()
     {
         await _bed.Newsletter.SubscribeAsync(new SubscriptionInput("robin@example.com"), default);
