@@ -91,22 +91,6 @@ internal sealed class InMemoryBackInStockRequests : IBackInStockRequests
     }
 }
 
-/// <summary>Saved flow settings in memory.</summary>
-internal sealed class InMemoryFlowSettings : IFlowSettingsStore
-{
-    private readonly Dictionary<string, Versioned<FlowSettings>> _settings = new(StringComparer.Ordinal);
-    private int _version;
-
-    public Task<Versioned<FlowSettings>?> FindAsync(string flowId, CancellationToken ct) => Task.FromResult(_settings.GetValueOrDefault(flowId));
-
-    public Task<string> SaveAsync(FlowSettings settings, string? expectedVersion, CancellationToken ct)
-    {
-        if (_settings.GetValueOrDefault(settings.FlowId)?.Version != expectedVersion) throw new StaleVersionException("Flow settings");
-        var saved = _settings[settings.FlowId] = new(settings, $"v{++_version}");
-        return Task.FromResult(saved.Version);
-    }
-}
-
 /// <summary>Stock reads, counted: the flow must read each SKU once per run.</summary>
 internal sealed class CountingInventory(InMemoryInventoryStore inner) : IInventoryStore
 {
@@ -145,7 +129,7 @@ internal sealed class BackInStockTestBed
     public CountingInventory Inventory { get; }
     public InMemoryProductStore Products { get; } = new();
     public InMemorySuppressions Suppressions { get; } = new();
-    public InMemoryFlowSettings Settings { get; } = new();
+    public InMemoryFlowSettingsStore Settings { get; } = new();
     public AudienceProfiles Profiles { get; } = new();
     public ErasingVault Vault { get; } = new();
     public RecordingEmailSender Email { get; } = new();

@@ -91,22 +91,6 @@ internal sealed class InMemoryFlowEnrolments : IFlowEnrolments
     }
 }
 
-internal sealed class InMemoryFlowSettings : IFlowSettingsStore
-{
-    private readonly Dictionary<string, Versioned<FlowSettings>> _items = new(StringComparer.Ordinal);
-    public int Reads { get; private set; }
-
-    public void Put(FlowSettings settings) => _items[settings.FlowId] = new(settings, Guid.NewGuid().ToString("N"));
-
-    public Task<Versioned<FlowSettings>?> FindAsync(string flowId, CancellationToken ct)
-    {
-        Reads++;
-        return Task.FromResult(_items.GetValueOrDefault(flowId));
-    }
-
-    public Task<string> SaveAsync(FlowSettings settings, string? expectedVersion, CancellationToken ct) => throw new NotSupportedException();
-}
-
 /// <summary>An audience of segment members (each a customer) and the addresses that may be mailed.</summary>
 internal sealed class SegmentAudience : IMarketingAudience
 {
@@ -131,7 +115,7 @@ internal sealed class FlowTestShop
     public OrderTestBed Orders { get; } = new();
     public ManualClock Clock => Orders.Clock;
     public InMemoryFlowEnrolments Enrolments { get; } = new();
-    public InMemoryFlowSettings Settings { get; } = new();
+    public InMemoryFlowSettingsStore Settings { get; } = new();
     public SegmentAudience Audience { get; } = new();
     public InMemoryProfiles Profiles { get; } = new();
     public Audiences.InMemorySubscribers Subscribers { get; } = new();

@@ -15,7 +15,14 @@ internal sealed class InMemoryFlowSettingsStore : IFlowSettingsStore
     private readonly Dictionary<string, Versioned<FlowSettings>> _saved = new(StringComparer.Ordinal);
     private int _version;
 
-    public Task<Versioned<FlowSettings>?> FindAsync(string flowId, CancellationToken ct) => Task.FromResult(_saved.GetValueOrDefault(flowId));
+    /// <summary>How many times a flow read its settings (a run reads them once).</summary>
+    public int Reads { get; private set; }
+
+    public Task<Versioned<FlowSettings>?> FindAsync(string flowId, CancellationToken ct)
+    {
+        Reads++;
+        return Task.FromResult(_saved.GetValueOrDefault(flowId));
+    }
 
     public Task<string> SaveAsync(FlowSettings settings, string? expectedVersion, CancellationToken ct)
     {
