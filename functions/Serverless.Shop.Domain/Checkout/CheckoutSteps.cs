@@ -19,7 +19,7 @@ namespace Serverless.Shop.Domain.Checkout;
 /// <see cref="ShopException"/>s with a message written for them; anything else is retried by the orchestration.
 /// </summary>
 public sealed class CheckoutSteps(
-    ManageOrders orders, ICartPricing pricing, ManageStock stock, IPromotionRedemptions redemptions,
+    ManageOrders orders, OrderQueries orderQueries, ICartPricing pricing, ManageStock stock, IPromotionRedemptions redemptions,
     PaymentGateways gateways, IEnumerable<ICarrier> carriers, ICartStore carts, RecordPayments payments, IEnumerable<IPaymentSearch> searches,
     TimeProvider clock, PointsLedger points, LoyaltySettings loyalty, AllocateStock allocate, IGeocoder geocoder, IWarehouseStore warehouses,
     IFlashSaleHolds flashSales)
@@ -96,7 +96,7 @@ public sealed class CheckoutSteps(
     /// </summary>
     public async Task ReserveStockAsync(ReserveStockStep step, CancellationToken ct)
     {
-        var read = await orders.GetAsync(step.OrderNumber, ct);
+        var read = await orderQueries.GetAsync(step.OrderNumber, ct);
         var order = read.Value;
         var destination = await LocateAsync(order.ShippingAddress, ct);
         var allocation = await allocate.ReserveAsync(order.Number, Items(order), order.ShippingAddress.Country!, destination, step.Until, ct);
@@ -143,7 +143,7 @@ public sealed class CheckoutSteps(
     /// </summary>
     public async Task<PaymentStepResult> TakePaymentAsync(CheckoutProcess process, CancellationToken ct)
     {
-        var read = await orders.GetAsync(process.OrderNumber, ct);
+        var read = await orderQueries.GetAsync(process.OrderNumber, ct);
         var order = read.Value;
         if (order.Ledger is { Unrefunded: > 0, FirstCapture: { } capture })
             return new PaymentStepResult(PaymentOutcome.Captured, capture.PaymentId, null, null, capture.Amount, capture.Provider, capture.Key);
@@ -203,7 +203,7 @@ public sealed class CheckoutSteps(
 
     public async Task MarkPaidAsync(MarkPaidStep step, CancellationToken ct)
     {
-        var read = await orders.GetAsync(step.OrderNumber, ct);
+        var read = await orderQueries.GetAsync(step.OrderNumber, ct);
         var order = read.Value;
         var provider = step.Payment.Provider ?? order.Payment?.Provider ?? gateways.For(order.PaymentMethod).Provider;
         var captured = step.Payment.Amount ?? order.Pricing.Total;
@@ -220,7 +220,7 @@ public sealed class CheckoutSteps(
     /// </summary>
     public async Task CreateShipmentAsync(string number, CancellationToken ct)
     {
-        var read = await orders.GetAsync(number, ct);
+        var read = await orderQueries.GetAsync(number, ct);
         var order = read.Value;
         if (order.Shipment is not null) return;
         var carrier = carriers.FirstOrDefault(c => c.Name == order.ShippingQuote?.Carrier) ?? carriers.First();
@@ -267,7 +267,7 @@ public sealed class CheckoutSteps(
 
     public static string ChargeKey(string number) => $"{number}-charge";
 
-    private async Task<Order> OrderAsync(string number, CancellationToken ct) => (await orders.GetAsync(number, ct)).Value;
+    private async Task<Order> OrderAsync(string number, CancellationToken ct) => (await orderQueries.GetAsync(number, ct)).Value;
 
     private static IReadOnlyList<ParcelItem> Items(Order order) =>
         order.Pricing.Lines.Where(l => l.Problem is null).GroupBy(l => l.Sku).Select(g => new ParcelItem(g.Key, g.Sum(l => l.Quantity))).ToList();

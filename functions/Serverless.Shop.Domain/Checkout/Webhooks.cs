@@ -91,7 +91,7 @@ public enum WebhookReceipt { Handled, Duplicate, Ignored, LatePaymentRefunded, C
 public sealed record TransferReceivedInput(Money? Amount, string? Reference);
 
 /// <summary>Turns an admin's "the transfer arrived" into the same payment event a bank webhook would raise.</summary>
-public sealed class MarkTransferReceived(ManageOrders orders, TimeProvider clock)
+public sealed class MarkTransferReceived(OrderQueries orders, TimeProvider clock)
 {
     public async Task<PaymentEvent> ToEventAsync(string number, TransferReceivedInput input, string operationId, CancellationToken ct)
     {

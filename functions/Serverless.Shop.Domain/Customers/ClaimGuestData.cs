@@ -25,7 +25,7 @@ public sealed class EmailNotVerifiedException(string detail) : ShopException("Em
 /// order's own guest key is then destroyed, so erasing the customer later also shreds every copy of the order taken
 /// while it was a guest's (GuestDataClaimTests).
 /// </summary>
-public sealed class ClaimGuestData(IOrderStore orders, ManageCarts carts, IPersonalDataVault vault, TimeProvider clock)
+public sealed class ClaimGuestData(IOrderStore orders, ManageCarts carts, MergeCarts merge, IPersonalDataVault vault, TimeProvider clock)
 {
     private const int MaximumAttempts = 5;
 
@@ -47,7 +47,7 @@ public sealed class ClaimGuestData(IOrderStore orders, ManageCarts carts, IPerso
         {
             var access = new CartAccess(actor, null);
             var own = await carts.CreateAsync(null, access, ct);
-            cart = (await carts.MergeAsync(own.Cart.Value.Id, new MergeCartsInput(cartId, cartToken), access, ct)).Value;
+            cart = (await merge.MergeAsync(own.Cart.Value.Id, new MergeCartsInput(cartId, cartToken), access, ct)).Value;
         }
 
         var claimed = new List<string>();

@@ -9,7 +9,7 @@ namespace Serverless.Shop.Domain.Orders;
 
 /// <summary>
 /// Everything that happens to an order after checkout creates it: payment, shipment, tracking, cancellation and
-/// refunds, and what customers, guests and staff may read. Returns are <see cref="OrderReturns"/> (whole orders), <see cref="RequestItemReturns"/> and <see cref="ReceiveItemReturns"/> (some items).
+/// refunds. What customers, guests and staff may read is <see cref="OrderQueries"/>. Returns are <see cref="OrderReturns"/> (whole orders), <see cref="RequestItemReturns"/> and <see cref="ReceiveItemReturns"/> (some items).
 /// <para>
 /// Every command is idempotent: a change already applied (a retried request, a replayed orchestration step, a webhook
 /// delivered twice) adds no history entry and no event. Concurrent changes are read-change-write with the order's ETag,
@@ -30,46 +30,9 @@ public sealed class ManageOrders(
 
     private readonly OrderWrites _writes = new(orders, queue);
     private readonly OrderRefunds _refunds = new(orders, queue, gateways, clock);
+    private readonly OrderQueries _queries = new(orders, settings);
 
     internal static readonly string[] StaffRoles = [ShopRoles.Admin, ShopRoles.Support];
-
-    // ---- Reads -------------------------------------------------------------------------------------------------
-
-    public async Task<Versioned<Order>> GetAsync(string number, CancellationToken ct)
-    {
-        var normalised = OrderNumbers.Normalise(number) ?? throw new ResourceNotFoundException("Order", number);
-        return await orders.FindAsync(normalised, ct) ?? throw new ResourceNotFoundException("Order", normalised);
-    }
-
-    /// <summary>A customer's own order; someone else's is 404, as if it did not exist.</summary>
-    public async Task<Versioned<OrderView>> GetForCustomerAsync(string number, Actor customer, CancellationToken ct)
-    {
-        var order = await GetAsync(number, ct);
-        if (order.Value.CustomerId is null || order.Value.CustomerId != customer.Id) throw new ResourceNotFoundException("Order", number);
-        return new(OrderView.Of(order.Value, settings), order.Version);
-    }
-
-    /// <summary>An order seen with its access token (guests, links in emails); a wrong or missing token is 404.</summary>
-    public async Task<Versioned<OrderView>> GetWithTokenAsync(string number, string? token, CancellationToken ct)
-    {
-        var order = await GetAsync(number, ct);
-        if (!OrderAccessTokens.Matches(order.Value, token)) throw new ResourceNotFoundException("Order", number);
-        return new(OrderView.Of(order.Value, settings), order.Version);
-    }
-
-    public async Task<Page<OrderSummary>> ListForCustomerAsync(Actor customer, string? pageSize, string? token, CancellationToken ct)
-    {
-        var v = new Validator();
-        var page = PageRequest.Parse(pageSize, token, v);
-        v.ThrowIfInvalid();
-        return await orders.ListByCustomerAsync(customer.Id, page, ct);
-    }
-
-    public async Task<Page<OrderSummary>> SearchAsync(OrderSearchQuery query, CancellationToken ct)
-    {
-        var (filter, page) = query.Parse();
-        return await orders.SearchAsync(filter, page, ct);
-    }
 
     // ---- Checkout --------------------------------------------------------------------------------------------------
 
@@ -101,16 +64,16 @@ public sealed class ManageOrders(
         return order;
     }
 
-    /// <summary>
-    /// Records a payment that is not (yet) money in the bank: waiting for the customer (a redirect, a bank transfer with
-    /// its instructions) or declined. The status stays pending payment. Captured payments go to <see cref="MarkPaidAsync"/>.
-    /// </summary>
     /// <summary>Records where the order ships from (checkout's stock step); the same allocation again writes nothing.</summary>
     public Task<Order> RecordAllocationAsync(string number, Allocation allocation, CancellationToken ct, Versioned<Order>? lastRead = null) =>
         _writes.ChangeAsync(number, order => order.Allocation is { } recorded && recorded.SameAs(allocation)
             ? new OrderDecision(order, null)
             : OrderDecision.Changed(order with { Allocation = allocation }), ct, lastRead);
 
+    /// <summary>
+    /// Records a payment that is not (yet) money in the bank: waiting for the customer (a redirect, a bank transfer with
+    /// its instructions) or declined. The status stays pending payment. Captured payments go to <see cref="MarkPaidAsync"/>.
+    /// </summary>
     public Task<Order> RecordPaymentAttemptAsync(string number, OrderPayment payment, CancellationToken ct)
     {
         if (payment.Outcome == PaymentOutcome.Captured)
@@ -219,7 +182,7 @@ public sealed class ManageOrders(
     public async Task<Order> CancelAsync(string number, string reason, Actor actor, CancellationToken ct)
     {
         ValidateReason(reason);
-        var current = (await GetAsync(number, ct)).Value;
+        var current = (await _queries.GetAsync(number, ct)).Value;
         if (current.Status != OrderStatus.Cancelled)
         {
             OrderTransitions.Ensure(current, OrderStatus.Cancelled, "be cancelled");

@@ -12,7 +12,7 @@ namespace Serverless.Shop.Functions.Carts;
 /// customers with their bearer token. These endpoints are public because a guest must be able to shop: the cart token
 /// (or the customer's sign-in) is what guards each cart, checked by <see cref="CartAccess"/>.
 /// </summary>
-public sealed class CartFunctions(ManageCarts carts)
+public sealed class CartFunctions(ManageCarts carts, CartCodes codes, CartCheckoutDetails details, MergeCarts merge)
 {
     public const string CartTokenHeader = "Cart-Token";
     private const string OpenToAll = "none needed: a new cart holds nothing of anyone's; its token (or the customer's sign-in) guards it from then on";
@@ -69,31 +69,31 @@ public sealed class CartFunctions(ManageCarts carts)
     [PublicEndpoint(Guard = CartToken)]
     [ApiDoc("Carts", "Apply a discount code (unknown codes are refused; a known code that does not apply stays, with the reason in pricing.rejectedCodes)", Request = typeof(AddCartCodeInput), Response = typeof(CartView))]
     public Task<IActionResult> AddCode([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "carts/{cartId}/codes")] HttpRequest req, string cartId, CancellationToken ct) =>
-        WithCartAsync(req, async access => Api.Ok(await carts.AddCodeAsync(cartId, await req.ReadJsonAsync<AddCartCodeInput>(), access, req.IfMatch(), ct)));
+        WithCartAsync(req, async access => Api.Ok(await codes.AddCodeAsync(cartId, await req.ReadJsonAsync<AddCartCodeInput>(), access, req.IfMatch(), ct)));
 
     [Function("RemoveCartCode")]
     [PublicEndpoint(Guard = CartToken)]
     [ApiDoc("Carts", "Remove a discount code", Response = typeof(CartView))]
     public Task<IActionResult> RemoveCode([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "carts/{cartId}/codes/{code}")] HttpRequest req, string cartId, string code, CancellationToken ct) =>
-        WithCartAsync(req, async access => Api.Ok(await carts.RemoveCodeAsync(cartId, code, access, req.IfMatch(), ct)));
+        WithCartAsync(req, async access => Api.Ok(await codes.RemoveCodeAsync(cartId, code, access, req.IfMatch(), ct)));
 
     [Function("SetCartShipTo")]
     [PublicEndpoint(Guard = CartToken)]
     [ApiDoc("Carts", "Where the goods go (country, optional region), so the cart shows the right tax", Request = typeof(ShipToInput), Response = typeof(CartView))]
     public Task<IActionResult> SetShipTo([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "carts/{cartId}/ship-to")] HttpRequest req, string cartId, CancellationToken ct) =>
-        WithCartAsync(req, async access => Api.Ok(await carts.SetShipToAsync(cartId, await req.ReadJsonAsync<ShipToInput>(), access, req.IfMatch(), ct)));
+        WithCartAsync(req, async access => Api.Ok(await details.SetShipToAsync(cartId, await req.ReadJsonAsync<ShipToInput>(), access, req.IfMatch(), ct)));
 
     [Function("RecordCartAttribution")]
     [PublicEndpoint(Guard = CartToken)]
     [ApiDoc("Carts", "Record the visit that led to the cart: UTM parameters, gclid, fbclid, landing page and when it was captured. The first touch is kept, a later one becomes the last touch (docs/marketing.md)", Request = typeof(Domain.Marketing.Attribution.AttributionInput), Response = typeof(CartView))]
     public Task<IActionResult> RecordAttribution([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "carts/{cartId}/attribution")] HttpRequest req, string cartId, CancellationToken ct) =>
-        WithCartAsync(req, async access => Api.Ok(await carts.RecordAttributionAsync(cartId, await req.ReadJsonAsync<Domain.Marketing.Attribution.AttributionInput>(), access, req.IfMatch(), ct)));
+        WithCartAsync(req, async access => Api.Ok(await details.RecordAttributionAsync(cartId, await req.ReadJsonAsync<Domain.Marketing.Attribution.AttributionInput>(), access, req.IfMatch(), ct)));
 
     [Function("MergeCarts")]
     [RequiresRole(ShopRoles.Customer)]
     [ApiDoc("Carts", "At sign-in, take an anonymous cart (id and token) into the customer's cart; the anonymous cart is deleted. Repeating it is harmless", Request = typeof(MergeCartsInput), Response = typeof(CartView))]
     public async Task<IActionResult> Merge([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "carts/{cartId}/merge")] HttpRequest req, string cartId, CancellationToken ct) =>
-        Api.Ok(await carts.MergeAsync(cartId, await req.ReadJsonAsync<MergeCartsInput>(), Access(req), ct));
+        Api.Ok(await merge.MergeAsync(cartId, await req.ReadJsonAsync<MergeCartsInput>(), Access(req), ct));
 
     internal static CartAccess Access(HttpRequest req) =>
         new(req.Actor(), req.Headers.TryGetValue(CartTokenHeader, out var token) && token.Count == 1 && !string.IsNullOrWhiteSpace(token[0]) ? token[0]!.Trim() : null);

@@ -11,7 +11,7 @@ using Serverless.Shop.Infrastructure.Common;
 namespace Serverless.Shop.Functions.Orders;
 
 /// <summary>Orders as customers, guests and staff see and change them; checkout creates them (docs/orders.md).</summary>
-public sealed class OrderFunctions(ManageOrders orders, OrderReturns returns, OrderRefunds refunds, NotifyOrderChange notify, OrderSettings settings)
+public sealed class OrderFunctions(ManageOrders orders, OrderQueries queries, OrderReturns returns, OrderRefunds refunds, NotifyOrderChange notify, OrderSettings settings)
 {
     /// <summary>The header a guest sends the order's access token in.</summary>
     public const string TokenHeader = "Order-Token";
@@ -22,13 +22,13 @@ public sealed class OrderFunctions(ManageOrders orders, OrderReturns returns, Or
     [RequiresRole(ShopRoles.Customer)]
     [ApiDoc("Orders", "The signed-in customer's orders, newest first", Response = typeof(PageBody<OrderSummary>), Query = ["pageSize: 1-100, default 24", "continuationToken: from the previous page"])]
     public async Task<IActionResult> ListMine([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/orders")] HttpRequest req, CancellationToken ct) =>
-        Api.Page(await orders.ListForCustomerAsync(req.Actor(), req.Query("pageSize"), req.Query("continuationToken"), ct));
+        Api.Page(await queries.ListForCustomerAsync(req.Actor(), req.Query("pageSize"), req.Query("continuationToken"), ct));
 
     [Function("GetMyOrder")]
     [RequiresRole(ShopRoles.Customer)]
     [ApiDoc("Orders", "One of the signed-in customer's orders with its breakdown, history and every parcel with its tracking timeline (each scan's status, time and description) and link (404 for anyone else's)", Response = typeof(OrderView))]
     public async Task<IActionResult> GetMine([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/orders/{number}")] HttpRequest req, string number, CancellationToken ct) =>
-        Api.Ok(await orders.GetForCustomerAsync(number, req.Actor(), ct));
+        Api.Ok(await queries.GetForCustomerAsync(number, req.Actor(), ct));
 
     [Function("RequestOrderReturn")]
     [RequiresRole(ShopRoles.Customer)]
@@ -45,7 +45,7 @@ public sealed class OrderFunctions(ManageOrders orders, OrderReturns returns, Or
     [PublicEndpoint]
     [ApiDoc("Orders", "An order seen with its access token in the Order-Token header (guests, links in emails), with every parcel's tracking timeline; 404 when the token is wrong", Response = typeof(OrderView))]
     public async Task<IActionResult> GetStatus([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orders/{number}/status")] HttpRequest req, string number, CancellationToken ct) =>
-        Api.Ok(await orders.GetWithTokenAsync(number, req.Headers[TokenHeader].ToString(), ct));
+        Api.Ok(await queries.GetWithTokenAsync(number, req.Headers[TokenHeader].ToString(), ct));
 
     // ---- Staff -----------------------------------------------------------------------------------------------------
 
@@ -55,14 +55,14 @@ public sealed class OrderFunctions(ManageOrders orders, OrderReturns returns, Or
         "number: an order number", "email: the buyer's email (whole, any case)", "status: pendingPayment|paid|processing|shipped|delivered|cancelled|returnRequested|returned|refunded",
         "customerId: the customer's id", "createdFrom: ISO 8601, inclusive", "createdTo: ISO 8601, exclusive", "pageSize: 1-100, default 24", "continuationToken: from the previous page"])]
     public async Task<IActionResult> Search([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orders")] HttpRequest req, CancellationToken ct) =>
-        Api.Page(await orders.SearchAsync(new OrderSearchQuery(req.Query("number"), req.Query("email"), req.Query("status"), req.Query("customerId"),
+        Api.Page(await queries.SearchAsync(new OrderSearchQuery(req.Query("number"), req.Query("email"), req.Query("status"), req.Query("customerId"),
             req.Query("createdFrom"), req.Query("createdTo"), req.Query("pageSize"), req.Query("continuationToken")), ct));
 
     [Function("GetOrder")]
     [RequiresRole(ShopRoles.Admin, ShopRoles.Support)]
     [ApiDoc("Orders", "An order with everything staff see: payment, refunds, its parcels (one per warehouse, each with its label, items and scans; older orders: one shipment) and the full history", Response = typeof(Order))]
     public async Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orders/{number}")] HttpRequest req, string number, CancellationToken ct) =>
-        Api.Ok(await orders.GetAsync(number, ct));
+        Api.Ok(await queries.GetAsync(number, ct));
 
     [Function("CancelOrder")]
     [RequiresRole(ShopRoles.Admin, ShopRoles.Support)]

@@ -6,7 +6,7 @@ namespace Serverless.Shop.Infrastructure.Carts;
 
 public static class CartsRegistration
 {
-    /// <summary>Carts: the Cosmos DB store, the inactivity window (Carts:InactivityDays, default 30) and the use case.</summary>
+    /// <summary>Carts: the Cosmos DB store, the inactivity window (Carts:InactivityDays, default 30) and the use cases.</summary>
     public static IServiceCollection AddShopCarts(this IServiceCollection services, IConfiguration configuration)
     {
         var days = configuration.GetValue("Carts:InactivityDays", CartSettings.DefaultInactivityDays);
@@ -14,6 +14,9 @@ public static class CartsRegistration
         services.AddSingleton(new CartSettings(days));
         services.AddSingleton<ICartStore, CosmosCartStore>();
         services.AddSingleton<ManageCarts>();
+        services.AddSingleton<CartCodes>();
+        services.AddSingleton<CartCheckoutDetails>();
+        services.AddSingleton<MergeCarts>();
         services.AddSingleton<Domain.Privacy.IPersonalDataCleanup, CartPersonalData>();
         return services;
     }

@@ -18,6 +18,7 @@ public static class OrdersRegistration
         services.AddSingleton(ReadSettings(configuration));
         services.AddSingleton<IOrderStore, CosmosOrderStore>();
         services.AddSingleton<ManageOrders>();
+        services.AddSingleton<OrderQueries>();
         services.AddSingleton<OrderReturns>();
         services.AddSingleton(ReadReturnSettings(configuration));
         services.AddSingleton<RequestItemReturns>();

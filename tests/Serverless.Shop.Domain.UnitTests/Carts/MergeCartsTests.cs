@@ -30,8 +30,8 @@ public sealed class MergeCartsTests
         _carts.Put(Anonymous("cart_guest").WithLines(("MUG-RED", 3), ("CAP", 1)).WithCodes("B1"));
     }
 
-    private ManageCarts Carts => new(_carts, new Catalog.InMemoryProductStore(), new ManageStock(_inventory, InMemoryWarehouseStore.WithMain(), new RecordingWorkQueue(), _clock),
-        new FakePromotionCatalog(), _pricing, new CartSettings(30), new ShopSettings("EUR"), _clock);
+    private MergeCarts Carts => new(_carts, new ManageStock(_inventory, InMemoryWarehouseStore.WithMain(), new RecordingWorkQueue(), _clock),
+        _pricing, new CartSettings(30), _clock);
 
     private Task<Versioned<CartView>> Merge(string source = "cart_guest", string? token = Token, string target = "cart_alice", CartAccess? access = null) =>
         Carts.MergeAsync(target, new MergeCartsInput(source, token), access ?? AsAlice, None);

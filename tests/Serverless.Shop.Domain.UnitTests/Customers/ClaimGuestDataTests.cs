@@ -23,9 +23,17 @@ public sealed class ClaimGuestDataTests
     private readonly RecordingVault _vault = new();
     private static readonly Actor Ada = new("cust_new_ada", [ShopRoles.Customer]);
 
-    private ClaimGuestData Claim => new(_bed.Store, new ManageCarts(new InMemoryCartStore(), new InMemoryProductStore(),
-        new ManageStock(new InMemoryInventoryStore(), InMemoryWarehouseStore.WithMain(), new RecordingWorkQueue(), _bed.Clock), new FakePromotionCatalog(), new FakeCartPricing(),
-        new CartSettings(30), new ShopSettings("EUR"), _bed.Clock), _vault, _bed.Clock);
+    private ClaimGuestData Claim
+    {
+        get
+        {
+            var carts = new InMemoryCartStore();
+            var stock = new ManageStock(new InMemoryInventoryStore(), InMemoryWarehouseStore.WithMain(), new RecordingWorkQueue(), _bed.Clock);
+            var pricing = new FakeCartPricing();
+            return new(_bed.Store, new ManageCarts(carts, new InMemoryProductStore(), stock, pricing, new CartSettings(30), new ShopSettings("EUR"), _bed.Clock),
+                new MergeCarts(carts, stock, pricing, new CartSettings(30), _bed.Clock), _vault, _bed.Clock);
+        }
+    }
 
     private async Task<string> OrderAsync(string? customerId) => (await _bed.Orders.PlaceAsync(OrderTestBed.Placement(customerId: customerId), None)).Number;
 

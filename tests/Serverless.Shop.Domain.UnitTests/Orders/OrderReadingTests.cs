@@ -19,7 +19,7 @@ public sealed class OrderReadingTests
         var order = await _bed.InStatusAsync(OrderStatus.Delivered);
         await _bed.Orders.RefundAsync(order.Number, Eur(5m), "Internal: damage claim 4711", Admin, Ct);
 
-        var view = (await _bed.Orders.GetForCustomerAsync(order.Number, Customer, Ct)).Value;
+        var view = (await _bed.Queries.GetForCustomerAsync(order.Number, Customer, Ct)).Value;
 
         view.Number.ShouldBe(order.Number);
         view.Status.ShouldBe(OrderStatus.Delivered);
@@ -38,7 +38,7 @@ public sealed class OrderReadingTests
     {
         var order = await _bed.InStatusAsync(OrderStatus.Paid);
 
-        await Should.ThrowAsync<ResourceNotFoundException>(() => _bed.Orders.GetForCustomerAsync(order.Number, OtherCustomer, Ct));
+        await Should.ThrowAsync<ResourceNotFoundException>(() => _bed.Queries.GetForCustomerAsync(order.Number, OtherCustomer, Ct));
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class OrderReadingTests
     {
         var order = await _bed.InStatusAsync(OrderStatus.Paid, customerId: null);
 
-        await Should.ThrowAsync<ResourceNotFoundException>(() => _bed.Orders.GetForCustomerAsync(order.Number, Actor(""), Ct));
+        await Should.ThrowAsync<ResourceNotFoundException>(() => _bed.Queries.GetForCustomerAsync(order.Number, Actor(""), Ct));
     }
 
     [Fact]
@@ -54,12 +54,12 @@ public sealed class OrderReadingTests
     {
         var order = await _bed.InStatusAsync(OrderStatus.Paid, customerId: null);
 
-        (await _bed.Orders.GetWithTokenAsync(order.Number, AccessToken, Ct)).Value.Status.ShouldBe(OrderStatus.Paid);
-        (await _bed.Orders.GetWithTokenAsync(order.Number.ToLowerInvariant(), AccessToken, Ct)).Value.Number.ShouldBe(order.Number);
-        await Should.ThrowAsync<ResourceNotFoundException>(() => _bed.Orders.GetWithTokenAsync(order.Number, AccessToken[..^1], Ct));
-        await Should.ThrowAsync<ResourceNotFoundException>(() => _bed.Orders.GetWithTokenAsync(order.Number, "", Ct));
-        await Should.ThrowAsync<ResourceNotFoundException>(() => _bed.Orders.GetWithTokenAsync(order.Number, null, Ct));
-        await Should.ThrowAsync<ResourceNotFoundException>(() => _bed.Orders.GetWithTokenAsync(OrderNumbers.New(), AccessToken, Ct));
+        (await _bed.Queries.GetWithTokenAsync(order.Number, AccessToken, Ct)).Value.Status.ShouldBe(OrderStatus.Paid);
+        (await _bed.Queries.GetWithTokenAsync(order.Number.ToLowerInvariant(), AccessToken, Ct)).Value.Number.ShouldBe(order.Number);
+        await Should.ThrowAsync<ResourceNotFoundException>(() => _bed.Queries.GetWithTokenAsync(order.Number, AccessToken[..^1], Ct));
+        await Should.ThrowAsync<ResourceNotFoundException>(() => _bed.Queries.GetWithTokenAsync(order.Number, "", Ct));
+        await Should.ThrowAsync<ResourceNotFoundException>(() => _bed.Queries.GetWithTokenAsync(order.Number, null, Ct));
+        await Should.ThrowAsync<ResourceNotFoundException>(() => _bed.Queries.GetWithTokenAsync(OrderNumbers.New(), AccessToken, Ct));
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class OrderReadingTests
         var second = await _bed.InStatusAsync(OrderStatus.PendingPayment);
         await _bed.InStatusAsync(OrderStatus.Paid, customerId: "cust_bob");
 
-        var page = await _bed.Orders.ListForCustomerAsync(Customer, null, null, Ct);
+        var page = await _bed.Queries.ListForCustomerAsync(Customer, null, null, Ct);
 
         page.Items.Select(o => o.Number).ShouldBe([second.Number, first.Number]);
         page.Items[0].ItemCount.ShouldBe(3);
@@ -92,7 +92,7 @@ public sealed class OrderReadingTests
     [Fact]
     public async Task A_bad_page_size_is_refused()
     {
-        (await Should.ThrowAsync<ValidationFailedException>(() => _bed.Orders.ListForCustomerAsync(Customer, "1000", null, Ct))).ShouldReport("pageSize");
+        (await Should.ThrowAsync<ValidationFailedException>(() => _bed.Queries.ListForCustomerAsync(Customer, "1000", null, Ct))).ShouldReport("pageSize");
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class OrderReadingTests
         var paid = await _bed.InStatusAsync(OrderStatus.Paid);
         await _bed.InStatusAsync(OrderStatus.PendingPayment);
 
-        var page = await _bed.Orders.SearchAsync(new OrderSearchQuery(Email: "ADA@example.com", Status: "paid"), Ct);
+        var page = await _bed.Queries.SearchAsync(new OrderSearchQuery(Email: "ADA@example.com", Status: "paid"), Ct);
 
         page.Items.Select(o => o.Number).ShouldBe([paid.Number]);
     }

@@ -9,7 +9,7 @@ using Serverless.Shop.Domain.UnitTests.Common;
 namespace Serverless.Shop.Domain.UnitTests.Orders;
 
 /// <summary>
-/// <see cref="ManageOrders"/> with in-memory ports, and orders brought to any status the way the shop gets them there:
+/// <see cref="ManageOrders"/> and <see cref="OrderQueries"/> with in-memory ports, and orders brought to any status the way the shop gets them there:
 /// through the commands, in order.
 /// </summary>
 internal sealed class OrderTestBed
@@ -30,6 +30,8 @@ internal sealed class OrderTestBed
     public OrderSettings Settings { get; } = new(30);
 
     public ManageOrders Orders => new(Store, Queue, [Gateway], [Carrier], Settings, Clock);
+
+    public OrderQueries Queries => new(Store, Settings);
 
     public OrderReturns Returns => new(Store, Queue, Settings, Clock);
 

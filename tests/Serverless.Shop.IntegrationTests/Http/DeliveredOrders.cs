@@ -8,7 +8,7 @@ using Serverless.Shop.LocalHost.Simulators;
 
 namespace Serverless.Shop.IntegrationTests.Http;
 
-/// <summary>Orders written straight through <see cref="ManageOrders"/>, already delivered, for the tests of returns.</summary>
+/// <summary>Orders written straight through <see cref="ManageOrders"/> (and read through <see cref="OrderQueries"/>), already delivered, for the tests of returns.</summary>
 public static class DeliveredOrders
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
@@ -16,17 +16,17 @@ public static class DeliveredOrders
     private static Money Eur(decimal amount) => new(amount, "EUR");
 
     /// <summary>The carrier says each of the order's parcels was delivered <paramref name="ago"/>.</summary>
-    public static async Task<Order> DeliverAsync(ManageOrders orders, string number, TimeSpan ago)
+    public static async Task<Order> DeliverAsync(ManageOrders orders, OrderQueries queries, string number, TimeSpan ago)
     {
         Order? delivered = null;
-        foreach (var parcel in (await orders.GetAsync(number, Ct)).Value.AllParcels())
+        foreach (var parcel in (await queries.GetAsync(number, Ct)).Value.AllParcels())
             delivered = await orders.ApplyTrackingAsync(new TrackingEvent("evt_" + Guid.NewGuid().ToString("N"), parcel.Carrier, parcel.TrackingNumber, number,
                 TrackingStatus.Delivered, DateTimeOffset.UtcNow - ago, null), Ct);
         return delivered ?? throw new InvalidOperationException($"Order {number} has no parcel to deliver.");
     }
 
     /// <summary>An order of two blue mugs (21.60), paid through a provider the shop does not have, delivered <paramref name="ago"/>.</summary>
-    public static async Task<Order> TwoMugsAsync(ManageOrders orders, string? customerId, TimeSpan ago)
+    public static async Task<Order> TwoMugsAsync(ManageOrders orders, OrderQueries queries, string? customerId, TimeSpan ago)
     {
         var line = new PricedLine("line_1", "prod_mug", "MUG-BLUE", "Blue mug", 2, Eur(12m), null, Eur(24m), [], Eur(0m), Eur(18.15m), 0.19m, Eur(3.45m), Eur(21.60m), null);
         var pricing = new PricedCart("EUR", [line], [], [], Eur(24m), Eur(0m), Eur(4.90m), Eur(0m), Eur(0.78m), Eur(4.23m), Eur(22.27m), Eur(26.50m), true);
@@ -35,6 +35,6 @@ public static class DeliveredOrders
             new ShippingQuote(LocalCarrierSimulator.CarrierName, "standard", Eur(4.90m), 2, 4), PaymentMethod.Card, OrderAccessTokens.New()), Ct);
         await orders.MarkPaidAsync(order.Number, new OrderPayment(PaymentMethod.Card, "test-gateway", "pi_" + order.Number, PaymentOutcome.Captured, Eur(26.50m), Eur(0m)), Actor.System("checkout"), Ct);
         await orders.AttachShipmentAsync(order.Number, new Shipment(LocalCarrierSimulator.CarrierName, "shp_" + order.Number, "TRK" + order.Number, "https://track.example/" + order.Number, null), Ct);
-        return await DeliverAsync(orders, order.Number, ago);
+        return await DeliverAsync(orders, queries, order.Number, ago);
     }
 }

@@ -27,6 +27,7 @@ public sealed class ReturnApiTests(LocalShopFixture fixture)
     private static readonly CancellationToken Ct = CancellationToken.None;
     private readonly CheckoutShopper _shop = new(fixture);
     private readonly ManageOrders _orders = fixture.Shop.Services.GetRequiredService<ManageOrders>();
+    private readonly OrderQueries _queries = fixture.Shop.Services.GetRequiredService<OrderQueries>();
     private readonly HttpClient _support = fixture.Client(ShopRoles.Support);
 
     private static Money Eur(decimal amount) => new(amount, "EUR");
@@ -39,9 +40,9 @@ public sealed class ReturnApiTests(LocalShopFixture fixture)
         return (id, client);
     }
 
-    private Task<Order> DeliverAsync(string number, TimeSpan ago) => DeliveredOrders.DeliverAsync(_orders, number, ago);
+    private Task<Order> DeliverAsync(string number, TimeSpan ago) => DeliveredOrders.DeliverAsync(_orders, _queries, number, ago);
 
-    private Task<Order> DeliveredOrderAsync(string? customerId, TimeSpan ago) => DeliveredOrders.TwoMugsAsync(_orders, customerId, ago);
+    private Task<Order> DeliveredOrderAsync(string? customerId, TimeSpan ago) => DeliveredOrders.TwoMugsAsync(_orders, _queries, customerId, ago);
 
     private static async Task<JsonElement> JsonAsync(HttpResponseMessage response, HttpStatusCode status)
     {
@@ -105,7 +106,7 @@ public sealed class ReturnApiTests(LocalShopFixture fixture)
         ret.GetProperty("status").GetString().ShouldBe("approved");
         ret.GetProperty("label").GetProperty("trackingUrl").GetString().ShouldNotBeNullOrEmpty();
         retry.GetProperty("returns").GetArrayLength().ShouldBe(1);
-        (await _orders.GetAsync(order.Number, Ct)).Value.Returns.ShouldHaveSingleItem();
+        (await _queries.GetAsync(order.Number, Ct)).Value.Returns.ShouldHaveSingleItem();
     }
 
     [Fact]
@@ -126,8 +127,8 @@ public sealed class ReturnApiTests(LocalShopFixture fixture)
         await ShouldBeProblem(await stranger.PostJsonAsync(url, MugReturn()), HttpStatusCode.NotFound);
         await ShouldBeProblem(await client.PostJsonAsync($"api/orders/{order.Number}/returns", MugReturn()), HttpStatusCode.Forbidden);
 
-        (await _orders.GetAsync(order.Number, Ct)).Value.Returns.ShouldBeEmpty();
-        (await _orders.GetAsync(late.Number, Ct)).Value.Returns.ShouldBeEmpty();
+        (await _queries.GetAsync(order.Number, Ct)).Value.Returns.ShouldBeEmpty();
+        (await _queries.GetAsync(late.Number, Ct)).Value.Returns.ShouldBeEmpty();
     }
 
     [Fact]

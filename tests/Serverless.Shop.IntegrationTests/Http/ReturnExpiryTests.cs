@@ -21,6 +21,7 @@ public sealed class ReturnExpiryTests(LocalShopFixture fixture)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
     private readonly ManageOrders _orders = fixture.Shop.Services.GetRequiredService<ManageOrders>();
+    private readonly OrderQueries _queries = fixture.Shop.Services.GetRequiredService<OrderQueries>();
     private readonly IOrderStore _store = fixture.Shop.Services.GetRequiredService<IOrderStore>();
     private readonly HttpClient _support = fixture.Client(ShopRoles.Support);
 
@@ -37,7 +38,7 @@ public sealed class ReturnExpiryTests(LocalShopFixture fixture)
     [Fact]
     public async Task The_timer_expires_an_approved_return_whose_parcel_never_set_off_and_emails_the_customer()
     {
-        var order = await DeliveredOrders.TwoMugsAsync(_orders, null, TimeSpan.FromHours(1));
+        var order = await DeliveredOrders.TwoMugsAsync(_orders, _queries, null, TimeSpan.FromHours(1));
         var opened = await _support.PostJsonAsync($"api/orders/{order.Number}/returns",
             new { reason = "changedMind", lines = new[] { new { sku = "MUG-BLUE", quantity = 1 } } }, Guid.NewGuid().ToString());
         opened.StatusCode.ShouldBe(HttpStatusCode.Created, (await opened.JsonAsync()).ToString());

@@ -36,7 +36,7 @@ public sealed class AllocationByDistanceTests(LocalShopFixture fixture)
 
         placed.Response.StatusCode.ShouldBe(HttpStatusCode.Accepted, (await placed.Response.Content.ReadAsStringAsync()));
         (await _shop.FinishedAsync(placed.Number)).ReadOutputAs<CheckoutOutcome>()!.Result.ShouldBe(CheckoutResult.Completed);
-        var order = (await fixture.Shop.Services.GetRequiredService<ManageOrders>().GetAsync(placed.Number, CancellationToken.None)).Value;
+        var order = (await fixture.Shop.Services.GetRequiredService<OrderQueries>().GetAsync(placed.Number, CancellationToken.None)).Value;
         order.Allocation.ShouldNotBeNull().Parcels.Select(p => p.WarehouseId).ShouldBe([expected]);
     }
 }

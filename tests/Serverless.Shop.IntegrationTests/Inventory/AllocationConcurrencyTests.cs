@@ -76,7 +76,7 @@ public sealed class AllocationConcurrencyTests(LocalShopFixture fixture)
         OnHand(stock, Second).ShouldBe(0);
         stock.GetProperty("reserved").GetInt32().ShouldBe(0);
 
-        var orders = fixture.Shop.Services.GetRequiredService<ManageOrders>();
+        var orders = fixture.Shop.Services.GetRequiredService<OrderQueries>();
         var shippedFrom = new List<string>();
         foreach (var number in completed)
         {

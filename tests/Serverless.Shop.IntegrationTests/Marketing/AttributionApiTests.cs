@@ -90,7 +90,7 @@ public sealed class AttributionApiTests(LocalShopFixture fixture)
         var placed = await _shopper.PlaceAsync(new CheckoutShopper.Cart(id, token));
         await _shopper.CompletedAsync(placed.Number);
 
-        var orders = fixture.Shop.Services.GetRequiredService<ManageOrders>();
+        var orders = fixture.Shop.Services.GetRequiredService<OrderQueries>();
         var order = (await orders.GetAsync(placed.Number, CancellationToken.None)).Value;
         order.Attribution.ShouldNotBeNull();
         order.Attribution.FirstTouch.Fbclid.ShouldBe(fbclid);

@@ -43,7 +43,7 @@ public sealed class CheckoutShippingFeeTests(LocalShopFixture fixture)
     private async Task<Order> CompletedOrderAsync(CheckoutShopper.Placed placed)
     {
         (await _shop.CompletedAsync(placed.Number)).Result.ShouldBe(CheckoutResult.Completed);
-        return (await fixture.Shop.Services.GetRequiredService<ManageOrders>().GetAsync(placed.Number, CancellationToken.None)).Value;
+        return (await fixture.Shop.Services.GetRequiredService<OrderQueries>().GetAsync(placed.Number, CancellationToken.None)).Value;
     }
 
     [Fact]
