@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Serverless.Shop.Domain.Marketing.Audiences;
 using Serverless.Shop.Domain.Privacy;
 using Serverless.Shop.Infrastructure.Common;
@@ -30,6 +31,7 @@ public static class AudiencesRegistration
         services.AddSingleton<CosmosEmailEngagement>();
         services.AddSingleton<IEmailEngagementCounters>(sp => sp.GetRequiredService<CosmosEmailEngagement>());
         services.AddSingleton<IEmailEngagementReader>(sp => sp.GetRequiredService<CosmosEmailEngagement>());
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IEmailEventWebhookReader>(sp => new SendGridEventWebhookReader(webhookKey, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IUnsubscribeLinks, UnsubscribeLinks>();
         services.AddSingleton<IMarketingAudience, MarketingAudience>();

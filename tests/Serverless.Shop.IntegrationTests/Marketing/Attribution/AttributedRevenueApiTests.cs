@@ -43,7 +43,7 @@ public sealed class AttributedRevenueApiTests(CampaignShopFixture fixture)
 
         var placed = await _shopper.PlaceAsync(new CheckoutShopper.Cart(id, token));
         await _shopper.CompletedAsync(placed.Number);
-        return (await fixture.Shop.Services.GetRequiredService<ManageOrders>().GetAsync(placed.Number, CancellationToken.None)).Value;
+        return (await fixture.Shop.Services.GetRequiredService<OrderQueries>().GetAsync(placed.Number, CancellationToken.None)).Value;
     }
 
     /// <summary>The order's paid event handled as the order-events queue handles a (re)delivered message: NotifyOrderChange with every reaction.</summary>
