@@ -65,8 +65,10 @@ public sealed class CampaignSendCrashTests(CampaignCrashStack emulators) : IClas
                 var members = new AudienceMembers(() => new HttpClient { BaseAddress = doomed.BaseAddress, Timeout = TimeSpan.FromSeconds(100) }, mailbox);
                 foreach (var email in people) await members.ConsentedCustomerAsync(email, $"en-{moment.ToString().ToLowerInvariant()}");
                 using var http = Client(doomed.BaseAddress, tokens);
-                campaignId = await CreateAndScheduleAsync(http, segment);
-                await Task.Delay(1200);
+                (campaignId, var sendAt) = await CreateAndScheduleAsync(http, segment);
+                // Due once its time has passed: wait for it, however long the scheduling request took.
+                var wait = sendAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200);
+                if (wait > TimeSpan.Zero) await Task.Delay(wait);
                 // The call never returns: the host stops inside it.
                 _ = http.PostAsync("admin/functions/SendDueCampaigns", null);
                 var clock = Stopwatch.StartNew();
@@ -132,7 +134,7 @@ public sealed class CampaignSendCrashTests(CampaignCrashStack emulators) : IClas
         return client;
     }
 
-    private static async Task<string> CreateAndScheduleAsync(HttpClient http, string segment)
+    private static async Task<(string Id, DateTimeOffset SendAt)> CreateAndScheduleAsync(HttpClient http, string segment)
     {
         var created = await http.PostJsonAsync("api/campaigns", new
         {
@@ -143,9 +145,11 @@ public sealed class CampaignSendCrashTests(CampaignCrashStack emulators) : IClas
         var body = await created.JsonAsync();
         created.StatusCode.ShouldBe(HttpStatusCode.Created, body.ToString());
         var id = body.GetProperty("id").GetString()!;
-        var scheduled = await http.PostJsonAsync($"api/campaigns/{id}/schedule", new { sendAt = DateTimeOffset.UtcNow.AddSeconds(1) });
+        // Far enough ahead that the request still names a future time when a busy machine is slow to take it.
+        var sendAt = DateTimeOffset.UtcNow.AddSeconds(10);
+        var scheduled = await http.PostJsonAsync($"api/campaigns/{id}/schedule", new { sendAt });
         scheduled.StatusCode.ShouldBe(HttpStatusCode.OK, (await scheduled.JsonAsync()).ToString());
-        return id;
+        return (id, sendAt);
     }
 
     // Who the campaign's emails went to, with the recipient key (the address's blind index) each carries.
