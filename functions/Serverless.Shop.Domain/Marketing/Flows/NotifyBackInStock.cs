@@ -101,8 +101,13 @@ public sealed class NotifyBackInStock(
             var open = page.Where(r => r.Value.ClaimedAt is null && r.Value.ExpiresAt > now).ToList();
             if (open.Count == 0) continue;
             await ReadStockAsync(open, available, now, ct);
-            await ReadProductsAsync(open, shown, ct);
-            var suppressed = await suppression.SuppressedAmongAsync([.. open.Select(r => r.Value.Key).Distinct()], ct);
+            // Products and the suppression list matter only for requests whose variant has stock: a page of sold-out
+            // variants costs the stock read alone.
+            var restocked = open.Where(r => available[r.Value.Sku] > 0).ToList();
+            await ReadProductsAsync(restocked, shown, ct);
+            IReadOnlySet<string> suppressed = restocked.Count == 0
+                ? new HashSet<string>()
+                : await suppression.SuppressedAmongAsync([.. restocked.Select(r => r.Value.Key).Distinct()], ct);
 
             foreach (var request in open)
             {
