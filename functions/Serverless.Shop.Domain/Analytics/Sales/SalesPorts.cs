@@ -1,0 +1,53 @@
+namespace Serverless.Shop.Domain.Analytics.Sales;
+
+/// <summary>
+/// What a sales figure is grouped by besides time. <see cref="Total"/> is the whole shop; a category includes its
+/// children (an order line counts in its category and every ancestor); <see cref="Channel"/> is the order's UTM source
+/// and medium (<c>source / medium</c>, <c>(direct)</c> without them).
+/// </summary>
+public enum SalesDimension { Total, Product, Variant, Category, Customer, Country, Promotion, PaymentMethod, Channel }
+
+/// <summary>How a query's rows are split in time: <see cref="None"/> sums the whole range per dimension value.</summary>
+public enum SalesTimeGrain { None, Hour, Day }
+
+/// <summary>
+/// The measures of a set of orders in one currency, in minor units (cents): never converted between currencies, never
+/// rounded. <c>Net</c> is what the shop kept of them: gross less discounts, plus shipping and tax, less refunds
+/// (docs/analytics.md defines each, and what a line-level dimension gets of an order-level amount).
+/// </summary>
+public sealed record SalesMeasures(
+    long Gross, long Discounts, long Tax, long Shipping, long Refunds, long Units, long Orders, long NewCustomerOrders, long ReturningCustomerOrders)
+{
+    public static readonly SalesMeasures Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    public long Net => Gross - Discounts + Shipping + Tax - Refunds;
+
+    /// <summary>Average order value: what the shop kept per order, in minor units (null without orders).</summary>
+    public long? AverageOrderValue => Orders == 0 ? null : (long)Math.Round((decimal)Net / Orders, MidpointRounding.AwayFromZero);
+
+    public SalesMeasures Plus(SalesMeasures o) => new(
+        Gross + o.Gross, Discounts + o.Discounts, Tax + o.Tax, Shipping + o.Shipping, Refunds + o.Refunds, Units + o.Units,
+        Orders + o.Orders, NewCustomerOrders + o.NewCustomerOrders, ReturningCustomerOrders + o.ReturningCustomerOrders);
+
+    public SalesMeasures Minus(SalesMeasures o) => new(
+        Gross - o.Gross, Discounts - o.Discounts, Tax - o.Tax, Shipping - o.Shipping, Refunds - o.Refunds, Units - o.Units,
+        Orders - o.Orders, NewCustomerOrders - o.NewCustomerOrders, ReturningCustomerOrders - o.ReturningCustomerOrders);
+}
+
+/// <summary>
+/// A question to the sales rollups: the half-open UTC range [<see cref="From"/>, <see cref="To"/>), one dimension, a
+/// time grain, and optionally the top <see cref="Top"/> values by net sales (per currency).
+/// </summary>
+public sealed record SalesQuery(DateTimeOffset From, DateTimeOffset To, SalesDimension GroupBy, SalesTimeGrain Grain, int? Top = null, string? Currency = null);
+
+/// <summary>One row of an answer: the dimension's value (null for <see cref="SalesDimension.Total"/>), the period's start (null for <see cref="SalesTimeGrain.None"/>), the currency and its measures.</summary>
+public sealed record SalesRow(string? Key, DateTimeOffset? PeriodStart, string Currency, SalesMeasures Measures);
+
+/// <summary>The rows answering a query.</summary>
+public sealed record SalesAnswer(SalesQuery Query, IReadOnlyList<SalesRow> Rows);
+
+/// <summary>The sales rollups, read: answered from the buckets in a few calls, never by reading orders.</summary>
+public interface ISalesAnalytics
+{
+    Task<SalesAnswer> QueryAsync(SalesQuery query, CancellationToken ct);
+}
