@@ -409,6 +409,21 @@ module maps 'modules/maps.bicep' = {
   }
 }
 
+// The clickstream: Event Hubs with Capture to a data lake account of its own (clickstream.bicep), keyless.
+var rawClickstreamRetentionDays = 30
+module clickstream 'modules/clickstream.bicep' = {
+  scope: rg
+  name: 'clickstream'
+  params: {
+    namespaceName: 'evhns-${resourceToken}'
+    dataLakeAccountName: 'stdl${resourceToken}'
+    rawRetentionDays: rawClickstreamRetentionDays
+    appPrincipalId: identity.outputs.principalId
+    location: location
+    tags: tags
+  }
+}
+
 // ---------- Access ----------
 
 var dataResources = {
@@ -488,6 +503,11 @@ var appSettings = {
     ? '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${metaConversionsTokenName})'
     : ''
 
+  // The beacon's events go to the hub; Capture writes them to the data lake, which the archive reads and expires.
+  Analytics__EventHubs__Namespace: clickstream.outputs.fullyQualifiedNamespace
+  Analytics__EventHubs__Name: clickstream.outputs.hubName
+  Analytics__RawEvents__BlobServiceUri: clickstream.outputs.dataLakeBlobServiceUri
+  Analytics__RawRetentionDays: string(rawClickstreamRetentionDays)
   ServiceBus__FullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
   ServiceBus__TopicName: eventsTopic
 

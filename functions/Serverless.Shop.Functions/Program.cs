@@ -38,6 +38,8 @@ Serverless.Shop.Infrastructure.Shipping.GeocodingRegistration.ThrowIfNotConfigur
 // And the default dispatch origin (Shipping:Origin:*), which fees by distance are measured from.
 if (app.Services.GetRequiredService<Serverless.Shop.Infrastructure.Shipping.ShippingOriginSettings>().Problem is { } originProblem)
     throw new InvalidOperationException(originProblem);
+// Likewise the clickstream: the event hub that takes the beacon's events and the data lake account Capture writes to (docs/analytics.md).
+Serverless.Shop.Infrastructure.Analytics.Clickstream.ClickstreamRegistration.ThrowIfNotConfigured(app.Services);
 // Likewise the storefront: its public address (canonical URLs, sitemaps) and the Front Door endpoint it purges (docs/marketing.md).
 Serverless.Shop.Infrastructure.Storefront.StorefrontRegistration.ThrowIfNotConfigured(app.Services);
 // Likewise the keys that seal personal data: without a readable KEK and blind-index key no order can be written or read

@@ -67,7 +67,7 @@ public sealed partial class DocsMatchTemplateTests
 
         table.Rows.Where(r => r[1] == "yes").Select(r => Single(r[0])).ShouldBe(TemplateQueues(), ignoreOrder: true);
         table.Rows.Where(r => r[1] != "yes").Select(r => (Single(r[0]), r[1]))
-            .ShouldBe([(LocalQueueIntegrationEvents.QueueName, "no: local only")]);
+            .ShouldBe([(LocalQueueIntegrationEvents.QueueName, "no: local only"), (Infrastructure.Analytics.Clickstream.LocalQueueClickstreamSink.QueueName, "no: local only")], ignoreOrder: true);
     }
 
     [Fact]

@@ -20,6 +20,8 @@ public static class NetworkPrefixes
             if (!IPEndPoint.TryParse(text, out var endPoint)) return null;
             ip = endPoint.Address;
         }
+        // The parser also takes shorthand such as "203.0.113" (read as 203.0.0.113): only the dotted quad is an address here.
+        if (ip.AddressFamily == AddressFamily.InterNetwork && text.Split(':')[0].Count(c => c == '.') != 3) return null;
         return Truncate(ip);
     }
 

@@ -131,10 +131,11 @@
   }
 
   // The visible time since the last report, as a page-time event (the page-time events of one page view add up).
-  function reportVisibleTime() {
+  // leaving: the page is going away (pagehide), so no more time is counted even if it still reports itself visible.
+  function reportVisibleTime(leaving) {
     if (visibleSince !== null) {
       visibleMs += performance.now() - visibleSince;
-      visibleSince = document.visibilityState === 'visible' ? performance.now() : null;
+      visibleSince = !leaving && document.visibilityState === 'visible' ? performance.now() : null;
     }
     const ms = Math.round(visibleMs);
     visibleMs = 0;
@@ -158,12 +159,12 @@
     if (document.visibilityState === 'hidden') {
       reportVisibleTime();
       flush();
-    } else if (visibleSince === null) {
+    } else if (visibleSince === null && page) {
       visibleSince = performance.now();
     }
   });
   window.addEventListener('pagehide', () => {
-    reportVisibleTime();
+    reportVisibleTime(true);
     flush();
   });
 

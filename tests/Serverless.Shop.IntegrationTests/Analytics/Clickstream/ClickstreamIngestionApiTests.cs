@@ -204,6 +204,20 @@ public sealed class ClickstreamIngestionApiTests(LocalShopFixture fixture)
         notModified.StatusCode.ShouldBe(HttpStatusCode.NotModified);
     }
 
+    [Fact]
+    public async Task The_daily_retention_timer_runs_and_keeps_the_files_written_within_the_retention_period()
+    {
+        var session = NewId();
+        var started = DateTimeOffset.UtcNow.AddSeconds(-2);
+        using var accepted = await PostAsync(Batch(PageView(session)), "text/plain");
+        accepted.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await WaitForCapturedAsync(session, 1, started);
+
+        await fixture.Shop.RunTimerAsync("ExpireRawClickstream");
+
+        (await WaitForCapturedAsync(session, 1, started)).ShouldHaveSingleItem();
+    }
+
     // ---- helpers
 
     private sealed record WireEvent(string Id, string Type, string SessionId, DateTimeOffset At, string Path, string PageType);
