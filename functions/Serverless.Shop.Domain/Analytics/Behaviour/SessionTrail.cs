@@ -34,7 +34,7 @@ public static class SessionTrail
         var added = new List<TrailEvent>();
         foreach (var e in incoming)
         {
-            if (known.Count + added.Count >= MaximumEvents) break;
+            if (known.Count >= MaximumEvents) break;
             if (known.Add(e.EventId)) added.Add(e);
         }
         if (added.Count == 0) return (trail, 0);
