@@ -7,6 +7,7 @@ using Serverless.Shop.Domain.Inventory;
 using Serverless.Shop.Domain.Privacy;
 using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Analytics.Behaviour;
+using Serverless.Shop.Infrastructure.Analytics.Clickstream;
 using Serverless.Shop.Infrastructure.Carts;
 using Serverless.Shop.Infrastructure.Checkout;
 using Serverless.Shop.Infrastructure.Common;
@@ -73,6 +74,7 @@ public static class ShopServices
         services.AddShopFlashSales();
         services.AddShopMarketingFeeds(configuration);
         services.AddShopMarketingAttribution(configuration);
+        services.AddShopClickstream(configuration);
         services.AddShopBehaviourAnalytics(configuration);
 
         services.AddSingleton(AuthOptions.From(configuration));

@@ -15,6 +15,7 @@ using Serverless.Shop.Functions;
 using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Common;
 using Serverless.Shop.Infrastructure.Payments;
+using Serverless.Shop.LocalHost.Analytics;
 using Serverless.Shop.LocalHost.Hosting;
 using Serverless.Shop.LocalHost.Privacy;
 using Serverless.Shop.Infrastructure.Privacy;
@@ -154,6 +155,8 @@ public sealed class LocalShop : IAsyncDisposable
                 [Infrastructure.Reviews.ReviewsRegistration.SigningKeySetting] = LocalReviewInvitationKey.LoadOrCreate(options.DataDirectory),
                 // The ads feeds: published to Azurite's feeds container (their items link to the storefront on this host, docs/marketing.md).
                 ["Feeds:PublicBaseUrl"] = $"{stack.BlobEndpoint.ToString().TrimEnd('/')}/feeds",
+                // The raw clickstream's capture files, on Azurite in place of the data lake (docs/analytics.md).
+                [Infrastructure.Analytics.Clickstream.ClickstreamSettings.RawEventsConnectionStringSetting] = stack.StorageConnectionString,
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Serverless.Shop"] = "Information",
             });
@@ -197,6 +200,8 @@ public sealed class LocalShop : IAsyncDisposable
             builder.Services.AddSingleton<ICustomerAccounts>(new LocalCustomerAccounts(customers));
             // The geocoder on the bundled GeoNames places (Shipping/Geodata/NOTICE.md), in place of Azure Maps: only here.
             builder.Services.AddSingleton<IGeocoder>(_ => LocalGeodataGeocoder.Shared);
+            // The clickstream's hub and its Capture: a storage queue and the local capture writing Avro files to Azurite; only here.
+            builder.Services.AddLocalClickstream(stack.StorageConnectionString);
             // Meta's Conversions API stand-in, which records what would be sent (docs/marketing.md): only here, and only without a pixel id.
             if (string.IsNullOrWhiteSpace(builder.Configuration[Infrastructure.Marketing.Attribution.AttributionRegistration.MetaPixelSetting]))
             {

@@ -60,3 +60,9 @@ public sealed class RequestInProgressException()
 /// whose Key Vault reference did not resolve): the request is refused whole, and nothing is recorded.
 /// </summary>
 public sealed class NotConfiguredException(string detail) : ShopException("Not configured.", detail);
+
+/// <summary>The caller sent too much too fast (a flood from one clickstream session): retry after <see cref="RetryAfter"/>.</summary>
+public sealed class TooManyRequestsException(string detail, TimeSpan retryAfter) : ShopException("Too many requests.", detail)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}

@@ -11,13 +11,19 @@ public static class HttpRequestReading
     public const int MaximumJsonBytes = 256 * 1024;
 
     /// <summary>Reads the body as <typeparamref name="T"/>. Malformed or wrong-typed JSON throws a <see cref="JsonException"/> that the pipeline reports with the field at fault.</summary>
-    public static async Task<T> ReadJsonAsync<T>(this HttpRequest request) where T : class
+    public static Task<T> ReadJsonAsync<T>(this HttpRequest request) where T : class => request.ReadJsonAsync<T>(MaximumJsonBytes, "application/json");
+
+    /// <summary>
+    /// Reads a JSON body of at most <paramref name="maximumJsonBytes"/> sent with one of <paramref name="mediaTypes"/> (the
+    /// clickstream also takes text/plain, which navigator.sendBeacon sends to avoid a CORS preflight).
+    /// </summary>
+    public static async Task<T> ReadJsonAsync<T>(this HttpRequest request, int maximumJsonBytes, params string[] mediaTypes) where T : class
     {
         var mediaType = request.ContentType?.Split(';')[0].Trim();
-        if (!string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
-            throw new UnsupportedContentException("Send the body as JSON with Content-Type: application/json.");
-        if (request.ContentLength > MaximumJsonBytes)
-            throw new InputTooLargeException($"A JSON body may be at most {MaximumJsonBytes / 1024} KB.");
+        if (!mediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
+            throw new UnsupportedContentException($"Send the body as JSON with Content-Type: {string.Join(" or ", mediaTypes)}.");
+        if (request.ContentLength > maximumJsonBytes)
+            throw new InputTooLargeException($"A JSON body may be at most {maximumJsonBytes / 1024} KB.");
 
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
@@ -25,7 +31,7 @@ public static class HttpRequestReading
         while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
         {
             buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaximumJsonBytes) throw new InputTooLargeException($"A JSON body may be at most {MaximumJsonBytes / 1024} KB.");
+            if (buffer.Length > maximumJsonBytes) throw new InputTooLargeException($"A JSON body may be at most {maximumJsonBytes / 1024} KB.");
         }
         if (buffer.Length == 0) throw ValidationFailedException.For("body", "is required.");
         buffer.Position = 0;

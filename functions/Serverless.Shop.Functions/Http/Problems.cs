@@ -38,6 +38,8 @@ public static class Problems
         NoTaxRateException e => Create(http, 409, "no-tax-rate", e.Title, e.Message),
         InputTooLargeException e => Create(http, 413, "too-large", e.Title, e.Message),
         NotConfiguredException e => Create(http, 503, "not-configured", e.Title, e.Message),
+        TooManyRequestsException e => Create(http, 429, "too-many-requests", e.Title, e.Message)
+            .WithHeader("Retry-After", Math.Max(1, (int)Math.Ceiling(e.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture)),
         Domain.Customers.EmailNotVerifiedException e => Create(http, 403, "email-not-verified", e.Title, e.Message, Field("email", e.Message)),
         Domain.Reviews.ReviewNotAllowedException e => Create(http, 403, "review-not-allowed", e.Title, e.Message),
         Domain.Reviews.InvalidInvitationException e => Create(http, 403, "invalid-review-link", e.Title, e.Message, Field("invitation", e.Message)),
