@@ -46,7 +46,8 @@ public sealed record FunnelView(
     DateOnly From, DateOnly To, string? ProductId, long Viewed, long AddedToCart, long StartedCheckout, long Purchased,
     decimal? CartRate, decimal? CheckoutRate, decimal? PurchaseRate, decimal? ConversionRate);
 
-public sealed record TimeOnPage(string Key, long AverageMs, long TotalMs, long Reports);
+/// <summary>Visible time on a page type or a product's pages: the average per page view, the total, and the page views it was measured on.</summary>
+public sealed record TimeOnPage(string Key, long AverageMs, long TotalMs, long PageViews);
 
 public sealed record PageCount(string Page, long Sessions);
 

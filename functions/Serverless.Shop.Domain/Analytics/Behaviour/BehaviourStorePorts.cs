@@ -1,14 +1,29 @@
 namespace Serverless.Shop.Domain.Analytics.Behaviour;
 
-/// <summary>How far <see cref="ProcessClickstream"/> has read the archive: the last capture file done (by its write time, then its name), and the closed days that late events changed since.</summary>
-public sealed record ClickstreamCheckpoint(string? LastFile, DateTimeOffset LastWrittenAt, IReadOnlyList<DateOnly> StaleDays)
+/// <summary>
+/// How far <see cref="ProcessClickstream"/> has read the archive: the latest write time of a file done, and the files
+/// done within <see cref="Overlap"/> before it (a file that becomes visible late, with an earlier write time than one
+/// already read, is still read); and the folded days that late events changed since.
+/// </summary>
+public sealed record ClickstreamCheckpoint(DateTimeOffset? LastWrittenAt, IReadOnlyList<CapturedFileDone> RecentFiles, IReadOnlyList<DateOnly> StaleDays)
 {
-    public static readonly ClickstreamCheckpoint Start = new(null, DateTimeOffset.MinValue, []);
+    /// <summary>How far back each run looks again for files it has not read.</summary>
+    public static readonly TimeSpan Overlap = TimeSpan.FromMinutes(5);
 
-    /// <summary>Whether a file comes after this checkpoint in the archive's order (write time, then name).</summary>
-    public bool IsBefore(string name, DateTimeOffset writtenAt) =>
-        LastFile is null || writtenAt > LastWrittenAt || (writtenAt == LastWrittenAt && string.CompareOrdinal(name, LastFile) > 0);
+    public static readonly ClickstreamCheckpoint Start = new(null, [], []);
+
+    public bool IsDone(Clickstream.CapturedFile file) =>
+        LastWrittenAt is { } last && (file.WrittenAt < last - Overlap || RecentFiles.Any(f => f.Name == file.Name));
+
+    /// <summary>The checkpoint with the file done (the files that fell out of the overlap forgotten).</summary>
+    public ClickstreamCheckpoint With(Clickstream.CapturedFile file)
+    {
+        var last = LastWrittenAt is { } had && had > file.WrittenAt ? had : file.WrittenAt;
+        return this with { LastWrittenAt = last, RecentFiles = [.. RecentFiles.Where(f => f.WrittenAt >= last - Overlap), new CapturedFileDone(file.Name, file.WrittenAt)] };
+    }
 }
+
+public sealed record CapturedFileDone(string Name, DateTimeOffset WrittenAt);
 
 /// <summary>Paid orders of one UTC day (by payment): how many, and per product how many of them held it.</summary>
 public sealed record PurchasesDay(DateOnly Day, long Orders, IReadOnlyDictionary<string, long> Products);

@@ -16,7 +16,7 @@ public sealed record ClickstreamRun(int Files, int Events, int Added, int Late, 
 /// <para>
 /// Exactly once per event: a session's trail keeps its events by event id, and adding them is one conditional write
 /// (<see cref="IBehaviourStore.MergeSessionAsync"/>), so reading a file again, or an event that arrives in two files,
-/// changes nothing. The checkpoint (the last file done) moves after each file only to save work: a run killed between
+/// changes nothing. The checkpoint (<see cref="ClickstreamCheckpoint"/>) moves after each file only to save work: a run killed between
 /// a file's writes and the checkpoint reads that file again next time, and counts nothing twice
 /// (ProcessClickstreamTests, ClickstreamProcessingTests).
 /// </para>
@@ -48,11 +48,11 @@ public sealed class ProcessClickstream(IClickstreamArchive archive, IBehaviourSt
         var stale = checkpoint.StaleDays.ToHashSet();
         int files = 0, events = 0, added = 0, late = 0;
 
-        // A second's overlap: files written in the checkpoint's second but named after it are not missed (IsBefore skips the rest).
-        var after = checkpoint.LastFile is null ? DateTimeOffset.MinValue : checkpoint.LastWrittenAt.AddSeconds(-1);
+        // The first run starts where events stop being late; later runs look back over the overlap for files that showed up late.
+        var after = checkpoint.LastWrittenAt is { } last ? last - ClickstreamCheckpoint.Overlap : now.AddDays(-LateDays - 1);
         await foreach (var file in archive.ListAsync(after, ct))
         {
-            if (!checkpoint.IsBefore(file.Name, file.WrittenAt)) continue;
+            if (checkpoint.IsDone(file)) continue;
             if (files == MaximumFilesPerRun) break;
             var batch = await archive.ReadAsync(file, ct);
             foreach (var session in batch.GroupBy(e => (e.SessionId, Day: SessionTrail.DayOf(e.OccurredAt))))
@@ -67,7 +67,7 @@ public sealed class ProcessClickstream(IClickstreamArchive archive, IBehaviourSt
             }
             files++;
             events += batch.Count;
-            checkpoint = new(file.Name, file.WrittenAt, [.. stale.Order()]);
+            checkpoint = checkpoint.With(file) with { StaleDays = [.. stale.Order()] };
             await store.SaveCheckpointAsync(checkpoint, ct);
         }
 

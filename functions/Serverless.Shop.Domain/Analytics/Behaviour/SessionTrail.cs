@@ -74,18 +74,44 @@ public sealed record SessionSummary(
             .Where(e => e.ProductId is { Length: > 0 } && (e.Type == ClickstreamEventType.ProductView || (e.Type == ClickstreamEventType.PageView && e.PageType == "product")))
             .Select(e => e.ProductId!).ToHashSet(StringComparer.Ordinal);
         var carted = trail.Where(e => e.Type == ClickstreamEventType.AddToCart && e.ProductId is { Length: > 0 }).Select(e => e.ProductId!).ToHashSet(StringComparer.Ordinal);
-        var timed = trail.Where(e => e.Type == ClickstreamEventType.PageTime && e.VisibleMs is >= 0).ToList();
-        var byType = timed.GroupBy(e => PageKey(e.PageType, e.Path), StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => new TimeTally(g.Sum(e => e.VisibleMs!.Value), g.LongCount()), StringComparer.Ordinal);
-        var byProduct = timed.Where(e => e.ProductId is { Length: > 0 }).GroupBy(e => e.ProductId!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => new TimeTally(g.Sum(e => e.VisibleMs!.Value), g.LongCount()), StringComparer.Ordinal);
+        var timed = TimedPages(trail);
+        var byType = Tally(timed, t => PageKey(t.Event.PageType, t.Event.Path));
+        var byProduct = Tally(timed.Where(t => t.Event.ProductId is { Length: > 0 }), t => t.Event.ProductId!);
         var duration = trail.Count == 0 ? 0 : (long)(trail[^1].OccurredAt - trail[0].OccurredAt).TotalMilliseconds;
         return new(views.FirstOrDefault(), views.LastOrDefault(), views.Count, duration, transitions, viewed, carted,
             trail.Any(e => e.Type == ClickstreamEventType.CheckoutStart), byType, byProduct);
     }
+
+    /// <summary>
+    /// The page-time reports, each with the page view it was measured on: the beacon reports a page's visible time with
+    /// the page's path (once each time the page is hidden, so one view may report several times), so a report belongs to
+    /// the latest page view of its path before it, and takes that view's product when it names none.
+    /// </summary>
+    private static List<(TrailEvent Event, int View)> TimedPages(IReadOnlyList<TrailEvent> trail)
+    {
+        var viewOfPath = new Dictionary<string, (int Index, string? ProductId)>(StringComparer.Ordinal);
+        var timed = new List<(TrailEvent, int)>();
+        for (var i = 0; i < trail.Count; i++)
+        {
+            var e = trail[i];
+            if (e.Type == ClickstreamEventType.PageView) viewOfPath[e.Path] = (i, e.ProductId);
+            else if (e.Type == ClickstreamEventType.PageTime && e.VisibleMs is >= 0)
+            {
+                // A report with no page view before it (that view is in a file still to come) counts as a view of its own.
+                var (view, product) = viewOfPath.TryGetValue(e.Path, out var seen) ? seen : (-1 - i, null);
+                timed.Add((e.ProductId is { Length: > 0 } ? e : e with { ProductId = product }, view));
+            }
+        }
+        return timed;
+    }
+
+    /// <summary>Visible time summed per key, with the number of page views it was measured on.</summary>
+    private static Dictionary<string, TimeTally> Tally(IEnumerable<(TrailEvent Event, int View)> timed, Func<(TrailEvent Event, int View), string> key) =>
+        timed.GroupBy(key, StringComparer.Ordinal).ToDictionary(
+            g => g.Key, g => new TimeTally(g.Sum(t => t.Event.VisibleMs!.Value), g.Select(t => t.View).Distinct().LongCount()), StringComparer.Ordinal);
 }
 
-/// <summary>Visible time on pages: the sum in milliseconds and how many page-time reports it came from (their average is the time on page).</summary>
+/// <summary>Visible time on pages: the sum in milliseconds and the number of page views it was measured on (their average is the time on page).</summary>
 public sealed record TimeTally(long TotalMs, long Count)
 {
     public long? AverageMs => Count == 0 ? null : TotalMs / Count;

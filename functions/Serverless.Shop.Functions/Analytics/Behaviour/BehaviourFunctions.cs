@@ -27,7 +27,7 @@ public sealed class BehaviourFunctions(BehaviourReports behaviour, ReadAbandoned
 
     [Function("GetBehaviourPages")]
     [RequiresRole(ShopRoles.Admin, ShopRoles.Marketer)]
-    [ApiDoc("Analytics", "Pages: visible time on page by page type and by product (average, total, reports), entry and exit pages, bounce rate",
+    [ApiDoc("Analytics", "Pages: visible time on page by page type and by product (average per page view, total, page views measured), entry and exit pages, bounce rate",
         Response = typeof(PagesView), Query = [From, To, "top: products and entry/exit pages listed, 1 to 100 (default 20)"])]
     public async Task<IActionResult> Pages([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "analytics/behaviour/pages")] HttpRequest req, CancellationToken ct) =>
         Api.Ok(await behaviour.PagesAsync(Range(req), Top(req), ct));

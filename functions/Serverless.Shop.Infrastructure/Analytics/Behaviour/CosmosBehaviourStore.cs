@@ -14,7 +14,7 @@ namespace Serverless.Shop.Infrastructure.Analytics.Behaviour;
 /// The behaviour documents in the <c>analytics-behaviour</c> container (partition key <c>/partition</c>, TTL on per
 /// document), docs/analytics.md#behaviour:
 /// <list type="bullet">
-/// <item>the processing checkpoint <c>{ id: "checkpoint", partition: "checkpoint", lastFile, lastWrittenAt, staleDays }</c>;</item>
+/// <item>the processing checkpoint <c>{ id: "checkpoint", partition: "checkpoint", lastWrittenAt, recentFiles, staleDays }</c>;</item>
 /// <item>per session and UTC day a working document <c>{ id: "session-&lt;hash of the session id&gt;", partition: "session|2026-12-07", events: [...], ttl }</c>
 /// that expires <see cref="SessionTimeToLive"/> after its last write (a day is folded long before);</item>
 /// <item>per folded day <c>{ id: "day-2026-12-07", partition: "days", behaviour: { sessions, funnel, products, timeByPageType, ... } }</c>, kept;</item>
@@ -44,7 +44,7 @@ public sealed class CosmosBehaviourStore(ShopContainers containers) : IBehaviour
         {
             var read = await Container.ReadItemAsync<CheckpointDocument>(CheckpointDocument.Key, new PartitionKey(CheckpointDocument.Key), cancellationToken: ct);
             var d = read.Resource;
-            return new(d.LastFile, d.LastWrittenAt, [.. d.StaleDays.Select(Day)]);
+            return new(d.LastWrittenAt, [.. d.RecentFiles], [.. d.StaleDays.Select(Day)]);
         }
         catch (CosmosException e) when (e.Is(HttpStatusCode.NotFound))
         {
@@ -56,7 +56,7 @@ public sealed class CosmosBehaviourStore(ShopContainers containers) : IBehaviour
         Container.UpsertItemAsync(new CheckpointDocument
         {
             Id = CheckpointDocument.Key, Partition = CheckpointDocument.Key, Type = CheckpointDocument.Key,
-            LastFile = checkpoint.LastFile, LastWrittenAt = checkpoint.LastWrittenAt, StaleDays = [.. checkpoint.StaleDays.Select(Text)],
+            LastWrittenAt = checkpoint.LastWrittenAt, RecentFiles = [.. checkpoint.RecentFiles], StaleDays = [.. checkpoint.StaleDays.Select(Text)],
         }, new PartitionKey(CheckpointDocument.Key), new ItemRequestOptions { EnableContentResponseOnWrite = false }, ct);
 
     public async Task<int> MergeSessionAsync(DateOnly day, string sessionId, IReadOnlyList<TrailEvent> events, CancellationToken ct)
@@ -196,8 +196,8 @@ public sealed class CosmosBehaviourStore(ShopContainers containers) : IBehaviour
         public required string Id { get; init; }
         public required string Partition { get; init; }
         public required string Type { get; init; }
-        public string? LastFile { get; init; }
-        public DateTimeOffset LastWrittenAt { get; init; }
+        public DateTimeOffset? LastWrittenAt { get; init; }
+        public List<CapturedFileDone> RecentFiles { get; init; } = [];
         public List<string> StaleDays { get; init; } = [];
     }
 

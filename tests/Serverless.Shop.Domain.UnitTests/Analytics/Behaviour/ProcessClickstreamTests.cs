@@ -78,6 +78,19 @@ public sealed class ProcessClickstreamTests
     }
 
     [Fact]
+    public async Task A_file_that_shows_up_late_with_an_earlier_write_time_is_still_read()
+    {
+        _archive.Write(Day.AddMinutes(10), Page("s1", 9, "home", "/"));
+        await Processor.RunAsync(CancellationToken.None);
+        _archive.Write(Day.AddMinutes(8), Page("s2", 7, "home", "/"));
+
+        var run = await Processor.RunAsync(CancellationToken.None);
+
+        run.Files.ShouldBe(1);
+        (await SessionsTodayAsync()).Sessions.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task A_day_is_folded_once_it_has_closed_and_folded_again_when_late_events_change_it()
     {
         _archive.Write(Day.AddMinutes(2), Page("s1", 0, "home", "/"));

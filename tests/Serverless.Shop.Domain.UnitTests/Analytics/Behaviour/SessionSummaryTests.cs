@@ -57,6 +57,23 @@ public sealed class SessionSummaryTests
     }
 
     [Fact]
+    public void Time_reported_without_a_product_belongs_to_the_latest_view_of_its_page_and_several_reports_of_one_view_are_one_view()
+    {
+        // The beacon reports a page's visible time each time it is hidden, with the path and no product.
+        var s = SessionSummary.Of(Trail(
+            Page("s", 0, "product", "/p/a", "prod_a"),
+            Time("s", 1, "product", "/p/a", 4_000),
+            Time("s", 2, "product", "/p/a", 6_000),
+            Page("s", 3, "product", "/p/b", "prod_b"),
+            Time("s", 4, "product", "/p/b", 1_000)));
+
+        s.TimeByProduct["prod_a"].ShouldBe(new TimeTally(10_000, 1));
+        s.TimeByProduct["prod_b"].ShouldBe(new TimeTally(1_000, 1));
+        s.TimeByPageType["product"].ShouldBe(new TimeTally(11_000, 2));
+        s.TimeByPageType["product"].AverageMs.ShouldBe(5_500);
+    }
+
+    [Fact]
     public void Funnel_steps_come_from_product_views_product_pages_add_to_cart_and_checkout_start()
     {
         var s = SessionSummary.Of(Trail(

@@ -49,7 +49,7 @@ public sealed class ClickstreamProcessingTests(BehaviourShopFixture fixture)
         var pages = await GetAsync("api/analytics/behaviour/pages?top=100");
         var time = pages.GetProperty("timeByProduct").EnumerateArray().Single(t => t.GetProperty("key").GetString() == product);
         time.GetProperty("averageMs").GetInt64().ShouldBe(10_000);
-        time.GetProperty("reports").GetInt64().ShouldBe(2);
+        time.GetProperty("pageViews").GetInt64().ShouldBe(2);
         var paths = await GetAsync("api/analytics/behaviour/paths?top=100");
         paths.GetProperty("paths").EnumerateArray().ShouldContain(p => p.GetProperty("from").GetString() == path && p.GetProperty("to").GetString() == "product" && p.GetProperty("count").GetInt64() == 1);
     }
