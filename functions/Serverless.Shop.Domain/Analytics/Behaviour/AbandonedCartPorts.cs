@@ -4,12 +4,13 @@ namespace Serverless.Shop.Domain.Analytics.Behaviour;
 
 /// <summary>
 /// <c>Analytics:AbandonedCartHours</c>: a cart with lines that nobody changed for this long, and that became no order,
-/// counts as abandoned (1 to 720 hours; default 24).
+/// counts as abandoned (0.01 to 720 hours, default 24; below an hour only for trying it out, as the abandoned-cart
+/// flow's shortest delay is).
 /// </summary>
 public sealed record AbandonedCartAnalyticsSettings(TimeSpan IdleAfter)
 {
     public const int DefaultHours = 24;
-    public const int MinimumHours = 1;
+    public const double MinimumHours = 0.01;
     public const int MaximumHours = 720;
 
     public static readonly AbandonedCartAnalyticsSettings Default = new(TimeSpan.FromHours(DefaultHours));

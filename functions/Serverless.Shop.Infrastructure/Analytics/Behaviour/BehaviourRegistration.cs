@@ -38,7 +38,7 @@ public static class BehaviourRegistration
         return services;
     }
 
-    /// <summary><c>Analytics:AbandonedCartHours</c>: 1 to 720, default 24.</summary>
+    /// <summary><c>Analytics:AbandonedCartHours</c>: 0.01 to 720, default 24.</summary>
     /// <exception cref="InvalidOperationException">When it is present but not valid: the app does not start.</exception>
     public static AbandonedCartAnalyticsSettings ReadAbandonedCartSettings(IConfiguration configuration)
     {

@@ -62,12 +62,8 @@ public sealed class BehaviourBrowserTests(LocalShopFixture fixture, ChromiumFixt
         await page.WaitForFunctionAsync("() => !!window.shopAnalytics");
         await page.WaitForTimeoutAsync(1_500);
         await page.ClickAsync("#add");
-        await page.ClickAsync("#cart");
-        await page.WaitForURLAsync(site + "/cart");
-        await page.WaitForFunctionAsync("() => !!window.shopAnalytics");
-        await page.ClickAsync("#home");
-        await page.WaitForURLAsync(site + "/home");
-        await page.WaitForFunctionAsync("() => !!window.shopAnalytics");
+        await FollowAsync(page, "#cart", site + "/cart");
+        await FollowAsync(page, "#home", site + "/home");
         await page.EvaluateAsync("() => shopAnalytics.flush()");
         scriptErrors.ShouldBeEmpty();
         var session = (await context.CookiesAsync()).Single(c => c.Name == "shop_sid").Value;
@@ -100,6 +96,13 @@ public sealed class BehaviourBrowserTests(LocalShopFixture fixture, ChromiumFixt
         var sessionsAfter = await GetAsync("api/analytics/behaviour/sessions");
         (sessionsAfter.GetProperty("sessions").GetInt64() - sessionsBefore.GetProperty("sessions").GetInt64()).ShouldBeGreaterThanOrEqualTo(1);
         (sessionsAfter.GetProperty("pageViews").GetInt64() - sessionsBefore.GetProperty("pageViews").GetInt64()).ShouldBeGreaterThanOrEqualTo(3);
+    }
+
+    /// <summary>Follows a link and waits until the next page's beacon is loaded (waiting is set up before the click, so a fast page is not missed).</summary>
+    private static async Task FollowAsync(IPage page, string link, string url)
+    {
+        await Task.WhenAll(page.WaitForURLAsync(url, new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded }), page.ClickAsync(link));
+        await page.WaitForFunctionAsync("() => !!window.shopAnalytics");
     }
 
     private async Task<JsonElement> GetAsync(string url)
