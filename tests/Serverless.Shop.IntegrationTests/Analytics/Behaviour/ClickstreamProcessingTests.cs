@@ -55,6 +55,20 @@ public sealed class ClickstreamProcessingTests(BehaviourShopFixture fixture)
     }
 
     [Fact]
+    public async Task A_weeks_funnel_costs_a_query_for_the_folded_days_one_for_the_purchases_and_one_per_day_not_folded_yet()
+    {
+        fixture.Archive.Write(Event(NewSession(), ClickstreamEventType.PageView, "home", "/"));
+        await fixture.ProcessAsync();
+
+        using var response = await _marketer.GetAsync("api/analytics/behaviour/funnel");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        // Days close two hours after midnight (UTC): before that, yesterday is read from its sessions too.
+        var open = DateTime.UtcNow.TimeOfDay < TimeSpan.FromHours(2) ? 2 : 1;
+        response.CosmosCalls().ShouldBe(2 + open);
+    }
+
+    [Fact]
     public async Task Sessions_count_page_views_bounces_and_duration()
     {
         var before = await GetAsync("api/analytics/behaviour/sessions");
