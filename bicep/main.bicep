@@ -260,6 +260,12 @@ var cosmosContainers = [
     partitionKeyPath: '/id'
     defaultTtl: -1
   }
+  {
+    // Shopper behaviour by "<kind>|<day>": session trails (TTL set per document), folded days, purchases per day, abandoned carts (docs/analytics.md#behaviour).
+    name: 'analytics-behaviour'
+    partitionKeyPath: '/partition'
+    defaultTtl: -1
+  }
 ]
 var appQueues = [
   'image-processing'

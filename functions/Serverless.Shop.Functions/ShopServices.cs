@@ -6,6 +6,7 @@ using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Inventory;
 using Serverless.Shop.Domain.Privacy;
 using Serverless.Shop.Functions.Http;
+using Serverless.Shop.Infrastructure.Analytics.Behaviour;
 using Serverless.Shop.Infrastructure.Analytics.Clickstream;
 using Serverless.Shop.Infrastructure.Carts;
 using Serverless.Shop.Infrastructure.Checkout;
@@ -74,6 +75,7 @@ public static class ShopServices
         services.AddShopMarketingFeeds(configuration);
         services.AddShopMarketingAttribution(configuration);
         services.AddShopClickstream(configuration);
+        services.AddShopBehaviourAnalytics(configuration);
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();

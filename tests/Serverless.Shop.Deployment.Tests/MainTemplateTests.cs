@@ -64,6 +64,7 @@ public sealed partial class MainTemplateTests
                 ["flash-sales"] = ("/saleId", null),
                 ["marketing-feeds"] = ("/id", null),
                 ["marketing-flows"] = ("/id", -1),
+                ["analytics-behaviour"] = ("/partition", -1),
             },
             ignoreOrder: true);
     }

@@ -115,6 +115,9 @@ public sealed class ShopContainers
         // The automated flows: their settings, who is in which flow at which step, back-in-stock requests (docs/marketing.md#automated-flows).
         // -1: TTL on, each document sets its own (a back-in-stock request expires when nobody restocks).
         ("marketing-flows", "/id", -1),
+        // Shopper behaviour by partition "<kind>|<day>": session trails (expire), folded days, purchases, abandoned carts (docs/analytics.md#behaviour).
+        // -1: TTL on, only the session working documents set one.
+        ("analytics-behaviour", "/partition", -1),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)

@@ -64,7 +64,7 @@
 
   function referrerHost() {
     try {
-      return document.referrer ? new URL(document.referrer).host : undefined;
+      return document.referrer ? new URL(document.referrer).hostname : undefined;
     } catch (e) {
       return undefined;
     }
