@@ -115,6 +115,8 @@ public sealed class ShopContainers
         // The automated flows: their settings, who is in which flow at which step, back-in-stock requests (docs/marketing.md#automated-flows).
         // -1: TTL on, each document sets its own (a back-in-stock request expires when nobody restocks).
         ("marketing-flows", "/id", -1),
+        // The periodic business reports: one settings document per report, one delivery record per report and period (docs/analytics.md#reports).
+        ("analytics-reports", "/id", null),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)
