@@ -9,6 +9,7 @@ using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Carts;
 using Serverless.Shop.Infrastructure.Checkout;
 using Serverless.Shop.Infrastructure.Common;
+using Serverless.Shop.Infrastructure.Analytics.Reports;
 using Serverless.Shop.Infrastructure.Customers;
 using Serverless.Shop.Infrastructure.Loyalty;
 using Serverless.Shop.Infrastructure.Marketing.Audiences;
@@ -72,6 +73,7 @@ public static class ShopServices
         services.AddShopFlashSales();
         services.AddShopMarketingFeeds(configuration);
         services.AddShopMarketingAttribution(configuration);
+        services.AddShopReports(configuration);
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();
