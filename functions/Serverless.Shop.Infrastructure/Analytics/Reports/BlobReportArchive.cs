@@ -8,7 +8,7 @@ namespace Serverless.Shop.Infrastructure.Analytics.Reports;
 /// <summary>
 /// Every rendered report in the media account's private container <c>reports</c>, as
 /// <c>&lt;kind&gt;/&lt;period&gt;/&lt;file&gt;</c> (report.html, the chart PNGs, report.csv or report.xlsx). Rendering
-/// the same period again overwrites its files. Bicep creates the container in Azure; against Azurite it is created on
+/// the same period again replaces its files. Bicep creates the container in Azure; against Azurite it is created on
 /// first use. Tests: BusinessReportDeliveryTests, ReportOnDemandApiTests.
 /// </summary>
 public sealed class BlobReportArchive(BlobServiceClient service, bool createContainerIfMissing) : IReportArchive
@@ -26,9 +26,17 @@ public sealed class BlobReportArchive(BlobServiceClient service, bool createCont
             await container.CreateIfNotExistsAsync(PublicAccessType.None, cancellationToken: ct);
             containerExists = true;
         }
+        var prefix = Prefix(kind, periodKey);
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in report.Files)
-            await container.GetBlobClient(Prefix(kind, periodKey) + file.Name).UploadAsync(new BinaryData(file.Content),
+        {
+            names.Add(prefix + file.Name);
+            await container.GetBlobClient(prefix + file.Name).UploadAsync(new BinaryData(file.Content),
                 new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = file.ContentType } }, ct);
+        }
+        // A period rendered again in the other format keeps one attachment: the newest rendering's files alone.
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, ct))
+            if (!names.Contains(blob.Name)) await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: ct);
     }
 
     public async Task<IReadOnlyList<ArchivedReport>> ListAsync(ReportKind kind, CancellationToken ct)
