@@ -40,6 +40,12 @@ public static class ReportsRegistration
         services.AddSingleton<BuildBusinessReport>();
         services.AddSingleton<SendBusinessReports>();
         services.AddSingleton<RenderReportOnDemand>();
+
+        // Business metrics (OpenTelemetry): counted from the order events, and at the start of a checkout.
+        services.AddMetrics();
+        services.AddSingleton<IBusinessMetrics, OpenTelemetryBusinessMetrics>();
+        services.AddSingleton<RecordBusinessMetrics>();
+        services.AddSingleton<Domain.Orders.IOrderChangeReaction>(sp => sp.GetRequiredService<RecordBusinessMetrics>());
         return services;
     }
 }
