@@ -9,7 +9,6 @@ using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Carts;
 using Serverless.Shop.Infrastructure.Checkout;
 using Serverless.Shop.Infrastructure.Common;
-using Serverless.Shop.Infrastructure.Analytics.Reports;
 using Serverless.Shop.Infrastructure.Customers;
 using Serverless.Shop.Infrastructure.Loyalty;
 using Serverless.Shop.Infrastructure.Marketing.Audiences;
@@ -22,6 +21,7 @@ using Serverless.Shop.Infrastructure.Orders;
 using Serverless.Shop.Infrastructure.Payments;
 using Serverless.Shop.Infrastructure.Pricing;
 using Serverless.Shop.Infrastructure.Privacy;
+using Serverless.Shop.Infrastructure.Analytics.Reports;
 using Serverless.Shop.Infrastructure.Reviews;
 using Serverless.Shop.Infrastructure.Shipping;
 using Serverless.Shop.Infrastructure.Storefront;
@@ -66,6 +66,7 @@ public static class ShopServices
         services.AddShopLoyalty(configuration);
         services.AddShopCustomers();
         services.AddShopReviews(configuration);
+        services.AddShopReports(configuration);
         services.AddShopMarketingAudiences(configuration);
         services.AddShopMarketingFlows(configuration);
         services.AddShopCampaigns(configuration);
@@ -73,7 +74,6 @@ public static class ShopServices
         services.AddShopFlashSales();
         services.AddShopMarketingFeeds(configuration);
         services.AddShopMarketingAttribution(configuration);
-        services.AddShopReports(configuration);
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();
