@@ -44,6 +44,13 @@ public sealed partial class BusinessReportDeliveryTests(ReportShopFixture fixtur
         var sheets = ReportFiles.Xlsx(Bytes(attachment));
         sheets["funnel"].Rows.Count.ShouldBe(4);
 
+        // The local host's mailbox page lists it and shows its HTML, as for any other email.
+        using var browser = fixture.Client();
+        var name = Directory.GetFiles(fixture.Shop.MailboxDirectory, "*.eml").Select(Path.GetFileName)
+            .Single(f => File.ReadAllText(Path.Combine(fixture.Shop.MailboxDirectory, f!)).Contains($"To: {Recipient}", StringComparison.Ordinal));
+        (await browser.GetStringAsync("simulators/mailbox")).ShouldContain($"/simulators/mailbox/{name}");
+        (await browser.GetStringAsync($"simulators/mailbox/{name}/html")).ShouldContain("src=\"cid:funnel.png\"");
+
         var archive = await fixture.Client(ShopRoles.Admin).GetAsync("api/analytics/reports/daily/archive");
         var entry = (await archive.JsonAsync()).EnumerateArray().Single(a => a.GetProperty("periodKey").GetString() == ReportShopFixture.Yesterday);
         entry.GetProperty("files").EnumerateArray().Select(f => f.GetString()).ShouldContain("report.xlsx");
