@@ -142,6 +142,9 @@ param welcomeSeriesSchedule string = '0 */5 * * * *'
 @description('When the win-back timer enrols its segments and sends its due steps (NCRONTAB with seconds). Off until a marketer switches it on (docs/marketing.md).')
 param winBackSchedule string = '0 0 9 * * *'
 
+@description('When the timer SendBusinessReports sends the periodic business reports whose period has closed (NCRONTAB with seconds). Each report is off until an admin switches it on (docs/analytics.md#reports).')
+param businessReportsSchedule string = '0 5 * * * *'
+
 // ---------- Names ----------
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -266,6 +269,11 @@ var cosmosContainers = [
     partitionKeyPath: '/partition'
     defaultTtl: -1
   }
+  {
+    // The periodic business reports: their settings and one delivery record per report and period (docs/analytics.md#reports).
+    name: 'analytics-reports'
+    partitionKeyPath: '/id'
+  }
 ]
 var appQueues = [
   'image-processing'
@@ -346,8 +354,10 @@ module storage 'modules/storage.bicep' = {
     publicFeedsContainerName: feedsContainer
     uploadsContainerName: productUploadsContainer
     // The storefront's published sitemaps and robots.txt (BlobSitemapFiles), served by the app behind Front Door.
+    // The archive of every rendered business report, <kind>/<period>/<file> (BlobReportArchive, docs/analytics.md#reports).
     privateContainerNames: [
       'storefront'
+      'reports'
     ]
     uploadCorsAllowedOrigins: uploadCorsAllowedOrigins
   }
@@ -575,6 +585,7 @@ var appSettings = {
   BackInStockSchedule: backInStockSchedule
   WelcomeSeriesSchedule: welcomeSeriesSchedule
   WinBackSchedule: winBackSchedule
+  BusinessReportsSchedule: businessReportsSchedule
 
   Auth__Authority: authAuthority
   Auth__Audience: authAudience

@@ -51,6 +51,21 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
+// The portal's view of the shop: business counters (the meter Serverless.Shop.Business, docs/analytics.md#business-metrics)
+// charted next to requests, failures and dependency durations, with this Application Insights as its source.
+resource businessWorkbook 'Microsoft.Insights/workbooks@2023-06-01' = {
+  name: guid(resourceGroup().id, applicationInsightsName, 'business-metrics')
+  location: location
+  tags: tags
+  kind: 'shared'
+  properties: {
+    displayName: 'Serverless.Shop business metrics'
+    category: 'workbook'
+    sourceId: appInsights.id
+    serializedData: loadTextContent('../workbooks/business-metrics.workbook.json')
+  }
+}
+
 @description('Name of the Application Insights component, for role assignments.')
 output applicationInsightsName string = appInsights.name
 

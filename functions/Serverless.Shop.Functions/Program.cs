@@ -6,6 +6,7 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Serverless.Shop.Functions;
 using Serverless.Shop.Functions.Http;
@@ -20,7 +21,9 @@ builder.Services.AddShop(builder.Configuration);
 builder.Services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(ShopJson.Options));
 
 // Traces and logs through OpenTelemetry; to Application Insights when the app has its connection string (in Azure).
-var telemetry = builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource("Azure.*"));
+var telemetry = builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource("Azure.*"))
+    // The business counters (orders, revenue, checkouts started and failed; docs/analytics.md#business-metrics).
+    .WithMetrics(metrics => metrics.AddMeter(Serverless.Shop.Infrastructure.Analytics.Reports.OpenTelemetryBusinessMetrics.MeterName));
 telemetry.UseFunctionsWorkerDefaults();
 // Application Insights has local auth off (Bicep): the exporter signs in with the app's managed identity.
 if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))

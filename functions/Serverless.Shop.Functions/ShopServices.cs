@@ -23,6 +23,7 @@ using Serverless.Shop.Infrastructure.Orders;
 using Serverless.Shop.Infrastructure.Payments;
 using Serverless.Shop.Infrastructure.Pricing;
 using Serverless.Shop.Infrastructure.Privacy;
+using Serverless.Shop.Infrastructure.Analytics.Reports;
 using Serverless.Shop.Infrastructure.Reviews;
 using Serverless.Shop.Infrastructure.Shipping;
 using Serverless.Shop.Infrastructure.Storefront;
@@ -67,6 +68,7 @@ public static class ShopServices
         services.AddShopLoyalty(configuration);
         services.AddShopCustomers();
         services.AddShopReviews(configuration);
+        services.AddShopReports(configuration);
         services.AddShopMarketingAudiences(configuration);
         services.AddShopMarketingFlows(configuration);
         services.AddShopCampaigns(configuration);

@@ -65,6 +65,7 @@ public sealed partial class MainTemplateTests
                 ["marketing-feeds"] = ("/id", null),
                 ["marketing-flows"] = ("/id", -1),
                 ["analytics-behaviour"] = ("/partition", -1),
+                ["analytics-reports"] = ("/id", null),
             },
             ignoreOrder: true);
     }
@@ -154,6 +155,7 @@ public sealed partial class MainTemplateTests
                 "BackInStockSchedule",
                 "WelcomeSeriesSchedule",
                 "WinBackSchedule",
+                "BusinessReportsSchedule",
                 "Auth__Authority",
                 "Auth__Audience",
                 "Auth__TrustPlatformPrincipal",
@@ -274,7 +276,8 @@ public sealed partial class MainTemplateTests
         containers.ShouldContainKeyAndValue("[format('{0}/{1}/{2}', parameters('mediaAccountName'), 'default', parameters('publicImagesContainerName'))]", "Blob");
         containers.ShouldContainKeyAndValue("[format('{0}/{1}/{2}', parameters('mediaAccountName'), 'default', parameters('uploadsContainerName'))]", "None");
         // The storefront's sitemaps: private, served by the app.
-        ((string)Main.ModuleParameter("storage", "privateContainerNames")!.AsArray().Single()!).ShouldBe("storefront");
+        // and the business reports' archive: private, read through the reports API.
+        Main.ModuleParameter("storage", "privateContainerNames")!.AsArray().Select(n => (string)n!).ShouldBe(["storefront", "reports"], ignoreOrder: true);
 
         var cors = storage.ResourcesOfType("Microsoft.Storage/storageAccounts/blobServices")
             .Select(b => b["properties"]?["cors"]?["corsRules"]?.AsArray())

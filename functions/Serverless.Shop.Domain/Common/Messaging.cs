@@ -30,7 +30,16 @@ public sealed record EmailMessage(IReadOnlyList<string> To, string Subject, stri
 
     /// <summary>Values the email provider echoes on each delivery event (SendGrid custom args): which campaign or flow, which recipient.</summary>
     public IReadOnlyDictionary<string, string> CustomArgs { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Files sent with the email: attachments, and inline images the HTML shows by <c>cid:</c> (those with a <see cref="EmailAttachment.ContentId"/>).</summary>
+    public IReadOnlyList<EmailAttachment> Attachments { get; init; } = [];
 }
+
+/// <summary>
+/// A file an email carries. With a <paramref name="ContentId"/> it is inline (an image the HTML body shows as
+/// <c>&lt;img src="cid:ContentId"&gt;</c>); without, an attachment the reader downloads.
+/// </summary>
+public sealed record EmailAttachment(string FileName, string ContentType, byte[] Content, string? ContentId = null);
 
 /// <summary>Sends email to people: merchandisers now, customers later.</summary>
 public interface IEmailSender

@@ -16,7 +16,8 @@ namespace Serverless.Shop.Functions.Checkout;
 /// <summary>Starting a checkout, the webhooks that move it on, and the safety net that resumes interrupted ones.</summary>
 public sealed class CheckoutFunctions(
     StartCheckout startCheckout, ReceivePaymentWebhook paymentWebhooks, ReceiveTrackingWebhook trackingWebhooks,
-    MarkTransferReceived markTransferReceived, FindInterruptedCheckouts interrupted, ReconcilePayments reconciliation, ILogger<CheckoutFunctions> logger)
+    MarkTransferReceived markTransferReceived, FindInterruptedCheckouts interrupted, ReconcilePayments reconciliation, ILogger<CheckoutFunctions> logger,
+    Domain.Analytics.Reports.IBusinessMetrics metrics)
 {
     private const int MaximumWebhookBytes = 64 * 1024;
 
@@ -30,6 +31,7 @@ public sealed class CheckoutFunctions(
         var (started, process) = await startCheckout.StartAsync(await req.ReadJsonAsync<CheckoutInput>(), CartFunctions.Access(req), ct);
         // The order exists before its orchestration: if the process stops in between, ResumeInterruptedCheckouts starts it.
         await durable.ScheduleNewOrchestrationInstanceAsync(CheckoutOrchestration.Name, process, new StartOrchestrationOptions(process.OrderNumber), ct);
+        metrics.CheckoutStarted();
         return Api.Accepted(started).WithHeader("Location", $"/api/orders/{started.OrderNumber}/status");
     }
 

@@ -32,7 +32,8 @@ public sealed class ApiResult(int statusCode, object? body, string contentType =
         foreach (var (name, value) in Headers) response.Headers[name] = value;
         if (Body is null || StatusCode == StatusCodes.Status304NotModified) return;
         response.ContentType = ContentType.StartsWith("text/", StringComparison.Ordinal) ? ContentType + "; charset=utf-8" : ContentType;
-        await response.WriteAsync(SerializedBody!, context.HttpContext.RequestAborted);
+        if (Body is byte[] bytes) await response.Body.WriteAsync(bytes, context.HttpContext.RequestAborted);
+        else await response.WriteAsync(SerializedBody!, context.HttpContext.RequestAborted);
     }
 
     public ApiResult WithHeader(string name, string value)
@@ -60,6 +61,10 @@ public static class Api
     public static ApiResult Page<T>(Page<T> page) => Ok(new PageBody<T>(page.Items, page.ContinuationToken));
 
     public static ApiResult Text(string contentType, string text) => new(StatusCodes.Status200OK, text, contentType);
+
+    /// <summary>A file to download (an XLSX report): its bytes as they are, named by Content-Disposition.</summary>
+    public static ApiResult File(string contentType, byte[] content, string fileName) =>
+        new ApiResult(StatusCodes.Status200OK, content, contentType).WithHeader("Content-Disposition", $"attachment; filename=\"{fileName}\"");
 
     private static ApiResult WithETag(this ApiResult result, string version) =>
         string.IsNullOrEmpty(version) ? result : result.WithHeader("ETag", EntityTags.FromVersion(version));

@@ -118,6 +118,8 @@ public sealed class ShopContainers
         // Shopper behaviour by partition "<kind>|<day>": session trails (expire), folded days, purchases, abandoned carts (docs/analytics.md#behaviour).
         // -1: TTL on, only the session working documents set one.
         ("analytics-behaviour", "/partition", -1),
+        // The periodic business reports: one settings document per report, one delivery record per report and period (docs/analytics.md#reports).
+        ("analytics-reports", "/id", null),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)

@@ -48,6 +48,12 @@ public sealed class LocalMailboxEmailSender(string folder, string from, TimeProv
         foreach (var (name, value) in message.Headers) Header(HeaderName(name), EncodeWord(OneLine(value)));
         foreach (var (name, value) in message.CustomArgs) Header(CustomArgHeader(name), EncodeWord(OneLine(value)));
 
+        if (message.Attachments.Count > 0)
+        {
+            WithAttachments(eml, message, id);
+            return eml.ToString();
+        }
+
         if (message.HtmlBody is null)
         {
             Header("Content-Type", "text/plain; charset=utf-8");
@@ -56,22 +62,64 @@ public sealed class LocalMailboxEmailSender(string folder, string from, TimeProv
             return eml.ToString();
         }
 
-        var boundary = $"=_alt_{id}";
-        Header("Content-Type", $"multipart/alternative; boundary=\"{boundary}\"");
+        Header("Content-Type", $"multipart/alternative; boundary=\"=_alt_{id}\"");
         eml.Append("\r\n");
-        Part("text/plain", message.TextBody);
-        Part("text/html", message.HtmlBody);
-        eml.Append("--").Append(boundary).Append("--\r\n");
+        Alternatives(eml, message, $"=_alt_{id}");
         return eml.ToString();
+    }
 
+    // The text (and HTML) bodies as the parts of a multipart/alternative whose header is already written.
+    private static void Alternatives(StringBuilder eml, EmailMessage message, string boundary)
+    {
         void Part(string type, string body)
         {
             eml.Append("--").Append(boundary).Append("\r\n");
-            Header("Content-Type", $"{type}; charset=utf-8");
-            Header("Content-Transfer-Encoding", "8bit");
+            eml.Append("Content-Type: ").Append(type).Append("; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n");
             eml.Append("\r\n").Append(Crlf(body)).Append("\r\n");
         }
+        Part("text/plain", message.TextBody);
+        if (message.HtmlBody is not null) Part("text/html", message.HtmlBody);
+        eml.Append("--").Append(boundary).Append("--\r\n");
     }
+
+    // multipart/mixed: first the bodies (in a multipart/related with the inline images when there are any, so the HTML's
+    // cid: references resolve), then each attachment. Files are base64 in lines of 76 characters (RFC 2045).
+    private static void WithAttachments(StringBuilder eml, EmailMessage message, string id)
+    {
+        string mixed = $"=_mixed_{id}", related = $"=_related_{id}", alternative = $"=_alt_{id}";
+        var inline = message.Attachments.Where(a => a.ContentId is not null).ToList();
+        eml.Append("Content-Type: multipart/mixed; boundary=\"").Append(mixed).Append("\"\r\n\r\n");
+        eml.Append("--").Append(mixed).Append("\r\n");
+        if (inline.Count > 0)
+        {
+            eml.Append("Content-Type: multipart/related; type=\"multipart/alternative\"; boundary=\"").Append(related).Append("\"\r\n\r\n");
+            eml.Append("--").Append(related).Append("\r\n");
+        }
+        eml.Append("Content-Type: multipart/alternative; boundary=\"").Append(alternative).Append("\"\r\n\r\n");
+        Alternatives(eml, message, alternative);
+        if (inline.Count > 0)
+        {
+            foreach (var image in inline) AppendFile(eml, related, image, inline: true);
+            eml.Append("--").Append(related).Append("--\r\n");
+        }
+        foreach (var attachment in message.Attachments.Where(a => a.ContentId is null)) AppendFile(eml, mixed, attachment, inline: false);
+        eml.Append("--").Append(mixed).Append("--\r\n");
+    }
+
+    private static void AppendFile(StringBuilder eml, string boundary, EmailAttachment file, bool inline)
+    {
+        var name = FileName(file.FileName);
+        eml.Append("--").Append(boundary).Append("\r\n");
+        eml.Append("Content-Type: ").Append(OneLine(file.ContentType)).Append("; name=\"").Append(name).Append("\"\r\n");
+        eml.Append("Content-Transfer-Encoding: base64\r\n");
+        eml.Append("Content-Disposition: ").Append(inline ? "inline" : "attachment").Append("; filename=\"").Append(name).Append("\"\r\n");
+        if (inline) eml.Append("Content-ID: <").Append(FileName(file.ContentId!)).Append(">\r\n");
+        eml.Append("\r\n").Append(Convert.ToBase64String(file.Content, Base64FormattingOptions.InsertLineBreaks)).Append("\r\n");
+    }
+
+    // A file name or content id inside a quoted header parameter: no quotes, no line breaks, no angle brackets.
+    private static string FileName(string name) =>
+        new(OneLine(name).Where(c => c is not ('"' or '<' or '>' or '\\') && c >= ' ' && c < (char)127).ToArray());
 
     // A line break in a header value would start a new header (header injection): values are kept on one line.
     private static string OneLine(string value) => value.Replace("\r", " ").Replace("\n", " ");

@@ -39,6 +39,11 @@ public sealed class SendGridEmailSender(SendGridClient client, EmailAddress from
         // Message-level headers and custom args apply to every personalization (every recipient's copy).
         if (message.Headers.Count > 0) mail.Headers = new Dictionary<string, string>(message.Headers);
         if (message.CustomArgs.Count > 0) mail.CustomArgs = new Dictionary<string, string>(message.CustomArgs);
+        // Files go base64 in "attachments"; an inline image (one with a content id) has disposition "inline" and its
+        // content_id, which the HTML references as cid:<content_id> (v3 Mail Send API).
+        foreach (var file in message.Attachments)
+            mail.AddAttachment(file.FileName, Convert.ToBase64String(file.Content), file.ContentType,
+                file.ContentId is null ? "attachment" : "inline", file.ContentId);
 
         await resilience.ExecuteAsync(async token =>
         {

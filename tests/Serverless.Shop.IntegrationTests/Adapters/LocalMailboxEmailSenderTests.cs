@@ -69,6 +69,35 @@ public sealed class LocalMailboxEmailSenderTests : IDisposable
     }
 
     [Fact]
+    public async Task Writes_inline_images_the_html_references_and_attachments_that_a_mail_parser_reads_back()
+    {
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0, 255, 7], xlsx = [.. Enumerable.Range(0, 300).Select(i => (byte)i)];
+        await Sender().SendAsync(new EmailMessage(["a@example.com"], "Daily report", "Hi there", "<p>Hi</p><img src=\"cid:funnel.png\">")
+        {
+            Attachments = [new EmailAttachment("funnel.png", "image/png", png, "funnel.png"), new EmailAttachment("report.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx)],
+        }, CancellationToken.None);
+
+        var file = Directory.GetFiles(folder, "*.eml").ShouldHaveSingleItem();
+        var message = await MimeKit.MimeMessage.LoadAsync(file);
+        message.Subject.ShouldBe("Daily report");
+        message.TextBody!.Trim().ShouldBe("Hi there");
+        message.HtmlBody!.ShouldContain("cid:funnel.png");
+        var related = message.BodyParts.OfType<MimeKit.MimePart>().Single(p => p.ContentId == "funnel.png");
+        related.ContentType.MimeType.ShouldBe("image/png");
+        Bytes(related).ShouldBe(png);
+        var attachment = message.Attachments.OfType<MimeKit.MimePart>().ShouldHaveSingleItem();
+        attachment.FileName.ShouldBe("report.xlsx");
+        Bytes(attachment).ShouldBe(xlsx);
+    }
+
+    private static byte[] Bytes(MimeKit.MimePart part)
+    {
+        using var stream = new MemoryStream();
+        part.Content!.DecodeTo(stream);
+        return stream.ToArray();
+    }
+
+    [Fact]
     public async Task Encodes_a_non_ascii_subject_and_keeps_line_breaks_out_of_headers()
     {
         await Sender().SendAsync(new EmailMessage(["a@example.com"], "Café crème\r\nBcc: victim@example.com", "x"), CancellationToken.None);

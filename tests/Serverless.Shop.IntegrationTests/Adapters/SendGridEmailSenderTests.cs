@@ -89,6 +89,42 @@ public sealed class SendGridEmailSenderTests : IDisposable
     }
 
     [Fact]
+    public async Task Sends_inline_images_with_their_content_id_and_files_as_attachments_base64()
+    {
+        Answer(202);
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 1, 2, 3], csv = "a,b\r\n1,2\r\n"u8.ToArray();
+
+        await Sender().SendAsync(new EmailMessage(["a@example.com"], "Daily report", "Hi", "<img src=\"cid:funnel.png\">")
+        {
+            Attachments = [new EmailAttachment("funnel.png", "image/png", png, "funnel.png"), new EmailAttachment("report.csv", "text/csv; charset=utf-8", csv)],
+        }, CancellationToken.None);
+
+        using var body = JsonDocument.Parse(sendGrid.LogEntries.ShouldHaveSingleItem().RequestMessage.Body!);
+        var files = body.RootElement.GetProperty("attachments").EnumerateArray().ToList();
+        files.Count.ShouldBe(2);
+        var image = files.Single(f => f.GetProperty("filename").GetString() == "funnel.png");
+        image.GetProperty("disposition").GetString().ShouldBe("inline");
+        image.GetProperty("content_id").GetString().ShouldBe("funnel.png");
+        image.GetProperty("type").GetString().ShouldBe("image/png");
+        Convert.FromBase64String(image.GetProperty("content").GetString()!).ShouldBe(png);
+        var attached = files.Single(f => f.GetProperty("filename").GetString() == "report.csv");
+        attached.GetProperty("disposition").GetString().ShouldBe("attachment");
+        attached.TryGetProperty("content_id", out _).ShouldBeFalse();
+        Convert.FromBase64String(attached.GetProperty("content").GetString()!).ShouldBe(csv);
+    }
+
+    [Fact]
+    public async Task A_message_without_attachments_sends_none()
+    {
+        Answer(202);
+
+        await Sender().SendAsync(new EmailMessage(["a@example.com"], "Hello", "Hi"), CancellationToken.None);
+
+        using var body = JsonDocument.Parse(sendGrid.LogEntries.ShouldHaveSingleItem().RequestMessage.Body!);
+        body.RootElement.TryGetProperty("attachments", out _).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task A_message_without_headers_or_custom_args_sends_neither()
     {
         Answer(202);
