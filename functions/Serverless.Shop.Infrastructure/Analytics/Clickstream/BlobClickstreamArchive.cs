@@ -29,7 +29,8 @@ public sealed class BlobClickstreamArchive(BlobContainerClient container, ILogge
         // Before the first capture file there may be no container yet (Azurite starts empty): nothing was written.
         if (!await container.ExistsAsync(ct)) yield break;
         var files = new List<CapturedFile>();
-        await foreach (var blob in CaptureBlobsAsync(writtenAfter - CaptureDelayMargin, ct))
+        var notBefore = writtenAfter - DateTimeOffset.MinValue > CaptureDelayMargin ? writtenAfter - CaptureDelayMargin : DateTimeOffset.MinValue;
+        await foreach (var blob in CaptureBlobsAsync(notBefore, ct))
             if (WrittenAt(blob) > writtenAfter) files.Add(new CapturedFile(blob.Name, WrittenAt(blob)));
         foreach (var file in files.OrderBy(f => f.WrittenAt).ThenBy(f => f.Name, StringComparer.Ordinal))
             yield return file;
@@ -105,7 +106,7 @@ public sealed class BlobClickstreamArchive(BlobContainerClient container, ILogge
         foreach (var partition in partitions)
             await foreach (var year in FoldersAsync(partition, ct))
             {
-                if (!int.TryParse(Last(year), out var y) || y < 1 || y > 9999 || y < notBefore.Year) continue;
+                if (!int.TryParse(Last(year), out var y) || y < 1 || y > 9998 || y < notBefore.Year) continue;
                 await foreach (var month in FoldersAsync(year, ct))
                 {
                     if (!int.TryParse(Last(month), out var m) || m is < 1 or > 12 || new DateTime(y, m, 1).AddMonths(1) <= notBefore.UtcDateTime) continue;
