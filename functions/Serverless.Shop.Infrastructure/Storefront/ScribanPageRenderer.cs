@@ -40,6 +40,9 @@ public sealed class ScribanPageRenderer : IStorefrontPageRenderer
         globals["cart_url"] = page.Site.UrlOf(StorefrontPaths.Cart).ToString();
         globals["json_ld"] = page.Head.StructuredData.Select(d => JsonSerializer.Serialize(d, ShopJson.Options)).ToList();
         globals["has_breadcrumbs"] = page.Breadcrumbs.Count > 0;
+        // What the analytics beacon reports the page as (docs/analytics.md#clickstream); a product page names its product.
+        globals["page_type"] = page switch { HomePage => "home", ListingPage => "category", ProductPage => "product", CartPage => "cart", _ => "other" };
+        globals["page_product_id"] = page is ProductPage shown ? shown.Product.Id : "";
         if (page is HomePage home) globals["has_collections"] = home.Collections.Count > 0;
         if (body is not null) globals["body"] = body;
         if (model is HomePage or ListingPage)
