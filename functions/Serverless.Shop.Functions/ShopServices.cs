@@ -6,6 +6,7 @@ using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Inventory;
 using Serverless.Shop.Domain.Privacy;
 using Serverless.Shop.Functions.Http;
+using Serverless.Shop.Infrastructure.Analytics.Sales;
 using Serverless.Shop.Infrastructure.Carts;
 using Serverless.Shop.Infrastructure.Checkout;
 using Serverless.Shop.Infrastructure.Common;
@@ -72,6 +73,7 @@ public static class ShopServices
         services.AddShopFlashSales();
         services.AddShopMarketingFeeds(configuration);
         services.AddShopMarketingAttribution(configuration);
+        services.AddShopSalesAnalytics();
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();

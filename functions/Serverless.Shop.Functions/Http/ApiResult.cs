@@ -21,6 +21,7 @@ public sealed class ApiResult(int statusCode, object? body, string contentType =
     {
         null => null,
         RawJson raw => raw.Json,
+        byte[] => null,
         string text when ContentType != "application/json" => text,
         _ => JsonSerializer.Serialize(Body, Body.GetType(), ShopJson.Options),
     };
@@ -32,6 +33,11 @@ public sealed class ApiResult(int statusCode, object? body, string contentType =
         foreach (var (name, value) in Headers) response.Headers[name] = value;
         if (Body is null || StatusCode == StatusCodes.Status304NotModified) return;
         response.ContentType = ContentType.StartsWith("text/", StringComparison.Ordinal) ? ContentType + "; charset=utf-8" : ContentType;
+        if (Body is byte[] bytes)
+        {
+            await response.Body.WriteAsync(bytes, context.HttpContext.RequestAborted);
+            return;
+        }
         await response.WriteAsync(SerializedBody!, context.HttpContext.RequestAborted);
     }
 
@@ -60,6 +66,10 @@ public static class Api
     public static ApiResult Page<T>(Page<T> page) => Ok(new PageBody<T>(page.Items, page.ContinuationToken));
 
     public static ApiResult Text(string contentType, string text) => new(StatusCodes.Status200OK, text, contentType);
+
+    /// <summary>A file (an XLSX export): its bytes as they are, offered for download as <paramref name="fileName"/>.</summary>
+    public static ApiResult File(string contentType, byte[] bytes, string fileName) =>
+        new ApiResult(StatusCodes.Status200OK, bytes, contentType).WithHeader("Content-Disposition", $"attachment; filename=\"{fileName}\"");
 
     private static ApiResult WithETag(this ApiResult result, string version) =>
         string.IsNullOrEmpty(version) ? result : result.WithHeader("ETag", EntityTags.FromVersion(version));

@@ -115,6 +115,8 @@ public sealed class ShopContainers
         // The automated flows: their settings, who is in which flow at which step, back-in-stock requests (docs/marketing.md#automated-flows).
         // -1: TTL on, each document sets its own (a back-in-stock request expires when nobody restocks).
         ("marketing-flows", "/id", -1),
+        // Sales rollups: per order what was counted, per dimension and day or month the counters, per customer the first paid order (docs/analytics.md#sales).
+        ("analytics-sales", "/period", null),
     ];
 
     public ShopContainers(CosmosClient client, CosmosOptions options)
