@@ -93,10 +93,23 @@ public sealed class CountOrderSales(
     private async Task<Versioned<SalesCounted>> FinishAsync(Versioned<SalesCounted> found, CancellationToken ct)
     {
         var pending = found.Value.Pending!;
-        foreach (var (bucket, change) in pending.Delta) await buckets.AddAsync(pending.Id, bucket, change, ct);
+        foreach (var (bucket, change) in pending.Delta) await buckets.AddToHourAsync(pending.Id, bucket, change, ct);
+        foreach (var (day, change) in ByDay(pending.Delta)) await buckets.AddToDayAsync(pending.Id, day, change, ct);
         var done = found.Value with { Sequence = pending.Sequence, Counted = pending.Target, Pending = null };
         return new Versioned<SalesCounted>(done, await contributions.SaveAsync(done, found.Version, ct));
     }
+
+    /// <summary>A delta's hours summed per day (a bucket key at the day's midnight), days whose hours cancel out left out.</summary>
+    public static IReadOnlyDictionary<string, SalesMeasures> ByDay(IReadOnlyDictionary<string, SalesMeasures> delta) =>
+        delta.GroupBy(kv =>
+            {
+                var bucket = SalesBucket.Parse(kv.Key);
+                var hour = bucket.Hour;
+                return (bucket with { Hour = new DateTimeOffset(hour.Year, hour.Month, hour.Day, 0, 0, 0, TimeSpan.Zero) }).ToString();
+            }, StringComparer.Ordinal)
+            .Select(g => (g.Key, Sum: g.Aggregate(SalesMeasures.Zero, (sum, kv) => sum.Plus(kv.Value))))
+            .Where(d => d.Sum != SalesMeasures.Zero)
+            .ToDictionary(d => d.Key, d => d.Sum, StringComparer.Ordinal);
 
     private async Task<SalesFacts> DecideFactsAsync(Order order, DateTimeOffset paidAt, CancellationToken ct)
     {

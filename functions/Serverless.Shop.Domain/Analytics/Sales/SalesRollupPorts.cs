@@ -36,10 +36,16 @@ public interface ISalesContributions
 public interface ISalesBuckets
 {
     /// <summary>
-    /// Adds <paramref name="delta"/> to the bucket <paramref name="bucketKey"/> (<see cref="SalesBucket"/>) unless the
-    /// bucket already applied <paramref name="deltaId"/>: a second call with the same id changes nothing.
+    /// Adds <paramref name="delta"/> to the hour of <paramref name="bucketKey"/> (<see cref="SalesBucket"/>) in its day's
+    /// counters, unless that hour already applied <paramref name="deltaId"/>: a second call with the same id changes nothing.
     /// </summary>
-    Task AddAsync(string deltaId, string bucketKey, SalesMeasures delta, CancellationToken ct);
+    Task AddToHourAsync(string deltaId, string bucketKey, SalesMeasures delta, CancellationToken ct);
+
+    /// <summary>
+    /// Adds <paramref name="delta"/> (a delta's hours of one day, summed) to that day in its month's counters, unless that
+    /// day already applied <paramref name="deltaId"/>. <paramref name="dayKey"/> is a bucket key at the day's midnight.
+    /// </summary>
+    Task AddToDayAsync(string deltaId, string dayKey, SalesMeasures delta, CancellationToken ct);
 
     /// <summary>Forgets the delta ids buckets applied before <paramref name="before"/> (a replay that old stops at the order's record). Returns how many buckets changed.</summary>
     Task<int> ForgetAppliedBeforeAsync(DateTimeOffset before, CancellationToken ct);

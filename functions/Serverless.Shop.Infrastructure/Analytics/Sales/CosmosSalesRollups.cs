@@ -24,7 +24,7 @@ public sealed class CosmosSalesRollups(ShopContainers containers) : ISalesContri
 
     internal Container Container => containers.DataKeys.Database.GetContainer(SalesDocuments.ContainerName);
 
-    private static string ContributionId(string number) => "order|" + number;
+    private static string ContributionId(string number) => "order:" + number;
 
     public async Task<Versioned<SalesCounted>?> FindAsync(string orderNumber, CancellationToken ct)
     {
@@ -69,23 +69,36 @@ public sealed class CosmosSalesRollups(ShopContainers containers) : ISalesContri
 
     private sealed record NumberOnly(string OrderNumber);
 
-    public async Task AddAsync(string deltaId, string bucketKey, SalesMeasures delta, CancellationToken ct)
+    public Task AddToHourAsync(string deltaId, string bucketKey, SalesMeasures delta, CancellationToken ct)
+    {
+        var bucket = Checked(deltaId, bucketKey);
+        var hour = bucket.Hour.UtcDateTime;
+        return AddToAsync(SalesDocuments.BucketId(bucket.Currency, bucket.Value), SalesDocuments.DayPeriod(bucket.Dimension, bucket.Hour), SalesDocuments.DayType,
+            bucket, hour.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "h" + hour.ToString("HH", CultureInfo.InvariantCulture), delta, deltaId, ct);
+    }
+
+    public Task AddToDayAsync(string deltaId, string dayKey, SalesMeasures delta, CancellationToken ct)
+    {
+        var bucket = Checked(deltaId, dayKey);
+        var day = bucket.Hour.UtcDateTime;
+        if (day.TimeOfDay != TimeSpan.Zero) throw new ArgumentException($"'{dayKey}' is not a day's key (its hour is not midnight).", nameof(dayKey));
+        return AddToAsync(SalesDocuments.BucketId(bucket.Currency, bucket.Value), SalesDocuments.MonthPeriod(bucket.Dimension, bucket.Hour), SalesDocuments.MonthType,
+            bucket, day.ToString("yyyy-MM", CultureInfo.InvariantCulture), "d" + day.ToString("dd", CultureInfo.InvariantCulture), delta, deltaId, ct);
+    }
+
+    private static SalesBucket Checked(string deltaId, string bucketKey)
     {
         // The id goes into the predicate's text: it is an order number, a sequence and a minute, checked to be plain.
         if (!deltaId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '#' or '@')) throw new ArgumentException($"'{deltaId}' is not a delta id.", nameof(deltaId));
-        var bucket = SalesBucket.Parse(bucketKey);
-        var dimension = SalesBucket.Name(bucket.Dimension);
-        var hour = bucket.Hour.UtcDateTime;
-        var id = SalesDocuments.BucketId(bucket.Currency, bucket.Value);
-        await AddToAsync(id, SalesDocuments.DayPeriod(bucket.Dimension, bucket.Hour), SalesDocuments.DayType, dimension, bucket, hour.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            "h" + hour.ToString("HH", CultureInfo.InvariantCulture), delta, deltaId, ct);
-        await AddToAsync(id, SalesDocuments.MonthPeriod(bucket.Dimension, bucket.Hour), SalesDocuments.MonthType, dimension, bucket, hour.ToString("yyyy-MM", CultureInfo.InvariantCulture),
-            "d" + hour.ToString("dd", CultureInfo.InvariantCulture), delta, deltaId, ct);
+        return SalesBucket.Parse(bucketKey);
     }
 
-    private async Task AddToAsync(string id, string period, string type, string dimension, SalesBucket bucket, string start, string slot,
+    private async Task AddToAsync(string id, string period, string type, SalesBucket bucket, string start, string slot,
         SalesMeasures delta, string deltaId, CancellationToken ct)
     {
+        // One document holds many hours (or days): it remembers the delta per hour (day), as "<slot>:<delta id>".
+        var applied = slot + ":" + deltaId;
+        var dimension = SalesBucket.Name(bucket.Dimension);
         var partition = new PartitionKey(period);
         var counters = SalesDocuments.ToArray(delta);
         // At most 9 increments and the id: within the 10 operations Cosmos DB allows in one patch.
@@ -94,10 +107,10 @@ public sealed class CosmosSalesRollups(ShopContainers containers) : ISalesContri
         {
             if (counters[i] != 0) operations.Add(PatchOperation.Increment($"/{SalesDocuments.MeasureNames[i]}/{slot}", counters[i]));
         }
-        operations.Add(PatchOperation.Add("/applied/-", deltaId));
+        operations.Add(PatchOperation.Add("/applied/-", applied));
         var options = new PatchItemRequestOptions
         {
-            FilterPredicate = $"FROM c WHERE NOT ARRAY_CONTAINS(c.applied, '{deltaId}')",
+            FilterPredicate = $"FROM c WHERE NOT ARRAY_CONTAINS(c.applied, '{applied}')",
             EnableContentResponseOnWrite = false,
         };
         for (var attempt = 1; ; attempt++)
@@ -110,7 +123,7 @@ public sealed class CosmosSalesRollups(ShopContainers containers) : ISalesContri
             }
             try
             {
-                await Container.CreateItemAsync(BucketDocument.Holding(id, period, type, dimension, bucket.Value, bucket.Currency, start, slot, delta, deltaId),
+                await Container.CreateItemAsync(BucketDocument.Holding(id, period, type, dimension, bucket.Value, bucket.Currency, start, slot, delta, applied),
                     partition, new ItemRequestOptions { EnableContentResponseOnWrite = false }, ct);
                 return;
             }
@@ -153,7 +166,7 @@ public sealed class CosmosSalesRollups(ShopContainers containers) : ISalesContri
 
     public async Task<bool> IsFirstAsync(string customerKey, string orderNumber, DateTimeOffset paidAt, CancellationToken ct)
     {
-        var id = "first|" + SalesDocuments.Escape(customerKey);
+        var id = "first:" + SalesDocuments.IdPart(customerKey);
         try
         {
             await Container.CreateItemAsync(new FirstOrderDocument(id, id, SalesDocuments.FirstOrderType, orderNumber, paidAt), new PartitionKey(id),

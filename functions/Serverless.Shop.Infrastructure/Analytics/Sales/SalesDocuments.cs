@@ -26,18 +26,26 @@ internal static class SalesDocuments
         : throw new FormatException($"A sales measure array has 9 counters, not {a.Count}.");
 
     public static string DayPeriod(SalesDimension dimension, DateTimeOffset at) =>
-        SalesBucket.Name(dimension) + "|" + at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        SalesBucket.Name(dimension) + ":" + at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static string MonthPeriod(SalesDimension dimension, DateTimeOffset at) =>
-        SalesBucket.Name(dimension) + "|" + at.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        SalesBucket.Name(dimension) + ":" + at.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
-    /// <summary>A bucket's id in its period: currency and value, the value escaped (an id may hold no '/', '\', '?' or '#'; a UTM source may).</summary>
-    public static string BucketId(string currency, string value) => currency + "|" + Uri.EscapeDataString(value);
+    /// <summary>A bucket's id in its period: currency and value (<see cref="IdPart"/>).</summary>
+    public static string BucketId(string currency, string value) => currency + ":" + IdPart(value);
 
-    public static string Escape(string text) => Uri.EscapeDataString(text);
+    /// <summary>
+    /// Free text as part of an id: as it is when it holds only letters, digits, '_' and '-' (product ids, SKUs, countries),
+    /// else <c>b64-</c> and its UTF-8 in base64url. An id may hold no '/', '\', '?' or '#', and the emulator finds no
+    /// document by an id with '|' or '%' in it; a UTM source may hold any of them.
+    /// </summary>
+    public static string IdPart(string text) =>
+        text.Length <= 100 && !text.StartsWith("b64-", StringComparison.Ordinal) && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')
+            ? text
+            : "b64-" + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
 
-/// <summary>What the rollups counted of one order (<see cref="SalesCounted"/>): id and period <c>order|&lt;number&gt;</c>.</summary>
+/// <summary>What the rollups counted of one order (<see cref="SalesCounted"/>): id and period <c>order:&lt;number&gt;</c>.</summary>
 internal sealed record ContributionDocument
 {
     public required string Id { get; init; }
@@ -101,5 +109,5 @@ internal sealed record BucketDocument
     }
 }
 
-/// <summary>The first paid order counted for a customer (id and period <c>first|&lt;customer key, escaped&gt;</c>).</summary>
+/// <summary>The first paid order counted for a customer (id and period <c>first:&lt;customer key&gt;</c>, <see cref="SalesDocuments.IdPart"/>).</summary>
 internal sealed record FirstOrderDocument(string Id, string Period, string Type, string OrderNumber, DateTimeOffset PaidAt);
