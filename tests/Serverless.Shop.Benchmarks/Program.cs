@@ -22,6 +22,8 @@ if (args.FirstOrDefault() == "tracking") return await Serverless.Shop.Benchmarks
 if (args.FirstOrDefault() == "audience") return await Serverless.Shop.Benchmarks.Marketing.AudienceBenchmark.RunAsync(args[1..]);
 // `-- flash-sale` runs a flash sale under a rush: sale units sold against the cap, per-buyer limits, throughput and p99.
 if (args.FirstOrDefault() == "flash-sale") return await Serverless.Shop.Benchmarks.Marketing.FlashSaleBenchmark.RunAsync(args[1..]);
+// `-- sales` measures the sales rollups: the Cosmos DB calls of counting a paid order and of 30-day and yearly queries.
+if (args.FirstOrDefault() == "sales") return await Serverless.Shop.Benchmarks.Analytics.SalesBenchmark.RunAsync(args[1..]);
 
 // Starts the local shop with the demo catalog, adds products through the API, runs each scenario (warm-up, then the
 // measured requests), prints a Markdown table to stdout and exits non-zero when a Cosmos DB call budget is broken.

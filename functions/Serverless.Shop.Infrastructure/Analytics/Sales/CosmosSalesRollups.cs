@@ -166,7 +166,7 @@ public sealed class CosmosSalesRollups(ShopContainers containers) : ISalesContri
 
     public async Task<bool> IsFirstAsync(string customerKey, string orderNumber, DateTimeOffset paidAt, CancellationToken ct)
     {
-        var id = "first:" + SalesDocuments.IdPart(customerKey);
+        var id = FirstOrderId(customerKey);
         try
         {
             await Container.CreateItemAsync(new FirstOrderDocument(id, id, SalesDocuments.FirstOrderType, orderNumber, paidAt), new PartitionKey(id),
@@ -179,6 +179,8 @@ public sealed class CosmosSalesRollups(ShopContainers containers) : ISalesContri
             return first.Resource.OrderNumber == orderNumber;
         }
     }
+
+    internal static string FirstOrderId(string customerKey) => "first:" + SalesDocuments.IdPart(customerKey);
 
     private static string Instant(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
