@@ -12,11 +12,13 @@ namespace Serverless.Shop.Infrastructure.Analytics.Sales;
 /// (dimension value, currency, day and month) its counters, per customer their first paid order.
 /// </summary>
 /// <remarks>
-/// A delta reaches a bucket by one patch that increments its counters and appends the delta's id, conditional on the
-/// id not being there yet (<c>NOT ARRAY_CONTAINS(c.applied, id)</c>): Cosmos DB applies a patch atomically, so a
-/// bucket either has the delta and remembers it, or neither. A bucket's first delta creates it (409: another created it
-/// first, so patch). The day and the month document of a bucket each get the delta this way, so a long range reads
-/// months. Cosmos DB calls: 2 patches per bucket key (3-4 on a bucket's first delta). Tests: SalesExactlyOnceTests.
+/// A delta reaches a bucket by one patch that increments its counters and appends <c>&lt;hour&gt;:&lt;delta id&gt;</c>,
+/// conditional on that entry not being there yet (<c>NOT ARRAY_CONTAINS(c.applied, ...)</c>): Cosmos DB applies a
+/// patch atomically, so a bucket either has the delta and remembers it, or neither. A document holds many hours (a
+/// month document many days), so it remembers a delta per hour (day). A bucket's first delta creates it (409: another
+/// created it first, so patch). Each hour of a delta goes to its day document, and each day (its hours summed) to its
+/// month document, so a long range reads months. Cosmos DB calls: a patch per hour and per day a delta changes (one
+/// more, the create, for a document's first delta). Tests: SalesExactlyOnceTests.
 /// </remarks>
 public sealed class CosmosSalesRollups(ShopContainers containers) : ISalesContributions, ISalesBuckets, ISalesFirstOrders
 {

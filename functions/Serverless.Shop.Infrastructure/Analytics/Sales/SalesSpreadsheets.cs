@@ -8,7 +8,7 @@ namespace Serverless.Shop.Infrastructure.Analytics.Sales;
 /// <summary>
 /// Sales figures as files people open in a spreadsheet: CSV (CsvHelper) and XLSX (ClosedXML). Unlike the JSON API's
 /// minor units, amounts here are in the currency's major unit (12.34), each row naming its currency, because that is
-/// what a spreadsheet sums and formats. Tests: SalesExportTests.
+/// what a spreadsheet sums and formats. Tests: SalesApiTests.
 /// </summary>
 public static class SalesSpreadsheets
 {
