@@ -248,6 +248,11 @@ var cosmosContainers = [
     partitionKeyPath: '/campaignId'
   }
   {
+    // Sales rollups: per order what was counted, per dimension and day or month the counters (docs/analytics.md#sales).
+    name: 'analytics-sales'
+    partitionKeyPath: '/period'
+  }
+  {
     // Per flash sale: the sale, its counters (units per SKU, per buyer) and one hold per order (docs/marketing.md#flash-sales).
     name: 'flash-sales'
     partitionKeyPath: '/saleId'

@@ -8,6 +8,7 @@ using Serverless.Shop.Domain.Privacy;
 using Serverless.Shop.Functions.Http;
 using Serverless.Shop.Infrastructure.Analytics.Behaviour;
 using Serverless.Shop.Infrastructure.Analytics.Clickstream;
+using Serverless.Shop.Infrastructure.Analytics.Sales;
 using Serverless.Shop.Infrastructure.Carts;
 using Serverless.Shop.Infrastructure.Checkout;
 using Serverless.Shop.Infrastructure.Common;
@@ -78,6 +79,7 @@ public static class ShopServices
         services.AddShopMarketingAttribution(configuration);
         services.AddShopClickstream(configuration);
         services.AddShopBehaviourAnalytics(configuration);
+        services.AddShopSalesAnalytics();
 
         services.AddSingleton(AuthOptions.From(configuration));
         services.AddSingleton<RequestAuthenticator>();

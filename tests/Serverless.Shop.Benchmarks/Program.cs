@@ -24,6 +24,8 @@ if (args.FirstOrDefault() == "audience") return await Serverless.Shop.Benchmarks
 if (args.FirstOrDefault() == "flash-sale") return await Serverless.Shop.Benchmarks.Marketing.FlashSaleBenchmark.RunAsync(args[1..]);
 // `-- clickstream` measures the clickstream's ingestion: events per second accepted in batches of 20, and Cosmos DB calls per request (budget 0).
 if (args.FirstOrDefault() == "clickstream") return await Serverless.Shop.Benchmarks.Analytics.ClickstreamBenchmark.RunAsync(args[1..]);
+// `-- sales` measures the sales rollups: the Cosmos DB calls of counting a paid order and of 30-day and yearly queries.
+if (args.FirstOrDefault() == "sales") return await Serverless.Shop.Benchmarks.Analytics.SalesBenchmark.RunAsync(args[1..]);
 
 // Starts the local shop with the demo catalog, adds products through the API, runs each scenario (warm-up, then the
 // measured requests), prints a Markdown table to stdout and exits non-zero when a Cosmos DB call budget is broken.

@@ -108,6 +108,8 @@ public sealed class ShopContainers
         ("campaigns", "/campaignId", null),
         // Revenue of paid orders attributed to an email campaign or flow: by campaign or flow id, one document per day (docs/marketing.md#attributed-revenue).
         ("marketing-revenue", "/campaignId", null),
+        // Sales rollups: per order what was counted, per dimension and day or month the counters, per customer the first paid order (docs/analytics.md#sales).
+        ("analytics-sales", "/period", null),
         // Per sale: the sale, its counters (units per SKU, per buyer) and one hold per order (docs/marketing.md#flash-sales).
         ("flash-sales", "/saleId", null),
         // One document: the last run's report of the ads feeds (docs/marketing.md, "Ads feeds and attribution").
