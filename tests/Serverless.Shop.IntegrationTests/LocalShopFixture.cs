@@ -31,12 +31,7 @@ public class LocalShopFixture : IAsyncLifetime
             MaxQueuePollingInterval = TimeSpan.FromMilliseconds(200),
             // Timers fire when a test says so: a schedule would otherwise resume other tests' pending orders mid-test.
             RunTimersOnSchedule = false,
-            // Stand-ins for the analytics read models only where the app has none yet (Analytics/AnalyticsStandIns.cs).
-            Configure = builder =>
-            {
-                Analytics.AnalyticsStandIns.AddWhereMissing(builder.Services);
-                ConfigureShop?.Invoke(builder);
-            },
+            Configure = ConfigureShop,
             // Checkout windows in seconds, so tests see a payment time out and an interrupted checkout resume.
             Settings = new Dictionary<string, string?>
             {
