@@ -66,6 +66,7 @@ public sealed partial class MainTemplateTests
                 ["marketing-flows"] = ("/id", -1),
                 ["analytics-behaviour"] = ("/partition", -1),
                 ["analytics-reports"] = ("/id", null),
+                ["analytics-sales"] = ("/period", null),
             },
             ignoreOrder: true);
     }
