@@ -71,8 +71,9 @@ public sealed class ClickstreamIngestionApiTests(LocalShopFixture fixture)
         { "events[0].id", "id", "\"short\"" },
         { "events[0].id", "id", "null" },
         { "events[0].sessionId", "sessionId", "\"has spaces in it\"" },
-        { "events[0].at", "at", $"\"{DateTimeOffset.UtcNow.AddMinutes(10):O}\"" },
-        { "events[0].at", "at", $"\"{DateTimeOffset.UtcNow.AddHours(-25):O}\"" },
+        // Times relative to when the case runs, not to when the cases were listed (minutes earlier in a long run).
+        { "events[0].at", "at", TenMinutesAhead },
+        { "events[0].at", "at", TwentyFiveHoursAgo },
         { "events[0].at", "at", "\"yesterday\"" },
         { "events[0].path", "path", "\"products/no-slash\"" },
         { "events[0].path", "path", "\"//evil.example/x\"" },
@@ -85,10 +86,19 @@ public sealed class ClickstreamIngestionApiTests(LocalShopFixture fixture)
         { "events[0].utm.source", "utm", $"{{\"source\":\"{new string('x', 101)}\"}}" },
     };
 
+    private const string TenMinutesAhead = "ten minutes ahead";
+    private const string TwentyFiveHoursAgo = "twenty-five hours ago";
+
     [Theory]
     [MemberData(nameof(BadEvents))]
     public async Task A_bad_event_is_refused_with_400_naming_its_field(string field, string property, string json)
     {
+        json = json switch
+        {
+            TenMinutesAhead => $"\"{DateTimeOffset.UtcNow.AddMinutes(10):O}\"",
+            TwentyFiveHoursAgo => $"\"{DateTimeOffset.UtcNow.AddHours(-25):O}\"",
+            _ => json,
+        };
         var node = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(PageView(NewId()), ShopJson.Options))!.AsObject();
         node[property] = System.Text.Json.Nodes.JsonNode.Parse(json);
         using var response = await PostRawAsync($"{{\"events\":[{node.ToJsonString()}]}}", "text/plain");
