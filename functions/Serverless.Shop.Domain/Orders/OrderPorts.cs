@@ -4,10 +4,12 @@ namespace Serverless.Shop.Domain.Orders;
 
 /// <summary>What staff may search orders by; every given filter must hold. Emails match whole, ignoring case.</summary>
 /// <param name="PaymentMethod">How the order is paid (reconciliation asks card providers about card orders only).</param>
+/// <param name="PaidBefore">Only orders paid before this instant (never-paid orders are left out).</param>
+/// <param name="UpdatedFrom">Only orders changed at or after this instant (a sales rebuild's period start).</param>
 public sealed record OrderSearch(
     string? Number = null, string? Email = null, OrderStatus? Status = null, string? CustomerId = null,
     DateTimeOffset? CreatedFrom = null, DateTimeOffset? CreatedTo = null, Payments.PaymentMethod? PaymentMethod = null,
-    string? CartId = null);
+    string? CartId = null, DateTimeOffset? PaidBefore = null, DateTimeOffset? UpdatedFrom = null);
 
 /// <summary>An order in a listing: enough to find it and tell it apart, without its breakdown and history.</summary>
 public sealed record OrderSummary(

@@ -80,7 +80,8 @@ internal sealed class InMemoryOrderStore : IOrderStore
                 .Where(o => (f.Number is null || o.Number == f.Number) && (f.CustomerId is null || o.CustomerId == f.CustomerId)
                     && (f.Email is null || string.Equals(o.Email, f.Email, StringComparison.OrdinalIgnoreCase)) && (f.Status is null || o.Status == f.Status) && (f.PaymentMethod is null || o.PaymentMethod == f.PaymentMethod)
                     && (f.CreatedFrom is null || o.CreatedAt >= f.CreatedFrom) && (f.CreatedTo is null || o.CreatedAt < f.CreatedTo)
-                    && (f.CartId is null || o.CheckoutInputs?.CartId == f.CartId))
+                    && (f.CartId is null || o.CheckoutInputs?.CartId == f.CartId)
+                    && (f.PaidBefore is null || o.PaidAt < f.PaidBefore) && (f.UpdatedFrom is null || o.UpdatedAt >= f.UpdatedFrom))
                 .OrderByDescending(o => o.CreatedAt).Skip(skip).ToList();
             var next = matches.Count > page.Size ? (skip + page.Size).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
             return Task.FromResult(new Page<OrderSummary>(matches.Take(page.Size).Select(OrderSummary.Of).ToList(), next));

@@ -29,15 +29,17 @@ public sealed class CountOrderSales(
 
     public Task ReactAsync(Order order, OrderHistoryEntry entry, CancellationToken ct) => ReconcileAsync(order, ct);
 
-    /// <summary>Brings the rollups to <paramref name="order"/> as it stands; nothing when they already reflect it (or a later state).</summary>
-    public async Task ReconcileAsync(Order order, CancellationToken ct)
+    /// <summary>
+    /// Brings the rollups to <paramref name="order"/> as it stands; nothing when they already reflect it (or a later
+    /// state). True when it changed figures (a delta applied, or one a dead process left finished).
+    /// </summary>
+    public async Task<bool> ReconcileAsync(Order order, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await ReconcileOnceAsync(order, ct);
-                return;
+                return await ReconcileOnceAsync(order, ct);
             }
             catch (StaleVersionException) when (attempt < MaximumAttempts)
             {
@@ -64,12 +66,13 @@ public sealed class CountOrderSales(
         }
     }
 
-    private async Task ReconcileOnceAsync(Order order, CancellationToken ct)
+    private async Task<bool> ReconcileOnceAsync(Order order, CancellationToken ct)
     {
         var found = await contributions.FindAsync(order.Number, ct);
-        if (found is { Value.Pending: not null }) found = await FinishAsync(found, ct);
+        var finishedPending = found is { Value.Pending: not null };
+        if (finishedPending) found = await FinishAsync(found!, ct);
         var counted = found?.Value ?? SalesCounted.Nothing(order.Number);
-        if (order.LastSequence <= counted.Sequence) return;
+        if (order.LastSequence <= counted.Sequence) return finishedPending;
 
         var facts = counted.Facts ?? (order.PaidAt is { } paidAt ? await DecideFactsAsync(order, paidAt, ct) : null);
         var target = facts is null ? new Dictionary<string, SalesMeasures>() : SalesContribution.Of(order, facts);
@@ -78,7 +81,7 @@ public sealed class CountOrderSales(
         {
             // Nothing to add: the record only moves on, so that the next replay of an entry up to here stops at once.
             await contributions.SaveAsync(counted with { Sequence = order.LastSequence, Facts = facts }, found?.Version, ct);
-            return;
+            return finishedPending;
         }
 
         var now = clock.GetUtcNow();
@@ -88,6 +91,7 @@ public sealed class CountOrderSales(
         var written = counted with { Facts = facts, Pending = pending };
         var version = await contributions.SaveAsync(written, found?.Version, ct);
         await FinishAsync(new Versioned<SalesCounted>(written, version), ct);
+        return true;
     }
 
     private async Task<Versioned<SalesCounted>> FinishAsync(Versioned<SalesCounted> found, CancellationToken ct)

@@ -21,6 +21,7 @@ public static class SalesAnalyticsRegistration
         services.AddSingleton<IOrderChangeReaction>(sp => sp.GetRequiredService<CountOrderSales>());
         services.AddSingleton<CompactSalesRollups>();
         services.AddSingleton<ReadSales>();
+        services.AddSingleton<RebuildSalesRollups>();
         services.AddSingleton<Domain.Privacy.IPersonalDataCleanup, SalesPersonalDataCleanup>();
         return services;
     }
