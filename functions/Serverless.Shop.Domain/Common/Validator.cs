@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Serverless.Shop.Domain.Common;
 
 /// <summary>
@@ -34,6 +36,23 @@ public sealed class Validator
 
     public bool MaxLength(string? value, int max, string field) =>
         Check(value is null || value.Length <= max, field, $"must be at most {max} characters.");
+
+    /// <summary>
+    /// A required instant given as an ISO 8601 date (UTC midnight) or a date and time with its offset; null (and the
+    /// field named) when missing or malformed. A bare local time is refused: it would mean another instant on every server.
+    /// </summary>
+    public DateTimeOffset? Instant(string? text, string field)
+    {
+        if (!Required(text, field)) return null;
+        var value = text!.Trim();
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            return new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        if (value.Length > 10 && (value.EndsWith('Z') || value[^6] is '+' or '-')
+            && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+            return at.ToUniversalTime();
+        Add(field, "must be an ISO 8601 date (2026-12-01, UTC midnight) or a date and time with its offset (2026-12-01T08:00:00Z).");
+        return null;
+    }
 
     public bool HasErrorsUnder(string field) => _errors.Keys.Any(k => k == field || k.StartsWith(field + ".", StringComparison.Ordinal) || k.StartsWith(field + "[", StringComparison.Ordinal));
 

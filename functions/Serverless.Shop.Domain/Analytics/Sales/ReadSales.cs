@@ -19,8 +19,8 @@ public sealed class ReadSales(ISalesAnalytics analytics)
     public static SalesQuery Parse(SalesQueryText text)
     {
         var v = new Validator();
-        var from = ParseTime(text.From, "from", v);
-        var to = ParseTime(text.To, "to", v);
+        var from = v.Instant(text.From, "from");
+        var to = v.Instant(text.To, "to");
         var groupBy = SalesDimension.Total;
         if (text.GroupBy is { } g && !SalesBucket.TryDimension(g.Trim(), out groupBy))
             v.Add("groupBy", $"must be one of {string.Join(", ", Enum.GetValues<SalesDimension>().Select(SalesBucket.Name))}.");
@@ -60,20 +60,6 @@ public sealed class ReadSales(ISalesAnalytics analytics)
         }
         grain = default;
         return false;
-    }
-
-    private static DateTimeOffset? ParseTime(string? text, string field, Validator v)
-    {
-        if (!v.Required(text, field)) return null;
-        var value = text!.Trim();
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-            return new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        // A time must say its offset: a bare local time would mean a different instant on every server.
-        if (value.Length > 10 && (value.EndsWith('Z') || value[^6] is '+' or '-')
-            && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
-            return at.ToUniversalTime();
-        v.Add(field, "must be an ISO 8601 date (2026-12-01, UTC midnight) or a date and time with its offset (2026-12-01T08:00:00Z).");
-        return null;
     }
 }
 

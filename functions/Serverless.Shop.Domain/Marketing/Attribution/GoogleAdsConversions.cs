@@ -36,8 +36,8 @@ public sealed class ExportGoogleAdsConversions(IAttributedOrderReader orders, Go
     {
         var now = clock.GetUtcNow();
         var v = new Validator();
-        var start = Parse(from, "from", v);
-        var end = to is null ? now : Parse(to, "to", v);
+        var start = v.Instant(from, "from");
+        var end = to is null ? now : v.Instant(to, "to");
         if (start is { } s && end is { } e)
         {
             v.Check(s < e, "to", "must be after from.");
@@ -48,19 +48,5 @@ public sealed class ExportGoogleAdsConversions(IAttributedOrderReader orders, Go
         v.ThrowIfInvalid();
         var conversions = await orders.ListGoogleAdsConversionsAsync(start!.Value, end!.Value, ct);
         return new GoogleAdsConversionExport(settings.ConversionName, start.Value, end.Value, conversions);
-    }
-
-    private static DateTimeOffset? Parse(string? text, string field, Validator v)
-    {
-        if (!v.Required(text, field)) return null;
-        var value = text!.Trim();
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-            return new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        // A time must say its offset: a bare local time would mean a different instant on every server.
-        if (value.Length > 10 && (value.EndsWith('Z') || value[^6] is '+' or '-')
-            && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
-            return at.ToUniversalTime();
-        v.Add(field, "must be an ISO 8601 date (2026-12-01) or a date and time with its offset (2026-12-01T08:00:00Z).");
-        return null;
     }
 }
