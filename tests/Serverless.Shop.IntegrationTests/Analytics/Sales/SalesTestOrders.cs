@@ -75,6 +75,42 @@ internal static class SalesTestOrders
             (o.PaidAt is { } paid && paid >= from && paid < to ? Cents(o.Pricing.Total.Amount) : 0)
             - o.Refunds.Where(r => r.State == RefundState.Completed && r.CompletedAt >= from && r.CompletedAt < to).Sum(r => Cents(r.Amount.Amount)));
 
+    /// <summary>GET /api/analytics/sales with this query, as <paramref name="staff"/>; it must answer 200.</summary>
+    public static async Task<JsonElement> SalesAsync(HttpClient staff, string query)
+    {
+        var response = await staff.GetAsync("api/analytics/sales?" + query);
+        var body = await response.JsonAsync();
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, body.ToString());
+        return body;
+    }
+
+    /// <summary>Each customer's figures in [from, to), as <paramref name="staff"/> reads them, are the sums of their orders: none where they had no sale or refund in it.</summary>
+    public static async Task ShouldMatchTheOrdersByCustomerAsync(HttpClient staff, IReadOnlyList<Order> orders, IReadOnlyList<string> customers, DateTimeOffset from, DateTimeOffset to)
+    {
+        var rows = RowsByKey(await SalesAsync(staff, $"groupBy=customer&from={Iso(from)}&to={Iso(to)}"));
+        foreach (var customer in customers)
+        {
+            var theirs = orders.Where(o => o.CustomerId == customer).ToList();
+            var paid = theirs.Where(o => o.PaidAt >= from && o.PaidAt < to).ToList();
+            var refunds = theirs.SelectMany(o => o.Refunds).Where(r => r.CompletedAt >= from && r.CompletedAt < to).Sum(r => Cents(r.Amount.Amount));
+            var why = $"{customer} in [{from:O}, {to:O})";
+            if (paid.Count == 0 && refunds == 0)
+            {
+                rows.ContainsKey(customer).ShouldBeFalse(why);
+                continue;
+            }
+            var row = rows[customer];
+            row.GetProperty("net").GetInt64().ShouldBe(ExpectedNet(theirs, from, to), why);
+            row.GetProperty("orders").GetInt64().ShouldBe(paid.Count, why);
+            row.GetProperty("refunds").GetInt64().ShouldBe(refunds, why);
+            row.GetProperty("gross").GetInt64().ShouldBe(paid.SelectMany(o => o.Pricing.Lines).Sum(l => Cents(l.ListTotal.Amount)), why);
+            row.GetProperty("discounts").GetInt64().ShouldBe(paid.Sum(o => Cents(o.Pricing.DiscountTotal.Amount)), why);
+            row.GetProperty("tax").GetInt64().ShouldBe(paid.Sum(o => Cents(o.Pricing.TaxTotal.Amount)), why);
+            row.GetProperty("shipping").GetInt64().ShouldBe(paid.Sum(o => Cents(o.Pricing.ShippingFee.Amount)), why);
+            row.GetProperty("units").GetInt64().ShouldBe(paid.SelectMany(o => o.Pricing.Lines).Sum(l => (long)l.Quantity), why);
+        }
+    }
+
     public static long Cents(decimal amount) => (long)decimal.Round(amount * 100m, 0, MidpointRounding.AwayFromZero);
 
     /// <summary>The rows of a sales answer, by key.</summary>
