@@ -164,7 +164,7 @@ public sealed class LocalShop : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(Marketing.LocalMarketingKeys.Settings(options.DataDirectory));
             builder.Configuration.AddInMemoryCollection(Marketing.LocalAbandonedCarts.Settings);
             builder.Configuration.AddInMemoryCollection(Marketing.LocalFlows.Settings);
-            builder.Configuration.AddInMemoryCollection(Analytics.LocalReports.Settings);
+            builder.Configuration.AddInMemoryCollection(Analytics.LocalAnalytics.Settings);
             builder.Configuration.AddInMemoryCollection(DemoTaxRates.LocalSettings);
             if (options.DataDirectory is not null)
                 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Payments:LocalWallet:StateFile"] = Path.Combine(options.DataDirectory, "wallet-simulator", "sessions.json") });

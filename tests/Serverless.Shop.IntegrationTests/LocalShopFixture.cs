@@ -41,6 +41,9 @@ public class LocalShopFixture : IAsyncLifetime
                 ["Payments:BankTransfer:DaysToPay"] = "0.0007",
                 // A storefront on another origin, as Bicep's apiCorsAllowedOrigins allows one in Azure (CorsTests).
                 [LocalCors.Setting] = CorsTests.StorefrontOrigin,
+                // The app's 24 hours, not the local host's 3 minutes: tests make a cart idle by moving its time back, and
+                // a shared shop's other carts must not turn abandoned while a test counts (AbandonedCartCountingTests).
+                [Serverless.Shop.Infrastructure.Analytics.Behaviour.BehaviourRegistration.AbandonedCartHoursSetting] = "24",
             }.Concat(OverriddenSettings).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value),
         }, NullLogger.Instance, CancellationToken.None);
     }
