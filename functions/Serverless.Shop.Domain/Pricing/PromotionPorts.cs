@@ -11,6 +11,9 @@ public interface IPromotionStore
 {
     Task<Versioned<Promotion>?> FindByIdAsync(string id, CancellationToken ct);
 
+    /// <summary>The promotions with these ids, in one call (naming the promotions of a sales report). Missing ids are left out; the order is not defined.</summary>
+    Task<IReadOnlyList<Versioned<Promotion>>> FindManyByIdsAsync(IReadOnlyCollection<string> ids, CancellationToken ct);
+
     /// <summary>A page of promotions matching the filter, newest first.</summary>
     Task<Page<Promotion>> ListAsync(PromotionFilter filter, PageRequest page, CancellationToken ct);
 

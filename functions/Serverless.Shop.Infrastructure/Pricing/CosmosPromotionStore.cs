@@ -42,6 +42,15 @@ public sealed class CosmosPromotionStore(ShopContainers containers, TimeProvider
         }
     }
 
+    public async Task<IReadOnlyList<Versioned<Promotion>>> FindManyByIdsAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        // One ReadMany of point reads (the partition key is the id); the type check leaves out a code claim or a stray document.
+        var items = ids.Distinct(StringComparer.Ordinal).Select(id => (id, new PartitionKey(id))).ToList();
+        var response = await Promotions.ReadManyItemsAsync<PromotionDocument>(items, cancellationToken: ct);
+        return [.. response.Where(d => d.Type == PromotionDocument.Kind && d.Promotion is not null).Select(d => new Versioned<Promotion>(d.Promotion!, d.ETag!))];
+    }
+
     public async Task<Page<Promotion>> ListAsync(PromotionFilter filter, PageRequest page, CancellationToken ct)
     {
         using var feed = Promotions.GetItemQueryIterator<Promotion>(PromotionQueries.Listing(filter), page.ContinuationToken,

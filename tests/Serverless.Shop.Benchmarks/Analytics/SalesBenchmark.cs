@@ -45,7 +45,8 @@ public static class SalesBenchmark
         }, loggers.CreateLogger("Benchmarks"), CancellationToken.None);
 
         var counting = shop.Services.GetRequiredService<CountOrderSales>();
-        var analytics = shop.Services.GetRequiredService<ISalesAnalytics>();
+        // What the API answers: the rollups' query and the names of its keys (one read for products).
+        var sales = shop.Services.GetRequiredService<ReadSales>();
         var random = new Random(11);
         var now = DateTimeOffset.UtcNow;
         var today = new DateTimeOffset(now.Year, now.Month, now.Day, 0, 0, 0, TimeSpan.Zero);
@@ -83,7 +84,7 @@ public static class SalesBenchmark
         {
             var calls = CosmosCallCounter.BeginScope();
             var watch = Stopwatch.StartNew();
-            var answer = await analytics.QueryAsync(query, default);
+            var answer = await sales.QueryAsync(query, default);
             rows.Add((what, calls.Value, budget, watch.Elapsed.TotalMilliseconds, $"{answer.Rows.Count} rows"));
         }
 

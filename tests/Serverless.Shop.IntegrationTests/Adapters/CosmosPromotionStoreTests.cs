@@ -130,4 +130,17 @@ public sealed class CosmosPromotionStoreTests(LocalShopFixture fixture)
 
         (await _catalog.ListLiveAutomaticAsync(DateTimeOffset.UtcNow, CancellationToken.None)).Select(p => p.Id).ShouldNotContain(promotion.Value.Id);
     }
+
+    [Fact]
+    public async Task Many_promotions_are_read_by_id_at_once_leaving_out_missing_ids_and_code_claims()
+    {
+        var code = Code();
+        var coded = await CreateAsync(code);
+        var automatic = await CreateAsync();
+
+        var found = await _store.FindManyByIdsAsync([coded.Value.Id, automatic.Value.Id, "promo_missing", "code:" + code], CancellationToken.None);
+
+        found.Select(p => p.Value.Id).ShouldBe([coded.Value.Id, automatic.Value.Id], ignoreOrder: true);
+        found.Single(p => p.Value.Id == coded.Value.Id).Version.ShouldBe(coded.Version);
+    }
 }

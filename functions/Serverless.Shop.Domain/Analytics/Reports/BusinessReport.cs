@@ -26,11 +26,11 @@ public sealed record CurrencyComparison(string Currency, SalesMeasures Current, 
 /// <summary>Net sales of one day of the period (and of the same day of the period before, for the chart's dashed line).</summary>
 public sealed record DailyNet(DateOnly Day, string Currency, long Net);
 
-/// <summary>One of the top products, categories or promotions: its key, currency and measures.</summary>
-public sealed record RankedSales(string Key, string Currency, SalesMeasures Measures);
+/// <summary>One of the top products or categories: its key, its name now (null when it is gone), currency and measures.</summary>
+public sealed record RankedSales(string Key, string? Name, string Currency, SalesMeasures Measures);
 
 /// <summary>A promotion's cost (its discounts) and what the orders using it brought in (their net sales).</summary>
-public sealed record PromotionResult(string PromotionId, string Currency, long Cost, long NetSales, long Orders);
+public sealed record PromotionResult(string PromotionId, string? Name, string Currency, long Cost, long NetSales, long Orders);
 
 /// <summary>The period's abandoned carts in one currency: count and value, and how many (and how much) were recovered.</summary>
 public sealed record AbandonedCartTotals(string Currency, long Count, long Value, long Recovered, long RecoveredValue, long RecoveredAfterReminder)
@@ -74,9 +74,10 @@ public sealed record BusinessReport(
 /// <summary>
 /// Builds a <see cref="BusinessReport"/> from the analytics read models: the sales rollups (<see cref="ISalesAnalytics"/>,
 /// a few queries), the behaviour rollups (<see cref="IBehaviourAnalytics"/>: funnel and abandoned carts, kept per day:
-/// the period's local days are asked for) and the inventory's low-stock view. No order is read. Tests: BuildBusinessReportTests.
+/// the period's local days are asked for) and the inventory's low-stock view, with products, categories and promotions
+/// named as they are now (<see cref="ISalesNames"/>). No order is read. Tests: BuildBusinessReportTests.
 /// </summary>
-public sealed class BuildBusinessReport(ISalesAnalytics sales, IBehaviourAnalytics behaviour, ILowStockReader lowStock, TimeProvider clock)
+public sealed class BuildBusinessReport(ISalesAnalytics sales, ISalesNames names, IBehaviourAnalytics behaviour, ILowStockReader lowStock, TimeProvider clock)
 {
     public const int TopCount = 10;
     public const int LowStockCount = 25;
@@ -92,9 +93,9 @@ public sealed class BuildBusinessReport(ISalesAnalytics sales, IBehaviourAnalyti
 
         var products = await RankedAsync(period, SalesDimension.Product, ct);
         var categories = await RankedAsync(period, SalesDimension.Category, ct);
-        var promotions = (await sales.QueryAsync(new SalesQuery(period.From, period.To, SalesDimension.Promotion, SalesTimeGrain.None), ct)).Rows
+        var promotions = (await names.NameAsync(await sales.QueryAsync(new SalesQuery(period.From, period.To, SalesDimension.Promotion, SalesTimeGrain.None), ct), ct)).Rows
             .Where(r => r.Key is not null)
-            .Select(r => new PromotionResult(r.Key!, r.Currency, r.Measures.Discounts, r.Measures.Net, r.Measures.Orders))
+            .Select(r => new PromotionResult(r.Key!, r.Name, r.Currency, r.Measures.Discounts, r.Measures.Net, r.Measures.Orders))
             .OrderBy(p => p.Currency, StringComparer.Ordinal).ThenByDescending(p => p.NetSales).ThenBy(p => p.PromotionId, StringComparer.Ordinal)
             .ToList();
 
@@ -116,11 +117,11 @@ public sealed class BuildBusinessReport(ISalesAnalytics sales, IBehaviourAnalyti
 
     // The top N per currency by net sales, as the rollups rank them (asked again here, so a store that returns more is cut).
     private async Task<List<RankedSales>> RankedAsync(ReportPeriod period, SalesDimension dimension, CancellationToken ct) =>
-        [.. (await sales.QueryAsync(new SalesQuery(period.From, period.To, dimension, SalesTimeGrain.None, TopCount), ct)).Rows
+        [.. (await names.NameAsync(await sales.QueryAsync(new SalesQuery(period.From, period.To, dimension, SalesTimeGrain.None, TopCount), ct), ct)).Rows
             .Where(r => r.Key is not null)
             .GroupBy(r => r.Currency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .SelectMany(g => g.OrderByDescending(r => r.Measures.Net).ThenBy(r => r.Key, StringComparer.Ordinal).Take(TopCount))
-            .Select(r => new RankedSales(r.Key!, r.Currency, r.Measures))];
+            .Select(r => new RankedSales(r.Key!, r.Name, r.Currency, r.Measures))];
 
     // Hourly rows summed into the period's local days, so a day in Berlin is Berlin's midnight to midnight (the rollups'
     // days are UTC days). Every day of the period appears, with 0 when nothing sold, for each currency that sold.

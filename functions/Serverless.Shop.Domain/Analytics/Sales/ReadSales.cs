@@ -4,16 +4,20 @@ using Serverless.Shop.Domain.Common;
 namespace Serverless.Shop.Domain.Analytics.Sales;
 
 /// <summary>
-/// Answers staff's sales questions from the rollups (never from the orders): checks the query's text as it came in and
-/// hands it to <see cref="ISalesAnalytics"/>. Bad input throws a validation error naming the field.
+/// Answers staff's sales questions from the rollups (never from the orders): checks the query's text as it came in,
+/// hands it to <see cref="ISalesAnalytics"/> and names the rows' keys (<see cref="ISalesNames"/>). Bad input throws a
+/// validation error naming the field.
 /// </summary>
-public sealed class ReadSales(ISalesAnalytics analytics)
+public sealed class ReadSales(ISalesAnalytics analytics, ISalesNames names)
 {
     public static readonly TimeSpan LongestRange = TimeSpan.FromDays(400);
     public static readonly TimeSpan LongestHourlyRange = TimeSpan.FromDays(31);
     public const int MaximumTop = 1000;
 
-    public Task<SalesAnswer> QueryAsync(SalesQueryText text, CancellationToken ct) => analytics.QueryAsync(Parse(text), ct);
+    public Task<SalesAnswer> QueryAsync(SalesQueryText text, CancellationToken ct) => QueryAsync(Parse(text), ct);
+
+    /// <summary>A checked query answered with names: the rollups' calls, plus one read where the dimension names products or promotions.</summary>
+    public async Task<SalesAnswer> QueryAsync(SalesQuery query, CancellationToken ct) => await names.NameAsync(await analytics.QueryAsync(query, ct), ct);
 
     /// <summary>The query the text asks, or a validation error naming each field at fault.</summary>
     public static SalesQuery Parse(SalesQueryText text)

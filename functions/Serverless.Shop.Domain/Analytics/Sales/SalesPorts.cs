@@ -41,10 +41,41 @@ public sealed record SalesMeasures(
 public sealed record SalesQuery(DateTimeOffset From, DateTimeOffset To, SalesDimension GroupBy, SalesTimeGrain Grain, int? Top = null, string? Currency = null);
 
 /// <summary>One row of an answer: the dimension's value (null for <see cref="SalesDimension.Total"/>), the period's start (null for <see cref="SalesTimeGrain.None"/>), the currency and its measures.</summary>
-public sealed record SalesRow(string? Key, DateTimeOffset? PeriodStart, string Currency, SalesMeasures Measures);
+public sealed record SalesRow(string? Key, DateTimeOffset? PeriodStart, string Currency, SalesMeasures Measures)
+{
+    /// <summary>
+    /// What staff call the key, as it is named now (<see cref="ISalesNames"/>): a product's, category's or promotion's
+    /// name, a country's English name. Null for the total, for keys that read as names already (SKUs, payment methods,
+    /// channels), for customers (their names are personal data, kept encrypted), and for things since deleted.
+    /// </summary>
+    public string? Name { get; init; }
+}
 
 /// <summary>The rows answering a query.</summary>
 public sealed record SalesAnswer(SalesQuery Query, IReadOnlyList<SalesRow> Rows);
+
+/// <summary>
+/// The names of the rollups' keys as the shop has them now: the rollups keep ids (a renamed product keeps its history),
+/// and a merchant reads names. One read per answer at most (products or promotions by id); categories come from the
+/// taxonomy's cache and countries from .NET's region data. Keys without a name are left out.
+/// </summary>
+public interface ISalesNames
+{
+    Task<IReadOnlyDictionary<string, string>> NamesAsync(SalesDimension dimension, IReadOnlyCollection<string> keys, CancellationToken ct);
+}
+
+public static class SalesNaming
+{
+    /// <summary>The answer with each row's <see cref="SalesRow.Name"/> filled in where its key has one.</summary>
+    public static async Task<SalesAnswer> NameAsync(this ISalesNames names, SalesAnswer answer, CancellationToken ct)
+    {
+        var keys = answer.Rows.Select(r => r.Key).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (keys.Count == 0) return answer;
+        var found = await names.NamesAsync(answer.Query.GroupBy, keys, ct);
+        return found.Count == 0 ? answer
+            : answer with { Rows = [.. answer.Rows.Select(r => r.Key is { } key && found.TryGetValue(key, out var name) ? r with { Name = name } : r)] };
+    }
+}
 
 /// <summary>The sales rollups, read: answered from the buckets in a few calls, never by reading orders.</summary>
 public interface ISalesAnalytics

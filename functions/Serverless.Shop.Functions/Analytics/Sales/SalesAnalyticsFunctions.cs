@@ -68,15 +68,19 @@ public sealed record SalesFigures(DateTimeOffset From, DateTimeOffset To, string
         "minor units of each row's currency (cents)", [.. answer.Rows.Select(SalesFigureRow.Of)]);
 }
 
-/// <summary>One row: <see cref="Key"/> is the dimension's value (absent for the total), <see cref="PeriodStart"/> the hour or day (absent without a grain).</summary>
+/// <summary>
+/// One row: <see cref="Key"/> is the dimension's value (absent for the total), <see cref="Name"/> what it is called now
+/// (a product's, category's or promotion's name, a country's; absent where the key is the name or the thing is gone),
+/// <see cref="PeriodStart"/> the hour or day (absent without a grain).
+/// </summary>
 public sealed record SalesFigureRow(
-    string? Key, DateTimeOffset? PeriodStart, string Currency, long Gross, long Discounts, long Tax, long Shipping, long Refunds, long Net,
+    string? Key, string? Name, DateTimeOffset? PeriodStart, string Currency, long Gross, long Discounts, long Tax, long Shipping, long Refunds, long Net,
     long Units, long Orders, long NewCustomerOrders, long ReturningCustomerOrders, long? AverageOrderValue)
 {
     public static SalesFigureRow Of(SalesRow row)
     {
         var m = row.Measures;
-        return new(row.Key, row.PeriodStart, row.Currency, m.Gross, m.Discounts, m.Tax, m.Shipping, m.Refunds, m.Net, m.Units, m.Orders,
+        return new(row.Key, row.Name, row.PeriodStart, row.Currency, m.Gross, m.Discounts, m.Tax, m.Shipping, m.Refunds, m.Net, m.Units, m.Orders,
             m.NewCustomerOrders, m.ReturningCustomerOrders, m.AverageOrderValue);
     }
 }

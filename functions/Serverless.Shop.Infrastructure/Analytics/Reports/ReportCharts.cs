@@ -31,8 +31,8 @@ public static class ReportCharts
     private static void RevenueChart(Plot plot, BusinessReport report)
     {
         var currency = report.NetByDay.Select(d => d.Currency).FirstOrDefault();
-        plot.Title(currency is null ? "Net sales by day (no sales)" : $"Net sales by day ({currency})");
-        if (currency is null) return;
+        plot.Title(currency is null ? "Net sales by day" : $"Net sales by day ({currency})");
+        if (currency is null) { Empty(plot, "No sales in this period"); return; }
         var now = report.NetByDay.Where(d => d.Currency == currency).ToList();
         var before = report.PreviousNetByDay.Where(d => d.Currency == currency).ToList();
         var digits = Currencies.MinorDigits(currency);
@@ -54,22 +54,30 @@ public static class ReportCharts
     private static void TopProductsChart(Plot plot, BusinessReport report)
     {
         var currency = report.TopProducts.Select(p => p.Currency).FirstOrDefault();
-        plot.Title(currency is null ? "Top products (no sales)" : $"Top products by net sales ({currency})");
-        if (currency is null) return;
+        plot.Title(currency is null ? "Top products" : $"Top products by net sales ({currency})");
+        if (currency is null) { Empty(plot, "No sales in this period"); return; }
         var top = report.TopProducts.Where(p => p.Currency == currency).Reverse().ToList(); // the best at the top
         var digits = Currencies.MinorDigits(currency);
         var bars = plot.Add.Bars(top.Select(p => (double)MoneyRounding.FromMinorUnits(p.Measures.Net, digits)).ToArray());
         bars.Horizontal = true;
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            top.Select((_, i) => (double)i).ToArray(), top.Select(p => p.Key.Length > 24 ? p.Key[..24] : p.Key).ToArray());
+            top.Select((_, i) => (double)i).ToArray(), top.Select(p => p.Name ?? p.Key).Select(label => label.Length > 24 ? label[..24] : label).ToArray());
     }
 
     private static void FunnelChart(Plot plot, BusinessReport report)
     {
         var f = report.Funnel;
         plot.Title("Funnel (sessions)");
+        if (f.Viewed + f.AddedToCart + f.StartedCheckout + f.Purchased == 0) { Empty(plot, "No sessions in this period"); return; }
         plot.Add.Bars(new double[] { f.Viewed, f.AddedToCart, f.StartedCheckout, f.Purchased });
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             [0, 1, 2, 3], ["viewed", "added to cart", "started checkout", "purchased"]);
+    }
+
+    // Axes from -10 to 10 around nothing read as a broken chart: an empty one says so in words instead.
+    private static void Empty(Plot plot, string message)
+    {
+        plot.HideAxesAndGrid();
+        plot.Add.Annotation(message, Alignment.MiddleCenter);
     }
 }

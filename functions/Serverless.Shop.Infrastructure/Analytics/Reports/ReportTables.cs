@@ -34,7 +34,7 @@ public static class ReportTables
             [.. r.AbandonedCarts.Select(a => Row(a.Currency, Count(a.Count), Amount(a.Value, a.Currency), Count(a.Recovered), Amount(a.RecoveredValue, a.Currency),
                 Count(a.RecoveredAfterReminder), Percent(a.RecoveryRatePercent)))]),
         new("promotions", "Promotions: what they cost and brought in", ["promotion", "currency", "cost (discounts)", "net sales of its orders", "orders"],
-            [.. r.Promotions.Select(p => Row(p.PromotionId, p.Currency, Amount(p.Cost, p.Currency), Amount(p.NetSales, p.Currency), Count(p.Orders)))]),
+            [.. r.Promotions.Select(p => Row(p.Name ?? p.PromotionId, p.Currency, Amount(p.Cost, p.Currency), Amount(p.NetSales, p.Currency), Count(p.Orders)))]),
         new("low-stock", "Stock running out", ["sku", "available", "on hand", "threshold"],
             [.. r.LowStock.Select(s => Row(s.Sku, Count(s.Available), Count(s.OnHand), Count(s.Threshold)))]),
         new("net-by-day", "Net sales by day", ["day", "currency", "net", "previous period's day", "previous net"],
@@ -53,7 +53,7 @@ public static class ReportTables
 
     private static ReportTable Ranked(string name, string title, string keyName, IReadOnlyList<RankedSales> rows) =>
         new(name, title, [keyName, "currency", "net", "units", "orders"],
-            [.. rows.Select(p => Row(p.Key, p.Currency, Amount(p.Measures.Net, p.Currency), Count(p.Measures.Units), Count(p.Measures.Orders)))]);
+            [.. rows.Select(p => Row(p.Name ?? p.Key, p.Currency, Amount(p.Measures.Net, p.Currency), Count(p.Measures.Units), Count(p.Measures.Orders)))]);
 
     private static List<IReadOnlyList<string>> FunnelRows(BusinessReport r)
     {

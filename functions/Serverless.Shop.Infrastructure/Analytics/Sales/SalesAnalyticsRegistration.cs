@@ -20,6 +20,7 @@ public static class SalesAnalyticsRegistration
         services.AddSingleton<CountOrderSales>();
         services.AddSingleton<IOrderChangeReaction>(sp => sp.GetRequiredService<CountOrderSales>());
         services.AddSingleton<CompactSalesRollups>();
+        services.AddSingleton<ISalesNames, SalesNamesFromCatalog>();
         services.AddSingleton<ReadSales>();
         services.AddSingleton<RebuildSalesRollups>();
         services.AddSingleton<Domain.Privacy.IPersonalDataCleanup, SalesPersonalDataCleanup>();

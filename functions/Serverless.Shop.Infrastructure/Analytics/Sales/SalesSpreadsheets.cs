@@ -15,10 +15,10 @@ public static class SalesSpreadsheets
     public const string CsvContentType = "text/csv";
     public const string XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-    /// <summary>The columns, in order: the dimension's value (empty for the total), the period's start (UTC, ISO 8601; empty without a time grain), the currency, then the measures.</summary>
+    /// <summary>The columns, in order: the dimension's value (empty for the total) and its name now (<see cref="SalesRow.Name"/>), the period's start (UTC, ISO 8601; empty without a time grain), the currency, then the measures.</summary>
     public static readonly string[] Columns =
     [
-        "key", "periodStart", "currency", "gross", "discounts", "tax", "shipping", "refunds", "net", "units", "orders",
+        "key", "name", "periodStart", "currency", "gross", "discounts", "tax", "shipping", "refunds", "net", "units", "orders",
         "newCustomerOrders", "returningCustomerOrders", "averageOrderValue",
     ];
 
@@ -79,7 +79,7 @@ public static class SalesSpreadsheets
         decimal Major(long minor) => SalesContribution.FromMinor(minor, row.Currency);
         return
         [
-            row.Key ?? "", row.PeriodStart, row.Currency, Major(m.Gross), Major(m.Discounts), Major(m.Tax), Major(m.Shipping), Major(m.Refunds),
+            row.Key ?? "", row.Name ?? "", row.PeriodStart, row.Currency, Major(m.Gross), Major(m.Discounts), Major(m.Tax), Major(m.Shipping), Major(m.Refunds),
             Major(m.Net), m.Units, m.Orders, m.NewCustomerOrders, m.ReturningCustomerOrders,
             m.AverageOrderValue is { } aov ? Major(aov) : null,
         ];

@@ -11,7 +11,8 @@ public sealed class BuildBusinessReportTests
 
     private readonly InMemorySalesAnalytics sales = new();
     private readonly InMemoryBehaviourAnalytics behaviour = new();
-    private BuildBusinessReport Builder(params RunningOutOfStock[] low) => new(sales, behaviour, new FixedLowStock(low), new ReportClock(Utc(7, 9)));
+    private readonly FixedSalesNames names = new();
+    private BuildBusinessReport Builder(params RunningOutOfStock[] low) => new(sales, names, behaviour, new FixedLowStock(low), new ReportClock(Utc(7, 9)));
 
     [Fact]
     public async Task Revenue_and_orders_are_compared_with_the_previous_period_per_currency_never_converted()
@@ -78,6 +79,24 @@ public sealed class BuildBusinessReportTests
         report.TopProducts.Where(p => p.Currency == "USD").Select(p => p.Key).ShouldBe(["usd-only"]);
         report.TopCategories.Select(c => c.Key).ShouldBe(["lighting", "lamps"]);
         sales.Queries.Where(q => q.GroupBy is SalesDimension.Product or SalesDimension.Category).ShouldAllBe(q => q.Top == BuildBusinessReport.TopCount);
+    }
+
+    [Fact]
+    public async Task Products_categories_and_promotions_carry_their_names_now_and_a_deleted_one_none()
+    {
+        sales.Add(SalesDimension.Product, "prod_lamp", Utc(6, 10), "EUR", OneOrder with { Gross = 2_000 });
+        sales.Add(SalesDimension.Product, "prod_gone", Utc(6, 10), "EUR", OneOrder);
+        sales.Add(SalesDimension.Category, "cat_lighting", Utc(6, 10), "EUR", OneOrder);
+        sales.Add(SalesDimension.Promotion, "promo_winter", Utc(6, 10), "EUR", OneOrder with { Discounts = 100 });
+        names.Name(SalesDimension.Product, "prod_lamp", "Red lamp").Name(SalesDimension.Category, "cat_lighting", "Lighting")
+            .Name(SalesDimension.Promotion, "promo_winter", "WINTER10 (Winter sale)")
+            .Name(SalesDimension.Category, "prod_lamp", "not a category"); // names are per dimension
+
+        var report = await Builder().BuildAsync(ReportPeriods.Of(ReportKind.Daily, new DateOnly(2026, 12, 6), "UTC"), CancellationToken.None);
+
+        report.TopProducts.Select(p => (p.Key, p.Name)).ShouldBe([("prod_lamp", "Red lamp"), ("prod_gone", (string?)null)]);
+        report.TopCategories.ShouldHaveSingleItem().Name.ShouldBe("Lighting");
+        report.Promotions.ShouldHaveSingleItem().Name.ShouldBe("WINTER10 (Winter sale)");
     }
 
     [Fact]

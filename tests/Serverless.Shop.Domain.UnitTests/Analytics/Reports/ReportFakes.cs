@@ -154,3 +154,18 @@ internal sealed class ReportClock(DateTimeOffset start) : TimeProvider
     public override DateTimeOffset GetUtcNow() => Now;
     public void Advance(TimeSpan by) => Now += by;
 }
+
+/// <summary>Names by dimension and key, as a test sets them; what a test did not name stays unnamed (a deleted thing).</summary>
+internal sealed class FixedSalesNames : ISalesNames
+{
+    public Dictionary<(SalesDimension, string), string> Names { get; } = [];
+
+    public FixedSalesNames Name(SalesDimension dimension, string key, string name)
+    {
+        Names[(dimension, key)] = name;
+        return this;
+    }
+
+    public Task<IReadOnlyDictionary<string, string>> NamesAsync(SalesDimension dimension, IReadOnlyCollection<string> keys, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(keys.Where(k => Names.ContainsKey((dimension, k))).ToDictionary(k => k, k => Names[(dimension, k)]));
+}

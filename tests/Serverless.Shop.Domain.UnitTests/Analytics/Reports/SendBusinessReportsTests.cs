@@ -16,7 +16,7 @@ public sealed class SendBusinessReportsTests
     private ManageReports Manage() => new(settings, new ReportDefaults("UTC"), clock);
 
     private SendBusinessReports Sender() => new(Manage(),
-        new BuildBusinessReport(new InMemorySalesAnalytics(), new InMemoryBehaviourAnalytics(), new FixedLowStock(), clock),
+        new BuildBusinessReport(new InMemorySalesAnalytics(), new FixedSalesNames(), new InMemoryBehaviourAnalytics(), new FixedLowStock(), clock),
         renderer, archive, deliveries, email, clock);
 
     private Task SwitchOnAsync(string kind, string zone = "UTC") =>

@@ -36,6 +36,9 @@ internal sealed class InMemoryPromotionStore : IPromotionStore
 
     public Task<Versioned<Promotion>?> FindByIdAsync(string id, CancellationToken ct) => Task.FromResult(Current(id));
 
+    public Task<IReadOnlyList<Versioned<Promotion>>> FindManyByIdsAsync(IReadOnlyCollection<string> ids, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<Versioned<Promotion>>>([.. ids.Distinct(StringComparer.Ordinal).Select(Current).OfType<Versioned<Promotion>>()]);
+
     public Task<Page<Promotion>> ListAsync(PromotionFilter filter, PageRequest page, CancellationToken ct)
     {
         lock (_lock)

@@ -20,11 +20,11 @@ public sealed partial class ReportRendererTests
         return new BusinessReport(period, previous, new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero),
             [new CurrencyComparison("EUR", Sale, Sale with { Gross = 6_000 }), new CurrencyComparison("JPY", Sale with { Gross = 5_000 }, SalesMeasures.Zero)],
             days, before,
-            [new RankedSales("lamp <red>", "EUR", Sale), new RankedSales("mug", "EUR", Sale with { Gross = 100 })],
-            [new RankedSales("lighting", "EUR", Sale)],
+            [new RankedSales("prod_lamp", "lamp <red>", "EUR", Sale), new RankedSales("prod_deleted", null, "EUR", Sale with { Gross = 100 })],
+            [new RankedSales("cat_lighting", "lighting", "EUR", Sale)],
             new FunnelCounts(100, 40, 10, 5),
             [new AbandonedCartTotals("EUR", 4, 20_000, 1, 5_000, 1)],
-            [new PromotionResult("WINTER10", "EUR", 345, 14_395, 2)],
+            [new PromotionResult("promo_winter", "WINTER10 (Winter sale)", "EUR", 345, 14_395, 2)],
             [new RunningOutOfStock("LAMP-RED", 1, 2, 5)]);
     }
 
@@ -64,6 +64,9 @@ public sealed partial class ReportRendererTests
         Cell("revenue", 2, "currency").ShouldBe("JPY");
         Cell("revenue", 2, "net").ShouldBe("7050"); // yen have no minor unit
         Cell("top-products", 1, "product").ShouldBe("lamp <red>");
+        Cell("top-products", 2, "product").ShouldBe("prod_deleted"); // a product since deleted keeps its id
+        Cell("top-categories", 1, "category").ShouldBe("lighting");
+        Cell("promotions", 1, "promotion").ShouldBe("WINTER10 (Winter sale)");
         Cell("funnel", 4, "of viewed %").ShouldBe("5.0");
         Cell("promotions", 1, "cost (discounts)").ShouldBe("3.45");
         Cell("net-by-day", 2, "previous net").ShouldBe("5.00");

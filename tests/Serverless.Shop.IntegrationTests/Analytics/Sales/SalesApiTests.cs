@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.Domain.Analytics.Sales;
 using Serverless.Shop.Domain.Orders;
+using Serverless.Shop.IntegrationTests.Http;
 using static Serverless.Shop.IntegrationTests.Analytics.Sales.SalesTestOrders;
 using static Serverless.Shop.IntegrationTests.ProblemAssertions;
 
@@ -110,28 +111,53 @@ public sealed class SalesApiTests(LocalShopFixture fixture)
         csvResponse.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");
         csvResponse.Content.Headers.ContentDisposition!.FileName!.Trim('"').ShouldEndWith(".csv");
         var lines = (await csvResponse.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines[0].ShouldBe("key,periodStart,currency,gross,discounts,tax,shipping,refunds,net,units,orders,newCustomerOrders,returningCustomerOrders,averageOrderValue");
+        lines[0].ShouldBe("key,name,periodStart,currency,gross,discounts,tax,shipping,refunds,net,units,orders,newCustomerOrders,returningCustomerOrders,averageOrderValue");
         lines.Length.ShouldBe(3);
         var sale = lines[1].Split(',');
         sale[0].ShouldBe(product);
-        sale[1].ShouldBe(hour.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
-        sale[3].ShouldBe("37.02");
-        sale[4].ShouldBe("1.02");
-        sale[8].ShouldBe((json[0].GetProperty("net").GetInt64() / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture));
-        lines[2].Split(',')[7].ShouldBe("10.01");
+        sale[1].ShouldBe("", "no product in the catalog has this id");
+        sale[2].ShouldBe(hour.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
+        sale[4].ShouldBe("37.02");
+        sale[5].ShouldBe("1.02");
+        sale[9].ShouldBe((json[0].GetProperty("net").GetInt64() / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture));
+        lines[2].Split(',')[8].ShouldBe("10.01");
 
         var xlsxResponse = await _marketer.GetAsync("api/analytics/sales/export?format=xlsx&" + query);
         xlsxResponse.StatusCode.ShouldBe(HttpStatusCode.OK);
         xlsxResponse.Content.Headers.ContentType!.MediaType.ShouldBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
         using var workbook = new XLWorkbook(new MemoryStream(await xlsxResponse.Content.ReadAsByteArrayAsync()));
         var sheet = workbook.Worksheet("Sales");
-        sheet.Cell(1, 9).GetString().ShouldBe("net");
+        sheet.Cell(1, 10).GetString().ShouldBe("net");
         sheet.Cell(2, 1).GetString().ShouldBe(product);
-        sheet.Cell(2, 2).GetDateTime().ShouldBe(hour.UtcDateTime);
-        sheet.Cell(2, 4).GetValue<decimal>().ShouldBe(37.02m);
-        sheet.Cell(2, 9).GetValue<decimal>().ShouldBe(json[0].GetProperty("net").GetInt64() / 100m);
-        sheet.Cell(3, 8).GetValue<decimal>().ShouldBe(10.01m);
-        sheet.Cell(3, 11).GetValue<long>().ShouldBe(0);
+        sheet.Cell(2, 3).GetDateTime().ShouldBe(hour.UtcDateTime);
+        sheet.Cell(2, 5).GetValue<decimal>().ShouldBe(37.02m);
+        sheet.Cell(2, 10).GetValue<decimal>().ShouldBe(json[0].GetProperty("net").GetInt64() / 100m);
+        sheet.Cell(3, 9).GetValue<decimal>().ShouldBe(10.01m);
+        sheet.Cell(3, 12).GetValue<long>().ShouldBe(0);
         sheet.LastRowUsed().RowNumber().ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Rows_carry_what_staff_call_the_key_now_in_the_json_and_the_files()
+    {
+        var hour = QuietHour();
+        var catalog = new TestCatalog(fixture);
+        var name = TestCatalog.Unique("Analytics Lamp");
+        var (named, _, _) = await catalog.CreateProductAsync(TestCatalog.ProductBody(name, 30m, TestCatalog.Unique("LAMP").ToUpperInvariant()));
+        var unknown = NewId("prod");
+        var order = Paid(NewId("cust"), [Line(named, 1, 30m), Line(unknown, 1, 5m)], 0m, hour.AddMinutes(5));
+        await _counting.ReactAsync(order, order.History[^1], Ct);
+        var range = $"from={Iso(hour)}&to={Iso(hour.AddHours(1))}";
+
+        var products = RowsByKey(await SalesAsync(_marketer, $"groupBy=product&{range}"));
+        products[named].GetProperty("name").GetString().ShouldBe(name);
+        products[unknown].TryGetProperty("name", out _).ShouldBeFalse("a product the catalog does not have keeps its id alone");
+        var country = (await SalesAsync(_marketer, $"groupBy=country&{range}")).GetProperty("rows").EnumerateArray().ShouldHaveSingleItem();
+        (country.GetProperty("key").GetString(), country.GetProperty("name").GetString()).ShouldBe(("NL", "Netherlands"));
+        var total = (await SalesAsync(_marketer, range)).GetProperty("rows").EnumerateArray().ShouldHaveSingleItem();
+        total.TryGetProperty("name", out _).ShouldBeFalse("the total names nothing");
+
+        var csv = await (await _marketer.GetAsync($"api/analytics/sales/export?format=csv&groupBy=product&{range}")).Content.ReadAsStringAsync();
+        csv.Split('\n').ShouldContain(line => line.StartsWith($"{named},{name},", StringComparison.Ordinal));
     }
 }
