@@ -10,7 +10,11 @@ namespace Serverless.Shop.Domain.Analytics.Behaviour;
 public sealed record AbandonedCartDayView(
     DateOnly Day, string Currency, long Count, long Value, long Recovered, long RecoveredValue, long RecoveredAfterReminder, decimal? RecoveredShare);
 
-public sealed record AbandonedCartsView(DateOnly From, DateOnly To, IReadOnlyList<AbandonedCartDayView> Days, IReadOnlyList<AbandonedCartDayView> Totals);
+/// <summary>The range's abandoned carts in one currency, all days added up.</summary>
+public sealed record AbandonedCartTotalView(
+    string Currency, long Count, long Value, long Recovered, long RecoveredValue, long RecoveredAfterReminder, decimal? RecoveredShare);
+
+public sealed record AbandonedCartsView(DateOnly From, DateOnly To, IReadOnlyList<AbandonedCartDayView> Days, IReadOnlyList<AbandonedCartTotalView> Totals);
 
 /// <summary>
 /// One abandoned cart in the marketer list. <see cref="Email"/> is there only when the shopper may be sent marketing
@@ -41,8 +45,10 @@ public sealed class ReadAbandonedCarts(
     {
         var days = Days(await store.ListAsync(range.From, range.To, ct));
         var totals = days.GroupBy(d => d.Currency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new AbandonedCartDay(range.From, g.Key, g.Sum(d => d.Count), g.Sum(d => d.Value), g.Sum(d => d.Recovered), g.Sum(d => d.RecoveredValue), g.Sum(d => d.RecoveredAfterReminder)));
-        return new(range.From, range.To, [.. days.Select(View)], [.. totals.Select(View)]);
+            .Select(g => (Currency: g.Key, Count: g.Sum(d => d.Count), Recovered: g.Sum(d => d.Recovered), Value: g.Sum(d => d.Value),
+                RecoveredValue: g.Sum(d => d.RecoveredValue), AfterReminder: g.Sum(d => d.RecoveredAfterReminder)))
+            .Select(t => new AbandonedCartTotalView(t.Currency, t.Count, t.Value, t.Recovered, t.RecoveredValue, t.AfterReminder, Share(t.Recovered, t.Count)));
+        return new(range.From, range.To, [.. days.Select(View)], [.. totals]);
     }
 
     public async Task<AbandonedCartList> ListAsync(DayRange range, int? top, CancellationToken ct)
@@ -74,8 +80,10 @@ public sealed class ReadAbandonedCarts(
             .Select(g => new AbandonedCartDay(g.Key.Day, g.Key.Currency, g.LongCount(), g.Sum(c => c.Value),
                 g.LongCount(c => c.Recovery is not null), g.Sum(c => c.Recovery?.Value ?? 0), g.LongCount(c => c.Recovery is { AfterReminder: true })))];
 
-    private static AbandonedCartDayView View(AbandonedCartDay d) => new(d.Day, d.Currency, d.Count, d.Value, d.Recovered, d.RecoveredValue, d.RecoveredAfterReminder,
-        d.Count == 0 ? null : Math.Round((decimal)d.Recovered / d.Count, 4, MidpointRounding.AwayFromZero));
+    private static AbandonedCartDayView View(AbandonedCartDay d) =>
+        new(d.Day, d.Currency, d.Count, d.Value, d.Recovered, d.RecoveredValue, d.RecoveredAfterReminder, Share(d.Recovered, d.Count));
+
+    private static decimal? Share(long recovered, long count) => count == 0 ? null : Math.Round((decimal)recovered / count, 4, MidpointRounding.AwayFromZero);
 }
 
 /// <summary>

@@ -144,6 +144,10 @@ public sealed class AbandonedCartCountingTests(BehaviourShopFixture fixture)
         var body = await response.JsonAsync();
         response.StatusCode.ShouldBe(HttpStatusCode.OK, body.ToString());
         var eur = body.GetProperty("days").EnumerateArray().SingleOrDefault(d => d.GetProperty("currency").GetString() == "EUR");
+        // A one-day range: its total is that day, and a total names no day of its own.
+        var total = body.GetProperty("totals").EnumerateArray().SingleOrDefault(t => t.GetProperty("currency").GetString() == "EUR");
+        (total.ValueKind == JsonValueKind.Undefined ? 0 : total.GetProperty("count").GetInt64()).ShouldBe(eur.ValueKind == JsonValueKind.Undefined ? 0 : eur.GetProperty("count").GetInt64());
+        if (total.ValueKind != JsonValueKind.Undefined) total.TryGetProperty("day", out _).ShouldBeFalse();
         return eur.ValueKind == JsonValueKind.Undefined ? (0, 0, 0, 0)
             : (eur.GetProperty("count").GetInt64(), eur.GetProperty("value").GetInt64(), eur.GetProperty("recovered").GetInt64(), eur.GetProperty("recoveredAfterReminder").GetInt64());
     }
