@@ -21,8 +21,9 @@ namespace Serverless.Shop.Domain.Pricing;
 /// order, repeats that give-back, which changes nothing if it was made. Redeeming writes the redeemed record with its
 /// key, then counts the redemption; a later redeem or release repeats the count first. The one way left to lose exactness
 /// is the safe one: a give-back whose key the counter's journal may have forgotten (more than about 200 changes of that
-/// counter between the record and the give-back, or a repeat from before the clocks' margin) is not made, so the unit
-/// stays taken: availability under-counted, never over-used.
+/// counter from <see cref="ClockSkewMargin"/> before the record to the give-back) is not made, so the unit stays taken:
+/// availability under-counted, never over-used. (A hold retried after such a gap may take a second unit: the same
+/// direction.)
 /// Proven by PromotionRedemptionCrashTests (a kill after every write of hold, redeem and release, then a retry) and, on
 /// the Cosmos DB emulator, by PromotionRedemptionJournalTests.
 /// </para>
@@ -172,6 +173,9 @@ public sealed class PromotionRedemptions(IPromotionStore promotions, IPromotionU
     /// written first, so that a retry of the hold starts from a new record version with new keys (the take's key would
     /// otherwise find its unit "already taken" although it was given back) and finishes the give-back if a crash cut it
     /// short. False when another hold of the order wrote the record first: look again.
+    /// One race is left inexact, in the safe direction: two holds of one order at once, this one refused by the customer's
+    /// limit and the other let through because the customer's other order was released in between; the other then finds
+    /// this refusal's record and starts again, and its first customer unit stays taken.
     /// </summary>
     private async Task<bool> RefuseAsync(string promotionId, string orderId, string customerId, string? fromVersion)
     {

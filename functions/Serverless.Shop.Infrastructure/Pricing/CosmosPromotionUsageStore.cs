@@ -36,11 +36,11 @@ namespace Serverless.Shop.Infrastructure.Pricing;
 /// one whole trim (200 changes), never just to "now", and a give-back right after its record is verifiable unless the
 /// counter changed more than 200 times within the clocks' margin. A 412 on the trim is ignored: someone else wrote, and
 /// the next writer trims. A new counter starts with a journal complete from the beginning (it has no history), as does
-/// a counter written before journals existed, at its first take.
+/// a counter written before journals existed, at its first take or give-back.
 /// </para>
-/// Use records change with If-Match. Cosmos DB calls: take or give back a unit = 1 (2 the first time a counter is used;
-/// a take that is refused, or finds its key already applied, reads the counter: 2); about one call in 200 more to trim;
-/// read or write a use record = 1; the usage figures = 1 (ReadMany).
+/// Use records change with If-Match. Cosmos DB calls: take or give back a unit = 1 (a take 2 the first time a counter is
+/// used; a take or give-back that is refused, or finds its key already applied, reads the counter to tell why: 2);
+/// about one call in 200 more to trim; read or write a use record = 1; the usage figures = 1 (ReadMany).
 /// </summary>
 public sealed class CosmosPromotionUsageStore(ShopContainers containers, TimeProvider clock) : IPromotionUsageStore
 {
@@ -70,6 +70,7 @@ public sealed class CosmosPromotionUsageStore(ShopContainers containers, TimePro
 
         for (var attempt = 1; ; attempt++)
         {
+            HttpStatusCode refused;
             using (var patched = await Usage.PatchItemStreamAsync(id, new PartitionKey(partition), change, options, ct))
             {
                 if (patched.IsSuccessStatusCode)
@@ -78,9 +79,11 @@ public sealed class CosmosPromotionUsageStore(ShopContainers containers, TimePro
                     return CounterChange.Applied;
                 }
                 if (patched.StatusCode is not (HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)) patched.EnsureSuccessStatusCode();
+                refused = patched.StatusCode;
             }
 
-            var current = await FindCounterAsync(id, partition, ct);
+            // 412: read the counter to tell why. 404: there is none yet.
+            var current = refused == HttpStatusCode.NotFound ? null : await FindCounterAsync(id, partition, ct);
             if (current is null)
             {
                 // The first use of this counter: create it holding the unit; if another writer created it first, patch again.
@@ -119,16 +122,34 @@ public sealed class CosmosPromotionUsageStore(ShopContainers containers, TimePro
             FilterPredicate = $"FROM c WHERE c.units > 0 AND NOT ARRAY_CONTAINS(c.applied, '{changeKey}') AND c.appliedSince <= '{Stamp(coveredFrom)}'",
         };
         PatchOperation[] change = [PatchOperation.Increment("/units", -1), PatchOperation.Add("/applied/-", changeKey)];
-        using var patched = await Usage.PatchItemStreamAsync(CounterId(counter), new PartitionKey(PartitionFor(promotionId)), change, options, ct);
-        if (patched.IsSuccessStatusCode)
+        var id = CounterId(counter);
+        var partition = PartitionFor(promotionId);
+        for (var attempt = 1; ; attempt++)
         {
-            await TrimIfDueAsync(await ReadAsync(patched, ct), ct);
-            return true;
+            using (var patched = await Usage.PatchItemStreamAsync(id, new PartitionKey(partition), change, options, ct))
+            {
+                if (patched.IsSuccessStatusCode)
+                {
+                    await TrimIfDueAsync(await ReadAsync(patched, ct), ct);
+                    return true;
+                }
+                // 404: never counted, nothing to give back.
+                if (patched.StatusCode == HttpStatusCode.NotFound) return false;
+                if (patched.StatusCode != HttpStatusCode.PreconditionFailed) patched.EnsureSuccessStatusCode();
+            }
+
+            // 412: given back already, at zero, or the journal does not reach back far enough to know. Nothing is given
+            // back in any of these: the unit stays taken rather than risk giving it back twice. The read tells them
+            // from a counter written before change keys (a hold taken before they existed, released after): that one
+            // gets its journal, then the give-back is tried again.
+            var current = await FindCounterAsync(id, partition, ct);
+            if (current is null || current.Applied is not null || attempt >= 2)
+            {
+                if (current is not null) await TrimIfDueAsync(current, ct);
+                return false;
+            }
+            await StartJournalAsync(current, ct);
         }
-        // 412: given back already, at zero, or the journal does not reach back far enough to know; 404: never counted.
-        // Nothing is given back in any of these: the unit stays taken rather than risk giving it back twice.
-        if (patched.StatusCode is not (HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)) patched.EnsureSuccessStatusCode();
-        return false;
     }
 
     public async Task<(int Uses, int Redemptions)> GetCountsAsync(string promotionId, CancellationToken ct)

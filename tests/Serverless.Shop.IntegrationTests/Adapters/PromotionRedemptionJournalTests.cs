@@ -76,20 +76,25 @@ public sealed class PromotionRedemptionJournalTests(LocalShopFixture fixture)
     }
 
     [Fact]
-    public async Task A_counter_written_before_change_keys_gets_a_journal_at_its_next_take()
+    public async Task A_counter_written_before_change_keys_gets_a_journal_at_its_next_take_or_give_back()
     {
         var promotionId = Ids.New("promo");
         var partition = CosmosPromotionUsageStore.PartitionFor(promotionId);
-        var legacy = new { id = "uses", code = partition, type = "counter", promotionId, units = 3 };
-        await _containers.CouponUsage.CreateItemAsync(legacy, new PartitionKey(partition));
-        (await Store.DecrementAsync(promotionId, UsageCounter.Uses, Key(9, ChangeKeys.Release), DateTimeOffset.UtcNow, Ct)).ShouldBeFalse("no journal yet: nothing can be verified");
+        foreach (var id in new[] { "uses", "redemptions" })
+            await _containers.CouponUsage.CreateItemAsync(new { id, code = partition, type = "counter", promotionId, units = 3 }, new PartitionKey(partition));
 
-        (await Store.TryIncrementAsync(promotionId, UsageCounter.Uses, 5, Key(1), null, Ct)).ShouldBe(CounterChange.Applied);
         (await Store.DecrementAsync(promotionId, UsageCounter.Uses, Key(9, ChangeKeys.Release), DateTimeOffset.UtcNow, Ct)).ShouldBeTrue();
+        (await Store.DecrementAsync(promotionId, UsageCounter.Uses, Key(9, ChangeKeys.Release), DateTimeOffset.UtcNow, Ct)).ShouldBeFalse();
+        (await Store.TryIncrementAsync(promotionId, UsageCounter.Redemptions, null, Key(1), null, Ct)).ShouldBe(CounterChange.Applied);
+        (await Store.TryIncrementAsync(promotionId, UsageCounter.Redemptions, null, Key(1), null, Ct)).ShouldBe(CounterChange.AlreadyApplied);
 
-        var counter = await CounterAsync(promotionId, UsageCounter.Uses);
-        counter.GetProperty("units").GetInt32().ShouldBe(3);
-        Applied(counter).ShouldBe([Key(1), Key(9, ChangeKeys.Release)]);
+        var uses = await CounterAsync(promotionId, UsageCounter.Uses);
+        uses.GetProperty("units").GetInt32().ShouldBe(2);
+        Applied(uses).ShouldBe([Key(9, ChangeKeys.Release)]);
+        uses.GetProperty("appliedSince").GetString().ShouldBe("0001-01-01T00:00:00.0000000+00:00", "it never saw a keyed change");
+        var redemptions = await CounterAsync(promotionId, UsageCounter.Redemptions);
+        redemptions.GetProperty("units").GetInt32().ShouldBe(4);
+        Applied(redemptions).ShouldBe([Key(1)]);
     }
 
     [Fact]
