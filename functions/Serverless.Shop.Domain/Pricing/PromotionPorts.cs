@@ -52,21 +52,87 @@ public enum PromotionUseState { Held, Redeemed, Released }
 /// One order's use of one promotion: the record that makes holding, redeeming and releasing idempotent by order.
 /// <see cref="CountedForCustomer"/> says whether the hold took a unit of the customer's counter, so a release gives
 /// back exactly what was taken even if the promotion's limits changed since.
+/// <para>
+/// A record that starts a counter change carries what a retry needs to repeat that change without making it twice:
+/// <see cref="ChangeKey"/> (on a redeemed record the key of its redemption count, on a released one the key of its
+/// give-back) and <see cref="CoveredFrom"/>, the instant (less the clocks' margin) before which that change cannot have
+/// happened. <see cref="ReleasedFromRedeemed"/>: the released use had been redeemed, so its redemption is given back too.
+/// Records written before change keys existed have none; their changes were made by the old code and are not repeated.
+/// </para>
 /// </summary>
 public sealed record PromotionUse(
-    string PromotionId, string OrderId, string? CustomerId, bool CountedForCustomer, PromotionUseState State, DateTimeOffset ChangedAt);
+    string PromotionId, string OrderId, string? CustomerId, bool CountedForCustomer, PromotionUseState State, DateTimeOffset ChangedAt,
+    string? ChangeKey = null, DateTimeOffset? CoveredFrom = null, bool ReleasedFromRedeemed = false);
+
+/// <summary>What a counter change keyed by a change key did (<see cref="IPromotionUsageStore.TryIncrementAsync"/>).</summary>
+public enum CounterChange
+{
+    /// <summary>The counter changed now.</summary>
+    Applied,
+
+    /// <summary>The counter's journal holds the key: the change was made before and was not made again.</summary>
+    AlreadyApplied,
+
+    /// <summary>Refused: the counter is at its limit. Nothing changed.</summary>
+    LimitReached,
+
+    /// <summary>The journal no longer reaches back to the instant asked for, so it cannot tell whether the change was made: nothing changed.</summary>
+    NotCovered,
+}
+
+/// <summary>
+/// Change keys: the identity of one counter change, so that a retried change is recognised by the counter and not made
+/// twice. A key is a short hash of the kind of change, the order and the version of the order's use record the change
+/// starts from ("none" before the first record), so an order that holds, releases and holds again makes new changes
+/// each time, while a retry after a crash (the record unchanged) repeats the same key.
+/// </summary>
+public static class ChangeKeys
+{
+    /// <summary>Taking a unit of the total and (same key) of the customer's counter, for a hold.</summary>
+    public const string Take = "take";
+
+    /// <summary>Giving back the total's unit of a hold whose per-customer take was refused.</summary>
+    public const string Untake = "untake";
+
+    /// <summary>Counting a redemption.</summary>
+    public const string Redeem = "redeem";
+
+    /// <summary>Giving back what a held or redeemed use counted.</summary>
+    public const string Release = "release";
+
+    public static string For(string kind, string orderId, string? fromVersion)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{kind}|{orderId}|{fromVersion ?? "none"}"));
+        return Convert.ToHexStringLower(hash)[..16];
+    }
+}
 
 /// <summary>
 /// The usage counters and per-order use records of promotions. Counters change atomically on the store's side, so
 /// concurrent checkouts never take more units than the limit however many run at once.
+/// <para>
+/// Every counter change carries a change key, and each counter remembers the keys of its recent changes in a bounded
+/// journal together with the instant from which the journal is complete: a change whose key is in the journal is not
+/// made again. The store trims the journal on its own; it never drops a key younger than the instant it reports.
+/// </para>
 /// </summary>
 public interface IPromotionUsageStore
 {
-    /// <summary>Adds one to the counter if it is below <paramref name="limit"/> (no limit when null). Returns false, changing nothing, when it is not.</summary>
-    Task<bool> TryIncrementAsync(string promotionId, UsageCounter counter, int? limit, CancellationToken ct);
+    /// <summary>
+    /// Adds one to the counter under <paramref name="changeKey"/> if it is below <paramref name="limit"/> (no limit when
+    /// null) and the journal does not hold the key. With <paramref name="coveredFrom"/> (for a change that may have been
+    /// made long ago) the journal must also be complete from that instant, else <see cref="CounterChange.NotCovered"/>;
+    /// without it, a key the journal has forgotten is applied again (for a hold: one unit too many taken, never too few).
+    /// </summary>
+    Task<CounterChange> TryIncrementAsync(string promotionId, UsageCounter counter, int? limit, string changeKey, DateTimeOffset? coveredFrom, CancellationToken ct);
 
-    /// <summary>Takes one from the counter, never below zero.</summary>
-    Task DecrementAsync(string promotionId, UsageCounter counter, CancellationToken ct);
+    /// <summary>
+    /// Takes one from the counter under <paramref name="changeKey"/>, never below zero, and only when the journal does not
+    /// hold the key and is complete from <paramref name="coveredFrom"/>. True when this call gave the unit back; false
+    /// when nothing changed: already given back, nothing counted, or the journal no longer reaches back far enough to
+    /// know (then the unit stays taken: availability under-counted, never over-used).
+    /// </summary>
+    Task<bool> DecrementAsync(string promotionId, UsageCounter counter, string changeKey, DateTimeOffset coveredFrom, CancellationToken ct);
 
     /// <summary>The current values of <see cref="UsageCounter.Uses"/> and <see cref="UsageCounter.Redemptions"/> (0 when never counted).</summary>
     Task<(int Uses, int Redemptions)> GetCountsAsync(string promotionId, CancellationToken ct);

@@ -12,15 +12,31 @@ namespace Serverless.Shop.Domain.Pricing;
 /// every step idempotent by order id: a held or redeemed record means "already counted".
 /// </para>
 /// <para>
-/// The store has no transaction across the counters and the record, so the writes are ordered so that a crash between
-/// them can only leave a unit taken that no order holds (availability under-counted), never an order holding a unit
-/// that was not counted (over-use): holding takes the units first and writes the record last; releasing marks the record
-/// released first and gives the units back last. Units are only given back after an outcome that is certain (the limit
-/// was reached, or another writer won the record); after an unknown failure (a time-out) the units stay taken.
+/// How counts stay exact when a process is killed between two writes (the store has no transaction across the counters
+/// and the record): every counter change carries a change key (<see cref="ChangeKeys"/>) made from the order and the
+/// version of its use record, and a counter does not apply a key it has already applied. Holding takes the units, then
+/// writes the record; a retry after a crash starts from the same record version, repeats the same key and takes nothing
+/// twice. Releasing (and a hold refused by the per-customer limit, which gives its unit of the total back) writes the
+/// released record first, carrying the give-back's key, then gives back; every later release, and the next hold of the
+/// order, repeats that give-back, which changes nothing if it was made. Redeeming writes the redeemed record with its
+/// key, then counts the redemption; a later redeem or release repeats the count first. The one way left to lose exactness
+/// is the safe one: a give-back whose key the counter's journal may have forgotten (more than about 200 changes of that
+/// counter from <see cref="ClockSkewMargin"/> before the record to the give-back) is not made, so the unit stays taken:
+/// availability under-counted, never over-used. (A hold retried after such a gap may take a second unit: the same
+/// direction.)
+/// Proven by PromotionRedemptionCrashTests (a kill after every write of hold, redeem and release, then a retry) and, on
+/// the Cosmos DB emulator, by PromotionRedemptionJournalTests.
 /// </para>
 /// </summary>
 public sealed class PromotionRedemptions(IPromotionStore promotions, IPromotionUsageStore usage, TimeProvider clock) : IPromotionRedemptions
 {
+    /// <summary>
+    /// How far the clocks of two instances may disagree. A counter's journal stamps its start with the clock of whoever
+    /// trimmed it; a record's instant comes from another instance. A give-back is trusted only if the journal reaches back
+    /// to the record's instant less this margin. Azure hosts keep their clocks within about a second; a minute is ample.
+    /// </summary>
+    public static readonly TimeSpan ClockSkewMargin = TimeSpan.FromMinutes(1);
+
     private const int MaximumAttempts = 8;
 
     /// <summary>
@@ -45,8 +61,8 @@ public sealed class PromotionRedemptions(IPromotionStore promotions, IPromotionU
         }
         catch
         {
-            // All or nothing: give back what this call took, newest first. A release that fails here leaves a use held,
-            // which under-counts availability but never over-uses; the checkout's own compensation releases it again.
+            // All or nothing: give back what this call took, newest first. A release that fails here leaves the record
+            // held; the checkout's own compensation releases it again.
             for (var i = taken.Count - 1; i >= 0; i--)
             {
                 try { await ReleaseOneAsync(taken[i], orderId, CancellationToken.None); }
@@ -65,17 +81,28 @@ public sealed class PromotionRedemptions(IPromotionStore promotions, IPromotionU
             for (var attempt = 1; ; attempt++)
             {
                 var use = await usage.FindUseAsync(promotionId, orderId, ct);
+                if (use?.Value.State == PromotionUseState.Redeemed)
+                {
+                    // A crash may have come between the record and the count: count again, under the same key.
+                    await CountRedemptionAsync(use.Value, again: true);
+                    break;
+                }
                 if (use is null || use.Value.State != PromotionUseState.Held) break;
+                var now = clock.GetUtcNow();
+                var redeemed = use.Value with
+                {
+                    State = PromotionUseState.Redeemed, ChangedAt = now,
+                    ChangeKey = ChangeKeys.For(ChangeKeys.Redeem, orderId, use.Version), CoveredFrom = now - ClockSkewMargin,
+                };
                 try
                 {
-                    await usage.SaveUseAsync(use.Value with { State = PromotionUseState.Redeemed, ChangedAt = clock.GetUtcNow() }, use.Version, ct);
+                    await usage.SaveUseAsync(redeemed, use.Version, ct);
                 }
                 catch (StaleVersionException) when (attempt < MaximumAttempts)
                 {
                     continue;
                 }
-                // Only a report figure: a crash before this leaves it one short, never the limit wrong.
-                await usage.TryIncrementAsync(promotionId, UsageCounter.Redemptions, null, CancellationToken.None);
+                await CountRedemptionAsync(redeemed, again: false);
                 break;
             }
         }
@@ -104,16 +131,23 @@ public sealed class PromotionRedemptions(IPromotionStore promotions, IPromotionU
             var existing = await usage.FindUseAsync(promotion.Id, orderId, ct);
             if (existing?.Value.State is PromotionUseState.Held or PromotionUseState.Redeemed) return false;
 
-            // From the first unit taken on, cancellation is not honoured: stopping half-way would only leak units.
-            if (!await usage.TryIncrementAsync(promotion.Id, UsageCounter.Uses, promotion.UsageLimit, CancellationToken.None))
-            {
-                if (await HeldMeanwhileAsync(promotion.Id, orderId)) return false;
+            // From here on cancellation is not honoured: stopping half-way would only leave work for the retry.
+            // A released record's give-back may have been cut short by a crash: finish it (a no-op if it was made).
+            if (existing is not null) await GiveBackAsync(existing.Value);
+
+            // The same key for both counters, and for every retry that starts from this version of the record.
+            var key = ChangeKeys.For(ChangeKeys.Take, orderId, existing?.Version);
+            if (await usage.TryIncrementAsync(promotion.Id, UsageCounter.Uses, promotion.UsageLimit, key, null, CancellationToken.None) == CounterChange.LimitReached)
                 throw new BusinessRuleViolationException($"{Describe(promotion.Code, promotion.Name)} has been used up.", FieldFor(promotion.Code));
-            }
-            if (perCustomer && !await usage.TryIncrementAsync(promotion.Id, UsageCounter.Customer(customerId!), promotion.PerCustomerLimit, CancellationToken.None))
+
+            if (perCustomer && await usage.TryIncrementAsync(
+                    promotion.Id, UsageCounter.Customer(customerId!), promotion.PerCustomerLimit, key, null, CancellationToken.None) == CounterChange.LimitReached)
             {
-                await usage.DecrementAsync(promotion.Id, UsageCounter.Uses, CancellationToken.None);
-                if (await HeldMeanwhileAsync(promotion.Id, orderId)) return false;
+                if (!await RefuseAsync(promotion.Id, orderId, customerId!, existing?.Version))
+                {
+                    if (attempt >= MaximumAttempts) throw new BusyResourceException("Promotion");
+                    continue;
+                }
                 throw new BusinessRuleViolationException(
                     $"{Describe(promotion.Code, promotion.Name)} can be used {promotion.PerCustomerLimit} time(s) per customer, and you have used it up.", FieldFor(promotion.Code));
             }
@@ -126,28 +160,38 @@ public sealed class PromotionRedemptions(IPromotionStore promotions, IPromotionU
             }
             catch (StaleVersionException)
             {
-                // Another hold (or release) of the same order wrote the record first: ours was not written, so our units
-                // belong to no one. Give them back and look at the record again.
-                await GiveBackAsync(promotion.Id, perCustomer ? customerId : null, redeemed: false);
+                // Another hold of the same order, from the same record version and so with the same key, wrote first: the
+                // units were taken once for both (the second take found the key applied), so nothing is given back. The
+                // loop reads the record again and finds it held.
                 if (attempt >= MaximumAttempts) throw new BusyResourceException("Promotion");
             }
         }
     }
 
     /// <summary>
-    /// A limit reached may be this very order's doing: a concurrent hold of the same order (a retried step running twice
-    /// at once) took the last unit and is about to write its record. Looks again, once at once and once a moment later,
-    /// before refusing, so that both calls agree the order holds the use. Only refusals pay for it.
+    /// The customer's limit refused a hold that took a unit of the total. The unit goes back through a released record
+    /// written first, so that a retry of the hold starts from a new record version with new keys (the take's key would
+    /// otherwise find its unit "already taken" although it was given back) and finishes the give-back if a crash cut it
+    /// short. False when another hold of the order wrote the record first: look again.
+    /// One race is left inexact, in the safe direction: two holds of one order at once, this one refused by the customer's
+    /// limit and the other let through because the customer's other order was released in between; the other then finds
+    /// this refusal's record and starts again, and its first customer unit stays taken.
     /// </summary>
-    private async Task<bool> HeldMeanwhileAsync(string promotionId, string orderId)
+    private async Task<bool> RefuseAsync(string promotionId, string orderId, string customerId, string? fromVersion)
     {
-        for (var look = 1; ; look++)
+        var now = clock.GetUtcNow();
+        var refused = new PromotionUse(promotionId, orderId, customerId, CountedForCustomer: false, PromotionUseState.Released, now,
+            ChangeKeys.For(ChangeKeys.Untake, orderId, fromVersion), now - ClockSkewMargin);
+        try
         {
-            var use = await usage.FindUseAsync(promotionId, orderId, CancellationToken.None);
-            if (use?.Value.State is PromotionUseState.Held or PromotionUseState.Redeemed) return true;
-            if (look == 2) return false;
-            await Task.Delay(TimeSpan.FromMilliseconds(25), clock);
+            await usage.SaveUseAsync(refused, fromVersion, CancellationToken.None);
         }
+        catch (StaleVersionException)
+        {
+            return false;
+        }
+        await GiveBackAsync(refused);
+        return true;
     }
 
     private async Task ReleaseOneAsync(string promotionId, string orderId, CancellationToken ct)
@@ -155,26 +199,62 @@ public sealed class PromotionRedemptions(IPromotionStore promotions, IPromotionU
         for (var attempt = 1; ; attempt++)
         {
             var use = await usage.FindUseAsync(promotionId, orderId, ct);
-            if (use is null || use.Value.State == PromotionUseState.Released) return;
+            if (use is null) return;
+            if (use.Value.State == PromotionUseState.Released)
+            {
+                // Repeat the give-back under its key: this is what repairs a crash between the record and the counters.
+                await GiveBackAsync(use.Value);
+                return;
+            }
+
+            // The redemption must be counted before it is given back, or a release racing the redeem (or following a
+            // crash inside it) would give back a unit that the redeem then adds: the same key, so never counted twice.
+            var redeemed = use.Value.State == PromotionUseState.Redeemed;
+            if (redeemed) await CountRedemptionAsync(use.Value, again: true);
+
+            var now = clock.GetUtcNow();
+            var released = use.Value with
+            {
+                State = PromotionUseState.Released, ChangedAt = now, ReleasedFromRedeemed = redeemed,
+                ChangeKey = ChangeKeys.For(ChangeKeys.Release, orderId, use.Version), CoveredFrom = now - ClockSkewMargin,
+            };
             try
             {
-                await usage.SaveUseAsync(use.Value with { State = PromotionUseState.Released, ChangedAt = clock.GetUtcNow() }, use.Version, ct);
+                await usage.SaveUseAsync(released, use.Version, ct);
             }
             catch (StaleVersionException) when (attempt < MaximumAttempts)
             {
                 continue;
             }
-            await GiveBackAsync(promotionId, use.Value.CountedForCustomer ? use.Value.CustomerId : null, use.Value.State == PromotionUseState.Redeemed);
+            await GiveBackAsync(released);
             return;
         }
     }
 
-    private async Task GiveBackAsync(string promotionId, string? customerId, bool redeemed)
+    /// <summary>
+    /// Counts the redemption of a redeemed record. <paramref name="again"/>: the count may have been made long ago, so the
+    /// journal must reach back to the record; when it does not, the count is taken as made (a crash just before it is
+    /// the only way it was not, and the redeem's own retry repeats it at once).
+    /// </summary>
+    private async Task CountRedemptionAsync(PromotionUse redeemed, bool again)
     {
-        await usage.DecrementAsync(promotionId, UsageCounter.Uses, CancellationToken.None);
-        if (customerId is not null) await usage.DecrementAsync(promotionId, UsageCounter.Customer(customerId), CancellationToken.None);
-        if (redeemed) await usage.DecrementAsync(promotionId, UsageCounter.Redemptions, CancellationToken.None);
+        if (redeemed.ChangeKey is not { } key) return; // redeemed before change keys: counted by the old code
+        await usage.TryIncrementAsync(redeemed.PromotionId, UsageCounter.Redemptions, null, key, again ? CoveredFrom(redeemed) : null, CancellationToken.None);
     }
+
+    /// <summary>Gives back what a released record counted, under its key: a no-op when it was given back before.</summary>
+    private async Task GiveBackAsync(PromotionUse released)
+    {
+        if (released.State != PromotionUseState.Released || released.ChangeKey is not { } key) return; // before change keys: given back by the old code
+        var from = CoveredFrom(released);
+        await usage.DecrementAsync(released.PromotionId, UsageCounter.Uses, key, from, CancellationToken.None);
+        if (released is { CountedForCustomer: true, CustomerId: { } customerId })
+            await usage.DecrementAsync(released.PromotionId, UsageCounter.Customer(customerId), key, from, CancellationToken.None);
+        if (released.ReleasedFromRedeemed)
+            await usage.DecrementAsync(released.PromotionId, UsageCounter.Redemptions, key, from, CancellationToken.None);
+    }
+
+    private static DateTimeOffset CoveredFrom(PromotionUse use) => use.CoveredFrom ?? use.ChangedAt - ClockSkewMargin;
 
     private static void RequireOrderId(string orderId)
     {

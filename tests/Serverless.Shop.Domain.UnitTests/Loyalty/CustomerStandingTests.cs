@@ -200,7 +200,7 @@ public sealed class CustomerStandingTests
         await PaidOrderAsync();
         var offer = Summary.Offers.ShouldHaveSingleItem();
 
-        (await _usage.TryIncrementAsync(offer.PromotionId, UsageCounter.Uses, 1, Ct)).ShouldBeTrue();
+        (await _usage.TryIncrementAsync(offer.PromotionId, UsageCounter.Uses, 1, ChangeKeys.For(ChangeKeys.Take, "order_other", null), null, Ct)).ShouldBe(CounterChange.Applied);
 
         (await History.GetMyOffersAsync(OrderTestBed.Customer, Ct)).ShouldBeEmpty();
     }

@@ -1,28 +1,44 @@
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Pricing;
+using Serverless.Shop.Domain.UnitTests.Common;
 
 namespace Serverless.Shop.Domain.UnitTests.Pricing.Promotions;
 
 /// <summary>
-/// Usage counters and use records in memory, with the store's contract: "add one if below the limit" is atomic, and a
-/// record written at an outdated version (or created twice) is refused with <see cref="StaleVersionException"/>.
+/// Usage counters and use records in memory, with the store's contract as the Cosmos DB adapter keeps it: a keyed
+/// "add one if below the limit" is atomic and never applies a key twice, each counter keeps a journal of its recent
+/// change keys that is trimmed the same way (past <see cref="KeysPerTrim"/> keys since the last trim, the keys from
+/// before it are dropped and the journal is complete from that trim's instant on), and a record written at an outdated
+/// version (or created twice) is refused with <see cref="StaleVersionException"/>.
 /// <see cref="HoldRecordReadsUntil"/> makes concurrent callers read the same record before any of them writes.
 /// </summary>
-internal sealed class InMemoryPromotionUsageStore : IPromotionUsageStore
+internal sealed class InMemoryPromotionUsageStore(TimeProvider? clock = null, int keysPerTrim = InMemoryPromotionUsageStore.DefaultKeysPerTrim) : IPromotionUsageStore
 {
+    /// <summary>As in CosmosPromotionUsageStore.</summary>
+    public const int DefaultKeysPerTrim = 200;
+
+    private readonly TimeProvider _clock = clock ?? new FixedClock();
     private readonly object _lock = new();
-    private readonly Dictionary<(string PromotionId, UsageCounter Counter), int> _counters = [];
+    private readonly Dictionary<(string PromotionId, UsageCounter Counter), Counter> _counters = [];
     private readonly Dictionary<(string PromotionId, string OrderId), Versioned<PromotionUse>> _uses = [];
     private int _lastVersion;
     private int _heldReaders;
     private TaskCompletionSource? _releaseReaders;
+
+    public int KeysPerTrim { get; } = keysPerTrim;
 
     /// <summary>When set, the next record write fails with this exception (a time-out, say) without writing.</summary>
     public Exception? NextSaveFailure { get; set; }
 
     public int Units(string promotionId, UsageCounter counter)
     {
-        lock (_lock) return _counters.GetValueOrDefault((promotionId, counter));
+        lock (_lock) return _counters.GetValueOrDefault((promotionId, counter))?.Units ?? 0;
+    }
+
+    /// <summary>How many change keys the counter's journal holds, and the instant from which it is complete.</summary>
+    public (int Keys, DateTimeOffset Since) Journal(string promotionId, UsageCounter counter)
+    {
+        lock (_lock) return _counters.GetValueOrDefault((promotionId, counter)) is { } c ? (c.Applied.Count, c.AppliedSince) : (0, DateTimeOffset.MinValue);
     }
 
     public PromotionUse? Use(string promotionId, string orderId)
@@ -39,25 +55,36 @@ internal sealed class InMemoryPromotionUsageStore : IPromotionUsageStore
         }
     }
 
-    public Task<bool> TryIncrementAsync(string promotionId, UsageCounter counter, int? limit, CancellationToken ct)
+    public Task<CounterChange> TryIncrementAsync(string promotionId, UsageCounter counter, int? limit, string changeKey, DateTimeOffset? coveredFrom, CancellationToken ct)
     {
         lock (_lock)
         {
-            var units = _counters.GetValueOrDefault((promotionId, counter));
-            if (limit is not null && units >= limit) return Task.FromResult(false);
-            _counters[(promotionId, counter)] = units + 1;
-            return Task.FromResult(true);
+            if (!_counters.TryGetValue((promotionId, counter), out var c))
+            {
+                // A new counter has no history: its journal is complete from the beginning.
+                if (limit is <= 0) return Task.FromResult(CounterChange.LimitReached);
+                _counters[(promotionId, counter)] = new Counter { Units = 1, Applied = [changeKey] };
+                return Task.FromResult(CounterChange.Applied);
+            }
+            if (c.Applied.Contains(changeKey)) return Task.FromResult(CounterChange.AlreadyApplied);
+            if (limit is not null && c.Units >= limit) return Task.FromResult(CounterChange.LimitReached);
+            if (coveredFrom is { } from && c.AppliedSince > from) return Task.FromResult(CounterChange.NotCovered);
+            c.Units++;
+            Record(c, changeKey);
+            return Task.FromResult(CounterChange.Applied);
         }
     }
 
-    public Task DecrementAsync(string promotionId, UsageCounter counter, CancellationToken ct)
+    public Task<bool> DecrementAsync(string promotionId, UsageCounter counter, string changeKey, DateTimeOffset coveredFrom, CancellationToken ct)
     {
         lock (_lock)
         {
-            var units = _counters.GetValueOrDefault((promotionId, counter));
-            if (units > 0) _counters[(promotionId, counter)] = units - 1;
+            if (!_counters.TryGetValue((promotionId, counter), out var c) || c.Units <= 0 || c.Applied.Contains(changeKey) || c.AppliedSince > coveredFrom)
+                return Task.FromResult(false);
+            c.Units--;
+            Record(c, changeKey);
+            return Task.FromResult(true);
         }
-        return Task.CompletedTask;
     }
 
     public Task<(int Uses, int Redemptions)> GetCountsAsync(string promotionId, CancellationToken ct) =>
@@ -99,5 +126,29 @@ internal sealed class InMemoryPromotionUsageStore : IPromotionUsageStore
             if (!current) throw new StaleVersionException("Promotion use");
             return Task.FromResult((_uses[key] = new Versioned<PromotionUse>(use, $"\"u{++_lastVersion}\"")).Version);
         }
+    }
+
+    /// <summary>Journals the key and trims as the Cosmos DB adapter does (there a separate write that may lose a race; here at once).</summary>
+    private void Record(Counter c, string changeKey)
+    {
+        c.Applied.Add(changeKey);
+        if (c.Applied.Count - c.KeptAtLastTrim <= KeysPerTrim) return;
+        c.Applied.RemoveRange(0, c.KeptAtLastTrim);
+        c.AppliedSince = c.LastTrimAt;
+        c.LastTrimAt = _clock.GetUtcNow();
+        c.KeptAtLastTrim = c.Applied.Count;
+    }
+
+    private sealed class Counter
+    {
+        public int Units { get; set; }
+        public required List<string> Applied { get; init; }
+
+        /// <summary>The journal holds every change made at or after this instant.</summary>
+        public DateTimeOffset AppliedSince { get; set; } = DateTimeOffset.MinValue;
+
+        /// <summary>The instant of the last trim; the first <see cref="KeptAtLastTrim"/> keys are from before it.</summary>
+        public DateTimeOffset LastTrimAt { get; set; } = DateTimeOffset.MinValue;
+        public int KeptAtLastTrim { get; set; }
     }
 }
