@@ -64,49 +64,6 @@ public sealed record PromotionUse(
     string PromotionId, string OrderId, string? CustomerId, bool CountedForCustomer, PromotionUseState State, DateTimeOffset ChangedAt,
     string? ChangeKey = null, DateTimeOffset? CoveredFrom = null, bool ReleasedFromRedeemed = false);
 
-/// <summary>What a counter change keyed by a change key did (<see cref="IPromotionUsageStore.TryIncrementAsync"/>).</summary>
-public enum CounterChange
-{
-    /// <summary>The counter changed now.</summary>
-    Applied,
-
-    /// <summary>The counter's journal holds the key: the change was made before and was not made again.</summary>
-    AlreadyApplied,
-
-    /// <summary>Refused: the counter is at its limit. Nothing changed.</summary>
-    LimitReached,
-
-    /// <summary>The journal no longer reaches back to the instant asked for, so it cannot tell whether the change was made: nothing changed.</summary>
-    NotCovered,
-}
-
-/// <summary>
-/// Change keys: the identity of one counter change, so that a retried change is recognised by the counter and not made
-/// twice. A key is a short hash of the kind of change, the order and the version of the order's use record the change
-/// starts from ("none" before the first record), so an order that holds, releases and holds again makes new changes
-/// each time, while a retry after a crash (the record unchanged) repeats the same key.
-/// </summary>
-public static class ChangeKeys
-{
-    /// <summary>Taking a unit of the total and (same key) of the customer's counter, for a hold.</summary>
-    public const string Take = "take";
-
-    /// <summary>Giving back the total's unit of a hold whose per-customer take was refused.</summary>
-    public const string Untake = "untake";
-
-    /// <summary>Counting a redemption.</summary>
-    public const string Redeem = "redeem";
-
-    /// <summary>Giving back what a held or redeemed use counted.</summary>
-    public const string Release = "release";
-
-    public static string For(string kind, string orderId, string? fromVersion)
-    {
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{kind}|{orderId}|{fromVersion ?? "none"}"));
-        return Convert.ToHexStringLower(hash)[..16];
-    }
-}
-
 /// <summary>
 /// The usage counters and per-order use records of promotions. Counters change atomically on the store's side, so
 /// concurrent checkouts never take more units than the limit however many run at once.

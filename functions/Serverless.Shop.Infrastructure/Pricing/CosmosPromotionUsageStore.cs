@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.Azure.Cosmos;
 using Serverless.Shop.Domain.Common;
@@ -19,38 +19,20 @@ namespace Serverless.Shop.Infrastructure.Pricing;
 /// <item><c>uses</c> and <c>redemptions</c>: counters; <c>customer:&lt;hash of the customer id&gt;</c>: one customer's uses.</item>
 /// <item><c>order:&lt;orderId&gt;</c>: one small record per order that used the promotion (held, redeemed or released).</item>
 /// </list>
-/// A counter is <c>{ units, applied, appliedSince, lastTrimAt, keptAtLastTrim }</c>: <c>applied</c> is the journal of
-/// the change keys of its recent changes (newest last), complete for every change made at or after
-/// <c>appliedSince</c> (an ISO-8601 UTC instant, "o" format, so text order is time order).
-/// A counter changes by one conditional patch (<c>Increment</c> of <c>units</c> and <c>Add /applied/-</c> of the key,
-/// with a <c>FilterPredicate</c> such as <c>c.units &lt; 5 AND NOT ARRAY_CONTAINS(c.applied, 'key')</c>), which Cosmos
-/// DB applies atomically: concurrent checkouts each spend one write and never more units than the limit, without the
-/// read-and-retry rounds of an ETag loop that a popular code would turn into a storm, and a repeated change (a retry
-/// after a crash) is recognised and not made twice. A give-back also requires <c>c.appliedSince &lt;= covered-from</c>:
-/// if the journal does not reach back to the instant from which the give-back may have happened, it is not made.
-/// <para>
-/// Trimming keeps the journal between about 200 and 400 keys. A write that returns the document (the change's own
-/// response, or the read after a refused take) sees how many keys were added since the last trim; past
-/// <see cref="KeysPerTrim"/>, one patch with If-Match drops the keys that were already there at the last trim, sets
-/// <c>appliedSince</c> to that trim's instant and <c>lastTrimAt</c> to now. So the journal always reaches back at least
-/// one whole trim (200 changes), never just to "now", and a give-back right after its record is verifiable unless the
-/// counter changed more than 200 times within the clocks' margin. A 412 on the trim is ignored: someone else wrote, and
-/// the next writer trims. A new counter starts with a journal complete from the beginning (it has no history), as does
-/// a counter written before journals existed, at its first take or give-back.
-/// </para>
+/// A counter is a keyed counter (<see cref="CosmosKeyedCounter"/>: one conditional patch per change, a bounded journal of
+/// the change keys it applied, so a change retried after a crash is not made twice) that changes by one unit; what
+/// applies to promotions: a take is refused at the promotion's <c>UsageLimit</c> (<c>uses</c>) or <c>PerCustomerLimit</c>
+/// (<c>customer:…</c>), a give-back is made only if the counter's journal reaches back to its covered-from instant.
 /// Use records change with If-Match. Cosmos DB calls: take or give back a unit = 1 (a take 2 the first time a counter is
 /// used; a take or give-back that is refused, or finds its key already applied, reads the counter to tell why: 2);
 /// about one call in 200 more to trim; read or write a use record = 1; the usage figures = 1 (ReadMany).
 /// </summary>
 public sealed class CosmosPromotionUsageStore(ShopContainers containers, TimeProvider clock) : IPromotionUsageStore
 {
-    /// <summary>How many keys a counter's journal takes in between two trims (and so the fewest it holds after one).</summary>
-    public const int KeysPerTrim = 200;
+    /// <summary>How many keys a counter's journal takes in between two trims (<see cref="CosmosKeyedCounter.KeysPerTrim"/>).</summary>
+    public const int KeysPerTrim = CosmosKeyedCounter.KeysPerTrim;
 
-    private const int MaximumAttempts = 4;
-
-    /// <summary>The start of a journal that has seen every change of its counter.</summary>
-    private static readonly string Beginning = Stamp(DateTimeOffset.MinValue);
+    private readonly CosmosKeyedCounter _counters = new(containers.CouponUsage, clock, "Promotion");
 
     private Container Usage => containers.CouponUsage;
 
@@ -58,99 +40,18 @@ public sealed class CosmosPromotionUsageStore(ShopContainers containers, TimePro
 
     public async Task<CounterChange> TryIncrementAsync(string promotionId, UsageCounter counter, int? limit, string changeKey, DateTimeOffset? coveredFrom, CancellationToken ct)
     {
-        RequireKey(changeKey);
         var partition = PartitionFor(promotionId);
-        var id = CounterId(counter);
-        var conditions = new List<string>();
-        if (limit is { } max) conditions.Add($"c.units < {max.ToString(CultureInfo.InvariantCulture)}");
-        conditions.Add($"NOT ARRAY_CONTAINS(c.applied, '{changeKey}')");
-        if (coveredFrom is { } from) conditions.Add($"c.appliedSince <= '{Stamp(from)}'");
-        var options = new PatchItemRequestOptions { EnableContentResponseOnWrite = true, FilterPredicate = "FROM c WHERE " + string.Join(" AND ", conditions) };
-        PatchOperation[] change = [PatchOperation.Increment("/units", 1), PatchOperation.Add("/applied/-", changeKey)];
-
-        for (var attempt = 1; ; attempt++)
+        var (change, _) = await _counters.TryAddAsync(partition, CounterId(counter), 1, limit, changeKey, coveredFrom, () =>
         {
-            HttpStatusCode refused;
-            using (var patched = await Usage.PatchItemStreamAsync(id, new PartitionKey(partition), change, options, ct))
-            {
-                if (patched.IsSuccessStatusCode)
-                {
-                    await TrimIfDueAsync(await ReadAsync(patched, ct), ct);
-                    return CounterChange.Applied;
-                }
-                if (patched.StatusCode is not (HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)) patched.EnsureSuccessStatusCode();
-                refused = patched.StatusCode;
-            }
-
-            // 412: read the counter to tell why. 404: there is none yet.
-            var current = refused == HttpStatusCode.NotFound ? null : await FindCounterAsync(id, partition, ct);
-            if (current is null)
-            {
-                // The first use of this counter: create it holding the unit; if another writer created it first, patch again.
-                if (limit is <= 0) return CounterChange.LimitReached;
-                var doc = new CounterDocument
-                {
-                    Id = id, Code = partition, Type = CounterDocument.Kind, PromotionId = promotionId, CustomerId = counter.CustomerId, Units = 1,
-                    Applied = [changeKey], AppliedSince = Beginning, LastTrimAt = Beginning, KeptAtLastTrim = 0,
-                };
-                using var created = await Usage.CreateItemStreamAsync(ToStream(doc), new PartitionKey(partition), new ItemRequestOptions { EnableContentResponseOnWrite = false }, ct);
-                if (created.IsSuccessStatusCode) return CounterChange.Applied;
-                if (created.StatusCode != HttpStatusCode.Conflict) created.EnsureSuccessStatusCode();
-            }
-            else if (current.Applied is null)
-            {
-                await StartJournalAsync(current, ct);
-            }
-            else
-            {
-                await TrimIfDueAsync(current, ct);
-                if (current.Applied.Contains(changeKey)) return CounterChange.AlreadyApplied;
-                if (limit is { } reached && current.Units >= reached) return CounterChange.LimitReached;
-                if (coveredFrom is { } notBefore && string.CompareOrdinal(current.AppliedSince, Stamp(notBefore)) > 0) return CounterChange.NotCovered;
-                // Otherwise the counter changed between the patch and the read: patch again.
-            }
-            if (attempt >= MaximumAttempts) throw new BusyResourceException("Promotion");
-        }
+            var doc = new JsonObject { ["code"] = partition, ["type"] = CounterDocument.Kind, ["promotionId"] = promotionId };
+            if (counter.CustomerId is { } customerId) doc["customerId"] = customerId;
+            return doc;
+        }, ct);
+        return change;
     }
 
-    public async Task<bool> DecrementAsync(string promotionId, UsageCounter counter, string changeKey, DateTimeOffset coveredFrom, CancellationToken ct)
-    {
-        RequireKey(changeKey);
-        var options = new PatchItemRequestOptions
-        {
-            EnableContentResponseOnWrite = true,
-            FilterPredicate = $"FROM c WHERE c.units > 0 AND NOT ARRAY_CONTAINS(c.applied, '{changeKey}') AND c.appliedSince <= '{Stamp(coveredFrom)}'",
-        };
-        PatchOperation[] change = [PatchOperation.Increment("/units", -1), PatchOperation.Add("/applied/-", changeKey)];
-        var id = CounterId(counter);
-        var partition = PartitionFor(promotionId);
-        for (var attempt = 1; ; attempt++)
-        {
-            using (var patched = await Usage.PatchItemStreamAsync(id, new PartitionKey(partition), change, options, ct))
-            {
-                if (patched.IsSuccessStatusCode)
-                {
-                    await TrimIfDueAsync(await ReadAsync(patched, ct), ct);
-                    return true;
-                }
-                // 404: never counted, nothing to give back.
-                if (patched.StatusCode == HttpStatusCode.NotFound) return false;
-                if (patched.StatusCode != HttpStatusCode.PreconditionFailed) patched.EnsureSuccessStatusCode();
-            }
-
-            // 412: given back already, at zero, or the journal does not reach back far enough to know. Nothing is given
-            // back in any of these: the unit stays taken rather than risk giving it back twice. The read tells them
-            // from a counter written before change keys (a hold taken before they existed, released after): that one
-            // gets its journal, then the give-back is tried again.
-            var current = await FindCounterAsync(id, partition, ct);
-            if (current is null || current.Applied is not null || attempt >= 2)
-            {
-                if (current is not null) await TrimIfDueAsync(current, ct);
-                return false;
-            }
-            await StartJournalAsync(current, ct);
-        }
-    }
+    public async Task<bool> DecrementAsync(string promotionId, UsageCounter counter, string changeKey, DateTimeOffset coveredFrom, CancellationToken ct) =>
+        (await _counters.TrySubtractAsync(PartitionFor(promotionId), CounterId(counter), 1, changeKey, coveredFrom, ct)).Change == CounterChange.Applied;
 
     public async Task<(int Uses, int Redemptions)> GetCountsAsync(string promotionId, CancellationToken ct)
     {
@@ -196,67 +97,8 @@ public sealed class CosmosPromotionUsageStore(ShopContainers containers, TimePro
         ? counter.Name
         : $"{counter.Name}:{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(counter.CustomerId)))[..32].ToLowerInvariant()}";
 
-    /// <summary>An instant as the journal keeps it: UTC, "o" format, fixed width, so comparing the text compares the instants.</summary>
-    public static string Stamp(DateTimeOffset instant) => instant.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture);
-
-    /// <summary>
-    /// Past <see cref="KeysPerTrim"/> keys since the last trim: drop the keys from before it. What is left is every change
-    /// since that trim, so the journal is complete from its instant. If-Match: if anyone wrote meanwhile, the next writer trims.
-    /// </summary>
-    private async Task TrimIfDueAsync(CounterDocument counter, CancellationToken ct)
-    {
-        if (counter.Applied is not { } applied || applied.Count - counter.KeptAtLastTrim <= KeysPerTrim || counter.ETag is null) return;
-        var kept = applied.Skip(counter.KeptAtLastTrim).ToList();
-        PatchOperation[] trim =
-        [
-            PatchOperation.Set("/applied", kept),
-            PatchOperation.Set("/appliedSince", counter.LastTrimAt ?? Beginning),
-            PatchOperation.Set("/lastTrimAt", Stamp(clock.GetUtcNow())),
-            PatchOperation.Set("/keptAtLastTrim", kept.Count),
-        ];
-        var options = new PatchItemRequestOptions { IfMatchEtag = counter.ETag, EnableContentResponseOnWrite = false };
-        using var trimmed = await Usage.PatchItemStreamAsync(counter.Id, new PartitionKey(counter.Code), trim, options, ct);
-        if (!trimmed.IsSuccessStatusCode && trimmed.StatusCode is not (HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)) trimmed.EnsureSuccessStatusCode();
-    }
-
-    /// <summary>
-    /// A counter written before change keys existed: give it an empty journal. It has never seen a keyed change, so the
-    /// journal is complete from the beginning. If-Match: if another writer started it first, theirs stands.
-    /// </summary>
-    private async Task StartJournalAsync(CounterDocument counter, CancellationToken ct)
-    {
-        PatchOperation[] start =
-        [
-            PatchOperation.Set("/applied", Array.Empty<string>()),
-            PatchOperation.Set("/appliedSince", Beginning),
-            PatchOperation.Set("/lastTrimAt", Beginning),
-            PatchOperation.Set("/keptAtLastTrim", 0),
-        ];
-        var options = new PatchItemRequestOptions { IfMatchEtag = counter.ETag, EnableContentResponseOnWrite = false };
-        using var started = await Usage.PatchItemStreamAsync(counter.Id, new PartitionKey(counter.Code), start, options, ct);
-        if (!started.IsSuccessStatusCode && started.StatusCode is not (HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)) started.EnsureSuccessStatusCode();
-    }
-
-    private async Task<CounterDocument?> FindCounterAsync(string id, string partition, CancellationToken ct)
-    {
-        using var read = await Usage.ReadItemStreamAsync(id, new PartitionKey(partition), cancellationToken: ct);
-        if (read.StatusCode == HttpStatusCode.NotFound) return null;
-        read.EnsureSuccessStatusCode();
-        return await ReadAsync(read, ct);
-    }
-
-    private static async Task<CounterDocument> ReadAsync(ResponseMessage response, CancellationToken ct) =>
-        await System.Text.Json.JsonSerializer.DeserializeAsync<CounterDocument>(response.Content, ShopJson.Options, ct)
-            ?? throw new InvalidOperationException("Cosmos DB returned an empty counter document.");
-
-    // Keys go into a filter predicate as text: only the domain's hexadecimal keys are accepted, so nothing can be injected.
-    private static void RequireKey(string changeKey)
-    {
-        if (changeKey.Length is < 8 or > 64 || !changeKey.All(char.IsAsciiHexDigitLower))
-            throw new ArgumentException("A change key is lower-case hexadecimal, 8 to 64 characters.", nameof(changeKey));
-    }
-
-    private static MemoryStream ToStream<T>(T value) => new(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, ShopJson.Options));
+    /// <summary>An instant as a counter's journal keeps it (<see cref="CosmosKeyedCounter.Stamp"/>).</summary>
+    public static string Stamp(DateTimeOffset instant) => CosmosKeyedCounter.Stamp(instant);
 
     internal sealed record CounterDocument
     {
@@ -267,20 +109,6 @@ public sealed class CosmosPromotionUsageStore(ShopContainers containers, TimePro
         public required string PromotionId { get; init; }
         public string? CustomerId { get; init; }
         public required int Units { get; init; }
-
-        /// <summary>The change keys of recent changes, newest last (absent on counters written before change keys).</summary>
-        public List<string>? Applied { get; init; }
-
-        /// <summary>The journal holds every change made at or after this instant (<see cref="Stamp"/>).</summary>
-        public string? AppliedSince { get; init; }
-
-        /// <summary>The instant of the last trim; the first <see cref="KeptAtLastTrim"/> keys of the journal are from before it.</summary>
-        public string? LastTrimAt { get; init; }
-
-        public int KeptAtLastTrim { get; init; }
-
-        [JsonPropertyName("_etag")]
-        public string? ETag { get; init; }
     }
 
     internal sealed record UseDocument

@@ -1,4 +1,5 @@
 using Serverless.Shop.Domain.Catalog;
+using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Customers;
 using Serverless.Shop.Domain.Loyalty;
 using Serverless.Shop.Domain.Orders;

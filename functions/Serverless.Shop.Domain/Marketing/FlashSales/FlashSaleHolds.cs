@@ -31,14 +31,27 @@ public interface IFlashSaleHolds
 /// </para>
 /// <para>
 /// The order's hold record (one per sale and order) makes every step idempotent by order number: a held or committed
-/// record means "already counted", so a retried or replayed step holds nothing twice. As with promotion uses, holding
-/// takes the units first and writes the record last; releasing marks the record released first and gives the units back
-/// last: a crash in between can only leave units taken that no order holds (the sale sells fewer), never more sold than
-/// the cap. The window is checked against the sale itself, not the product's copy: a sale ended early sells nothing more.
+/// record means "already counted". How counts stay exact when a process is killed between two writes (the store has no
+/// transaction across the counters and the record), as for promotion uses (PromotionRedemptions): every counter change
+/// carries a change key (<see cref="ChangeKeys"/>) made from the order and the version of its hold record, and a counter
+/// does not apply a key it has already applied. Holding takes the units (the same key on every counter), then writes
+/// the record; a retry after a crash starts from the same record version, repeats the same key and takes nothing twice.
+/// Releasing (and a hold refused by a cap or the buyer's limit after taking some of its units) writes the released
+/// record first, carrying the give-back's key and the instant from which it may have happened, then gives back; every
+/// later release, and the next hold of the order, repeats that give-back, which changes nothing if it was made.
+/// Committing is one write of the record (held and sold units count alike). The one way left to lose exactness is the
+/// safe one: a give-back whose key the counter's journal may have forgotten (more than about 200 changes of that
+/// counter from <see cref="ClockSkewMargin"/> before the release to the repeated give-back) is not made, so the units
+/// stay taken: the sale sells fewer, never more than its cap. Proven by FlashSaleCrashTests (a kill after every write
+/// of hold, commit and release, then a retry) and, on the Cosmos DB emulator, by FlashSaleJournalTests.
+/// The window is checked against the sale itself, not the product's copy: a sale ended early sells nothing more.
 /// </para>
 /// </summary>
 public sealed class FlashSaleHolds(IFlashSaleStore sales, FlashSaleProjection projection, IPersonalDataVault vault, TimeProvider clock) : IFlashSaleHolds
 {
+    /// <summary>How far the clocks of two instances may disagree (as <see cref="Pricing.PromotionRedemptions.ClockSkewMargin"/>).</summary>
+    public static readonly TimeSpan ClockSkewMargin = TimeSpan.FromMinutes(1);
+
     private const int MaximumAttempts = 8;
 
     public async Task HoldAsync(Order order, CancellationToken ct)
@@ -61,6 +74,7 @@ public sealed class FlashSaleHolds(IFlashSaleStore sales, FlashSaleProjection pr
                 if (hold is null || hold.Value.State != FlashSaleHoldState.Held) break;
                 try
                 {
+                    // Held and sold units count alike: committing changes no counter, so one write has no window to crash in.
                     await sales.SaveHoldAsync(hold.Value with { State = FlashSaleHoldState.Committed, ChangedAt = clock.GetUtcNow() }, hold.Version, ct);
                     break;
                 }
@@ -80,6 +94,9 @@ public sealed class FlashSaleHolds(IFlashSaleStore sales, FlashSaleProjection pr
     private async Task HoldSaleAsync(FlashSale sale, Order order, IReadOnlyList<FlashSaleHoldLine> lines, CancellationToken ct)
     {
         var buyerKeys = await BuyerKeysAsync(order, ct);
+        var items = lines.Select(line => sale.ItemFor(line.Sku)
+            ?? throw new BusinessRuleViolationException($"{line.Sku} is no longer in the flash sale '{sale.Name}'. Nothing was charged.", "lines")).ToList();
+        var units = lines.Sum(l => l.Quantity);
         for (var attempt = 1; ; attempt++)
         {
             var existing = await sales.FindHoldAsync(sale.Id, order.Number, ct);
@@ -88,73 +105,84 @@ public sealed class FlashSaleHolds(IFlashSaleStore sales, FlashSaleProjection pr
                 throw new BusinessRuleViolationException(
                     $"The flash sale '{sale.Name}' ({string.Join(", ", lines.Select(l => l.Sku))}) ended before your order was confirmed. Nothing was charged; please check your cart and order again.", "lines");
 
-            var taken = new List<(SaleCounter Counter, int Units)>();
-            try
+            // From here on cancellation is not honoured: stopping half-way would only leave work for the retry.
+            // A released record's give-back may have been cut short by a crash: finish it (a no-op if it was made).
+            if (existing is not null) await GiveBackAsync(sale, existing.Value);
+
+            // The same key for every counter, and for every retry that starts from this version of the record.
+            var key = ChangeKeys.For(ChangeKeys.Take, order.Number, existing?.Version);
+            var takenLines = new List<FlashSaleHoldLine>();
+            var takenBuyers = new List<string>();
+            string? refusal = null;
+            for (var i = 0; i < lines.Count && refusal is null; i++)
             {
-                // From the first unit taken on, cancellation is not honoured: stopping half-way would only leak units.
-                foreach (var line in lines)
+                var (change, sold) = await sales.TryTakeAsync(sale.Id, SaleCounter.Sold(items[i].Sku), lines[i].Quantity, items[i].Cap, key, CancellationToken.None);
+                if (change == CounterChange.LimitReached)
                 {
-                    var item = sale.ItemFor(line.Sku)
-                        ?? throw new BusinessRuleViolationException($"{line.Sku} is no longer in the flash sale '{sale.Name}'. Nothing was charged.", "lines");
-                    var counter = SaleCounter.Sold(item.Sku);
-                    var (ok, sold) = await sales.TryTakeAsync(sale.Id, counter, line.Quantity, item.Cap, CancellationToken.None);
-                    if (!ok)
-                    {
-                        if (await HeldMeanwhileAsync(sale.Id, order.Number)) { await GiveBackAsync(sale, taken); return; }
-                        throw new BusinessRuleViolationException(
-                            $"The flash sale '{sale.Name}' has sold out of {item.Sku} (or has fewer than the {line.Quantity} you ordered left). Nothing was charged.", "lines");
-                    }
-                    taken.Add((counter, line.Quantity));
-                    await RefreshIfStepAsync(sale, item, item.Cap - (sold - line.Quantity), item.Cap - sold);
+                    refusal = $"The flash sale '{sale.Name}' has sold out of {items[i].Sku} (or has fewer than the {lines[i].Quantity} you ordered left). Nothing was charged.";
+                    break;
                 }
-                var units = lines.Sum(l => l.Quantity);
-                foreach (var key in buyerKeys)
-                {
-                    var counter = SaleCounter.Buyer(key);
-                    var (ok, _) = await sales.TryTakeAsync(sale.Id, counter, units, sale.PerCustomerLimit, CancellationToken.None);
-                    if (!ok)
-                    {
-                        if (await HeldMeanwhileAsync(sale.Id, order.Number)) { await GiveBackAsync(sale, taken); return; }
-                        throw new BusinessRuleViolationException(
-                            $"The flash sale '{sale.Name}' ({string.Join(", ", lines.Select(l => l.Sku))}) allows {sale.PerCustomerLimit} unit(s) per customer, and this order would take you past it. Nothing was charged.", "lines");
-                    }
-                    taken.Add((counter, units));
-                }
+                takenLines.Add(lines[i]);
+                if (change == CounterChange.Applied) await RefreshIfStepAsync(sale, items[i], items[i].Cap - (sold - lines[i].Quantity), items[i].Cap - sold);
             }
-            catch
+            foreach (var buyerKey in refusal is null ? buyerKeys : [])
             {
-                await GiveBackAsync(sale, taken);
-                throw;
+                var (change, _) = await sales.TryTakeAsync(sale.Id, SaleCounter.Buyer(buyerKey), units, sale.PerCustomerLimit, key, CancellationToken.None);
+                if (change == CounterChange.LimitReached)
+                {
+                    refusal = $"The flash sale '{sale.Name}' ({string.Join(", ", lines.Select(l => l.Sku))}) allows {sale.PerCustomerLimit} unit(s) per customer, and this order would take you past it. Nothing was charged.";
+                    break;
+                }
+                takenBuyers.Add(buyerKey);
             }
 
-            try
+            if (refusal is not null)
             {
-                var hold = new FlashSaleHold(sale.Id, order.Number, buyerKeys, lines, FlashSaleHoldState.Held, clock.GetUtcNow());
-                await sales.SaveHoldAsync(hold, existing?.Version, CancellationToken.None);
-                return;
+                // Refused at the first counter: nothing taken, nothing to give back, and a retry may use the same key.
+                if (takenLines.Count == 0 || await RefuseAsync(sale, order.Number, takenBuyers, takenLines, existing?.Version))
+                    throw new BusinessRuleViolationException(refusal, "lines");
             }
-            catch (StaleVersionException)
+            else
             {
-                // Another hold (or release) of the same order wrote the record first: our units belong to no one.
-                await GiveBackAsync(sale, taken);
-                if (attempt >= MaximumAttempts) throw new BusyResourceException("Flash sale");
+                try
+                {
+                    var hold = new FlashSaleHold(sale.Id, order.Number, buyerKeys, lines, FlashSaleHoldState.Held, clock.GetUtcNow());
+                    await sales.SaveHoldAsync(hold, existing?.Version, CancellationToken.None);
+                    return;
+                }
+                catch (StaleVersionException)
+                {
+                    // Another hold of the same order, from the same record version and so with the same key, wrote first:
+                    // the units were taken once for both (our takes found the key applied), so nothing is given back. The
+                    // loop reads the record again and finds it held.
+                }
             }
+            if (attempt >= MaximumAttempts) throw new BusyResourceException("Flash sale");
         }
     }
 
     /// <summary>
-    /// A limit reached may be this very order's doing: a concurrent hold of the same order (a retried step running twice
-    /// at once) took the units and is about to write its record. Looks again, at once and a moment later, before refusing.
+    /// A cap or the buyer's limit refused a hold that took some of its units. They go back through a released record
+    /// written first, listing exactly the counters taken, so that a retry of the hold starts from a new record version
+    /// with a new key (the take's key would otherwise find its units "already taken" although they were given back) and
+    /// finishes the give-back if a crash cut it short. False when another hold of the order wrote the record first: look
+    /// again (the units taken under the shared key are that hold's).
     /// </summary>
-    private async Task<bool> HeldMeanwhileAsync(string saleId, string orderId)
+    private async Task<bool> RefuseAsync(FlashSale sale, string orderId, List<string> takenBuyers, List<FlashSaleHoldLine> takenLines, string? fromVersion)
     {
-        for (var look = 1; ; look++)
+        var now = clock.GetUtcNow();
+        var refused = new FlashSaleHold(sale.Id, orderId, takenBuyers, takenLines, FlashSaleHoldState.Released, now,
+            ChangeKeys.For(ChangeKeys.Untake, orderId, fromVersion), now - ClockSkewMargin);
+        try
         {
-            var hold = await sales.FindHoldAsync(saleId, orderId, CancellationToken.None);
-            if (hold?.Value.State is FlashSaleHoldState.Held or FlashSaleHoldState.Committed) return true;
-            if (look == 2) return false;
-            await Task.Delay(TimeSpan.FromMilliseconds(25), clock);
+            await sales.SaveHoldAsync(refused, fromVersion, CancellationToken.None);
         }
+        catch (StaleVersionException)
+        {
+            return false;
+        }
+        await GiveBackAsync(sale, refused);
+        return true;
     }
 
     private async Task ReleaseSaleAsync(string saleId, string orderId, CancellationToken ct)
@@ -162,42 +190,70 @@ public sealed class FlashSaleHolds(IFlashSaleStore sales, FlashSaleProjection pr
         for (var attempt = 1; ; attempt++)
         {
             var hold = await sales.FindHoldAsync(saleId, orderId, ct);
-            if (hold is null || hold.Value.State == FlashSaleHoldState.Released) return;
+            if (hold is null) return;
+            if (hold.Value.State == FlashSaleHoldState.Released)
+            {
+                // Repeat the give-back under its key: this is what repairs a crash between the record and the counters.
+                await GiveBackAsync(null, hold.Value);
+                return;
+            }
+            var now = clock.GetUtcNow();
+            var released = hold.Value with
+            {
+                State = FlashSaleHoldState.Released, ChangedAt = now,
+                ChangeKey = ChangeKeys.For(ChangeKeys.Release, orderId, hold.Version), CoveredFrom = now - ClockSkewMargin,
+            };
             try
             {
-                await sales.SaveHoldAsync(hold.Value with { State = FlashSaleHoldState.Released, ChangedAt = clock.GetUtcNow() }, hold.Version, ct);
+                await sales.SaveHoldAsync(released, hold.Version, ct);
             }
             catch (StaleVersionException) when (attempt < MaximumAttempts)
             {
                 continue;
             }
-            var sale = (await sales.FindAsync(saleId, CancellationToken.None))?.Value;
-            var taken = hold.Value.Lines.Select(l => (SaleCounter.Sold(l.Sku), l.Quantity))
-                .Concat(hold.Value.BuyerKeys.Select(k => (SaleCounter.Buyer(k), hold.Value.Units))).ToList();
-            await GiveBackAsync(sale, taken, saleId);
+            await GiveBackAsync(null, released);
             return;
         }
     }
 
-    // Units are given back newest first, and only after an outcome that is certain (a limit reached, another writer won
-    // the record, the record marked released). A give-back that fails leaves units taken: fewer sold, never more.
-    private async Task GiveBackAsync(FlashSale? sale, List<(SaleCounter Counter, int Units)> taken, string? saleId = null)
+    private async Task<FlashSale?> FindSaleAsync(string saleId)
     {
-        var id = sale?.Id ?? saleId!;
-        for (var i = taken.Count - 1; i >= 0; i--)
+        try
         {
-            try
-            {
-                var left = await sales.GiveBackAsync(id, taken[i].Counter, taken[i].Units, CancellationToken.None);
-                if (sale?.Items.FirstOrDefault(item => SaleCounter.Sold(item.Sku) == taken[i].Counter) is { } item)
-                    await RefreshIfStepAsync(sale, item, item.Cap - (left + taken[i].Units), item.Cap - left);
-            }
-            catch (Exception)
-            {
-                // Keep going: the other counters are given back all the same; the caller's own failure is what it reports.
-            }
+            return (await sales.FindAsync(saleId, CancellationToken.None))?.Value;
         }
-        taken.Clear();
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return null; // the sale only serves the product's units-left refresh: give back all the same
+        }
+    }
+
+    /// <summary>
+    /// Gives back what a released record counted, under its key, buyers first and the variants last (the reverse of the
+    /// take): a no-op for every counter it was given back to before. A record released before change keys has no key:
+    /// the old code gave its units back. The sale (<paramref name="known"/>, else read at the first unit given back)
+    /// refreshes the product's units left; a release repeated for nothing does not read it.
+    /// </summary>
+    private async Task GiveBackAsync(FlashSale? known, FlashSaleHold released)
+    {
+        var sale = known;
+        var looked = known is not null;
+        if (released.State != FlashSaleHoldState.Released || released.ChangeKey is not { } key) return;
+        var from = released.CoveredFrom ?? released.ChangedAt - ClockSkewMargin;
+        for (var i = released.BuyerKeys.Count - 1; i >= 0; i--)
+            await sales.GiveBackAsync(released.SaleId, SaleCounter.Buyer(released.BuyerKeys[i]), released.Units, key, from, CancellationToken.None);
+        for (var i = released.Lines.Count - 1; i >= 0; i--)
+        {
+            var line = released.Lines[i];
+            var (change, left) = await sales.GiveBackAsync(released.SaleId, SaleCounter.Sold(line.Sku), line.Quantity, key, from, CancellationToken.None);
+            if (change != CounterChange.Applied) continue;
+            if (!looked)
+            {
+                sale = await FindSaleAsync(released.SaleId);
+                looked = true;
+            }
+            if (sale?.ItemFor(line.Sku) is { } item) await RefreshIfStepAsync(sale, item, item.Cap - (left + line.Quantity), item.Cap - left);
+        }
     }
 
     // The product's units-left figure is a display copy: a refresh that fails is made good by the next step crossed, and

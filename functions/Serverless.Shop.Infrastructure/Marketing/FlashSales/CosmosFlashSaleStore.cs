@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Net;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.Azure.Cosmos;
 using Serverless.Shop.Domain.Common;
@@ -12,17 +12,21 @@ namespace Serverless.Shop.Infrastructure.Marketing.FlashSales;
 /// Flash sales in the <c>flash-sales</c> container (partition key /saleId): everything of one sale in its own
 /// partition, namely the sale (<c>id: "sale"</c>), its counters (<c>sold:&lt;SKU&gt;</c>, and
 /// <c>buyer:&lt;key&gt;</c> per buyer) and one hold record per order (<c>order:&lt;number&gt;</c>).
-/// A counter changes by a conditional patch (<c>Increment</c> by the order's units with a <c>FilterPredicate</c>
-/// <c>c.units &lt;= limit - units</c>), which Cosmos DB applies atomically, so concurrent checkouts never take more
-/// than a cap, each with one write and no read-and-retry rounds. Hold records change with If-Match. Cosmos DB calls:
-/// take or give back units = 1 (2 the first time a counter is used); read or write a hold = 1; counters = 1 (ReadMany);
+/// A counter is a keyed counter (<see cref="CosmosKeyedCounter"/>) that changes by the order's units: a conditional
+/// patch (<c>Increment</c> by the units, with a <c>FilterPredicate</c> <c>c.units &lt;= limit - units</c> and the
+/// change key not in its journal), which Cosmos DB applies atomically, so concurrent checkouts never take more than a
+/// cap, each with one write and no read-and-retry rounds, and a take or give-back retried after a crash is not made
+/// twice. Hold records change with If-Match. Cosmos DB calls: take or give back units = 1 (a take 2 the first time a
+/// counter is used; a take or give-back that is refused, or finds its key already applied, reads the counter to tell
+/// why: 2); about one call in 200 more to trim a counter's journal; read or write a hold = 1; counters = 1 (ReadMany);
 /// the sale = 1 point read; the list of sales is a cross-partition query (staff only).
 /// </summary>
-public sealed class CosmosFlashSaleStore(ShopContainers containers) : IFlashSaleStore
+public sealed class CosmosFlashSaleStore(ShopContainers containers, TimeProvider clock) : IFlashSaleStore
 {
     private const string SaleDocumentId = "sale";
-    private const int MaximumAttempts = 4;
     private static readonly System.Buffers.SearchValues<char> ForbiddenInIds = System.Buffers.SearchValues.Create("/\\?#");
+
+    private readonly CosmosKeyedCounter _counters = new(containers.FlashSales, clock, "Flash sale");
 
     private Container Sales => containers.FlashSales;
 
@@ -80,54 +84,16 @@ public sealed class CosmosFlashSaleStore(ShopContainers containers) : IFlashSale
         if (response.StatusCode != HttpStatusCode.NotFound) response.EnsureSuccessStatusCode();
     }
 
-    public async Task<(bool Taken, int Value)> TryTakeAsync(string saleId, SaleCounter counter, int units, int limit, CancellationToken ct)
+    public Task<(CounterChange Change, int Value)> TryTakeAsync(string saleId, SaleCounter counter, int units, int limit, string changeKey, CancellationToken ct)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(units, 1);
         // A counter's name is its document id: a '/' in it once made every patch answer 404 (FlashSaleRushTests found it).
         if (counter.Name.AsSpan().IndexOfAny(ForbiddenInIds) >= 0) throw new ArgumentException($"'{counter.Name}' cannot be a Cosmos DB document id.", nameof(counter));
-        if (units > limit) return (false, 0);
-        var partition = new PartitionKey(saleId);
-        var options = new PatchItemRequestOptions
-        {
-            FilterPredicate = $"FROM c WHERE c.units <= {(limit - units).ToString(CultureInfo.InvariantCulture)}",
-        };
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var patched = await Sales.PatchItemAsync<CounterDocument>(counter.Name, partition, [PatchOperation.Increment("/units", units)], options, ct);
-                return (true, patched.Resource.Units);
-            }
-            catch (CosmosException e) when (e.Is(HttpStatusCode.PreconditionFailed))
-            {
-                return (false, 0);
-            }
-            catch (CosmosException e) when (e.Is(HttpStatusCode.NotFound) && attempt < MaximumAttempts)
-            {
-            }
-
-            // The first use of this counter: create it holding the units; if another writer created it first, patch again.
-            var doc = new CounterDocument { Id = counter.Name, SaleId = saleId, Type = CounterDocument.Kind, Units = units };
-            using var created = await Sales.CreateItemStreamAsync(ToStream(doc), partition, new ItemRequestOptions { EnableContentResponseOnWrite = false }, ct);
-            if (created.IsSuccessStatusCode) return (true, units);
-            if (created.StatusCode != HttpStatusCode.Conflict) created.EnsureSuccessStatusCode();
-        }
+        return _counters.TryAddAsync(saleId, counter.Name, units, limit, changeKey, coveredFrom: null,
+            () => new JsonObject { ["saleId"] = saleId, ["type"] = CounterDocument.Kind }, ct);
     }
 
-    public async Task<int> GiveBackAsync(string saleId, SaleCounter counter, int units, CancellationToken ct)
-    {
-        var options = new PatchItemRequestOptions { FilterPredicate = $"FROM c WHERE c.units >= {units.ToString(CultureInfo.InvariantCulture)}" };
-        try
-        {
-            var patched = await Sales.PatchItemAsync<CounterDocument>(counter.Name, new PartitionKey(saleId), [PatchOperation.Increment("/units", -units)], options, ct);
-            return patched.Resource.Units;
-        }
-        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
-        {
-            // Fewer units counted than given back, or never counted: there is nothing of this order's to give back.
-            return (await ReadCountersAsync(saleId, [counter], ct))[counter];
-        }
-    }
+    public Task<(CounterChange Change, int Value)> GiveBackAsync(string saleId, SaleCounter counter, int units, string changeKey, DateTimeOffset coveredFrom, CancellationToken ct) =>
+        _counters.TrySubtractAsync(saleId, counter.Name, units, changeKey, coveredFrom, ct);
 
     public async Task<IReadOnlyDictionary<SaleCounter, int>> ReadCountersAsync(string saleId, IReadOnlyCollection<SaleCounter> counters, CancellationToken ct)
     {
@@ -175,8 +141,6 @@ public sealed class CosmosFlashSaleStore(ShopContainers containers) : IFlashSale
         while (feed.HasMoreResults) holds.AddRange(await feed.ReadNextAsync(ct));
         return holds;
     }
-
-    private static MemoryStream ToStream<T>(T value) => new(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, ShopJson.Options));
 
     internal sealed record SaleDocument
     {

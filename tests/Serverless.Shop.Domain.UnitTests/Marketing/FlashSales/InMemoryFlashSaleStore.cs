@@ -4,20 +4,35 @@ using Serverless.Shop.Domain.Marketing.FlashSales;
 namespace Serverless.Shop.Domain.UnitTests.Marketing.FlashSales;
 
 /// <summary>
-/// Flash sales in memory, with the store's contract: a counter changes atomically and only within its limit, hold records
-/// change only at the version read. <see cref="Takes"/> counts successful takes, so tests see what a step wrote.
+/// Flash sales in memory, with the store's contract as the Cosmos DB adapter keeps it: a keyed counter change is atomic,
+/// stays within its limit (never below zero) and never applies a key twice; each counter keeps a journal of its recent
+/// change keys trimmed the same way (past <see cref="KeysPerTrim"/> keys since the last trim, the keys from before it
+/// are dropped and the journal is complete from that trim's instant on); hold records change only at the version read.
+/// <see cref="Takes"/> counts applied takes, so tests see what a step wrote.
 /// </summary>
-internal sealed class InMemoryFlashSaleStore : IFlashSaleStore
+internal sealed class InMemoryFlashSaleStore(TimeProvider? clock = null, int keysPerTrim = InMemoryFlashSaleStore.DefaultKeysPerTrim) : IFlashSaleStore
 {
+    /// <summary>As in CosmosKeyedCounter.</summary>
+    public const int DefaultKeysPerTrim = 200;
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly object _lock = new();
     private readonly Dictionary<string, Versioned<FlashSale>> _sales = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Sale, string Counter), int> _counters = [];
+    private readonly Dictionary<(string Sale, string Counter), KeyedCounter> _counters = [];
     private readonly Dictionary<(string Sale, string Order), Versioned<FlashSaleHold>> _holds = [];
     private int _version;
 
+    public int KeysPerTrim { get; } = keysPerTrim;
+
     public int Takes { get; private set; }
 
-    public int Counter(string saleId, SaleCounter counter) { lock (_lock) return _counters.GetValueOrDefault((saleId, counter.Name)); }
+    public int Counter(string saleId, SaleCounter counter) { lock (_lock) return _counters.GetValueOrDefault((saleId, counter.Name))?.Units ?? 0; }
+
+    /// <summary>How many change keys the counter's journal holds, and the instant from which it is complete.</summary>
+    public (int Keys, DateTimeOffset Since) Journal(string saleId, SaleCounter counter)
+    {
+        lock (_lock) return _counters.GetValueOrDefault((saleId, counter.Name)) is { } c ? (c.Applied.Count, c.AppliedSince) : (0, DateTimeOffset.MinValue);
+    }
 
     public FlashSaleHold? Hold(string saleId, string orderId) { lock (_lock) return _holds.GetValueOrDefault((saleId, orderId))?.Value; }
 
@@ -52,31 +67,46 @@ internal sealed class InMemoryFlashSaleStore : IFlashSaleStore
 
     public Task DeleteAsync(string id, CancellationToken ct) { lock (_lock) _sales.Remove(id); return Task.CompletedTask; }
 
-    public async Task<(bool Taken, int Value)> TryTakeAsync(string saleId, SaleCounter counter, int units, int limit, CancellationToken ct)
+    public async Task<(CounterChange Change, int Value)> TryTakeAsync(string saleId, SaleCounter counter, int units, int limit, string changeKey, CancellationToken ct)
     {
         await Task.Yield();
         lock (_lock)
         {
-            var value = _counters.GetValueOrDefault((saleId, counter.Name));
-            if (value + units > limit) return (false, 0);
+            if (!_counters.TryGetValue((saleId, counter.Name), out var c))
+            {
+                // A new counter has no history: its journal is complete from the beginning.
+                if (units > limit) return (CounterChange.LimitReached, 0);
+                _counters[(saleId, counter.Name)] = new KeyedCounter { Units = units, Applied = [changeKey] };
+                Takes++;
+                return (CounterChange.Applied, units);
+            }
+            if (c.Applied.Contains(changeKey)) return (CounterChange.AlreadyApplied, c.Units);
+            if (c.Units + units > limit) return (CounterChange.LimitReached, c.Units);
+            c.Units += units;
+            Record(c, changeKey);
             Takes++;
-            return (true, _counters[(saleId, counter.Name)] = value + units);
+            return (CounterChange.Applied, c.Units);
         }
     }
 
-    public async Task<int> GiveBackAsync(string saleId, SaleCounter counter, int units, CancellationToken ct)
+    public async Task<(CounterChange Change, int Value)> GiveBackAsync(string saleId, SaleCounter counter, int units, string changeKey, DateTimeOffset coveredFrom, CancellationToken ct)
     {
         await Task.Yield();
         lock (_lock)
         {
-            var value = _counters.GetValueOrDefault((saleId, counter.Name));
-            return value >= units ? _counters[(saleId, counter.Name)] = value - units : value;
+            if (!_counters.TryGetValue((saleId, counter.Name), out var c)) return (CounterChange.LimitReached, 0);
+            if (c.Applied.Contains(changeKey)) return (CounterChange.AlreadyApplied, c.Units);
+            if (c.Units < units) return (CounterChange.LimitReached, c.Units);
+            if (c.AppliedSince > coveredFrom) return (CounterChange.NotCovered, c.Units);
+            c.Units -= units;
+            Record(c, changeKey);
+            return (CounterChange.Applied, c.Units);
         }
     }
 
     public Task<IReadOnlyDictionary<SaleCounter, int>> ReadCountersAsync(string saleId, IReadOnlyCollection<SaleCounter> counters, CancellationToken ct)
     {
-        lock (_lock) return Task.FromResult<IReadOnlyDictionary<SaleCounter, int>>(counters.Distinct().ToDictionary(c => c, c => _counters.GetValueOrDefault((saleId, c.Name))));
+        lock (_lock) return Task.FromResult<IReadOnlyDictionary<SaleCounter, int>>(counters.Distinct().ToDictionary(c => c, c => _counters.GetValueOrDefault((saleId, c.Name))?.Units ?? 0));
     }
 
     public async Task<Versioned<FlashSaleHold>?> FindHoldAsync(string saleId, string orderId, CancellationToken ct)
@@ -104,4 +134,28 @@ internal sealed class InMemoryFlashSaleStore : IFlashSaleStore
     }
 
     private string Next() => $"v{++_version}";
+
+    /// <summary>Journals the key and trims as the Cosmos DB adapter does (there a separate write that may lose a race; here at once).</summary>
+    private void Record(KeyedCounter c, string changeKey)
+    {
+        c.Applied.Add(changeKey);
+        if (c.Applied.Count - c.KeptAtLastTrim <= KeysPerTrim) return;
+        c.Applied.RemoveRange(0, c.KeptAtLastTrim);
+        c.AppliedSince = c.LastTrimAt;
+        c.LastTrimAt = _clock.GetUtcNow();
+        c.KeptAtLastTrim = c.Applied.Count;
+    }
+
+    private sealed class KeyedCounter
+    {
+        public int Units { get; set; }
+        public required List<string> Applied { get; init; }
+
+        /// <summary>The journal holds every change made at or after this instant.</summary>
+        public DateTimeOffset AppliedSince { get; set; } = DateTimeOffset.MinValue;
+
+        /// <summary>The instant of the last trim; the first <see cref="KeptAtLastTrim"/> keys are from before it.</summary>
+        public DateTimeOffset LastTrimAt { get; set; } = DateTimeOffset.MinValue;
+        public int KeptAtLastTrim { get; set; }
+    }
 }
