@@ -1,5 +1,6 @@
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Marketing.FlashSales;
+using Serverless.Shop.Domain.UnitTests.Common;
 
 namespace Serverless.Shop.Domain.UnitTests.Marketing.FlashSales;
 
@@ -15,23 +16,22 @@ internal sealed class InMemoryFlashSaleStore(TimeProvider? clock = null, int key
     /// <summary>As in CosmosKeyedCounter.</summary>
     public const int DefaultKeysPerTrim = 200;
 
-    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly object _lock = new();
     private readonly Dictionary<string, Versioned<FlashSale>> _sales = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Sale, string Counter), KeyedCounter> _counters = [];
+    private readonly InMemoryKeyedCounters<(string Sale, string Counter)> _counters = new(clock ?? TimeProvider.System, keysPerTrim);
     private readonly Dictionary<(string Sale, string Order), Versioned<FlashSaleHold>> _holds = [];
     private int _version;
 
-    public int KeysPerTrim { get; } = keysPerTrim;
+    public int KeysPerTrim => _counters.KeysPerTrim;
 
     public int Takes { get; private set; }
 
-    public int Counter(string saleId, SaleCounter counter) { lock (_lock) return _counters.GetValueOrDefault((saleId, counter.Name))?.Units ?? 0; }
+    public int Counter(string saleId, SaleCounter counter) { lock (_lock) return _counters.Units((saleId, counter.Name)); }
 
     /// <summary>How many change keys the counter's journal holds, and the instant from which it is complete.</summary>
     public (int Keys, DateTimeOffset Since) Journal(string saleId, SaleCounter counter)
     {
-        lock (_lock) return _counters.GetValueOrDefault((saleId, counter.Name)) is { } c ? (c.Applied.Count, c.AppliedSince) : (0, DateTimeOffset.MinValue);
+        lock (_lock) return _counters.Journal((saleId, counter.Name));
     }
 
     public FlashSaleHold? Hold(string saleId, string orderId) { lock (_lock) return _holds.GetValueOrDefault((saleId, orderId))?.Value; }
@@ -72,41 +72,21 @@ internal sealed class InMemoryFlashSaleStore(TimeProvider? clock = null, int key
         await Task.Yield();
         lock (_lock)
         {
-            if (!_counters.TryGetValue((saleId, counter.Name), out var c))
-            {
-                // A new counter has no history: its journal is complete from the beginning.
-                if (units > limit) return (CounterChange.LimitReached, 0);
-                _counters[(saleId, counter.Name)] = new KeyedCounter { Units = units, Applied = [changeKey] };
-                Takes++;
-                return (CounterChange.Applied, units);
-            }
-            if (c.Applied.Contains(changeKey)) return (CounterChange.AlreadyApplied, c.Units);
-            if (c.Units + units > limit) return (CounterChange.LimitReached, c.Units);
-            c.Units += units;
-            Record(c, changeKey);
-            Takes++;
-            return (CounterChange.Applied, c.Units);
+            var taken = _counters.TryAdd((saleId, counter.Name), units, limit, changeKey);
+            if (taken.Change == CounterChange.Applied) Takes++;
+            return taken;
         }
     }
 
     public async Task<(CounterChange Change, int Value)> GiveBackAsync(string saleId, SaleCounter counter, int units, string changeKey, DateTimeOffset coveredFrom, CancellationToken ct)
     {
         await Task.Yield();
-        lock (_lock)
-        {
-            if (!_counters.TryGetValue((saleId, counter.Name), out var c)) return (CounterChange.LimitReached, 0);
-            if (c.Applied.Contains(changeKey)) return (CounterChange.AlreadyApplied, c.Units);
-            if (c.Units < units) return (CounterChange.LimitReached, c.Units);
-            if (c.AppliedSince > coveredFrom) return (CounterChange.NotCovered, c.Units);
-            c.Units -= units;
-            Record(c, changeKey);
-            return (CounterChange.Applied, c.Units);
-        }
+        lock (_lock) return _counters.TryGiveBack((saleId, counter.Name), units, changeKey, coveredFrom);
     }
 
     public Task<IReadOnlyDictionary<SaleCounter, int>> ReadCountersAsync(string saleId, IReadOnlyCollection<SaleCounter> counters, CancellationToken ct)
     {
-        lock (_lock) return Task.FromResult<IReadOnlyDictionary<SaleCounter, int>>(counters.Distinct().ToDictionary(c => c, c => _counters.GetValueOrDefault((saleId, c.Name))?.Units ?? 0));
+        lock (_lock) return Task.FromResult<IReadOnlyDictionary<SaleCounter, int>>(counters.Distinct().ToDictionary(c => c, c => _counters.Units((saleId, c.Name))));
     }
 
     public async Task<Versioned<FlashSaleHold>?> FindHoldAsync(string saleId, string orderId, CancellationToken ct)
@@ -134,28 +114,4 @@ internal sealed class InMemoryFlashSaleStore(TimeProvider? clock = null, int key
     }
 
     private string Next() => $"v{++_version}";
-
-    /// <summary>Journals the key and trims as the Cosmos DB adapter does (there a separate write that may lose a race; here at once).</summary>
-    private void Record(KeyedCounter c, string changeKey)
-    {
-        c.Applied.Add(changeKey);
-        if (c.Applied.Count - c.KeptAtLastTrim <= KeysPerTrim) return;
-        c.Applied.RemoveRange(0, c.KeptAtLastTrim);
-        c.AppliedSince = c.LastTrimAt;
-        c.LastTrimAt = _clock.GetUtcNow();
-        c.KeptAtLastTrim = c.Applied.Count;
-    }
-
-    private sealed class KeyedCounter
-    {
-        public int Units { get; set; }
-        public required List<string> Applied { get; init; }
-
-        /// <summary>The journal holds every change made at or after this instant.</summary>
-        public DateTimeOffset AppliedSince { get; set; } = DateTimeOffset.MinValue;
-
-        /// <summary>The instant of the last trim; the first <see cref="KeptAtLastTrim"/> keys are from before it.</summary>
-        public DateTimeOffset LastTrimAt { get; set; } = DateTimeOffset.MinValue;
-        public int KeptAtLastTrim { get; set; }
-    }
 }

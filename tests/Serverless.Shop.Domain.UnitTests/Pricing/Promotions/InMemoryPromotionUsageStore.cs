@@ -17,28 +17,27 @@ internal sealed class InMemoryPromotionUsageStore(TimeProvider? clock = null, in
     /// <summary>As in CosmosPromotionUsageStore.</summary>
     public const int DefaultKeysPerTrim = 200;
 
-    private readonly TimeProvider _clock = clock ?? new FixedClock();
     private readonly object _lock = new();
-    private readonly Dictionary<(string PromotionId, UsageCounter Counter), Counter> _counters = [];
+    private readonly InMemoryKeyedCounters<(string PromotionId, UsageCounter Counter)> _counters = new(clock ?? new FixedClock(), keysPerTrim);
     private readonly Dictionary<(string PromotionId, string OrderId), Versioned<PromotionUse>> _uses = [];
     private int _lastVersion;
     private int _heldReaders;
     private TaskCompletionSource? _releaseReaders;
 
-    public int KeysPerTrim { get; } = keysPerTrim;
+    public int KeysPerTrim => _counters.KeysPerTrim;
 
     /// <summary>When set, the next record write fails with this exception (a time-out, say) without writing.</summary>
     public Exception? NextSaveFailure { get; set; }
 
     public int Units(string promotionId, UsageCounter counter)
     {
-        lock (_lock) return _counters.GetValueOrDefault((promotionId, counter))?.Units ?? 0;
+        lock (_lock) return _counters.Units((promotionId, counter));
     }
 
     /// <summary>How many change keys the counter's journal holds, and the instant from which it is complete.</summary>
     public (int Keys, DateTimeOffset Since) Journal(string promotionId, UsageCounter counter)
     {
-        lock (_lock) return _counters.GetValueOrDefault((promotionId, counter)) is { } c ? (c.Applied.Count, c.AppliedSince) : (0, DateTimeOffset.MinValue);
+        lock (_lock) return _counters.Journal((promotionId, counter));
     }
 
     public PromotionUse? Use(string promotionId, string orderId)
@@ -57,34 +56,12 @@ internal sealed class InMemoryPromotionUsageStore(TimeProvider? clock = null, in
 
     public Task<CounterChange> TryIncrementAsync(string promotionId, UsageCounter counter, int? limit, string changeKey, DateTimeOffset? coveredFrom, CancellationToken ct)
     {
-        lock (_lock)
-        {
-            if (!_counters.TryGetValue((promotionId, counter), out var c))
-            {
-                // A new counter has no history: its journal is complete from the beginning.
-                if (limit is <= 0) return Task.FromResult(CounterChange.LimitReached);
-                _counters[(promotionId, counter)] = new Counter { Units = 1, Applied = [changeKey] };
-                return Task.FromResult(CounterChange.Applied);
-            }
-            if (c.Applied.Contains(changeKey)) return Task.FromResult(CounterChange.AlreadyApplied);
-            if (limit is not null && c.Units >= limit) return Task.FromResult(CounterChange.LimitReached);
-            if (coveredFrom is { } from && c.AppliedSince > from) return Task.FromResult(CounterChange.NotCovered);
-            c.Units++;
-            Record(c, changeKey);
-            return Task.FromResult(CounterChange.Applied);
-        }
+        lock (_lock) return Task.FromResult(_counters.TryAdd((promotionId, counter), 1, limit, changeKey, coveredFrom).Change);
     }
 
     public Task<bool> DecrementAsync(string promotionId, UsageCounter counter, string changeKey, DateTimeOffset coveredFrom, CancellationToken ct)
     {
-        lock (_lock)
-        {
-            if (!_counters.TryGetValue((promotionId, counter), out var c) || c.Units <= 0 || c.Applied.Contains(changeKey) || c.AppliedSince > coveredFrom)
-                return Task.FromResult(false);
-            c.Units--;
-            Record(c, changeKey);
-            return Task.FromResult(true);
-        }
+        lock (_lock) return Task.FromResult(_counters.TryGiveBack((promotionId, counter), 1, changeKey, coveredFrom).Change == CounterChange.Applied);
     }
 
     public Task<(int Uses, int Redemptions)> GetCountsAsync(string promotionId, CancellationToken ct) =>
@@ -126,29 +103,5 @@ internal sealed class InMemoryPromotionUsageStore(TimeProvider? clock = null, in
             if (!current) throw new StaleVersionException("Promotion use");
             return Task.FromResult((_uses[key] = new Versioned<PromotionUse>(use, $"\"u{++_lastVersion}\"")).Version);
         }
-    }
-
-    /// <summary>Journals the key and trims as the Cosmos DB adapter does (there a separate write that may lose a race; here at once).</summary>
-    private void Record(Counter c, string changeKey)
-    {
-        c.Applied.Add(changeKey);
-        if (c.Applied.Count - c.KeptAtLastTrim <= KeysPerTrim) return;
-        c.Applied.RemoveRange(0, c.KeptAtLastTrim);
-        c.AppliedSince = c.LastTrimAt;
-        c.LastTrimAt = _clock.GetUtcNow();
-        c.KeptAtLastTrim = c.Applied.Count;
-    }
-
-    private sealed class Counter
-    {
-        public int Units { get; set; }
-        public required List<string> Applied { get; init; }
-
-        /// <summary>The journal holds every change made at or after this instant.</summary>
-        public DateTimeOffset AppliedSince { get; set; } = DateTimeOffset.MinValue;
-
-        /// <summary>The instant of the last trim; the first <see cref="KeptAtLastTrim"/> keys are from before it.</summary>
-        public DateTimeOffset LastTrimAt { get; set; } = DateTimeOffset.MinValue;
-        public int KeptAtLastTrim { get; set; }
     }
 }
