@@ -32,7 +32,7 @@ public static class ReportCharts
     {
         var currency = report.NetByDay.Select(d => d.Currency).FirstOrDefault();
         plot.Title(currency is null ? "Net sales by day" : $"Net sales by day ({currency})");
-        if (currency is null) { Empty(plot, "No sales in this period"); return; }
+        if (currency is null) { Empty(plot, "Net sales by day", "No sales in this period"); return; }
         var now = report.NetByDay.Where(d => d.Currency == currency).ToList();
         var before = report.PreviousNetByDay.Where(d => d.Currency == currency).ToList();
         var digits = Currencies.MinorDigits(currency);
@@ -55,7 +55,7 @@ public static class ReportCharts
     {
         var currency = report.TopProducts.Select(p => p.Currency).FirstOrDefault();
         plot.Title(currency is null ? "Top products" : $"Top products by net sales ({currency})");
-        if (currency is null) { Empty(plot, "No sales in this period"); return; }
+        if (currency is null) { Empty(plot, "Top products", "No sales in this period"); return; }
         var top = report.TopProducts.Where(p => p.Currency == currency).Reverse().ToList(); // the best at the top
         var digits = Currencies.MinorDigits(currency);
         var bars = plot.Add.Bars(top.Select(p => (double)MoneyRounding.FromMinorUnits(p.Measures.Net, digits)).ToArray());
@@ -68,16 +68,22 @@ public static class ReportCharts
     {
         var f = report.Funnel;
         plot.Title("Funnel (sessions)");
-        if (f.Viewed + f.AddedToCart + f.StartedCheckout + f.Purchased == 0) { Empty(plot, "No sessions in this period"); return; }
+        if (f.Viewed + f.AddedToCart + f.StartedCheckout + f.Purchased == 0) { Empty(plot, "Funnel (sessions)", "No sessions in this period"); return; }
         plot.Add.Bars(new double[] { f.Viewed, f.AddedToCart, f.StartedCheckout, f.Purchased });
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             [0, 1, 2, 3], ["viewed", "added to cart", "started checkout", "purchased"]);
     }
 
-    // Axes from -10 to 10 around nothing read as a broken chart: an empty one says so in words instead.
-    private static void Empty(Plot plot, string message)
+    // Axes from -10 to 10 around nothing read as a broken chart: an empty one keeps its title and says so in words.
+    private static void Empty(Plot plot, string title, string message)
     {
-        plot.HideAxesAndGrid();
-        plot.Add.Annotation(message, Alignment.MiddleCenter);
+        plot.Axes.Frameless();
+        plot.HideGrid();
+        plot.Title(title); // Frameless hides the title panel too
+        var note = plot.Add.Annotation(message, Alignment.MiddleCenter);
+        note.LabelFontSize = 16;
+        note.LabelBackgroundColor = Colors.Transparent;
+        note.LabelBorderColor = Colors.Transparent;
+        note.LabelShadowColor = Colors.Transparent;
     }
 }
