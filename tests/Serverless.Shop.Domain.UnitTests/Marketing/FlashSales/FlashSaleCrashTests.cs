@@ -9,6 +9,7 @@ using Serverless.Shop.Domain.Pricing;
 using Serverless.Shop.Domain.Privacy;
 using Serverless.Shop.Domain.Shipping;
 using Serverless.Shop.Domain.UnitTests.Catalog;
+using Serverless.Shop.Domain.UnitTests.Common;
 using Serverless.Shop.Domain.UnitTests.Inventory;
 using Serverless.Shop.Domain.UnitTests.Pricing.Promotions;
 
@@ -114,32 +115,22 @@ public sealed class FlashSaleCrashTests
     public async Task A_kill_after_any_write_of_the_call_then_a_retry_of_the_same_call_leaves_exact_counters(string operation)
     {
         var scenario = Scenarios[operation];
-        int kill;
-        for (kill = 1; ; kill++)
-        {
-            var bed = new Bed();
-            await bed.WithAnotherBuyersCommittedOrderAsync();
-            await scenario.Setup(bed);
-            bed.Store.KillAfter(kill);
-            var killed = false;
-            try
+        var writes = await SimulatedProcess.KillAfterEveryWriteAsync(
+            async () =>
             {
-                await scenario.Act(bed);
-            }
-            catch (ProcessKilledException)
+                var bed = new Bed();
+                await bed.WithAnotherBuyersCommittedOrderAsync();
+                await scenario.Setup(bed);
+                return bed;
+            },
+            bed => bed.Store.Process, scenario.Act,
+            (bed, when) =>
             {
-                killed = true;
-                bed.Store.Restart();
-                await scenario.Act(bed);
-            }
-
-            var when = $"{operation}, killed after write {kill} and retried";
-            bed.Counts().ShouldBe(scenario.Expected, when);
-            bed.State("SS-CRASH-0001").ShouldBe(scenario.State, when);
-            bed.State("SS-OTHER-0001").ShouldBe(FlashSaleHoldState.Committed, when);
-            if (!killed) break; // the call made fewer writes than this: every point has been tried
-        }
-        kill.ShouldBeGreaterThan(operation == "commit" ? 1 : 2, "the call writes more than once");
+                bed.Counts().ShouldBe(scenario.Expected, $"{operation}, {when}");
+                bed.State("SS-CRASH-0001").ShouldBe(scenario.State, $"{operation}, {when}");
+                bed.State("SS-OTHER-0001").ShouldBe(FlashSaleHoldState.Committed, $"{operation}, {when}");
+            });
+        writes.ShouldBeGreaterThan(operation == "commit" ? 1 : 2, "the call writes more than once");
     }
 
     [Fact]
@@ -210,9 +201,9 @@ public sealed class FlashSaleCrashTests
 
     private static async Task ReleaseKilledAfterTheRecordAsync(Bed bed)
     {
-        bed.Store.KillAfter(1);
+        bed.Store.Process.KillAfter(1);
         await Should.ThrowAsync<ProcessKilledException>(() => bed.ReleaseAsync("SS-CRASH-0001"));
-        bed.Store.Restart();
+        bed.Store.Process.Restart();
         bed.State("SS-CRASH-0001").ShouldBe(FlashSaleHoldState.Released);
         bed.Counts().Customer.ShouldBe(3, "killed before giving anything back");
     }
@@ -265,56 +256,30 @@ public sealed class FlashSaleCrashTests
 /// <summary>
 /// A flash sale store in a process that can be killed: after the chosen write (a counter change or a hold record save,
 /// whether or not it changed anything) has reached the store, the call throws <see cref="ProcessKilledException"/> and so
-/// does every later call, until <see cref="Restart"/> brings up a new process on the same data.
+/// does every later call, until <see cref="SimulatedProcess.Restart"/> brings up a new process on the same data.
 /// </summary>
 internal sealed class KillableFlashSaleStore(IFlashSaleStore inner) : IFlashSaleStore
 {
-    private int _writes;
-    private int? _killAfter;
-    private bool _dead;
+    public SimulatedProcess Process { get; } = new();
 
-    public void KillAfter(int writes) => _killAfter = _writes + writes;
-
-    public void Restart()
-    {
-        _dead = false;
-        _killAfter = null;
-    }
-
-    public Task<Versioned<FlashSale>?> FindAsync(string id, CancellationToken ct) => Alive(() => inner.FindAsync(id, ct));
-    public Task<Page<FlashSale>> ListAsync(PageRequest page, CancellationToken ct) => Alive(() => inner.ListAsync(page, ct));
-    public Task<string> CreateAsync(FlashSale sale, CancellationToken ct) => WriteAsync(() => inner.CreateAsync(sale, ct));
-    public Task<string> ReplaceAsync(FlashSale sale, string expectedVersion, CancellationToken ct) => WriteAsync(() => inner.ReplaceAsync(sale, expectedVersion, ct));
-    public Task DeleteAsync(string id, CancellationToken ct) => WriteAsync(async () => { await inner.DeleteAsync(id, ct); return 0; });
+    public Task<Versioned<FlashSale>?> FindAsync(string id, CancellationToken ct) => Process.ReadAsync(() => inner.FindAsync(id, ct));
+    public Task<Page<FlashSale>> ListAsync(PageRequest page, CancellationToken ct) => Process.ReadAsync(() => inner.ListAsync(page, ct));
+    public Task<string> CreateAsync(FlashSale sale, CancellationToken ct) => Process.WriteAsync(() => inner.CreateAsync(sale, ct));
+    public Task<string> ReplaceAsync(FlashSale sale, string expectedVersion, CancellationToken ct) => Process.WriteAsync(() => inner.ReplaceAsync(sale, expectedVersion, ct));
+    public Task DeleteAsync(string id, CancellationToken ct) => Process.WriteAsync(async () => { await inner.DeleteAsync(id, ct); return 0; });
 
     public Task<(CounterChange Change, int Value)> TryTakeAsync(string saleId, SaleCounter counter, int units, int limit, string changeKey, CancellationToken ct) =>
-        WriteAsync(() => inner.TryTakeAsync(saleId, counter, units, limit, changeKey, ct));
+        Process.WriteAsync(() => inner.TryTakeAsync(saleId, counter, units, limit, changeKey, ct));
 
     public Task<(CounterChange Change, int Value)> GiveBackAsync(string saleId, SaleCounter counter, int units, string changeKey, DateTimeOffset coveredFrom, CancellationToken ct) =>
-        WriteAsync(() => inner.GiveBackAsync(saleId, counter, units, changeKey, coveredFrom, ct));
+        Process.WriteAsync(() => inner.GiveBackAsync(saleId, counter, units, changeKey, coveredFrom, ct));
 
     public Task<IReadOnlyDictionary<SaleCounter, int>> ReadCountersAsync(string saleId, IReadOnlyCollection<SaleCounter> counters, CancellationToken ct) =>
-        Alive(() => inner.ReadCountersAsync(saleId, counters, ct));
+        Process.ReadAsync(() => inner.ReadCountersAsync(saleId, counters, ct));
 
-    public Task<Versioned<FlashSaleHold>?> FindHoldAsync(string saleId, string orderId, CancellationToken ct) => Alive(() => inner.FindHoldAsync(saleId, orderId, ct));
+    public Task<Versioned<FlashSaleHold>?> FindHoldAsync(string saleId, string orderId, CancellationToken ct) => Process.ReadAsync(() => inner.FindHoldAsync(saleId, orderId, ct));
 
-    public Task<string> SaveHoldAsync(FlashSaleHold hold, string? expectedVersion, CancellationToken ct) => WriteAsync(() => inner.SaveHoldAsync(hold, expectedVersion, ct));
+    public Task<string> SaveHoldAsync(FlashSaleHold hold, string? expectedVersion, CancellationToken ct) => Process.WriteAsync(() => inner.SaveHoldAsync(hold, expectedVersion, ct));
 
-    public Task<IReadOnlyList<FlashSaleHold>> ListHoldsAsync(string saleId, CancellationToken ct) => Alive(() => inner.ListHoldsAsync(saleId, ct));
-
-    private Task<T> Alive<T>(Func<Task<T>> read) => _dead ? throw new ProcessKilledException() : read();
-
-    private async Task<T> WriteAsync<T>(Func<Task<T>> write)
-    {
-        if (_dead) throw new ProcessKilledException();
-        var written = write();
-        try { await written; }
-        catch (Exception) { /* the store's answer: the caller sees it below, unless the process dies first */ }
-        if (++_writes == _killAfter)
-        {
-            _dead = true;
-            throw new ProcessKilledException();
-        }
-        return await written;
-    }
+    public Task<IReadOnlyList<FlashSaleHold>> ListHoldsAsync(string saleId, CancellationToken ct) => Process.ReadAsync(() => inner.ListHoldsAsync(saleId, ct));
 }

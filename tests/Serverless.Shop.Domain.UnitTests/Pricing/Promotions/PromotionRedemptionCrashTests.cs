@@ -1,5 +1,6 @@
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Pricing;
+using Serverless.Shop.Domain.UnitTests.Common;
 using Serverless.Shop.Domain.UnitTests.Inventory;
 using static Serverless.Shop.Domain.UnitTests.Pricing.Promotions.PromotionExamples;
 
@@ -78,32 +79,22 @@ public sealed class PromotionRedemptionCrashTests
     public async Task A_kill_after_any_write_of_the_call_then_a_retry_of_the_same_call_leaves_exact_counts(string operation)
     {
         var scenario = Scenarios[operation];
-        int kill;
-        for (kill = 1; ; kill++)
-        {
-            var bed = new Bed();
-            await bed.WithAnotherRedeemedOrderAsync();
-            await scenario.Setup(bed);
-            bed.Store.KillAfter(kill);
-            var killed = false;
-            try
+        var writes = await SimulatedProcess.KillAfterEveryWriteAsync(
+            async () =>
             {
-                await scenario.Act(bed);
-            }
-            catch (ProcessKilledException)
+                var bed = new Bed();
+                await bed.WithAnotherRedeemedOrderAsync();
+                await scenario.Setup(bed);
+                return bed;
+            },
+            bed => bed.Store.Process, scenario.Act,
+            (bed, when) =>
             {
-                killed = true;
-                bed.Store.Restart();
-                await scenario.Act(bed);
-            }
-
-            var when = $"{operation}, killed after write {kill} and retried";
-            bed.Counts().ShouldBe(scenario.Expected, when);
-            bed.State("order_1").ShouldBe(scenario.State, when);
-            bed.State("order_other").ShouldBe(PromotionUseState.Redeemed, when);
-            if (!killed) break; // the call made fewer writes than this: every point has been tried
-        }
-        kill.ShouldBeGreaterThan(2, "the call writes more than once");
+                bed.Counts().ShouldBe(scenario.Expected, $"{operation}, {when}");
+                bed.State("order_1").ShouldBe(scenario.State, $"{operation}, {when}");
+                bed.State("order_other").ShouldBe(PromotionUseState.Redeemed, $"{operation}, {when}");
+            });
+        writes.ShouldBeGreaterThan(2, "the call writes more than once");
     }
 
     [Fact]
@@ -222,9 +213,9 @@ public sealed class PromotionRedemptionCrashTests
 
     private static async Task ReleaseKilledAfterTheRecordAsync(Bed bed)
     {
-        bed.Store.KillAfter(1);
+        bed.Store.Process.KillAfter(1);
         await Should.ThrowAsync<ProcessKilledException>(() => bed.ReleaseAsync("order_1"));
-        bed.Store.Restart();
+        bed.Store.Process.Restart();
         bed.State("order_1").ShouldBe(PromotionUseState.Released);
         bed.Counts().CustomerUses.ShouldBe(1, "killed before giving anything back");
     }
@@ -241,60 +232,32 @@ public sealed class PromotionRedemptionCrashTests
     }
 }
 
-internal sealed class ProcessKilledException() : Exception("The process was killed.");
-
 /// <summary>
 /// A usage store in a process that can be killed: after the chosen write (a counter change or a record save, whether or
 /// not it changed anything) has reached the store, the call throws <see cref="ProcessKilledException"/> and so does every
-/// later call, until <see cref="Restart"/> brings up a new process on the same data. <see cref="AfterSave"/> runs after
+/// later call, until <see cref="SimulatedProcess.Restart"/> brings up a new process on the same data. <see cref="AfterSave"/> runs after
 /// each record save reached the store, to let another caller in at that exact point.
 /// </summary>
 internal sealed class KillableUsageStore(IPromotionUsageStore inner) : IPromotionUsageStore
 {
-    private int _writes;
-    private int? _killAfter;
-    private bool _dead;
+    public SimulatedProcess Process { get; } = new();
 
     public Func<PromotionUse, Task>? AfterSave { get; set; }
 
-    public void KillAfter(int writes) => _killAfter = _writes + writes;
-
-    public void Restart()
-    {
-        _dead = false;
-        _killAfter = null;
-    }
-
     public Task<CounterChange> TryIncrementAsync(string promotionId, UsageCounter counter, int? limit, string changeKey, DateTimeOffset? coveredFrom, CancellationToken ct) =>
-        WriteAsync(() => inner.TryIncrementAsync(promotionId, counter, limit, changeKey, coveredFrom, ct));
+        Process.WriteAsync(() => inner.TryIncrementAsync(promotionId, counter, limit, changeKey, coveredFrom, ct));
 
     public Task<bool> DecrementAsync(string promotionId, UsageCounter counter, string changeKey, DateTimeOffset coveredFrom, CancellationToken ct) =>
-        WriteAsync(() => inner.DecrementAsync(promotionId, counter, changeKey, coveredFrom, ct));
+        Process.WriteAsync(() => inner.DecrementAsync(promotionId, counter, changeKey, coveredFrom, ct));
 
-    public Task<(int Uses, int Redemptions)> GetCountsAsync(string promotionId, CancellationToken ct) => Alive(() => inner.GetCountsAsync(promotionId, ct));
+    public Task<(int Uses, int Redemptions)> GetCountsAsync(string promotionId, CancellationToken ct) => Process.ReadAsync(() => inner.GetCountsAsync(promotionId, ct));
 
-    public Task<Versioned<PromotionUse>?> FindUseAsync(string promotionId, string orderId, CancellationToken ct) => Alive(() => inner.FindUseAsync(promotionId, orderId, ct));
+    public Task<Versioned<PromotionUse>?> FindUseAsync(string promotionId, string orderId, CancellationToken ct) => Process.ReadAsync(() => inner.FindUseAsync(promotionId, orderId, ct));
 
     public async Task<string> SaveUseAsync(PromotionUse use, string? expectedVersion, CancellationToken ct)
     {
-        var version = await WriteAsync(() => inner.SaveUseAsync(use, expectedVersion, ct));
+        var version = await Process.WriteAsync(() => inner.SaveUseAsync(use, expectedVersion, ct));
         if (AfterSave is { } after) await after(use);
         return version;
-    }
-
-    private Task<T> Alive<T>(Func<Task<T>> read) => _dead ? throw new ProcessKilledException() : read();
-
-    private async Task<T> WriteAsync<T>(Func<Task<T>> write)
-    {
-        if (_dead) throw new ProcessKilledException();
-        var written = write();
-        try { await written; }
-        catch (Exception) { /* the store's answer: the caller sees it below, unless the process dies first */ }
-        if (++_writes == _killAfter)
-        {
-            _dead = true;
-            throw new ProcessKilledException();
-        }
-        return await written;
     }
 }
