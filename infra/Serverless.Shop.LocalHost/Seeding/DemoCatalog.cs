@@ -14,18 +14,18 @@ namespace Serverless.Shop.LocalHost.Seeding;
 /// </summary>
 public static class DemoCatalog
 {
-    private sealed record DemoProduct(string Name, string Category, string[] Tags, string Colour, decimal Price, decimal? Sale, string[] Sizes, int Stock, string Description);
+    private sealed record DemoProduct(string Name, string Brand, string Category, string[] Tags, string Colour, decimal Price, decimal? Sale, string[] Sizes, int Stock, string Description);
 
     private static readonly DemoProduct[] Products =
     [
-        new("Classic Cotton T-Shirt", "t-shirts", ["summer", "bestseller"], "#2f6fde", 19.90m, null, ["S", "M", "L", "XL"], 40, "A soft **organic cotton** tee with a relaxed fit."),
-        new("Striped Linen Shirt", "t-shirts", ["summer"], "#e0a526", 39.00m, 29.00m, ["M", "L"], 12, "Breathable linen for *hot days*."),
-        new("Heavyweight Hoodie", "hoodies", ["winter", "bestseller"], "#3b3b3b", 59.00m, null, ["S", "M", "L"], 25, "Brushed fleece inside, 480 g/m².\n\n- Kangaroo pocket\n- Ribbed cuffs"),
-        new("Zip Hoodie", "hoodies", ["winter"], "#8a2be2", 64.00m, 49.00m, ["M", "L", "XL"], 3, "A full-zip hoodie that goes with everything."),
-        new("Ceramic Mug", "mugs", ["kitchen", "gift"], "#d94f4f", 12.50m, null, [], 100, "Holds 350 ml. Dishwasher safe."),
-        new("Enamel Camp Mug", "mugs", ["outdoor", "gift"], "#2e8b57", 16.00m, 13.00m, [], 4, "Light and sturdy for the trail."),
-        new("Mountain Poster", "posters", ["gift"], "#4682b4", 24.00m, null, ["A3", "A2"], 30, "Printed on 200 g matte paper."),
-        new("Sunset Poster", "posters", ["summer", "gift"], "#ff7f50", 24.00m, null, ["A3", "A2"], 0, "Warm colours for a calm room."),
+        new("Classic Cotton T-Shirt", "Northwind Apparel", "t-shirts", ["summer", "bestseller"], "#2f6fde", 19.90m, null, ["S", "M", "L", "XL"], 40, "A soft **organic cotton** tee with a relaxed fit."),
+        new("Striped Linen Shirt", "Northwind Apparel", "t-shirts", ["summer"], "#e0a526", 39.00m, 29.00m, ["M", "L"], 12, "Breathable linen for *hot days*."),
+        new("Heavyweight Hoodie", "Northwind Apparel", "hoodies", ["winter", "bestseller"], "#3b3b3b", 59.00m, null, ["S", "M", "L"], 25, "Brushed fleece inside, 480 g/m².\n\n- Kangaroo pocket\n- Ribbed cuffs"),
+        new("Zip Hoodie", "Northwind Apparel", "hoodies", ["winter"], "#8a2be2", 64.00m, 49.00m, ["M", "L", "XL"], 3, "A full-zip hoodie that goes with everything."),
+        new("Ceramic Mug", "Harbour Ceramics", "mugs", ["kitchen", "gift"], "#d94f4f", 12.50m, null, [], 100, "Holds 350 ml. Dishwasher safe."),
+        new("Enamel Camp Mug", "Harbour Ceramics", "mugs", ["outdoor", "gift"], "#2e8b57", 16.00m, 13.00m, [], 4, "Light and sturdy for the trail."),
+        new("Mountain Poster", "Paper Lane", "posters", ["gift"], "#4682b4", 24.00m, null, ["A3", "A2"], 30, "Printed on 200 g matte paper."),
+        new("Sunset Poster", "Paper Lane", "posters", ["summer", "gift"], "#ff7f50", 24.00m, null, ["A3", "A2"], 0, "Warm colours for a calm room."),
     ];
 
     public static async Task SeedIfEmptyAsync(IServiceProvider services, ILogger logger, CancellationToken ct)
@@ -65,7 +65,8 @@ public static class DemoCatalog
                 Name = demo.Name,
                 Status = ProductStatus.Active,
                 Description = new DescriptionInput(RichTextFormat.Markdown, demo.Description),
-                Attributes = [new AttributeInput("colour", AttributeType.Colour, demo.Colour, null)],
+                // Every product names its brand, which the ads feeds require (docs/marketing.md, Product feeds).
+                Attributes = [new AttributeInput("colour", AttributeType.Colour, demo.Colour, null), new AttributeInput("brand", AttributeType.Text, demo.Brand, null)],
                 Variants = variants,
                 Seo = new SeoFields($"{demo.Name} | Serverless.Shop", demo.Description.Split('\n')[0].Replace("*", "", StringComparison.Ordinal)),
                 CategoryIds = [categories[demo.Category]],
