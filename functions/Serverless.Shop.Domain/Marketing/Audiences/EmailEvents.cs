@@ -28,7 +28,8 @@ public interface IEmailEventWebhookReader
 /// Tests: EmailEventRulesTests (unit), SendGridEventWebhookTests (HTTP).
 /// </summary>
 public sealed class ReceiveEmailEvents(
-    IEmailEventWebhookReader reader, IWebhookInbox inbox, ISuppressionList suppression, IEmailEngagementCounters counters, IPersonalDataVault vault)
+    IEmailEventWebhookReader reader, IWebhookInbox inbox, ISuppressionList suppression, IEmailEngagementCounters counters,
+    CampaignUnsubscribes unsubscribes, IPersonalDataVault vault)
 {
     public const string InboxSource = "email:sendgrid";
 
@@ -47,10 +48,12 @@ public sealed class ReceiveEmailEvents(
             }
             var ran = await inbox.HandleOnceAsync(InboxSource, e.EventId, async token =>
             {
-                if (reason is { } suppressed && await KeyOfAsync(e, token) is { } key)
+                var key = reason is not null || counted == EngagementKind.Unsubscribed ? await KeyOfAsync(e, token) : null;
+                if (reason is { } suppressed && key is not null)
                     await suppression.AddAsync(key, e.Email, null, new SuppressionRecord(suppressed, e.At, e.CampaignId ?? "sendgrid"), token);
-                if (counted is { } kind && !string.IsNullOrWhiteSpace(e.CampaignId))
-                    await counters.CountAsync(e.CampaignId, kind, token);
+                if (counted is not { } kind || string.IsNullOrWhiteSpace(e.CampaignId)) return;
+                if (kind == EngagementKind.Unsubscribed && key is not null) await unsubscribes.CountOnceAsync(e.CampaignId, key, token);
+                else await counters.CountAsync(e.CampaignId, kind, token);
             }, ct);
             if (ran) handled++;
             else duplicates++;
@@ -62,6 +65,21 @@ public sealed class ReceiveEmailEvents(
     private async Task<string?> KeyOfAsync(EmailEvent e, CancellationToken ct) =>
         !string.IsNullOrWhiteSpace(e.Email) ? await vault.BlindIndexAsync(BlindIndexKind.Email, e.Email, ct)
             : string.IsNullOrWhiteSpace(e.RecipientKey) ? null : e.RecipientKey;
+}
+
+/// <summary>
+/// A campaign's (or flow's) unsubscribes: one per person, whichever way they left, the shop's own one-click link (what
+/// mail clients and the email's footer use) or an unsubscribe event of the provider's own tracking. Counted once per
+/// campaign and recipient key through the webhook inbox (source <see cref="InboxSource"/>), after the address is
+/// suppressed: a process killed in between leaves the person unsubscribed and the count one short, never two over.
+/// Tests: UnsubscribeTests, EmailEventRulesTests, UnsubscribeApiTests.
+/// </summary>
+public sealed class CampaignUnsubscribes(IWebhookInbox inbox, IEmailEngagementCounters counters)
+{
+    public const string InboxSource = "email:unsubscribed";
+
+    public Task CountOnceAsync(string campaignId, string recipientKey, CancellationToken ct) =>
+        inbox.HandleOnceAsync(InboxSource, $"{campaignId}:{recipientKey}", token => counters.CountAsync(campaignId, EngagementKind.Unsubscribed, token), ct);
 }
 
 /// <summary>Which SendGrid event types suppress an address and which count towards a campaign. Tests: EmailEventRulesTests.</summary>

@@ -21,12 +21,13 @@ public sealed record UnsubscribeResult(string Status, DateTimeOffset At);
 /// <summary>
 /// Unsubscribing with the link of a marketing email (RFC 8058 one-click, or the page's button): the address goes on the
 /// suppression list, a newsletter subscription ends, and the customer the link names has their email consent withdrawn
-/// in their profile (consent history source <see cref="ConsentSource"/>). Doing it again changes nothing more.
+/// in their profile (consent history source <see cref="ConsentSource"/>), and the campaign or flow whose email carried
+/// the link counts one unsubscribe (<see cref="CampaignUnsubscribes"/>). Doing it again changes nothing more.
 /// Tests: UnsubscribeTests (unit), UnsubscribeApiTests (HTTP).
 /// </summary>
 public sealed class Unsubscribe(
     MarketingLinkTokens tokens, ISuppressionList suppression, INewsletterSubscriberStore subscribers, ICustomerProfileStore profiles,
-    ManageCustomerProfile manageProfiles, TimeProvider clock)
+    ManageCustomerProfile manageProfiles, CampaignUnsubscribes unsubscribes, TimeProvider clock)
 {
     public const string ConsentSource = "unsubscribe-link";
     private const int MaximumAttempts = 5;
@@ -54,6 +55,7 @@ public sealed class Unsubscribe(
                     replace: false, ifMatch: null, ct);
         }
         await suppression.AddAsync(link.Key, address, customerId, new SuppressionRecord(SuppressionReason.Unsubscribe, now, link.CampaignId ?? ConsentSource), ct);
+        if (!string.IsNullOrWhiteSpace(link.CampaignId)) await unsubscribes.CountOnceAsync(link.CampaignId, link.Key, ct);
         return new UnsubscribeResult("unsubscribed", now);
     }
 

@@ -37,6 +37,7 @@ public static class AudiencesRegistration
         services.AddSingleton<IMarketingAudience, MarketingAudience>();
         services.AddSingleton<NewsletterSubscriptions>();
         services.AddSingleton<Unsubscribe>();
+        services.AddSingleton<CampaignUnsubscribes>();
         services.AddSingleton<ManageSuppressions>();
         services.AddSingleton<ReceiveEmailEvents>();
         services.AddSingleton<AudiencePersonalData>();

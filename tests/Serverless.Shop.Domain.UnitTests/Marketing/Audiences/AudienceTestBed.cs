@@ -27,7 +27,12 @@ internal sealed class AudienceTestBed
 
     public MarketingAudience Audience => new(Profiles.AsAudience(Segments), Subscribers, Suppressions, Profiles, Vault);
 
-    public Unsubscribe Unsubscribe => new(Tokens, Suppressions, Subscribers, Profiles, new ManageCustomerProfile(Profiles, Clock), Clock);
+    public Unsubscribe Unsubscribe => new(Tokens, Suppressions, Subscribers, Profiles, new ManageCustomerProfile(Profiles, Clock), new CampaignUnsubscribes(Inbox, Engagement), Clock);
+
+    /// <summary>The inbox and counters a campaign's unsubscribes are counted through.</summary>
+    public InMemoryInbox Inbox { get; } = new();
+
+    public InMemoryCounters Engagement { get; } = new();
 
     public UnsubscribeLinks UnsubscribeLinks => new(Tokens, Links);
 

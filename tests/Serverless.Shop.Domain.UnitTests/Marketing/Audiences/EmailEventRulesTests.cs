@@ -52,7 +52,7 @@ public sealed class EmailEventRulesTests
             new("e4", "spamreport", null, IndexingVault.Index("kim@example.com"), null, at),
         ];
         var (inbox, suppressions, counters) = (new InMemoryInbox(), new InMemorySuppressions(), new InMemoryCounters());
-        var receive = new ReceiveEmailEvents(new FixedReader(delivery), inbox, suppressions, counters, new IndexingVault());
+        var receive = new ReceiveEmailEvents(new FixedReader(delivery), inbox, suppressions, counters, new CampaignUnsubscribes(inbox, counters), new IndexingVault());
 
         (await receive.HandleAsync(new Dictionary<string, string>(), "", default)).ShouldBe(new EmailEventReceipt(3, 0, 1));
         (await receive.HandleAsync(new Dictionary<string, string>(), "", default)).ShouldBe(new EmailEventReceipt(0, 3, 1));
@@ -63,6 +63,27 @@ public sealed class EmailEventRulesTests
             (IndexingVault.Index("kim@example.com"), SuppressionReason.SpamReport),
         ]);
         counters.Counts.ShouldBe(new Dictionary<(string, EngagementKind), long> { [("cmp_1", EngagementKind.Bounced)] = 1, [("cmp_1", EngagementKind.Opened)] = 1 }, ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task A_persons_unsubscribe_counts_once_per_campaign_though_the_provider_reports_it_twice_and_the_link_was_used_too()
+    {
+        var at = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
+        IReadOnlyList<EmailEvent> delivery =
+        [
+            new("e1", "unsubscribe", "robin@example.com", null, "cmp_1", at),
+            new("e2", "group_unsubscribe", "robin@example.com", null, "cmp_1", at),
+            new("e3", "unsubscribe", "sam@example.com", null, "cmp_1", at),
+            new("e4", "unsubscribe", "robin@example.com", null, "cmp_2", at),
+        ];
+        var (inbox, suppressions, counters) = (new InMemoryInbox(), new InMemorySuppressions(), new InMemoryCounters());
+        var unsubscribes = new CampaignUnsubscribes(inbox, counters);
+        await unsubscribes.CountOnceAsync("cmp_1", IndexingVault.Index("sam@example.com"), default); // Sam used the shop's link first
+        var receive = new ReceiveEmailEvents(new FixedReader(delivery), inbox, suppressions, counters, unsubscribes, new IndexingVault());
+
+        await receive.HandleAsync(new Dictionary<string, string>(), "", default);
+
+        counters.Counts.ShouldBe(new Dictionary<(string, EngagementKind), long> { [("cmp_1", EngagementKind.Unsubscribed)] = 2, [("cmp_2", EngagementKind.Unsubscribed)] = 1 }, ignoreOrder: true);
     }
 
     private sealed class FixedReader(IReadOnlyList<EmailEvent> events) : IEmailEventWebhookReader

@@ -47,6 +47,27 @@ public sealed class UnsubscribeTests
     }
 
     [Fact]
+    public async Task The_campaign_whose_link_was_used_counts_one_unsubscribe_however_often_it_is_pressed()
+    {
+        var robin = _bed.Confirmed("robin@example.com");
+        var sam = _bed.Confirmed("sam@example.com");
+        string TokenFor(NewsletterSubscriber s, string? campaignId) =>
+            AudienceTestBed.TokenOf(_bed.UnsubscribeLinks.For(new MarketingRecipient(s.Key, s.Email, null, null, null), campaignId));
+
+        await _bed.Unsubscribe.UnsubscribeAsync(TokenFor(robin, "cmp_7"), default);
+        await _bed.Unsubscribe.UnsubscribeAsync(TokenFor(robin, "cmp_7"), default);
+        await _bed.Unsubscribe.UnsubscribeAsync(TokenFor(sam, "cmp_7"), default);
+        await _bed.Unsubscribe.UnsubscribeAsync(TokenFor(robin, "flow-welcome"), default);
+        await _bed.Unsubscribe.UnsubscribeAsync(TokenFor(sam, null), default);
+
+        _bed.Engagement.Counts.ShouldBe(new Dictionary<(string, EngagementKind), long>
+        {
+            [("cmp_7", EngagementKind.Unsubscribed)] = 2,
+            [("flow-welcome", EngagementKind.Unsubscribed)] = 1,
+        }, ignoreOrder: true);
+    }
+
+    [Fact]
     public async Task A_customer_without_a_profile_is_only_suppressed_no_profile_is_made()
     {
         var token = AudienceTestBed.TokenOf(_bed.UnsubscribeLinks.For(new MarketingRecipient(IndexingVault.Index("robin@example.com"), "robin@example.com", "ghost", null, null), null));

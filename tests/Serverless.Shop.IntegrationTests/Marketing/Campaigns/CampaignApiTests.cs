@@ -102,6 +102,10 @@ public sealed class CampaignApiTests(CampaignShopFixture fixture)
         oneClick.StatusCode.ShouldBe(HttpStatusCode.OK, await oneClick.Content.ReadAsStringAsync());
         (await Service<IMarketingAudience>().MaySendAsync(subscribers[0], default)).ShouldBeFalse();
         (await Service<IMarketingAudience>().MaySendAsync(subscribers[1], default)).ShouldBeTrue("only the one recipient is unsubscribed");
+
+        // The campaign counts that unsubscribe once, though the button is pressed again (SendGrid never sees the shop's own link).
+        (await fixture.Client().PostAsync(unsubscribeLink.PathAndQuery.TrimStart('/'), new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")]))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await (await _marketer.GetAsync($"api/campaigns/{id}/results")).JsonAsync()).GetProperty("unsubscribed").GetInt64().ShouldBe(1);
     }
 
     [Fact]
