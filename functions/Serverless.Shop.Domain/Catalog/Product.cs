@@ -84,6 +84,15 @@ public sealed record ProductVariant(string Sku, string? Name, IReadOnlyDictionar
 
 public enum AttributeType { Text, Number, Boolean, Colour, Size }
 
+/// <summary>A product's brand is its attribute named "brand" (any case): the ads feeds require it, and the product page's JSON-LD shows it.</summary>
+public static class ProductBrand
+{
+    public const string AttributeName = "brand";
+
+    public static string? Of(Product product) =>
+        product.Attributes.FirstOrDefault(a => a.Name.Equals(AttributeName, StringComparison.OrdinalIgnoreCase))?.Value.Trim() is { Length: > 0 } brand ? brand : null;
+}
+
 /// <summary>A typed fact about a product. <see cref="Value"/> is kept as text and checked against <see cref="Type"/>.</summary>
 public sealed record ProductAttribute(string Name, AttributeType Type, string Value, string? Unit);
 

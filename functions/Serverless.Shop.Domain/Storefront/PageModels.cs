@@ -30,7 +30,17 @@ public sealed record ProductPage(PageHead Head, IReadOnlyList<PageLink> Navigati
     Product Product, string DescriptionHtml, IReadOnlyList<VariantChoice> Variants, IReadOnlyList<PageImage> Images, string? RatingSummary)
     : StorefrontPage(Head, Navigation, Breadcrumbs, Site);
 
-public sealed record VariantChoice(string Sku, string Label, string Price, string? ListPrice);
+/// <summary>An option of the buy box: the price a shopper pays now, the price it is down from, and the live flash sale that sets it.</summary>
+public sealed record VariantChoice(string Sku, string Label, string Price, string? ListPrice, PageFlashSale? FlashSale = null);
+
+/// <summary>A live flash sale as a page shows it: its name, when it ends, and the units left by the product's copy.</summary>
+public sealed record PageFlashSale(string Name, DateTimeOffset EndsAt, int UnitsLeft)
+{
+    /// <summary>The end as the page prints it (UTC: the page is cached for every shopper, whatever their time zone).</summary>
+    public string EndsAtText => EndsAt.UtcDateTime.ToString("d MMM yyyy, HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+
+    public string EndsAtIso => EndsAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+}
 
 public sealed record PageImage(Uri Url, string Alt);
 
@@ -40,7 +50,11 @@ public sealed record CartPage(PageHead Head, IReadOnlyList<PageLink> Navigation,
 /// <summary>What reading a page gives: the page (with when its content last changed), or a permanent redirect to where it moved.</summary>
 public abstract record PageOutcome;
 
-public sealed record RenderedPage(StorefrontPage Page) : PageOutcome;
+/// <summary>
+/// A page, and the instant its content changes without any write to the catalog (a flash sale on it starts or ends),
+/// when there is one: a cache must not keep it past then.
+/// </summary>
+public sealed record RenderedPage(StorefrontPage Page, DateTimeOffset? FreshUntil = null) : PageOutcome;
 
 /// <summary>An old slug: 301 to <see cref="Location"/>, the page's current public URL.</summary>
 public sealed record MovedPermanently(Uri Location) : PageOutcome;

@@ -1,14 +1,16 @@
 using Serverless.Shop.Domain.Catalog;
 using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Marketing.FlashSales;
 
 namespace Serverless.Shop.Domain.Storefront;
 
 /// <summary>
 /// Builds the storefront's pages from the catalog's existing reads. A product page is one Cosmos DB call (the product
 /// by slug; categories come from the taxonomy's short cache), listings one query more. Drafts and archived products are
-/// not found; an old slug of a product, category or collection moves permanently to the current one.
+/// not found; an old slug of a product, category or collection moves permanently to the current one. Prices are what a
+/// shopper pays at the time of the read, a live flash sale's included, and a page says when a sale on it starts or ends.
 /// </summary>
-public sealed class ReadStorefrontPages(IProductStore products, ITaxonomyStore taxonomy, StorefrontSite storefront)
+public sealed class ReadStorefrontPages(IProductStore products, ITaxonomyStore taxonomy, StorefrontSite storefront, TimeProvider clock)
 {
     private StorefrontSettings Site => storefront.Settings;
 
@@ -33,12 +35,14 @@ public sealed class ReadStorefrontPages(IProductStore products, ITaxonomyStore t
             .Where(x => x.Url is not null)
             .Select(x => new PageImage(x.Url!, x.Image.AltText ?? product.Name)).ToList();
         var description = PageText.Description(product.Seo, PageText.PlainText(product.Description.Html), $"{product.Name}, from {Site.ShopName}.");
+        var now = clock.GetUtcNow();
         var head = new PageHead(PageText.Title(product.Seo, product.Name, Site), description, url, "product",
             images.FirstOrDefault()?.Url, images.FirstOrDefault()?.Alt,
-            [StructuredData.Product(product, url, images.Select(i => i.Url).ToList(), description), StructuredData.Breadcrumbs(trail), StructuredData.Organization(Site)]);
-        var variants = product.Variants.Select(v => new VariantChoice(v.Sku, VariantLabel(v), PageText.Price(v.EffectivePrice), v.SalePrice is null ? null : PageText.Price(v.Price))).ToList();
+            [StructuredData.Product(product, url, images.Select(i => i.Url).ToList(), description, now), StructuredData.Breadcrumbs(trail), StructuredData.Organization(Site)]);
+        var variants = product.Variants.Select(v => Choice(product, v, now)).ToList();
         var rating = product.Rating is { Count: > 0 } r ? $"{r.Average:0.#} out of 5 from {r.Count} review{(r.Count == 1 ? "" : "s")}" : null;
-        return new RenderedPage(new ProductPage(head, Navigation(categories), trail, Site, product, product.Description.Html, variants, images, rating));
+        return new RenderedPage(new ProductPage(head, Navigation(categories), trail, Site, product, product.Description.Html, variants, images, rating),
+            FlashSaleOffers.NextChangeAfter(product, now));
     }
 
     public async Task<PageOutcome> CategoryAsync(string slug, CancellationToken ct)
@@ -81,7 +85,9 @@ public sealed class ReadStorefrontPages(IProductStore products, ITaxonomyStore t
             [StructuredData.Organization(Site)]);
         var collectionLinks = collections.Values.OrderBy(c => c.Title, StringComparer.Ordinal)
             .Select(c => new PageLink(c.Title, Site.UrlOf(StorefrontPaths.Collection(c.Slug)))).ToList();
-        return new RenderedPage(new HomePage(head, Navigation(categories), Site, collectionLinks, newest.Items.Select(Card).ToList()));
+        var now = clock.GetUtcNow();
+        return new RenderedPage(new HomePage(head, Navigation(categories), Site, collectionLinks, newest.Items.Select(p => Card(p, now)).ToList()),
+            NextChangeAfter(newest.Items, now));
     }
 
     public async Task<PageOutcome> CartAsync(CancellationToken ct)
@@ -98,17 +104,29 @@ public sealed class ReadStorefrontPages(IProductStore products, ITaxonomyStore t
         var head = new PageHead(PageText.Title(seo, name, Site),
             PageText.Description(seo, description is null ? null : PageText.PlainText(description), $"{name} at {Site.ShopName}."), url, "website", null, null,
             [StructuredData.Breadcrumbs(trail), StructuredData.Organization(Site)]);
-        return new RenderedPage(new ListingPage(head, Navigation(categories), trail, Site, name, description, items.Select(Card).ToList()));
+        var now = clock.GetUtcNow();
+        return new RenderedPage(new ListingPage(head, Navigation(categories), trail, Site, name, description, items.Select(p => Card(p, now)).ToList()),
+            NextChangeAfter(items, now));
     }
 
-    private ProductCard Card(Product p)
+    private ProductCard Card(Product p, DateTimeOffset at)
     {
         var image = p.Images.FirstOrDefault(i => i.Status == ImageStatus.Ready);
         var thumbnail = image?.Renditions.FirstOrDefault(r => r.Name == "medium") ?? image?.Renditions.FirstOrDefault();
-        var cheapest = p.Variants.MinBy(v => v.EffectivePrice.Amount)!;
-        return new ProductCard(p.Name, Site.UrlOf(StorefrontPaths.Product(p.Slug)), PageText.Price(cheapest.EffectivePrice),
+        var cheapest = p.Variants.Select(v => FlashSaleOffers.PriceAt(p, v, at)).MinBy(price => price.Amount)!;
+        return new ProductCard(p.Name, Site.UrlOf(StorefrontPaths.Product(p.Slug)), PageText.Price(cheapest),
             AbsoluteUrl(thumbnail?.Url), image?.AltText ?? p.Name);
     }
+
+    /// <summary>A variant at the price pricing starts from now: a live flash sale's (down from the list price), else the sale or list price.</summary>
+    private static VariantChoice Choice(Product product, ProductVariant v, DateTimeOffset at) =>
+        FlashSaleOffers.LiveOffer(product, v.Sku, at) is { } offer
+            ? new VariantChoice(v.Sku, VariantLabel(v), PageText.Price(offer.Variant.SalePrice), PageText.Price(v.Price),
+                new PageFlashSale(offer.Sale.Name, offer.Sale.EndsAt, offer.Variant.UnitsLeft))
+            : new VariantChoice(v.Sku, VariantLabel(v), PageText.Price(v.EffectivePrice), v.SalePrice is null ? null : PageText.Price(v.Price));
+
+    private static DateTimeOffset? NextChangeAfter(IEnumerable<Product> listed, DateTimeOffset at) =>
+        listed.Select(p => FlashSaleOffers.NextChangeAfter(p, at)).Where(t => t is not null).Min();
 
     private List<PageLink> Navigation(IReadOnlyDictionary<string, Category> categories) =>
         categories.Values.Where(c => c.ParentId is null).OrderBy(c => c.SortOrder).ThenBy(c => c.Name, StringComparer.Ordinal).Select(CategoryLink).ToList();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Serverless.Shop.Domain.Catalog;
+using Serverless.Shop.Domain.Marketing.FlashSales;
 
 namespace Serverless.Shop.Domain.Storefront;
 
@@ -33,11 +34,12 @@ public static class StructuredData
     };
 
     /// <summary>
-    /// The product with one Offer per variant (its SKU, the price a shopper pays, the currency and the page's URL), and an
-    /// AggregateRating only when approved reviews exist (Google rejects a rating with no reviews). Stock is not read for
-    /// a page (it would be a second Cosmos DB call), so offers carry no availability.
+    /// The product with its brand (when it has one) and one Offer per variant: its SKU, GTIN or MPN, the price a shopper
+    /// pays at <paramref name="at"/> (a live flash sale's, valid until the sale's last day), the currency and the page's
+    /// URL. An AggregateRating only when approved reviews exist (Google rejects a rating with no reviews). Stock is not
+    /// read for a page (it would be a second Cosmos DB call), so offers carry no availability.
     /// </summary>
-    public static IReadOnlyDictionary<string, object?> Product(Product product, Uri url, IReadOnlyList<Uri> images, string description)
+    public static IReadOnlyDictionary<string, object?> Product(Product product, Uri url, IReadOnlyList<Uri> images, string description, DateTimeOffset at)
     {
         var result = new Dictionary<string, object?>
         {
@@ -48,15 +50,10 @@ public static class StructuredData
             ["sku"] = product.Variants[0].Sku,
             ["url"] = url.ToString(),
             ["image"] = images.Select(i => i.ToString()).ToList(),
-            ["offers"] = product.Variants.Select(v => new Dictionary<string, object?>
-            {
-                ["@type"] = "Offer",
-                ["sku"] = v.Sku,
-                ["price"] = v.EffectivePrice.Amount.ToString("0.00", CultureInfo.InvariantCulture),
-                ["priceCurrency"] = v.EffectivePrice.Currency,
-                ["url"] = url.ToString(),
-            }).ToList(),
+            ["offers"] = product.Variants.Select(v => Offer(product, v, url, at)).ToList(),
         };
+        if (ProductBrand.Of(product) is { } brand)
+            result["brand"] = new Dictionary<string, object?> { ["@type"] = "Brand", ["name"] = brand };
         if (product.Rating is { Count: > 0 } rating)
             result["aggregateRating"] = new Dictionary<string, object?>
             {
@@ -67,5 +64,23 @@ public static class StructuredData
                 ["worstRating"] = Reviews.ReviewRules.MinimumRating,
             };
         return result;
+    }
+
+    private static Dictionary<string, object?> Offer(Product product, ProductVariant variant, Uri url, DateTimeOffset at)
+    {
+        var sale = FlashSaleOffers.LiveOffer(product, variant.Sku, at);
+        var price = sale?.Variant.SalePrice ?? variant.EffectivePrice;
+        var offer = new Dictionary<string, object?>
+        {
+            ["@type"] = "Offer",
+            ["sku"] = variant.Sku,
+            ["price"] = price.Amount.ToString("0.00", CultureInfo.InvariantCulture),
+            ["priceCurrency"] = price.Currency,
+            ["url"] = url.ToString(),
+        };
+        if (sale is { } live) offer["priceValidUntil"] = live.Sale.EndsAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        if (variant.Gtin is { } gtin) offer["gtin"] = gtin;
+        if (variant.Mpn is { } mpn) offer["mpn"] = mpn;
+        return offer;
     }
 }

@@ -11,9 +11,10 @@ namespace Serverless.Shop.Functions.Storefront;
 /// <summary>
 /// The storefront's server-rendered pages. The function app serves them under /api/storefront; Front Door maps the
 /// shop's public paths onto them (/products/{slug} to /api/storefront/products/{slug}, bicep/modules/cdn.bicep) and
-/// caches them for <see cref="StorefrontCaching.SharedMaxAgeSeconds"/>, until a catalog change purges them.
+/// caches them for <see cref="StorefrontCaching.SharedMaxAgeSeconds"/>, until a catalog change purges them or a flash
+/// sale on the page starts or ends.
 /// </summary>
-public sealed class StorefrontPageFunctions(ReadStorefrontPages pages, IStorefrontPageRenderer renderer)
+public sealed class StorefrontPageFunctions(ReadStorefrontPages pages, IStorefrontPageRenderer renderer, TimeProvider clock)
 {
     [Function("StorefrontHome")]
     [PublicEndpoint]
@@ -48,7 +49,7 @@ public sealed class StorefrontPageFunctions(ReadStorefrontPages pages, IStorefro
     private IActionResult Respond(HttpRequest req, PageOutcome outcome) => outcome switch
     {
         MovedPermanently moved => StorefrontCaching.MovedPermanently(moved.Location),
-        RenderedPage page => StorefrontCaching.Cacheable(req, "text/html", renderer.Render(page.Page)),
+        RenderedPage page => StorefrontCaching.Cacheable(req, "text/html", renderer.Render(page.Page), StorefrontCaching.CacheControlUntil(page.FreshUntil, clock.GetUtcNow())),
         _ => throw new InvalidOperationException($"No response for {outcome.GetType().Name}."),
     };
 }
@@ -63,12 +64,23 @@ public static class StorefrontCaching
     public const int SharedMaxAgeSeconds = 3600;
     public static readonly string CacheControl = $"public, max-age={BrowserMaxAgeSeconds}, s-maxage={SharedMaxAgeSeconds}";
 
-    public static ApiResult Cacheable(HttpRequest req, string contentType, string body)
+    /// <summary>
+    /// The usual lifetimes, cut short so that no cache keeps a page past <paramref name="freshUntil"/>: a flash sale that
+    /// starts or ends changes the page's prices without a write that would purge it (StorefrontPageTests).
+    /// </summary>
+    public static string CacheControlUntil(DateTimeOffset? freshUntil, DateTimeOffset now)
+    {
+        if (freshUntil is not { } until) return CacheControl;
+        var seconds = (int)Math.Clamp(Math.Ceiling((until - now).TotalSeconds), 0, SharedMaxAgeSeconds);
+        return $"public, max-age={Math.Min(BrowserMaxAgeSeconds, seconds)}, s-maxage={seconds}";
+    }
+
+    public static ApiResult Cacheable(HttpRequest req, string contentType, string body, string? cacheControl = null)
     {
         var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body)))[..32] + "\"";
         var notModified = req.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Select(t => t.Trim()).Any(t => t == etag || t == "W/" + etag || t == "*"));
         return new ApiResult(notModified ? StatusCodes.Status304NotModified : StatusCodes.Status200OK, notModified ? null : body, contentType)
-            .WithHeader("Cache-Control", CacheControl).WithHeader("ETag", etag);
+            .WithHeader("Cache-Control", cacheControl ?? CacheControl).WithHeader("ETag", etag);
     }
 
     /// <summary>A 301 to the page's current public URL (the CDN's address in Azure), cached like a page so crawlers learn it.</summary>

@@ -1,5 +1,7 @@
 using Serverless.Shop.Domain.Catalog;
 using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Marketing.FlashSales;
+using Serverless.Shop.Domain.UnitTests.Common;
 using Serverless.Shop.Domain.Storefront;
 using Serverless.Shop.Domain.UnitTests.Catalog;
 using static Serverless.Shop.Domain.UnitTests.Storefront.StorefrontExamples;
@@ -10,7 +12,8 @@ public sealed class ReadStorefrontPagesTests
 {
     private readonly InMemoryProductStore _products = new();
     private readonly InMemoryTaxonomyStore _taxonomy = new InMemoryTaxonomyStore().With(CatalogExamples.Kitchen).With(CatalogExamples.Mugs).With(CatalogExamples.StaffPicks);
-    private ReadStorefrontPages Pages => new(_products, _taxonomy, new StorefrontSite(Site));
+    private readonly FixedClock _clock = new();
+    private ReadStorefrontPages Pages => new(_products, _taxonomy, new StorefrontSite(Site), _clock);
 
     private Product AddMug(Func<Product, Product>? change = null)
     {
@@ -127,10 +130,59 @@ public sealed class ReadStorefrontPagesTests
     }
 
     [Fact]
+    public async Task A_live_flash_sale_prices_the_page_and_its_card_and_the_page_is_fresh_until_the_sale_ends()
+    {
+        var now = _clock.Now;
+        var mug = AddMug(m => m with
+        {
+            FlashSales =
+            [
+                new ProductFlashSale("sale_1", "Morning rush", now.AddMinutes(-30), now.AddMinutes(45), 2,
+                    [new ProductFlashSaleVariant(m.Variants[0].Sku, new Money(5m, "EUR"), 7)]),
+            ],
+        });
+
+        var rendered = (await Pages.ProductAsync("creme-brulee-mug", default)).ShouldBeOfType<RenderedPage>();
+
+        var choice = rendered.Page.ShouldBeOfType<ProductPage>().Variants[0];
+        choice.Price.ShouldBe("5.00 EUR");
+        choice.ListPrice.ShouldBe(PageText.Price(mug.Variants[0].Price));
+        choice.FlashSale.ShouldBe(new PageFlashSale("Morning rush", now.AddMinutes(45), 7));
+        rendered.FreshUntil.ShouldBe(now.AddMinutes(45));
+
+        _products.ListingResult = [mug];
+        var listing = (await Pages.CategoryAsync("mugs", default)).ShouldBeOfType<RenderedPage>();
+        listing.Page.ShouldBeOfType<ListingPage>().Products.Single().Price.ShouldBe("5.00 EUR");
+        listing.FreshUntil.ShouldBe(now.AddMinutes(45));
+    }
+
+    [Fact]
+    public async Task A_scheduled_flash_sale_is_not_shown_and_the_page_is_fresh_until_it_starts()
+    {
+        var now = _clock.Now;
+        var mug = AddMug(m => m with
+        {
+            FlashSales =
+            [
+                new ProductFlashSale("sale_1", "Tonight", now.AddHours(2), now.AddHours(3), 2, [new ProductFlashSaleVariant(m.Variants[0].Sku, new Money(5m, "EUR"), 7)]),
+            ],
+        });
+
+        var rendered = (await Pages.ProductAsync("creme-brulee-mug", default)).ShouldBeOfType<RenderedPage>();
+
+        var choice = rendered.Page.ShouldBeOfType<ProductPage>().Variants[0];
+        choice.Price.ShouldBe(PageText.Price(mug.Variants[0].EffectivePrice));
+        choice.FlashSale.ShouldBeNull();
+        rendered.FreshUntil.ShouldBe(now.AddHours(2));
+        AddMug(m => m with { Id = "prod_plain", Slug = "plain-mug" });
+        (await Pages.ProductAsync("plain-mug", default)).ShouldBeOfType<RenderedPage>().FreshUntil.ShouldBeNull();
+    }
+
+    [Fact]
     public async Task Pages_of_a_storefront_that_is_not_configured_fail_with_what_is_missing()
     {
         AddMug();
-        var pages = new ReadStorefrontPages(_products, _taxonomy, StorefrontSite.NotConfigured("Storefront:PublicBaseUrl is not set."));
+        var pages = new ReadStorefrontPages(_products, _taxonomy, StorefrontSite.NotConfigured("Storefront:PublicBaseUrl is not set."), _clock);
 
         var failure = await Should.ThrowAsync<NotConfiguredException>(() => pages.ProductAsync("creme-brulee-mug", default));
         failure.Message.ShouldContain("Storefront:PublicBaseUrl");

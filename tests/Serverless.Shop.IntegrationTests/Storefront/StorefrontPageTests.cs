@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.Infrastructure.Storefront;
 using Serverless.Shop.IntegrationTests.Http;
+using Serverless.Shop.IntegrationTests.Marketing.FlashSales;
 
 namespace Serverless.Shop.IntegrationTests.Storefront;
 
@@ -78,6 +79,31 @@ public sealed class StorefrontPageTests(LocalShopFixture fixture)
         var notModified = await _anonymous.SendAsync(revalidation);
         notModified.StatusCode.ShouldBe(HttpStatusCode.NotModified);
         (await notModified.Content.ReadAsStringAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_live_flash_sale_prices_the_page_and_its_json_ld_and_the_cdn_keeps_it_no_longer_than_the_sale()
+    {
+        var sales = new FlashSaleShopper(fixture);
+        var variant = await sales.Checkout.ProductInStockAsync(10, price: 30.00m);
+        var endsAt = DateTimeOffset.UtcNow.AddMinutes(30);
+        await sales.SaleAsync(FlashSaleShopper.Body(variant, 19.00m, cap: 4, endsAt: endsAt, name: "Half-hour mugs"));
+        var (_, product) = await sales.ProductAsync(variant.ProductId);
+        var path = $"api/storefront/products/{product.GetProperty("slug").GetString()}";
+        await _anonymous.GetAsync(path); // fills the taxonomy's short cache
+
+        var page = await StorefrontPage.GetAsync(_anonymous, path);
+
+        page.Response.CosmosCalls().ShouldBe(1);
+        var offer = page.StructuredDataOf("Product").GetProperty("offers")[0];
+        offer.GetProperty("price").GetString().ShouldBe("19.00");
+        offer.GetProperty("priceValidUntil").GetString().ShouldBe(endsAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        var notice = page.Document.QuerySelector("p.flash")!.TextContent;
+        notice.ShouldContain("Half-hour mugs");
+        notice.ShouldContain("19.00 EUR instead of 30.00 EUR, 4 left");
+        var sharedMaxAge = page.Response.Headers.CacheControl!.SharedMaxAge!.Value;
+        sharedMaxAge.ShouldBeLessThanOrEqualTo(endsAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1));
+        sharedMaxAge.ShouldBeGreaterThan(TimeSpan.FromMinutes(20));
     }
 
     [Fact]

@@ -25,9 +25,6 @@ public sealed partial class ProductFeedBuilder(PromotionEngine engine)
     public const int MaximumDescriptionLength = 5000;
     public const int MaximumAdditionalImages = 10;
 
-    /// <summary>The product attribute that names the brand (any case).</summary>
-    public const string BrandAttribute = "brand";
-
     public ProductFeed Build(FeedSources sources)
     {
         var items = new List<FeedItem>();
@@ -40,8 +37,8 @@ public sealed partial class ProductFeedBuilder(PromotionEngine engine)
         foreach (var product in sources.Products.Where(p => p.IsVisibleToShoppers).OrderBy(p => p.Id, StringComparer.Ordinal))
         {
             var reasons = new List<string>();
-            var brand = product.Attributes.FirstOrDefault(a => a.Name.Equals(BrandAttribute, StringComparison.OrdinalIgnoreCase))?.Value.Trim();
-            if (string.IsNullOrEmpty(brand)) reasons.Add("no brand: give the product a 'brand' attribute.");
+            var brand = ProductBrand.Of(product);
+            if (brand is null) reasons.Add("no brand: give the product a 'brand' attribute.");
             var description = PlainText(product.Description.Html);
             if (description.Length == 0) reasons.Add("no description.");
             var images = product.Images.Where(i => i.Status == ImageStatus.Ready).Select(ImageLink).OfType<string>().ToList();

@@ -74,6 +74,17 @@ public static class FlashSaleOffers
         return null;
     }
 
+    /// <summary>What a shopper pays for the variant at <paramref name="at"/> before promotions: a live sale's price, else its sale or list price.</summary>
+    public static Money PriceAt(Product product, ProductVariant variant, DateTimeOffset at) =>
+        LiveOffer(product, variant.Sku, at)?.Variant.SalePrice ?? variant.EffectivePrice;
+
+    /// <summary>
+    /// The next instant after <paramref name="at"/> at which a sale copied on the product starts or ends, or null: what a
+    /// shopper is shown changes then without any write to the product, so a cached page must not outlive it.
+    /// </summary>
+    public static DateTimeOffset? NextChangeAfter(Product product, DateTimeOffset at) =>
+        (product.FlashSales ?? []).SelectMany(s => new[] { s.StartsAt, s.EndsAt }).Where(t => t > at).Order().Cast<DateTimeOffset?>().FirstOrDefault();
+
     /// <summary>The product as a shopper reads it at <paramref name="at"/>: only the sales live then (scheduled ones stay the marketers' secret).</summary>
     public static Product AsShopperSeesAt(Product product, DateTimeOffset at)
     {

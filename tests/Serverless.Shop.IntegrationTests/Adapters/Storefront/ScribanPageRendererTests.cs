@@ -23,7 +23,7 @@ public sealed class ScribanPageRendererTests
             PriceRange = new PriceRange(9.5m, 9.5m, "EUR"), Facets = [], CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch,
         };
         var url = Site.UrlOf("/products/mug");
-        var head = new PageHead(Hostile, Hostile, url, "product", null, null, [StructuredData.Product(product, url, [], Hostile)]);
+        var head = new PageHead(Hostile, Hostile, url, "product", null, null, [StructuredData.Product(product, url, [], Hostile, DateTimeOffset.UtcNow)]);
         return new ProductPage(head, [new PageLink("Kitchen & <Home>", Site.UrlOf("/categories/kitchen"))], [new PageLink("Home", Site.UrlOf("/"))], Site,
             product, product.Description.Html, [new VariantChoice("MUG-1", Hostile, "9.50 EUR", null)], [], null);
     }
