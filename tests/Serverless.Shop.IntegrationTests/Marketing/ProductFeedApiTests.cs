@@ -100,6 +100,28 @@ public sealed class ProductFeedApiTests(LocalShopFixture fixture)
     }
 
     [Fact]
+    public async Task A_live_flash_sale_is_the_items_sale_price_until_the_sale_ends()
+    {
+        var (id, sku) = await ProductAsync();
+        (await _catalog.Merchandiser.PostJsonAsync($"api/inventory/{sku}/adjustments", new { quantity = 5, reason = "count" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var endsAt = DateTimeOffset.UtcNow.AddHours(2);
+        var sale = await _marketer.PostJsonAsync("api/flash-sales", new
+        {
+            name = "Feed rush", endsAt, perCustomerLimit = 1,
+            items = new[] { new { productId = id, sku, salePrice = new { amount = 12.00m, currency = "EUR" }, cap = 3 } },
+        });
+        sale.StatusCode.ShouldBe(HttpStatusCode.Created, (await sale.JsonAsync()).ToString());
+
+        var xml = XDocument.Parse(await new HttpClient().GetStringAsync(FeedUrl(await RunAsync(), "google")));
+
+        var item = xml.Root!.Element("channel")!.Elements("item").Single(i => i.Element(G + "id")!.Value == sku);
+        item.Element(G + "price")!.Value.ShouldBe("19.90 EUR");
+        item.Element(G + "sale_price")!.Value.ShouldBe("12.00 EUR");
+        var window = item.Element(G + "sale_price_effective_date")!.Value.Split('/');
+        DateTimeOffset.Parse(window[1], System.Globalization.CultureInfo.InvariantCulture).ShouldBe(endsAt, TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public async Task Products_missing_a_required_field_are_left_out_and_reported_with_the_reasons()
     {
         var (noBrand, _) = await ProductAsync(withBrand: false, withImage: false);

@@ -36,8 +36,6 @@ public sealed record FeedRunReport(
 /// <param name="Url">Where the ads platform fetches it (behind the CDN in Azure).</param>
 public sealed record PublishedFeed(string Format, string Url, int Items, long Bytes);
 
-/// <summary>A sale price a product's variant has now from elsewhere than the catalog and promotions (a flash sale).</summary>
-public sealed record FeedSalePrice(string Sku, Money Price, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt);
 
 /// <param name="RefreshAfter">A feed older than this is made again even if no product changed (stock, promotions and deletions leave no trace on products).</param>
 public sealed record FeedSettings(TimeSpan RefreshAfter)
@@ -52,15 +50,6 @@ public interface IFeedCatalogReader
 
     /// <summary>True when some product was saved after <paramref name="since"/> (deletions do not count: they leave nothing to find).</summary>
     Task<bool> AnyProductChangedSinceAsync(DateTimeOffset since, CancellationToken ct);
-}
-
-/// <summary>
-/// A source of sale prices the feeds should show besides the catalog's and the promotions' (the seam for flash sales:
-/// that capability registers one). None is registered today.
-/// </summary>
-public interface IFeedSalePrices
-{
-    Task<IReadOnlyList<FeedSalePrice>> ListLiveAsync(IReadOnlyCollection<string> skus, DateTimeOffset at, CancellationToken ct);
 }
 
 /// <summary>One file format of the feed (the Google XML, the Meta CSV), rendered from the same items.</summary>

@@ -6,15 +6,15 @@ using Serverless.Shop.Domain.Storefront;
 namespace Serverless.Shop.Domain.Marketing.Feeds;
 
 /// <summary>
-/// Makes the ads feeds (every registered <see cref="IProductFeedFormat"/>) from the catalog, stock, promotions and sale
-/// prices, publishes each at its stable name, and keeps the run's report. The timer calls <see cref="RunIfDueAsync"/>:
+/// Makes the ads feeds (every registered <see cref="IProductFeedFormat"/>) from the catalog (flash sales included, as
+/// products carry them), stock and promotions, publishes each at its stable name, and keeps the run's report. The timer calls <see cref="RunIfDueAsync"/>:
 /// it regenerates when a product was saved since the last run (so a change reaches the feeds within one timer period:
 /// the debounce) or the last run is older than <see cref="FeedSettings.RefreshAfter"/> (stock, promotions and deletions
 /// leave no trace on products). Staff call <see cref="RunAsync"/> to regenerate now.
 /// </summary>
 public sealed class GenerateProductFeeds(
     IFeedCatalogReader catalog, ITaxonomyStore taxonomy, ManageStock stock, IPromotionCatalog promotions,
-    IEnumerable<IFeedSalePrices> saleSources, IEnumerable<IProductFeedFormat> formats, IFeedPublisher publisher, IFeedRunStore runs,
+    IEnumerable<IProductFeedFormat> formats, IFeedPublisher publisher, IFeedRunStore runs,
     ProductFeedBuilder builder, FeedSettings settings, ShopSettings shop, StorefrontSite storefront, TimeProvider clock)
 {
     public const string TriggerStaff = "staff";
@@ -46,10 +46,8 @@ public sealed class GenerateProductFeeds(
         var available = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var chunk in skus.Chunk(StockBatch))
             foreach (var (sku, units) in await stock.GetAvailableAsync(chunk, ct)) available[sku] = units;
-        var sales = new List<FeedSalePrice>();
-        foreach (var source in saleSources) sales.AddRange(await source.ListLiveAsync(skus, now, ct));
 
-        var feed = builder.Build(new FeedSources(products, await categoriesRead, available, await promotionsRead, sales, storefrontUrl, shop.Currency, now));
+        var feed = builder.Build(new FeedSources(products, await categoriesRead, available, await promotionsRead, storefrontUrl, shop.Currency, now));
         var published = new List<PublishedFeed>();
         foreach (var format in formats)
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Serverless.Shop.Domain.Catalog;
 using Serverless.Shop.Domain.Common;
+using Serverless.Shop.Domain.Marketing.FlashSales;
 using Serverless.Shop.Domain.Pricing;
 
 namespace Serverless.Shop.Domain.Marketing.Feeds;
@@ -9,7 +10,7 @@ namespace Serverless.Shop.Domain.Marketing.Feeds;
 /// <summary>Everything one feed is made from, read once per run.</summary>
 public sealed record FeedSources(
     IReadOnlyList<Product> Products, IReadOnlyDictionary<string, Category> Categories, IReadOnlyDictionary<string, int> Available,
-    IReadOnlyList<Promotion> LivePromotions, IReadOnlyList<FeedSalePrice> Sales, Uri StorefrontBaseUrl, string Currency, DateTimeOffset At);
+    IReadOnlyList<Promotion> LivePromotions, Uri StorefrontBaseUrl, string Currency, DateTimeOffset At);
 
 /// <summary>
 /// Turns the catalog into feed items, one per variant, checked against the fields both platforms require (id, title,
@@ -32,7 +33,6 @@ public sealed partial class ProductFeedBuilder(PromotionEngine engine)
         // Only promotions every shopper gets without doing anything: no code, no customer, no eligibility rule, no limit
         // that could run out. An ad must not show a price some shoppers cannot have.
         var forEveryone = sources.LivePromotions.Where(IsForEveryone).ToList();
-        var sales = sources.Sales.GroupBy(s => s.Sku, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.MinBy(s => s.Price.Amount)!, StringComparer.Ordinal);
 
         foreach (var product in sources.Products.Where(p => p.IsVisibleToShoppers).OrderBy(p => p.Id, StringComparer.Ordinal))
         {
@@ -65,7 +65,7 @@ public sealed partial class ProductFeedBuilder(PromotionEngine engine)
                     continue;
                 }
 
-                var (salePrice, startsAt, endsAt) = SalePrice(product, variant, forEveryone, sales.GetValueOrDefault(variant.Sku), sources);
+                var (salePrice, startsAt, endsAt) = SalePrice(product, variant, forEveryone, sources);
                 items.Add(new FeedItem(
                     variant.Sku, product.Id, title, description,
                     sources.Available.GetValueOrDefault(variant.Sku) > 0 ? FeedAvailability.InStock : FeedAvailability.OutOfStock,
@@ -81,24 +81,28 @@ public sealed partial class ProductFeedBuilder(PromotionEngine engine)
         && !p.Eligibility.FirstOrderOnly && p.Eligibility.Segments.Count == 0 && p.Eligibility.MembershipTiers.Count == 0 && p.Eligibility.MinimumSubtotal is null;
 
     /// <summary>
-    /// What a guest pays for one unit now: the catalog's sale price, less the promotions every shopper gets, priced by the
-    /// shop's own engine (so the feed and the cart agree), or a lower sale price from elsewhere. The window is the
-    /// narrowest of what made the price: a promotion that ends takes the sale price with it.
+    /// What a guest pays for one unit now: the catalog's sale price, or a live flash sale's price (read from the product's
+    /// copy of the sale, as a cart prices it), less the promotions every shopper gets, priced by the shop's own engine (so
+    /// the feed and the cart agree). The window is the narrowest of what made the price: a promotion or a flash sale that
+    /// ends takes the sale price with it.
     /// </summary>
     private (Money? Price, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt) SalePrice(
-        Product product, ProductVariant variant, IReadOnlyList<Promotion> promotions, FeedSalePrice? sale, FeedSources sources)
+        Product product, ProductVariant variant, IReadOnlyList<Promotion> promotions, FeedSources sources)
     {
         var line = new PricingLine("feed", product.Id, variant.Sku, product.Name, 1, variant.Price, variant.SalePrice, product.TaxClass,
             product.CategoryPath, product.CollectionIds, product.Tags);
+        ProductFlashSale? flashSale = null;
+        if (FlashSaleOffers.LiveOffer(product, variant.Sku, sources.At) is { } offer && offer.Variant.SalePrice.Currency == sources.Currency)
+        {
+            flashSale = offer.Sale;
+            line = line with { UnitSalePrice = offer.Variant.SalePrice, FlashSaleId = offer.Sale.SaleId };
+        }
         var priced = engine.Price(new PricingRequest(sources.Currency, [line], [], PricingCustomer.Guest, null, null, sources.At), promotions, NoTax.Instance);
         var pricedLine = priced.Lines[0];
         var paid = pricedLine.ListTotal.Amount - pricedLine.DiscountTotal.Amount;
         var applied = pricedLine.Discounts.Select(d => promotions.First(p => p.Id == d.PromotionId)).ToList();
-        DateTimeOffset? startsAt = applied.Select(p => p.StartsAt).Where(s => s is not null).Max();
-        DateTimeOffset? endsAt = applied.Select(p => p.EndsAt).Where(e => e is not null).Min();
-
-        if (sale is not null && sale.Price.Currency == sources.Currency && sale.Price.Amount < paid)
-            (paid, startsAt, endsAt) = (sale.Price.Amount, sale.StartsAt, sale.EndsAt);
+        DateTimeOffset? startsAt = applied.Select(p => p.StartsAt).Append(flashSale?.StartsAt).Where(s => s is not null).Max();
+        DateTimeOffset? endsAt = applied.Select(p => p.EndsAt).Append(flashSale?.EndsAt).Where(e => e is not null).Min();
         return paid < variant.Price.Amount && paid > 0 ? (new Money(paid, sources.Currency), startsAt, endsAt) : (null, null, null);
     }
 

@@ -1,6 +1,7 @@
 using Serverless.Shop.Domain.Catalog;
 using Serverless.Shop.Domain.Common;
 using Serverless.Shop.Domain.Marketing.Feeds;
+using Serverless.Shop.Domain.Marketing.FlashSales;
 using Serverless.Shop.Domain.Pricing;
 using Serverless.Shop.Domain.UnitTests.Catalog;
 using Serverless.Shop.Domain.UnitTests.Pricing;
@@ -28,9 +29,9 @@ public sealed class ProductFeedBuilderTests
         ProductRules.Build(input, id, null, CatalogExamples.Categories, CatalogExamples.ManualCollectionIds, "EUR", Now.AddDays(-1))
             with { Images = Enumerable.Range(1, images).Select(CatalogExamples.Image).ToList() };
 
-    private ProductFeed Build(IReadOnlyList<Product> products, IReadOnlyList<Promotion>? promotions = null, IReadOnlyList<FeedSalePrice>? sales = null, Dictionary<string, int>? stock = null) =>
+    private ProductFeed Build(IReadOnlyList<Product> products, IReadOnlyList<Promotion>? promotions = null, Dictionary<string, int>? stock = null) =>
         _builder.Build(new FeedSources(products, CatalogExamples.Categories, stock ?? new Dictionary<string, int> { ["MUG-RED"] = 5 },
-            promotions ?? [], sales ?? [], Storefront, "EUR", Now));
+            promotions ?? [], Storefront, "EUR", Now));
 
     [Fact]
     public void A_complete_product_becomes_an_item_with_every_required_field()
@@ -151,13 +152,22 @@ public sealed class ProductFeedBuilderTests
     }
 
     [Fact]
-    public void A_lower_sale_price_from_another_source_wins_with_its_window()
+    public void A_live_flash_sale_is_the_sale_price_with_its_window_and_promotions_for_everyone_apply_on_top()
     {
         var ends = Now.AddHours(6);
+        var product = Product(Input());
+        var sale = new ProductFlashSale("sale_1", "Rush", Now.AddHours(-1), ends, 2, [new ProductFlashSaleVariant(product.Variants[0].Sku, new Money(10m, "EUR"), 3)]);
         var promotion = PricingExamples.PercentOff(10, PricingExamples.Products("prod_mug"));
-        var item = Build([Product(Input())], promotions: [promotion], sales: [new FeedSalePrice("MUG-RED", new Money(9m, "EUR"), Now, ends)]).Items.ShouldHaveSingleItem();
+
+        var item = Build([product with { FlashSales = [sale] }], promotions: [promotion]).Items.ShouldHaveSingleItem();
+
         item.SalePrice.ShouldBe(new Money(9m, "EUR"));
+        item.SaleStartsAt.ShouldBe(Now.AddHours(-1));
         item.SaleEndsAt.ShouldBe(ends);
+        Build([product with { FlashSales = [sale with { Variants = [sale.Variants[0] with { UnitsLeft = 0 }] }] }]).Items.ShouldHaveSingleItem()
+            .SalePrice.ShouldBeNull("a sold-out sale prices nothing, as in a cart");
+        Build([product with { FlashSales = [sale with { StartsAt = Now.AddHours(1) }] }]).Items.ShouldHaveSingleItem()
+            .SalePrice.ShouldBeNull("a scheduled sale is not announced before it starts");
     }
 
     [Fact]
