@@ -27,6 +27,16 @@ public sealed class CountOrderSales(
 {
     private const int MaximumAttempts = 8;
 
+    /// <summary>
+    /// How long a pending delta is taken to be in the hands of the process that wrote it. The queue delivers an order's
+    /// entries together, and each reaction reads the order as it stands, so several copies meet the same state at once:
+    /// one writes the delta down, and a copy that finds it pending for that state (or a later one) and this young
+    /// leaves it to its writer instead of repeating every bucket's patch (each refused, and each paid for). A writer
+    /// that dies is not redelivered before its message's lease ends, minutes later; the redelivery, the next change or
+    /// the compaction then finishes the delta. Tests: SalesExactlyOnceTests.
+    /// </summary>
+    public static readonly TimeSpan InProgressFor = TimeSpan.FromSeconds(30);
+
     public Task ReactAsync(Order order, OrderHistoryEntry entry, CancellationToken ct) => ReconcileAsync(order, ct);
 
     /// <summary>
@@ -69,6 +79,8 @@ public sealed class CountOrderSales(
     private async Task<bool> ReconcileOnceAsync(Order order, CancellationToken ct)
     {
         var found = await contributions.FindAsync(order.Number, ct);
+        if (found?.Value.Pending is { } inHand && inHand.Sequence >= order.LastSequence && clock.GetUtcNow() - inHand.WrittenAt < InProgressFor)
+            return false;
         var finishedPending = found is { Value.Pending: not null };
         if (finishedPending) found = await FinishAsync(found!, ct);
         var counted = found?.Value ?? SalesCounted.Nothing(order.Number);

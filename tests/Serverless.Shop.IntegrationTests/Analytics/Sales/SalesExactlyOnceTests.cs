@@ -87,7 +87,10 @@ public sealed class SalesExactlyOnceTests(LocalShopFixture fixture)
     {
         var customer = NewId("cust");
         var order = Paid(customer, [Line(NewId("prod"), 3, 9.99m, taxRate: 0.09m), Line(NewId("prod"), 1, 5m)], shipping: 3m, PaidAt);
-        var dying = Counting(new CrashingBuckets(fixture.Shop.Services.GetRequiredService<ISalesBuckets>(), patchesBeforeCrash));
+        // A dead process's message comes back when its lease ends, minutes later: by then its delta is no longer taken
+        // to be in progress (CountOrderSales.InProgressFor).
+        var dying = Counting(new CrashingBuckets(fixture.Shop.Services.GetRequiredService<ISalesBuckets>(), patchesBeforeCrash),
+            new FixedClock(DateTimeOffset.UtcNow - CountOrderSales.InProgressFor - TimeSpan.FromSeconds(1)));
 
         await Should.ThrowAsync<SimulatedCrash>(() => dying.ReactAsync(order, order.History[^1], Ct));
         var left = await fixture.Shop.Services.GetRequiredService<ISalesContributions>().FindAsync(order.Number, Ct);
@@ -132,6 +135,25 @@ public sealed class SalesExactlyOnceTests(LocalShopFixture fixture)
         ShouldCount(await CustomerRowAsync(customer, Hour(PaidAt), Hour(PaidAt).AddHours(1)), Cents(paid.Pricing.Total.Amount) - 3000, 1, 3000);
     }
 
+    [Fact]
+    public async Task Copies_of_one_change_delivered_together_patch_each_bucket_once()
+    {
+        var buckets = fixture.Shop.Services.GetRequiredService<ISalesBuckets>();
+        Order PaidOrder(string customer) => Paid(customer, [Line(NewId("prod"), 2, 15m, taxRate: 0.21m), Line(NewId("prod"), 1, 7m)], shipping: 4m, PaidAt);
+        var alone = new CountingBuckets(buckets);
+        var single = PaidOrder(NewId("cust"));
+        await Counting(alone).ReactAsync(single, single.History[^1], Ct);
+
+        var together = new CountingBuckets(buckets);
+        var customer = NewId("cust");
+        var order = PaidOrder(customer);
+        var counting = Counting(together);
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => counting.ReactAsync(order, order.History[^1], Ct)));
+
+        together.Patches.ShouldBe(alone.Patches, "the copies that found the delta pending left it to the one that wrote it");
+        ShouldCount(await CustomerRowAsync(customer, Hour(PaidAt), Hour(PaidAt).AddHours(1)), Cents(order.Pricing.Total.Amount), 1, 0);
+    }
+
     private CountOrderSales Counting(ISalesBuckets buckets, TimeProvider? clock = null)
     {
         var s = fixture.Shop.Services;
@@ -156,6 +178,28 @@ public sealed class SalesExactlyOnceTests(LocalShopFixture fixture)
         {
             if (Interlocked.Increment(ref _calls) > survive) throw new SimulatedCrash();
             await real.AddToDayAsync(deltaId, dayKey, delta, ct);
+        }
+
+        public Task<int> ForgetAppliedBeforeAsync(DateTimeOffset before, CancellationToken ct) => real.ForgetAppliedBeforeAsync(before, ct);
+    }
+
+    /// <summary>The real buckets, counting the patches asked of them.</summary>
+    private sealed class CountingBuckets(ISalesBuckets real) : ISalesBuckets
+    {
+        private int _patches;
+
+        public int Patches => Volatile.Read(ref _patches);
+
+        public Task AddToHourAsync(string deltaId, string bucketKey, SalesMeasures delta, CancellationToken ct)
+        {
+            Interlocked.Increment(ref _patches);
+            return real.AddToHourAsync(deltaId, bucketKey, delta, ct);
+        }
+
+        public Task AddToDayAsync(string deltaId, string dayKey, SalesMeasures delta, CancellationToken ct)
+        {
+            Interlocked.Increment(ref _patches);
+            return real.AddToDayAsync(deltaId, dayKey, delta, ct);
         }
 
         public Task<int> ForgetAppliedBeforeAsync(DateTimeOffset before, CancellationToken ct) => real.ForgetAppliedBeforeAsync(before, ct);
