@@ -24,6 +24,9 @@ public sealed class CosmosSalesRollups(ShopContainers containers) : ISalesContri
 {
     private const int MaximumAttempts = 4;
 
+    /// <summary>The container of the rollups and the orders' records (the checkout benchmark counts its calls apart).</summary>
+    public const string ContainerName = SalesDocuments.ContainerName;
+
     internal Container Container => containers.DataKeys.Database.GetContainer(SalesDocuments.ContainerName);
 
     private static string ContributionId(string number) => "order:" + number;
