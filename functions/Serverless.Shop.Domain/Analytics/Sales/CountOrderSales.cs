@@ -31,11 +31,12 @@ public sealed class CountOrderSales(
     /// How long a pending delta is taken to be in the hands of the process that wrote it. The queue delivers an order's
     /// entries together, and each reaction reads the order as it stands, so several copies meet the same state at once:
     /// one writes the delta down, and a copy that finds it pending for that state (or a later one) and this young
-    /// leaves it to its writer instead of repeating every bucket's patch (each refused, and each paid for). A writer
-    /// that dies is not redelivered before its message's lease ends, minutes later; the redelivery, the next change or
-    /// the compaction then finishes the delta. Tests: SalesExactlyOnceTests.
+    /// leaves it to its writer instead of repeating every bucket's patch (each refused, and each paid for). Copies meet
+    /// within a second; a writer that fails or dies comes back later than this (host.json's visibilityTimeout of 5 s
+    /// after a failure, the message's lease after a crash), and its redelivery, the next change or the compaction
+    /// finishes the delta. A writer slower than this only has a copy repeat its patches. Tests: SalesExactlyOnceTests.
     /// </summary>
-    public static readonly TimeSpan InProgressFor = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan InProgressFor = TimeSpan.FromSeconds(3);
 
     public Task ReactAsync(Order order, OrderHistoryEntry entry, CancellationToken ct) => ReconcileAsync(order, ct);
 
