@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Shop.IntegrationTests.Hosting;
 using Serverless.Shop.LocalHost.Hosting;
 using Serverless.Shop.LocalHost.LocalStack;
 
@@ -88,7 +87,7 @@ public sealed class CrashSlot : IAsyncDisposable
         var data = Path.Combine(Path.GetTempPath(), $"serverless-shop-crash-{Environment.ProcessId}-{index}");
         if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
         Directory.CreateDirectory(data);
-        return new CrashSlot(stack, LocalHostProcess.HostDll(repositoryRoot), data, FreePort());
+        return new CrashSlot(stack, LocalHostProcess.HostDll(repositoryRoot), data, RestartablePorts.Next());
     }
 
     /// <summary>
@@ -239,13 +238,6 @@ public sealed class CrashSlot : IAsyncDisposable
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         return await LocalHostProcess.StartAsync(_hostDll, _port, DataDirectory, _stack.StorageConnectionString, _stack.CosmosConnectionString, Settings, crashPoint, timeout.Token);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -72,7 +72,7 @@ public sealed class ReceiveEmailEvents(
 /// mail clients and the email's footer use) or an unsubscribe event of the provider's own tracking. Counted once per
 /// campaign and recipient key through the webhook inbox (source <see cref="InboxSource"/>), after the address is
 /// suppressed: a process killed in between leaves the person unsubscribed and the count one short, never two over.
-/// Tests: UnsubscribeTests, EmailEventRulesTests, UnsubscribeApiTests.
+/// Tests: UnsubscribeTests, EmailEventRulesTests, CampaignApiTests (the one-click POST pressed twice).
 /// </summary>
 public sealed class CampaignUnsubscribes(IWebhookInbox inbox, IEmailEngagementCounters counters)
 {

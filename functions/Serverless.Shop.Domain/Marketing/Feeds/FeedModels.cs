@@ -36,7 +36,6 @@ public sealed record FeedRunReport(
 /// <param name="Url">Where the ads platform fetches it (behind the CDN in Azure).</param>
 public sealed record PublishedFeed(string Format, string Url, int Items, long Bytes);
 
-
 /// <param name="RefreshAfter">A feed older than this is made again even if no product changed (stock, promotions and deletions leave no trace on products).</param>
 public sealed record FeedSettings(TimeSpan RefreshAfter)
 {

@@ -7,8 +7,8 @@ namespace Serverless.Shop.Domain.Marketing.Feeds;
 
 /// <summary>
 /// Makes the ads feeds (every registered <see cref="IProductFeedFormat"/>) from the catalog (flash sales included, as
-/// products carry them), stock and promotions, publishes each at its stable name, and keeps the run's report. The timer calls <see cref="RunIfDueAsync"/>:
-/// it regenerates when a product was saved since the last run (so a change reaches the feeds within one timer period:
+/// products carry them), stock and promotions, publishes each at its stable name, and keeps the run's report. The
+/// timer calls <see cref="RunIfDueAsync"/>: it regenerates when a product was saved since the last run (so a change reaches the feeds within one timer period:
 /// the debounce) or the last run is older than <see cref="FeedSettings.RefreshAfter"/> (stock, promotions and deletions
 /// leave no trace on products). Staff call <see cref="RunAsync"/> to regenerate now.
 /// </summary>
@@ -46,7 +46,6 @@ public sealed class GenerateProductFeeds(
         var available = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var chunk in skus.Chunk(StockBatch))
             foreach (var (sku, units) in await stock.GetAvailableAsync(chunk, ct)) available[sku] = units;
-
         var feed = builder.Build(new FeedSources(products, await categoriesRead, available, await promotionsRead, storefrontUrl, shop.Currency, now));
         var published = new List<PublishedFeed>();
         foreach (var format in formats)

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Shop.Domain.Administration;
 using Serverless.Shop.IntegrationTests.CrashRecovery;
+using Serverless.Shop.IntegrationTests.Hosting;
 using Serverless.Shop.LocalHost.Hosting;
 using Serverless.Shop.LocalHost.LocalStack;
 
@@ -53,7 +53,7 @@ public sealed class CampaignSendCrashTests(CampaignCrashStack emulators) : IClas
             [Serverless.Shop.LocalHost.Simulators.LocalCarrierRegistration.SecondsPerStepSetting] = "0",
         };
         var hostDll = LocalHostProcess.HostDll(emulators.RepositoryRoot);
-        var port = FreePort();
+        var port = RestartablePorts.Next();
         var mailbox = Path.Combine(data, "mailbox");
         string campaignId;
         try
@@ -155,11 +155,4 @@ public sealed class CampaignSendCrashTests(CampaignCrashStack emulators) : IClas
     // Who the campaign's emails went to, with the recipient key (the address's blind index) each carries.
     private static List<(string To, string Key)> Recipients(string mailbox) =>
         Directory.Exists(mailbox) ? [.. Directory.GetFiles(mailbox, "*.eml").Select(MailboxEmail.Read).Where(m => m.Header("Subject") == "Once only").Select(m => (m.To, m.Header("X-Recipient-Key") ?? ""))] : [];
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
