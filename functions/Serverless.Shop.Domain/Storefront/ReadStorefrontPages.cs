@@ -126,7 +126,7 @@ public sealed class ReadStorefrontPages(IProductStore products, ITaxonomyStore t
             : new VariantChoice(v.Sku, VariantLabel(v), PageText.Price(v.EffectivePrice), v.SalePrice is null ? null : PageText.Price(v.Price));
 
     private static DateTimeOffset? NextChangeAfter(IEnumerable<Product> listed, DateTimeOffset at) =>
-        listed.Select(p => FlashSaleOffers.NextChangeAfter(p, at)).Where(t => t is not null).Min();
+        listed.Select(p => FlashSaleOffers.NextChangeAfter(p, at)).Min();
 
     private List<PageLink> Navigation(IReadOnlyDictionary<string, Category> categories) =>
         categories.Values.Where(c => c.ParentId is null).OrderBy(c => c.SortOrder).ThenBy(c => c.Name, StringComparer.Ordinal).Select(CategoryLink).ToList();

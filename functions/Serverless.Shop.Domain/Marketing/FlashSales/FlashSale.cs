@@ -83,7 +83,7 @@ public static class FlashSaleOffers
     /// shopper is shown changes then without any write to the product, so a cached page must not outlive it.
     /// </summary>
     public static DateTimeOffset? NextChangeAfter(Product product, DateTimeOffset at) =>
-        (product.FlashSales ?? []).SelectMany(s => new[] { s.StartsAt, s.EndsAt }).Where(t => t > at).Order().Cast<DateTimeOffset?>().FirstOrDefault();
+        (product.FlashSales ?? []).SelectMany(s => new DateTimeOffset?[] { s.StartsAt, s.EndsAt }).Where(t => t > at).Min();
 
     /// <summary>The product as a shopper reads it at <paramref name="at"/>: only the sales live then (scheduled ones stay the marketers' secret).</summary>
     public static Product AsShopperSeesAt(Product product, DateTimeOffset at)
