@@ -109,13 +109,14 @@ public sealed class LocalShop : IAsyncDisposable
         var stack = options.RunningEmulators is { } running
             ? RunningLocalStack.Attach(running.Storage, running.Cosmos, logger)
             : await RunningLocalStack.StartAsync(new LocalStackOptions(options.RepositoryRoot, options.DataDirectory is null ? null : Path.Combine(options.DataDirectory, "data")), logger, ct);
-        LocalDurableTaskHost? durable = null;
+        // Orchestrations call back into the app's functions, so the invoker is resolved once the app is built. The task
+        // hub starts while the app is built and its containers and queues are checked: a second start waits for neither
+        // one after the other (docs/benchmarks.md, Starting the shop).
+        WebApplication? built = null;
+        var durableStarting = LocalDurableTaskHost.StartAsync(functions, () => built!.Services.GetRequiredService<FunctionInvoker>(),
+            new LocalDurableTaskOptions(stack.StorageConnectionString, durableSettings), DurableLogging, ct);
         try
         {
-            // Orchestrations call back into the app's functions, so the invoker is resolved once the app is built.
-            WebApplication? built = null;
-            durable = await LocalDurableTaskHost.StartAsync(functions, () => built!.Services.GetRequiredService<FunctionInvoker>(),
-                new LocalDurableTaskOptions(stack.StorageConnectionString, durableSettings), DurableLogging, ct);
             var tokens = DevTokens.LoadOrCreate(options.DataDirectory, TimeProvider.System);
             var mailbox = options.DataDirectory is null ? Path.Combine(Path.GetTempPath(), "serverless-shop-mailbox-" + Guid.NewGuid().ToString("N")) : Path.Combine(options.DataDirectory, "mailbox");
 
@@ -212,7 +213,8 @@ public sealed class LocalShop : IAsyncDisposable
             }
             builder.Services.AddSingleton(sp => new FunctionInvoker(sp));
             builder.Services.AddCors();
-            builder.Services.AddSingleton(durable);
+            // Resolved only by functions, which run once the app has started: after the await below.
+            builder.Services.AddSingleton(_ => durableStarting.GetAwaiter().GetResult());
             if (options.CrashPoint is not null) builder.Services.AddSingleton(options.CrashPoint);
             if (options.CrashPoint is not null) Marketing.LocalMarketingRegistration.PutBulkSenderBehindCrashPoint(builder.Services);
             var queues = new QueueServiceClient(stack.StorageConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
@@ -236,6 +238,7 @@ public sealed class LocalShop : IAsyncDisposable
             app.MapLocalMailbox(mailbox);
             MapRunTimerEndpoint(app, functions);
             app.MapHttpFunctions(functions, hostJson.RoutePrefix);
+            var durable = await durableStarting;
             await app.StartAsync(ct);
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -245,7 +248,14 @@ public sealed class LocalShop : IAsyncDisposable
         }
         catch
         {
-            if (durable is not null) await durable.DisposeAsync();
+            try
+            {
+                await (await durableStarting).DisposeAsync();
+            }
+            catch (Exception) when (!durableStarting.IsCompletedSuccessfully)
+            {
+                // It never started: nothing to stop, and the first failure is the one to report.
+            }
             await stack.DisposeAsync();
             throw;
         }
@@ -255,22 +265,26 @@ public sealed class LocalShop : IAsyncDisposable
     private static readonly ILoggerFactory DurableLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
 
     /// <summary>What Bicep creates in Azure, created here on the emulators: the database and containers, blob containers, queues.</summary>
-    private static async Task ProvisionAsync(IServiceProvider services, RunningLocalStack stack, IReadOnlyList<LocalFunction> functions, CancellationToken ct)
+    private static Task ProvisionAsync(IServiceProvider services, RunningLocalStack stack, IReadOnlyList<LocalFunction> functions, CancellationToken ct)
     {
-        await ShopContainers.CreateIfNotExistsAsync(services.GetRequiredService<CosmosClient>(), services.GetRequiredService<CosmosOptions>().DatabaseName, ct);
         var blobs = new BlobServiceClient(stack.StorageConnectionString);
-        await blobs.GetBlobContainerClient("product-images").CreateIfNotExistsAsync(PublicAccessType.Blob, cancellationToken: ct);
-        await blobs.GetBlobContainerClient("product-uploads").CreateIfNotExistsAsync(cancellationToken: ct);
-        // Browsers PUT straight to storage with the upload URL, so the local blob service allows it as the Azure one does (Bicep).
+        var queues = new QueueServiceClient(stack.StorageConnectionString);
+        var queueNames = functions.Where(f => f.QueueName is not null).Select(f => f.QueueName!).Append("integration-events");
+        // Each exists already on every start but the first; asked all at once, not one after the other.
+        return Task.WhenAll(
+            ShopContainers.CreateIfNotExistsAsync(services.GetRequiredService<CosmosClient>(), services.GetRequiredService<CosmosOptions>().DatabaseName, ct),
+            blobs.GetBlobContainerClient("product-images").CreateIfNotExistsAsync(PublicAccessType.Blob, cancellationToken: ct),
+            blobs.GetBlobContainerClient("product-uploads").CreateIfNotExistsAsync(cancellationToken: ct),
+            AllowBrowserUploadsAsync(blobs, ct),
+            Task.WhenAll(queueNames.SelectMany(name => new[] { name, name + "-poison" }).Select(name => queues.GetQueueClient(name).CreateIfNotExistsAsync(cancellationToken: ct))));
+    }
+
+    // Browsers PUT straight to storage with the upload URL, so the local blob service allows it as the Azure one does (Bicep).
+    private static async Task AllowBrowserUploadsAsync(BlobServiceClient blobs, CancellationToken ct)
+    {
         var properties = (await blobs.GetPropertiesAsync(ct)).Value;
         properties.Cors = [new BlobCorsRule { AllowedOrigins = "*", AllowedMethods = "PUT,GET,HEAD,OPTIONS", AllowedHeaders = "*", ExposedHeaders = "*", MaxAgeInSeconds = 3600 }];
         await blobs.SetPropertiesAsync(properties, ct);
-        var queues = new QueueServiceClient(stack.StorageConnectionString);
-        foreach (var name in functions.Where(f => f.QueueName is not null).Select(f => f.QueueName!).Append("integration-events"))
-        {
-            await queues.GetQueueClient(name).CreateIfNotExistsAsync(cancellationToken: ct);
-            await queues.GetQueueClient(name + "-poison").CreateIfNotExistsAsync(cancellationToken: ct);
-        }
     }
 
     /// <summary>

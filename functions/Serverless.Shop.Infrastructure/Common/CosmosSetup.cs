@@ -170,8 +170,8 @@ public sealed class ShopContainers
     public static async Task CreateIfNotExistsAsync(CosmosClient client, string databaseName, CancellationToken ct)
     {
         var database = (await client.CreateDatabaseIfNotExistsAsync(databaseName, cancellationToken: ct)).Database;
-        foreach (var (name, partitionKey, ttl) in Definitions)
-            await database.CreateContainerIfNotExistsAsync(new ContainerProperties(name, partitionKey) { DefaultTimeToLive = ttl }, cancellationToken: ct);
+        await Task.WhenAll(Definitions.Select(d =>
+            database.CreateContainerIfNotExistsAsync(new ContainerProperties(d.Name, d.PartitionKey) { DefaultTimeToLive = d.DefaultTtlSeconds }, cancellationToken: ct)));
     }
 
     public static CosmosClient CreateClient(CosmosOptions options, TokenCredential credential, CosmosCallCounter counter)

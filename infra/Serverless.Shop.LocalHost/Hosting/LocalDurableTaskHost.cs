@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Grpc.Net.Client;
@@ -59,6 +61,15 @@ public sealed class LocalDurableTaskHost : IAsyncDisposable
 
     private static readonly TimeSpan LockRenewalInterval = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The partitions of a task hub this host creates. In Azure, host.json's partitionCount lets up to that many
+    /// instances of the app share the orchestrations; here one process owns every partition, and each is a control queue
+    /// it polls on its own, so four of them cost Azurite (one Node.js thread on the same cores as the shop) about three
+    /// times the empty polls of one, for no parallelism: the provider runs the orchestrations of one queue at once as of
+    /// four. The checkout benchmark's runs before and after are in docs/benchmarks.md (Buying).
+    /// </summary>
+    public const int NewTaskHubPartitions = 1;
+
     /// <summary>A stop that takes longer than this (storage gone) is left behind; the next start does not need it.</summary>
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
 
@@ -84,10 +95,14 @@ public sealed class LocalDurableTaskHost : IAsyncDisposable
 
     public string TaskHubName { get; }
 
+    /// <summary>The partitions of the task hub this host runs (<see cref="PartitionCountAsync"/>).</summary>
+    public int PartitionCount { get; private init; }
+
     public static async Task<LocalDurableTaskHost> StartAsync(
         IReadOnlyList<LocalFunction> functions, Func<FunctionInvoker> invoker, LocalDurableTaskOptions options, ILoggerFactory loggerFactory, CancellationToken ct)
     {
-        var service = new LocalOrchestrationService(new AzureStorageOrchestrationService(ProviderSettings(options, loggerFactory)), LockRenewalInterval);
+        var partitions = await PartitionCountAsync(options, ct);
+        var service = new LocalOrchestrationService(new AzureStorageOrchestrationService(ProviderSettings(options, partitions, loggerFactory)), LockRenewalInterval);
         await service.CreateIfNotExistsAsync();
 
         var sidecar = BuildSidecar(service, loggerFactory);
@@ -119,19 +134,41 @@ public sealed class LocalDurableTaskHost : IAsyncDisposable
         worker.Services.ConfigureAll<DurableTaskClientOptions>(o => o.DataConverter = Converter);
         var workerHost = worker.Build();
         await workerHost.StartAsync(ct);
-        return new LocalDurableTaskHost(sidecar, workerHost, channel, service, options.Settings.HubName);
+        return new LocalDurableTaskHost(sidecar, workerHost, channel, service, options.Settings.HubName) { PartitionCount = partitions };
     }
 
     /// <summary>
-    /// The provider's settings: host.json's (hub, partitions, polling), and what only the local host needs. Each local
+    /// <see cref="NewTaskHubPartitions"/> for a new task hub; a task hub that exists (a developer's data directory from
+    /// before, made with host.json's four) keeps the count it was made with: the provider sends an orchestration's
+    /// messages to the control queue its instance id hashes to under the count, and warns that changing the count can
+    /// break orchestrations in flight. Its partition manager keeps one row per partition in the hub's Partitions table
+    /// (tests: LocalDurableTaskHostPartitionTests).
+    /// </summary>
+    internal static async Task<int> PartitionCountAsync(LocalDurableTaskOptions options, CancellationToken ct)
+    {
+        var partitions = new TableClient(options.StorageConnectionString, options.Settings.HubName + "Partitions");
+        try
+        {
+            var count = 0;
+            await foreach (var _ in partitions.QueryAsync<TableEntity>(select: ["RowKey"], cancellationToken: ct)) count++;
+            return count > 0 ? count : NewTaskHubPartitions;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return NewTaskHubPartitions;
+        }
+    }
+
+    /// <summary>
+    /// The provider's settings: host.json's hub and polling, the local partition count, and what only the local host needs. Each local
     /// stack has its own Azurite (a developer's data directory, or each test shop's in-memory one), so host.json's hub
     /// name is never shared by two hosts.
     /// </summary>
-    private static AzureStorageOrchestrationServiceSettings ProviderSettings(LocalDurableTaskOptions options, ILoggerFactory loggerFactory) => new()
+    private static AzureStorageOrchestrationServiceSettings ProviderSettings(LocalDurableTaskOptions options, int partitions, ILoggerFactory loggerFactory) => new()
     {
         StorageAccountClientProvider = new StorageAccountClientProvider(options.StorageConnectionString),
         TaskHubName = options.Settings.HubName,
-        PartitionCount = options.Settings.PartitionCount,
+        PartitionCount = partitions,
         // Messages this process sends wake its own pollers at once (a checkout's steps follow each other within
         // milliseconds), so this bounds only what nothing wakes: a durable timer coming due, or work left by a previous
         // process. The provider's default is 30 s; host.json says 2 s, in Azure too.

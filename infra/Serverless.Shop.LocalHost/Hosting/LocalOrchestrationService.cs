@@ -13,8 +13,9 @@ namespace Serverless.Shop.LocalHost.Hosting;
 /// <item>It renews the lock of a work item while it runs. Locally, queue messages are locked for seconds, not minutes,
 /// so that after a crash a new process sees them again within seconds (<see cref="LocalDurableTaskHost"/>); a step that
 /// takes longer keeps its lock and never runs twice at once.</item>
-/// <item>It wakes whoever waits for an orchestration to end as soon as one ends, instead of the provider's 2 s status
-/// polling: the tests and the benchmark wait for every checkout.</item>
+/// <item>It wakes whoever waits for an orchestration to end as soon as that one ends, instead of the provider's 2 s status
+/// polling: the tests and the benchmark wait for every checkout. Only the orchestration's own waiters read its status
+/// again, so eight checkouts waited for at once cost Azurite one status read each when they end, not eight.</item>
 /// <item>Its lifetime is the host's: the sidecar starts it once a worker connects, but stops it from a callback nobody
 /// waits for, so <see cref="StopAsync(bool)"/> runs once and <see cref="LocalDurableTaskHost"/> awaits it before the
 /// next host can start on the same data. The stop is always forced: a graceful one waits for every orchestration
@@ -30,8 +31,8 @@ internal sealed class LocalOrchestrationService(AzureStorageOrchestrationService
     private static readonly TimeSpan StatusPollingInterval = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<object, LockRenewal> _renewals = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _endings = new(StringComparer.Ordinal);
     private readonly Lock _lifetime = new();
-    private TaskCompletionSource _orchestrationEnded = NewSignal();
     private Task? _started;
     private Task? _stopped;
 
@@ -80,8 +81,8 @@ internal sealed class LocalOrchestrationService(AzureStorageOrchestrationService
     {
         await StopRenewingAsync(workItem);
         await inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
-        if (IsFinished(newOrchestrationRuntimeState.OrchestrationStatus))
-            Interlocked.Exchange(ref _orchestrationEnded, NewSignal()).TrySetResult();
+        if (IsFinished(newOrchestrationRuntimeState.OrchestrationStatus) && _endings.TryRemove(workItem.InstanceId, out var ended))
+            ended.TrySetResult();
     }
 
     public async Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
@@ -132,23 +133,30 @@ internal sealed class LocalOrchestrationService(AzureStorageOrchestrationService
     public Task<PurgeResult> PurgeInstanceStateAsync(PurgeInstanceFilter purgeInstanceFilter) => ((IOrchestrationServicePurgeClient)inner).PurgeInstanceStateAsync(purgeInstanceFilter);
     public Task<OrchestrationQueryResult> GetOrchestrationWithQueryAsync(OrchestrationQuery query, CancellationToken cancellationToken) => inner.GetOrchestrationWithQueryAsync(query, cancellationToken);
 
-    /// <summary>Reads the state again whenever an orchestration of this process ends (and every second regardless).</summary>
+    /// <summary>Reads the state again when this orchestration ends in this process (and every second regardless).</summary>
     public async Task<OrchestrationState> WaitForOrchestrationAsync(string instanceId, string executionId, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = timeout == Timeout.InfiniteTimeSpan ? new CancellationTokenSource() : new CancellationTokenSource(timeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         while (true)
         {
-            var ended = Volatile.Read(ref _orchestrationEnded).Task;
-            var state = await inner.GetOrchestrationStateAsync(instanceId, executionId);
-            if (state is not null && IsFinished(state.OrchestrationStatus))
-                return (await inner.WaitForOrchestrationAsync(instanceId, executionId, TimeSpan.Zero, cancellationToken))!; // with its large input and output fetched
+            // Registered before the read, so an end between the read and the wait still wakes it.
+            var ending = _endings.GetOrAdd(instanceId, _ => NewSignal());
+            // The provider's wait with no time left reads the status once: the ended state (its large input and output
+            // fetched), or null while it runs.
+            var state = await inner.WaitForOrchestrationAsync(instanceId, executionId, TimeSpan.Zero, cancellationToken);
+            if (state is not null)
+            {
+                _endings.TryRemove(KeyValuePair.Create(instanceId, ending)); // ended before this process saw it
+                return state;
+            }
             try
             {
-                await Task.WhenAny(ended, Task.Delay(StatusPollingInterval, linked.Token)).WaitAsync(linked.Token);
+                await Task.WhenAny(ending.Task, Task.Delay(StatusPollingInterval, linked.Token)).WaitAsync(linked.Token);
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
+                _endings.TryRemove(KeyValuePair.Create(instanceId, ending));
                 return null!; // the provider's answer when the timeout passes
             }
         }

@@ -155,6 +155,36 @@ public sealed class SalesExactlyOnceTests(LocalShopFixture fixture)
         ShouldCount(await CustomerRowAsync(customer, Hour(PaidAt), Hour(PaidAt).AddHours(1)), Cents(order.Pricing.Total.Amount), 1, 0);
     }
 
+    [Fact]
+    public async Task A_copy_for_a_later_change_waits_for_the_writer_of_an_earlier_one_instead_of_repeating_its_patches()
+    {
+        var buckets = fixture.Shop.Services.GetRequiredService<ISalesBuckets>();
+        var customer = NewId("cust");
+        var paid = Paid(customer, [Line(NewId("prod"), 2, 15m, taxRate: 0.21m), Line(NewId("prod"), 1, 7m)], shipping: 4m, PaidAt);
+        // A later entry that changes no figure, as ShipmentCreated does: the copy that reads it has nothing of its own to add.
+        var shipped = paid with { History = [.. paid.History, new OrderHistoryEntry(3, PaidAt.AddMinutes(1), OrderChange.ShipmentCreated, OrderStatus.Paid, "system:checkout")] };
+        // The paid state's writer patches slowly (a loaded machine), so the shipped state's copy meets its delta half done.
+        var writer = new CountingBuckets(buckets, eachPatch: TimeSpan.FromMilliseconds(10));
+        var copy = new CountingBuckets(buckets);
+
+        var writing = Counting(writer).ReactAsync(paid, paid.History[^1], Ct);
+        await Until(() => writer.Patches > 0);
+        await Counting(copy).ReactAsync(shipped, shipped.History[^1], Ct);
+        await writing;
+
+        copy.Patches.ShouldBe(0, "the copy waited for the writer instead of repeating its patches");
+        ShouldCount(await CustomerRowAsync(customer, Hour(PaidAt), Hour(PaidAt).AddHours(1)), Cents(paid.Pricing.Total.Amount), 1, 0);
+        var record = await fixture.Shop.Services.GetRequiredService<ISalesContributions>().FindAsync(paid.Number, Ct);
+        record!.Value.Sequence.ShouldBe(3, "the record moved on to the shipped state");
+        record.Value.Pending.ShouldBeNull();
+    }
+
+    private static async Task Until(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition()) await Task.Delay(5, timeout.Token);
+    }
+
     private CountOrderSales Counting(ISalesBuckets buckets, TimeProvider? clock = null)
     {
         var s = fixture.Shop.Services;
@@ -185,22 +215,25 @@ public sealed class SalesExactlyOnceTests(LocalShopFixture fixture)
     }
 
     /// <summary>The real buckets, counting the patches asked of them.</summary>
-    private sealed class CountingBuckets(ISalesBuckets real) : ISalesBuckets
+    /// <summary>The real buckets, counting the patches asked for (each after <c>eachPatch</c>, to slow a writer down).</summary>
+    private sealed class CountingBuckets(ISalesBuckets real, TimeSpan eachPatch = default) : ISalesBuckets
     {
         private int _patches;
 
         public int Patches => Volatile.Read(ref _patches);
 
-        public Task AddToHourAsync(string deltaId, string bucketKey, SalesMeasures delta, CancellationToken ct)
+        public async Task AddToHourAsync(string deltaId, string bucketKey, SalesMeasures delta, CancellationToken ct)
         {
             Interlocked.Increment(ref _patches);
-            return real.AddToHourAsync(deltaId, bucketKey, delta, ct);
+            if (eachPatch > TimeSpan.Zero) await Task.Delay(eachPatch, ct);
+            await real.AddToHourAsync(deltaId, bucketKey, delta, ct);
         }
 
-        public Task AddToDayAsync(string deltaId, string dayKey, SalesMeasures delta, CancellationToken ct)
+        public async Task AddToDayAsync(string deltaId, string dayKey, SalesMeasures delta, CancellationToken ct)
         {
             Interlocked.Increment(ref _patches);
-            return real.AddToDayAsync(deltaId, dayKey, delta, ct);
+            if (eachPatch > TimeSpan.Zero) await Task.Delay(eachPatch, ct);
+            await real.AddToDayAsync(deltaId, dayKey, delta, ct);
         }
 
         public Task<int> ForgetAppliedBeforeAsync(DateTimeOffset before, CancellationToken ct) => real.ForgetAppliedBeforeAsync(before, ct);
