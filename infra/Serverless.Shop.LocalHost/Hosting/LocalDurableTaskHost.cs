@@ -80,6 +80,7 @@ public sealed class LocalDurableTaskHost : IAsyncDisposable
     private readonly IHost _worker;
     private readonly GrpcChannel _channel;
     private readonly LocalOrchestrationService _service;
+    private int _disposed;
 
     private LocalDurableTaskHost(WebApplication sidecar, IHost worker, GrpcChannel channel, LocalOrchestrationService service, string taskHub)
     {
@@ -201,8 +202,10 @@ public sealed class LocalDurableTaskHost : IAsyncDisposable
         return app;
     }
 
+    // Once: the local shop disposes it, and so do the app's services, which made it from a factory (LocalShop).
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _worker.StopAsync();
         _worker.Dispose();
         await _sidecar.StopAsync();
