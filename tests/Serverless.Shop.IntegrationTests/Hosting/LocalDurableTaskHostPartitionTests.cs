@@ -50,6 +50,9 @@ public sealed class LocalDurableTaskHostPartitionTests(AzuriteStackFixture stack
 
         await using var durable = await StartAsync(hub);
 
+        // The count is what this guards: the provider's partition manager leases every row of the Partitions table, so
+        // the waiting orchestrations below would finish even under a changed count (tried), while messages of new ones
+        // would go to other queues than before, which the provider warns against.
         durable.PartitionCount.ShouldBe(4);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         foreach (var id in instances)
