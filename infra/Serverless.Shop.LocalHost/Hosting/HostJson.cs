@@ -24,7 +24,6 @@ public sealed record HostJson(string RoutePrefix, QueueSettings Queues, DurableT
                 queues?["messageEncoding"]?.GetValue<string>() ?? "base64"),
             new DurableTaskSettings(
                 durable?["hubName"]?.GetValue<string>() ?? "TestHubName",
-                storageProvider?["partitionCount"]?.GetValue<int>() ?? 4,
                 Time(storageProvider?["maxQueuePollingInterval"], TimeSpan.FromSeconds(30))));
     }
 
@@ -40,7 +39,8 @@ public sealed record QueueSettings(TimeSpan MaxPollingInterval, TimeSpan Visibil
 
 /// <summary>
 /// extensions.durableTask of host.json, as the Durable extension reads it in Azure: the task hub's name, and the Azure
-/// Storage provider's partition count and longest wait between polls of an idle queue. When absent: the extension's
-/// hub name outside Azure (TestHubName) and the provider's defaults (4 partitions, 30 s).
+/// Storage provider's longest wait between polls of an idle queue. When absent: the extension's hub name outside Azure
+/// (TestHubName) and the provider's default (30 s). Its partitionCount is for Azure's instances; the local host makes
+/// its task hubs with one partition (<see cref="LocalDurableTaskHost.NewTaskHubPartitions"/>).
 /// </summary>
-public sealed record DurableTaskSettings(string HubName, int PartitionCount, TimeSpan MaxQueuePollingInterval);
+public sealed record DurableTaskSettings(string HubName, TimeSpan MaxQueuePollingInterval);

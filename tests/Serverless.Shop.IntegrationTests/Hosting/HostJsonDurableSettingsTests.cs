@@ -4,7 +4,7 @@ using Serverless.Shop.LocalHost.LocalStack;
 
 namespace Serverless.Shop.IntegrationTests.Hosting;
 
-/// <summary>The local host's Durable backend takes its hub, partitions and polling from host.json, as the Functions host does in Azure.</summary>
+/// <summary>The local host's Durable backend takes its hub and polling from host.json, as the Functions host does in Azure.</summary>
 public sealed class HostJsonDurableSettingsTests
 {
     [Fact]
@@ -16,7 +16,6 @@ public sealed class HostJsonDurableSettingsTests
         var settings = HostJson.Load(path).DurableTask;
 
         settings.HubName.ShouldBe(durable["hubName"]!.GetValue<string>());
-        settings.PartitionCount.ShouldBe(durable["storageProvider"]!["partitionCount"]!.GetValue<int>());
         settings.MaxQueuePollingInterval.ShouldBe(TimeSpan.Parse(durable["storageProvider"]!["maxQueuePollingInterval"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
         // Far below the provider's 30 s default: a webhook's event or a timer coming due is seen within seconds.
         settings.MaxQueuePollingInterval.ShouldBeLessThanOrEqualTo(TimeSpan.FromSeconds(5));
@@ -32,7 +31,7 @@ public sealed class HostJsonDurableSettingsTests
 
             var settings = HostJson.Load(path).DurableTask;
 
-            settings.ShouldBe(new DurableTaskSettings("TestHubName", PartitionCount: 4, MaxQueuePollingInterval: TimeSpan.FromSeconds(30)));
+            settings.ShouldBe(new DurableTaskSettings("TestHubName", MaxQueuePollingInterval: TimeSpan.FromSeconds(30)));
         }
         finally
         {

@@ -14,8 +14,7 @@ namespace Serverless.Shop.IntegrationTests.Hosting;
 /// </summary>
 public sealed class LocalDurableTaskHostPartitionTests(AzuriteStackFixture stack) : IClassFixture<AzuriteStackFixture>
 {
-    // host.json's count for Azure.
-    private static DurableTaskSettings Settings(string hub) => new(hub, PartitionCount: 4, MaxQueuePollingInterval: TimeSpan.FromMilliseconds(200));
+    private static DurableTaskSettings Settings(string hub) => new(hub, MaxQueuePollingInterval: TimeSpan.FromMilliseconds(200));
 
     [Fact]
     public async Task A_new_task_hub_has_one_partition()

@@ -27,7 +27,7 @@ public sealed class LocalDurableTaskHostTests(AzuriteStackFixture stack) : IClas
         services.AddSingleton(sp => new FunctionInvoker(sp));
         ServiceProvider? provider = null;
         // A task hub per test on the class's Azurite, so no test sees another's instances.
-        var settings = new DurableTaskSettings(AzuriteStackFixture.NewTaskHubName(), PartitionCount: 4, MaxQueuePollingInterval: TimeSpan.FromMilliseconds(200));
+        var settings = new DurableTaskSettings(AzuriteStackFixture.NewTaskHubName(), MaxQueuePollingInterval: TimeSpan.FromMilliseconds(200));
         _durable = await LocalDurableTaskHost.StartAsync(_functions, () => provider!.GetRequiredService<FunctionInvoker>(),
             new LocalDurableTaskOptions(stack.Stack.StorageConnectionString, settings), NullLoggerFactory.Instance, CancellationToken.None);
         services.AddSingleton(_durable);
