@@ -258,12 +258,11 @@ public static class BuyingBenchmark
         shippingAddress = new { name = "Bench Buyer", line1 = "Damrak 1", city = "Amsterdam", postalCode = "1012 LG", country = "NL" },
     };
 
-    // Background work of earlier checkouts (order emails) must not be counted against the next one.
     /// <summary>
     /// Waits until the process has made no Cosmos DB call for <see cref="QuietFor"/>: longer than host.json's queue
     /// polling interval (2 s), so the order-events function and its reactions have run on all the checkout sent (a copy
     /// of a sales reaction may wait a few seconds for another, CountOrderSales.WriterWait), and none of it is counted in
-    /// the next measurement. A fixed 3 s let a late reaction's calls fall into the next checkout's rows now and then.
+    /// the next measurement (background work of an earlier checkout must not count against the next one). A fixed 3 s let a late reaction's calls fall into the next checkout's rows now and then.
     /// </summary>
     private static async Task SettleAsync()
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -177,6 +178,26 @@ public sealed class SalesExactlyOnceTests(LocalShopFixture fixture)
         var record = await fixture.Shop.Services.GetRequiredService<ISalesContributions>().FindAsync(paid.Number, Ct);
         record!.Value.Sequence.ShouldBe(3, "the record moved on to the shipped state");
         record.Value.Pending.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_copy_for_a_later_change_finishes_a_young_delta_itself_once_its_writer_has_not_for_the_whole_wait()
+    {
+        var buckets = fixture.Shop.Services.GetRequiredService<ISalesBuckets>();
+        var customer = NewId("cust");
+        var paid = Paid(customer, [Line(NewId("prod"), 1, 30m)], shipping: 0m, PaidAt);
+        var shipped = paid with { History = [.. paid.History, new OrderHistoryEntry(3, PaidAt.AddMinutes(1), OrderChange.ShipmentCreated, OrderStatus.Paid, "system:checkout")] };
+        // The writer dies after two patches, its delta just written: young, so taken to be in its hands.
+        await Should.ThrowAsync<SimulatedCrash>(() => Counting(new CrashingBuckets(buckets, 2)).ReactAsync(paid, paid.History[^1], Ct));
+        var waiting = Stopwatch.StartNew();
+
+        await _counting.ReactAsync(shipped, shipped.History[^1], Ct);
+
+        waiting.Elapsed.ShouldBeGreaterThanOrEqualTo(CountOrderSales.WriterWait - TimeSpan.FromMilliseconds(50), "it waited for the writer first");
+        var record = await fixture.Shop.Services.GetRequiredService<ISalesContributions>().FindAsync(paid.Number, Ct);
+        record!.Value.Pending.ShouldBeNull();
+        record.Value.Sequence.ShouldBe(3);
+        ShouldCount(await CustomerRowAsync(customer, Hour(PaidAt), Hour(PaidAt).AddHours(1)), Cents(paid.Pricing.Total.Amount), 1, 0);
     }
 
     private static async Task Until(Func<bool> condition)
